@@ -1,0 +1,35 @@
+// Bundles the extension (Node, CommonJS), the CLI and the webviews (browser) with esbuild.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = { bundle: true, sourcemap: production ? false : 'linked', minify: production, logLevel: 'info', legalComments: 'none' };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+const webviewEntries = existsSync('webview')
+  ? readdirSync('webview', { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join('webview', e.name, 'main.ts')))
+      .map((e) => ({ in: join('webview', e.name, 'main.ts'), out: e.name }))
+  : [];
+
+const builds = [
+  { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js' },
+  { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviewEntries, outdir: 'dist/webview' },
+];
+
+mkdirSync('dist', { recursive: true });
+// sql.js is the SQLite engine where the host's Node has no node:sqlite; its wasm ships beside the bundles.
+copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
