@@ -55,6 +55,9 @@ export function hasExperimentData(mlruns: string): boolean {
 export function parseTrackingUri(uri: string, cwd: string): StoreLocation {
   const trimmed = uri.trim();
   if (trimmed === '') throw new TrackingError('invalid-uri', 'The tracking URI is empty', uri);
+  if (/^databricks(-uc)?$/i.test(trimmed)) {
+    throw new TrackingError('unsupported-uri', `The tracking URI '${trimmed}' points at Databricks, which ML Workbench cannot read yet.`, uri);
+  }
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(trimmed)?.[1]?.toLowerCase();
   if (scheme === undefined || (scheme.length === 1 && process.platform === 'win32')) {
     const path = resolve(cwd, trimmed);
