@@ -1,7 +1,7 @@
 import { TrackingError } from '../core/tracking/errors.js';
 import type { Experiment, Run, ViewType } from '../core/tracking/model.js';
 import { openTrackingStore } from '../core/tracking/open.js';
-import type { TrackingStore } from '../core/tracking/store.js';
+import type { ModelRegistry, TrackingStore } from '../core/tracking/store.js';
 import { resolveTrackingUri } from '../core/tracking/uri.js';
 import type { SqliteDriverName } from '../core/sqlite/database.js';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
@@ -11,6 +11,8 @@ const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's RE
 Usage:
   ml-workbench experiments [--tracking-uri URI] [--view-type ACTIVE_ONLY|DELETED_ONLY|ALL] [--json]
   ml-workbench runs [--tracking-uri URI] [--experiment-id ID]... [--view-type ...] [--json]
+  ml-workbench models [--tracking-uri URI] [--json]
+  ml-workbench model-versions [--tracking-uri URI] [--name NAME] [--json]
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
 experiments, else sqlite:///mlflow.db in the current folder.`;
@@ -30,7 +32,7 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
     io.err(`ml-workbench: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  let store: TrackingStore | undefined;
+  let store: (TrackingStore & ModelRegistry) | undefined;
   try {
     const viewType = parseViewType(single(args, 'view-type'));
     store = openStore(args);
@@ -44,6 +46,20 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
       case 'runs': {
         const runs = await searchRuns(store, args.values.get('experiment-id'), viewType, io);
         io.out(render(args, { runs }, () => runsTable(runs)));
+        return 0;
+      }
+      case 'models': {
+        const listing = await store.searchRegisteredModels();
+        report(listing.problems, io);
+        io.out(render(args, { registered_models: listing.items }, () => listing.items.map((m) => m.name).join('\n') + '\n'));
+        return 0;
+      }
+      case 'model-versions': {
+        const listing = await store.searchModelVersions();
+        report(listing.problems, io);
+        const name = single(args, 'name');
+        const versions = name === undefined ? listing.items : listing.items.filter((v) => v.name === name);
+        io.out(render(args, { model_versions: versions }, () => versions.map((v) => `${v.name}\t${v.version}\t${v.status ?? ''}`).join('\n') + '\n'));
         return 0;
       }
       default:
@@ -65,7 +81,7 @@ export async function main(argv: readonly string[], io: { out: (s: string) => vo
   }
 }
 
-function openStore(args: ParsedArgs): TrackingStore {
+function openStore(args: ParsedArgs): TrackingStore & ModelRegistry {
   const cwd = process.cwd();
   const { uri } = resolveTrackingUri({ cwd, explicitUri: single(args, 'tracking-uri'), environmentUri: process.env.MLFLOW_TRACKING_URI });
   const driver = process.env.ML_WORKBENCH_SQLITE_DRIVER as SqliteDriverName | undefined;

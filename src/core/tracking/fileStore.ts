@@ -1,28 +1,25 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { mapLimit } from '../util/concurrency.js';
+import { filesUnder, isDirectory, PARALLEL_READS, readKeyValues, readYaml, subdirectories, type Yaml } from './fileReading.js';
 import { TrackingError } from './errors.js';
-import type { Dataset, DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo } from './model.js';
+import type { Dataset, DatasetInput, Experiment, Metric, ModelVersion, RegisteredModel, Run, RunInfo } from './model.js';
 import { RUN_STATUS_BY_NUMBER, toJsonDouble } from './model.js';
 import { parseMetricLine, latestOf } from './metricFile.js';
-import { compact, lifecycleStagesFor } from './shape.js';
-import type { Listing, SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from './store.js';
+import { compact, lifecycleStagesFor, nonZero, optionalString } from './shape.js';
+import { modelVersionsOf, readRegistry, registeredModelsOf } from './fileRegistry.js';
+import type { Listing, ModelRegistry, QueryOptions, SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from './store.js';
 
 const TRASH = '.trash';
 const REGISTRY = 'models';
 /** Experiment sub-folders that are never runs (file_store.py RESERVED_EXPERIMENT_FOLDERS). */
 const RESERVED_EXPERIMENT_FOLDERS = new Set(['tags', 'datasets', 'traces', 'models']);
-/** Open files at once: enough to keep the disk busy, far below any file-descriptor limit. */
-const PARALLEL_READS = 64;
-
-type Yaml = Record<string, unknown>;
 
 /**
  * Reads MLflow's file store (`./mlruns`), following mlflow/store/tracking/file_store.py.
  * A malformed experiment or run becomes a problem in the listing; the rest still arrives.
  */
-export class FileTrackingStore implements TrackingStore {
+export class FileTrackingStore implements TrackingStore, ModelRegistry {
   readonly label: string;
 
   constructor(
@@ -78,6 +75,18 @@ export class FileTrackingStore implements TrackingStore {
     });
     const items = runs.filter((r): r is Run => r !== undefined).sort(runOrder);
     return { items, problems };
+  }
+
+  async searchRegisteredModels(options: QueryOptions = {}): Promise<Listing<RegisteredModel>> {
+    await this.checkRoot();
+    options.signal?.throwIfAborted();
+    return { items: registeredModelsOf(await readRegistry(this.root)), problems: [] };
+  }
+
+  async searchModelVersions(options: QueryOptions = {}): Promise<Listing<ModelVersion>> {
+    await this.checkRoot();
+    options.signal?.throwIfAborted();
+    return { items: modelVersionsOf(await readRegistry(this.root)), problems: [] };
   }
 
   dispose(): void {
@@ -227,63 +236,6 @@ async function readOutputs(dir: string): Promise<{ model_id: string; step: numbe
   return outputs;
 }
 
-/** Params and tags: one file per key, the whole file is the value; `/` in a key makes folders. */
-async function readKeyValues(dir: string): Promise<KeyValue[] | undefined> {
-  const keys = await filesUnder(dir);
-  if (keys.length === 0) return undefined;
-  const values = await mapLimit(keys, PARALLEL_READS, (key) => readFile(join(dir, key), 'utf8'));
-  return keys.map((key, i) => ({ key, value: values[i]! }));
-}
-
-/** Relative POSIX paths of every file below `dir`, sorted; none when `dir` does not exist. */
-async function filesUnder(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw error;
-  }
-  const prefix = dir.length + 1;
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name).slice(prefix).split('\\').join('/'))
-    .sort();
-}
-
-async function subdirectories(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    await readdir(dir);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readYaml(path: string): Promise<Yaml> {
-  const text = await readFile(path, 'utf8');
-  let value: unknown;
-  try {
-    // PyYAML writes YAML 1.1, so read it as 1.1 (`yes`, `0123` and friends differ in 1.2).
-    value = parseYaml(text, { version: '1.1' });
-  } catch (error) {
-    throw new TrackingError('corrupt-entity', `${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, path, { cause: error });
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TrackingError('corrupt-entity', `${path} is empty or not a mapping (half-written?)`, path);
-  }
-  return value as Yaml;
-}
-
 function entityError(error: unknown, what: string, path: string): TrackingError {
   if (error instanceof TrackingError) return error;
   return new TrackingError('corrupt-entity', `Cannot read ${what}: ${(error as Error).message}`, path, { cause: error });
@@ -300,5 +252,3 @@ function runOrder(a: Run, b: Run): number {
 }
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const optionalString = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
-const nonZero = (value: unknown): number | undefined => (value === null || value === undefined || Number(value) === 0 ? undefined : Number(value));

@@ -110,3 +110,76 @@ export function fromJsonDouble(value: JsonDouble): number {
   if (value === '-Infinity') return -Infinity;
   return value;
 }
+
+export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
+
+export interface ModelVersion {
+  readonly name: string;
+  /** A string in the API (an integer in SQL and YAML). */
+  readonly version: string;
+  readonly creation_timestamp?: number;
+  readonly last_updated_timestamp?: number;
+  readonly user_id?: string;
+  readonly current_stage?: string;
+  readonly description?: string;
+  readonly source?: string;
+  readonly run_id?: string;
+  readonly status?: ModelVersionStatus;
+  readonly status_message?: string;
+  readonly tags?: readonly KeyValue[];
+  readonly run_link?: string;
+  readonly aliases?: readonly string[];
+  readonly model_id?: string;
+}
+
+export interface RegisteredModelAlias {
+  readonly alias: string;
+  readonly version: string;
+}
+
+export interface RegisteredModel {
+  readonly name: string;
+  readonly creation_timestamp?: number;
+  readonly last_updated_timestamp?: number;
+  readonly user_id?: string;
+  readonly description?: string;
+  readonly latest_versions?: readonly ModelVersion[];
+  readonly tags?: readonly KeyValue[];
+  readonly aliases?: readonly RegisteredModelAlias[];
+}
+
+export type LoggedModelStatus = 'LOGGED_MODEL_STATUS_UNSPECIFIED' | 'LOGGED_MODEL_PENDING' | 'LOGGED_MODEL_READY' | 'LOGGED_MODEL_UPLOAD_FAILED';
+
+export const LOGGED_MODEL_STATUS_BY_NUMBER: Readonly<Record<number, LoggedModelStatus>> = {
+  0: 'LOGGED_MODEL_STATUS_UNSPECIFIED',
+  1: 'LOGGED_MODEL_PENDING',
+  2: 'LOGGED_MODEL_READY',
+  3: 'LOGGED_MODEL_UPLOAD_FAILED',
+};
+
+export interface LoggedModel {
+  readonly info: {
+    readonly model_id: string;
+    readonly experiment_id: string;
+    readonly name: string;
+    readonly creation_timestamp_ms?: number;
+    readonly last_updated_timestamp_ms?: number;
+    readonly artifact_uri?: string;
+    readonly status?: LoggedModelStatus;
+    readonly creator_id?: string;
+    readonly model_type?: string;
+    readonly source_run_id?: string;
+    readonly status_message?: string;
+    readonly tags?: readonly KeyValue[];
+  };
+  readonly data: {
+    readonly params?: readonly KeyValue[];
+    readonly metrics?: readonly Metric[];
+  };
+}
+
+export interface FileInfo {
+  readonly path: string;
+  readonly is_dir: boolean;
+  readonly file_size?: number;
+}

@@ -1,7 +1,7 @@
 import { TrackingError } from './errors.js';
 import { FileTrackingStore } from './fileStore.js';
 import { SqliteTrackingStore, type SqliteStoreOptions } from './sqliteStore.js';
-import type { TrackingStore } from './store.js';
+import type { ModelRegistry, TrackingStore } from './store.js';
 import { parseTrackingUri } from './uri.js';
 
 export interface OpenStoreOptions {
@@ -11,7 +11,7 @@ export interface OpenStoreOptions {
 }
 
 /** The one place that maps a tracking URI to a store implementation. */
-export function openTrackingStore(uri: string, options: OpenStoreOptions): TrackingStore {
+export function openTrackingStore(uri: string, options: OpenStoreOptions): TrackingStore & ModelRegistry {
   const location = parseTrackingUri(uri, options.cwd);
   switch (location.kind) {
     case 'sqlite':

@@ -24,3 +24,9 @@ export function lifecycleStagesFor(viewType: ViewType = 'ACTIVE_ONLY'): Lifecycl
       return ['active', 'deleted'];
   }
 }
+
+/** Nullable store values to optional JSON fields. */
+export const optionalString = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
+export const optionalNumber = (value: unknown): number | undefined => (value === null || value === undefined ? undefined : Number(value));
+/** MLflow's to_proto skips falsy timestamps (`if self.end_time:`), so 0 is absent too. */
+export const nonZero = (value: unknown): number | undefined => (value === null || value === undefined || Number(value) === 0 ? undefined : Number(value));

@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import { DatabaseBusyError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type Row, type SqliteDriverName } from '../sqlite/database.js';
 import { TrackingError } from './errors.js';
-import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunStatus, ViewType } from './model.js';
+import type { DatasetInput, Experiment, KeyValue, Metric, ModelVersion, RegisteredModel, Run, RunStatus, ViewType } from './model.js';
 import { toJsonDouble } from './model.js';
-import { compact, lifecycleStagesFor } from './shape.js';
-import type { Listing, SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from './store.js';
+import { compact, lifecycleStagesFor, nonZero, optionalString } from './shape.js';
+import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
+import type { Listing, ModelRegistry, QueryOptions, SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from './store.js';
 
 export interface SqliteStoreOptions {
   readonly driver?: SqliteDriverName;
@@ -16,7 +17,7 @@ export interface SqliteStoreOptions {
  * Each query opens the file read-only and closes it again: no lock outlives a query, and a file
  * MLflow rewrote in between is never answered from a stale snapshot.
  */
-export class SqliteTrackingStore implements TrackingStore {
+export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
   readonly label: string;
 
   constructor(
@@ -41,11 +42,11 @@ export class SqliteTrackingStore implements TrackingStore {
         compact({
           experiment_id: String(row.experiment_id),
           name: text(row.name),
-          artifact_location: optionalText(row.artifact_location),
+          artifact_location: optionalString(row.artifact_location),
           lifecycle_stage: text(row.lifecycle_stage) as Experiment['lifecycle_stage'],
           last_update_time: nonZero(row.last_update_time),
           creation_time: nonZero(row.creation_time),
-          workspace: optionalText(row.workspace),
+          workspace: optionalString(row.workspace),
           tags: keyValues(tags.get(String(row.experiment_id))),
         }),
       );
@@ -84,12 +85,12 @@ export class SqliteTrackingStore implements TrackingStore {
           info: compact({
             run_uuid: id,
             experiment_id: String(row.experiment_id),
-            run_name: optionalText(row.name),
-            user_id: optionalText(row.user_id),
+            run_name: optionalString(row.name),
+            user_id: optionalString(row.user_id),
             status: text(row.status) as RunStatus,
             start_time: row.start_time === null ? undefined : Number(row.start_time),
             end_time: nonZero(row.end_time),
-            artifact_uri: optionalText(row.artifact_uri),
+            artifact_uri: optionalString(row.artifact_uri),
             lifecycle_stage: text(row.lifecycle_stage) as Run['info']['lifecycle_stage'],
             run_id: id,
           }),
@@ -106,6 +107,14 @@ export class SqliteTrackingStore implements TrackingStore {
       });
       return { items, problems: [] };
     });
+  }
+
+  searchRegisteredModels(options: QueryOptions = {}): Promise<Listing<RegisteredModel>> {
+    return this.withDatabase(options.signal, (db) => ({ items: readRegisteredModels(db), problems: [] }));
+  }
+
+  searchModelVersions(options: QueryOptions = {}): Promise<Listing<ModelVersion>> {
+    return this.withDatabase(options.signal, (db) => ({ items: readModelVersions(db), problems: [] }));
   }
 
   dispose(): void {
@@ -141,8 +150,8 @@ export class SqliteTrackingStore implements TrackingStore {
               digest: text(row.digest),
               source_type: text(row.dataset_source_type),
               source: text(row.dataset_source),
-              schema: optionalText(row.dataset_schema),
-              profile: optionalText(row.dataset_profile),
+              schema: optionalString(row.dataset_schema),
+              profile: optionalString(row.dataset_profile),
             }),
           },
         };
@@ -206,7 +215,5 @@ function groupBy(rows: readonly Row[], column: string): Map<string, Row[]> {
 
 const marks = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
 const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
-const optionalText = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value));
-const nonZero = (value: unknown): number | undefined => (value === null || value === undefined || Number(value) === 0 ? undefined : Number(value));
 
 export type { ViewType };

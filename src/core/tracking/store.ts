@@ -1,5 +1,5 @@
 import type { TrackingError } from './errors.js';
-import type { Experiment, Run, ViewType } from './model.js';
+import type { Experiment, ModelVersion, RegisteredModel, Run, ViewType } from './model.js';
 
 export interface QueryOptions {
   readonly signal?: AbortSignal;
@@ -34,4 +34,10 @@ export interface TrackingStore {
   /** Runs with latest metrics, params and tags, in MLflow's default order (start_time DESC, run_id ASC). */
   searchRuns(options: SearchRunsOptions): Promise<Listing<Run>>;
   dispose(): void;
+}
+
+/** Read access to an MLflow Model Registry (searches in MLflow's default order). */
+export interface ModelRegistry {
+  searchRegisteredModels(options?: QueryOptions): Promise<Listing<RegisteredModel>>;
+  searchModelVersions(options?: QueryOptions): Promise<Listing<ModelVersion>>;
 }
