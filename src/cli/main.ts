@@ -1,70 +1,58 @@
+import type { SqliteDriverName } from '../core/sqlite/database.js';
 import { TrackingError } from '../core/tracking/errors.js';
-import type { Experiment, Run, ViewType } from '../core/tracking/model.js';
+import type { ViewType } from '../core/tracking/model.js';
 import { openTrackingStore } from '../core/tracking/open.js';
 import type { ModelRegistry, TrackingStore } from '../core/tracking/store.js';
 import { resolveTrackingUri } from '../core/tracking/uri.js';
-import type { SqliteDriverName } from '../core/sqlite/database.js';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
+import { COMMANDS, type CommandContext } from './commands.js';
 
 const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's REST shape
 
-Usage:
-  ml-workbench experiments [--tracking-uri URI] [--view-type ACTIVE_ONLY|DELETED_ONLY|ALL] [--json]
-  ml-workbench runs [--tracking-uri URI] [--experiment-id ID]... [--view-type ...] [--json]
-  ml-workbench models [--tracking-uri URI] [--json]
-  ml-workbench model-versions [--tracking-uri URI] [--name NAME] [--json]
+Usage: ml-workbench <command> [--tracking-uri URI] [--json] [options]
+
+  experiments     [--view-type ACTIVE_ONLY|DELETED_ONLY|ALL] [--filter F] [--order-by O]... [--max-results N]
+  runs            [--experiment-id ID]... [--view-type V] [--filter F] [--order-by O]... [--max-results N] [--page-token T]
+  run             --run-id ID
+  metric-history  --run-id ID --key KEY [--max-points N]
+  models          [--filter F] [--max-results N]
+  model-versions  [--name NAME] [--filter F] [--max-results N]
+  logged-models   [--experiment-id ID]...
+  artifacts       --run-id ID [--path PATH]
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
-experiments, else sqlite:///mlflow.db in the current folder.`;
+experiments, else sqlite:///mlflow.db in the current folder.
+Exit codes: 0 done, 1 the store could not answer, 2 bad usage.`;
 
-const VIEW_TYPES: readonly ViewType[] = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'];
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
 
-/** Exit codes: 0 done, 1 the store could not be read, 2 bad usage. */
-export async function main(argv: readonly string[], io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
     args = parseArgs(argv, new Set(['json', 'help']));
-    if (args.flags.has('help') || args.command === undefined) {
-      io.out(USAGE + '\n');
-      return args.command === undefined && !args.flags.has('help') ? 2 : 0;
-    }
   } catch (error) {
     io.err(`ml-workbench: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
   }
+  if (args.flags.has('help') || args.command === undefined) {
+    (args.command === undefined && !args.flags.has('help') ? io.err : io.out)(USAGE + '\n');
+    return args.flags.has('help') ? 0 : 2;
+  }
+  const command = COMMANDS[args.command];
+  if (!command) {
+    io.err(`ml-workbench: unknown command '${args.command}'\n${USAGE}\n`);
+    return 2;
+  }
   let store: (TrackingStore & ModelRegistry) | undefined;
   try {
-    const viewType = parseViewType(single(args, 'view-type'));
     store = openStore(args);
-    switch (args.command) {
-      case 'experiments': {
-        const listing = await store.searchExperiments({ viewType });
-        report(listing.problems, io);
-        io.out(render(args, { experiments: listing.items }, () => experimentsTable(listing.items)));
-        return 0;
-      }
-      case 'runs': {
-        const runs = await searchRuns(store, args.values.get('experiment-id'), viewType, io);
-        io.out(render(args, { runs }, () => runsTable(runs)));
-        return 0;
-      }
-      case 'models': {
-        const listing = await store.searchRegisteredModels();
-        report(listing.problems, io);
-        io.out(render(args, { registered_models: listing.items }, () => listing.items.map((m) => m.name).join('\n') + '\n'));
-        return 0;
-      }
-      case 'model-versions': {
-        const listing = await store.searchModelVersions();
-        report(listing.problems, io);
-        const name = single(args, 'name');
-        const versions = name === undefined ? listing.items : listing.items.filter((v) => v.name === name);
-        io.out(render(args, { model_versions: versions }, () => versions.map((v) => `${v.name}\t${v.version}\t${v.status ?? ''}`).join('\n') + '\n'));
-        return 0;
-      }
-      default:
-        throw new UsageError(`unknown command '${args.command}'`);
-    }
+    const context: CommandContext = { args, store, viewType: parseViewType(single(args, 'view-type')), warn: (problem) => warn(io, problem) };
+    const result = await command(context);
+    io.out(args.flags.has('json') ? JSON.stringify(result.json, null, 2) + '\n' : result.text());
+    return 0;
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`ml-workbench: ${error.message}\n${USAGE}\n`);
@@ -88,17 +76,7 @@ function openStore(args: ParsedArgs): TrackingStore & ModelRegistry {
   return openTrackingStore(uri, { cwd, sqlite: driver ? { driver } : {} });
 }
 
-async function searchRuns(store: TrackingStore, ids: readonly string[] | undefined, viewType: ViewType, io: { err: (s: string) => void }): Promise<readonly Run[]> {
-  let experimentIds = ids;
-  if (!experimentIds) {
-    const experiments = await store.searchExperiments({ viewType });
-    report(experiments.problems, io);
-    experimentIds = experiments.items.map((e) => e.experiment_id);
-  }
-  const listing = await store.searchRuns({ experimentIds, viewType });
-  report(listing.problems, io);
-  return listing.items;
-}
+const VIEW_TYPES: readonly ViewType[] = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'];
 
 function parseViewType(value: string | undefined): ViewType {
   if (value === undefined) return 'ACTIVE_ONLY';
@@ -108,21 +86,6 @@ function parseViewType(value: string | undefined): ViewType {
 }
 
 /** Per-entity problems go to stderr; the listing of everything else still goes to stdout. */
-function report(problems: readonly TrackingError[], io: { err: (s: string) => void }): void {
-  for (const problem of problems) io.err(`ml-workbench: warning: skipped ${problem.subject ?? ''}: ${problem.message}\n`);
-}
-
-/** protobuf JSON omits empty results: `{}` rather than `{"runs": []}`. */
-function render(args: ParsedArgs, payload: Record<string, readonly unknown[]>, table: () => string): string {
-  if (!args.flags.has('json')) return table();
-  const body = Object.fromEntries(Object.entries(payload).filter(([, items]) => items.length > 0));
-  return JSON.stringify(body, null, 2) + '\n';
-}
-
-function experimentsTable(experiments: readonly Experiment[]): string {
-  return experiments.map((e) => `${e.experiment_id}\t${e.lifecycle_stage}\t${e.name}`).join('\n') + '\n';
-}
-
-function runsTable(runs: readonly Run[]): string {
-  return runs.map((r) => `${r.info.run_id}\t${r.info.status}\t${r.info.experiment_id}\t${r.info.run_name ?? ''}`).join('\n') + '\n';
+function warn(io: Io, problem: TrackingError): void {
+  io.err(`ml-workbench: warning: skipped ${problem.subject ?? 'an entity'}: ${problem.message}\n`);
 }

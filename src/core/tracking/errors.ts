@@ -6,7 +6,18 @@ export type TrackingErrorReason =
   | 'corrupt-store'
   | 'corrupt-entity'
   | 'busy'
-  | 'invalid-argument';
+  | 'invalid-argument'
+  | 'too-large'
+  /** A server answered 401: credentials missing or wrong. */
+  | 'unauthenticated'
+  /** A server answered 403: authenticated, but not allowed. */
+  | 'forbidden'
+  /** A server answered with an MLflow error or a 5xx after the retries. */
+  | 'server-error'
+  /** A server answered something that is not MLflow's JSON (an HTML login page, a proxy error). */
+  | 'bad-response'
+  | 'network'
+  | 'timeout';
 
 export class TrackingError extends Error {
   override readonly name = 'TrackingError';

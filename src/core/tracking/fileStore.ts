@@ -1,14 +1,28 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { mapLimit } from '../util/concurrency.js';
-import { filesUnder, isDirectory, PARALLEL_READS, readKeyValues, readYaml, subdirectories, type Yaml } from './fileReading.js';
 import { TrackingError } from './errors.js';
-import type { Dataset, DatasetInput, Experiment, Metric, ModelVersion, RegisteredModel, Run, RunInfo } from './model.js';
-import { RUN_STATUS_BY_NUMBER, toJsonDouble } from './model.js';
-import { parseMetricLine, latestOf } from './metricFile.js';
-import { compact, lifecycleStagesFor, nonZero, optionalString } from './shape.js';
+import { isDirectory, PARALLEL_READS, readKeyValues, readYaml, subdirectories } from './fileReading.js';
 import { modelVersionsOf, readRegistry, registeredModelsOf } from './fileRegistry.js';
-import type { Listing, ModelRegistry, QueryOptions, SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from './store.js';
+import { pointToMetric, readLoggedModel, readMetricPoints, readRun, readRunInfo } from './fileRuns.js';
+import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
+import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
+import { sampleBulkInterval } from './sampling.js';
+import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchRunsInMemory } from './listing.js';
+import { compact, lifecycleStagesFor, nonZero, optionalString } from './shape.js';
+import type {
+  ArtifactListing,
+  BulkIntervalOptions,
+  Listing,
+  ModelRegistry,
+  PageOptions,
+  QueryOptions,
+  ReadArtifactOptions,
+  SearchExperimentsOptions,
+  SearchLoggedModelsOptions,
+  SearchRunsOptions,
+  TrackingStore,
+} from './store.js';
 
 const TRASH = '.trash';
 const REGISTRY = 'models';
@@ -43,10 +57,8 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
         return undefined;
       }
     });
-    const items = experiments
-      .filter((e): e is Experiment => e !== undefined && stages.includes(e.lifecycle_stage))
-      .sort(experimentOrder);
-    return { items, problems };
+    const items = experiments.filter((e): e is Experiment => e !== undefined && stages.includes(e.lifecycle_stage)).sort(experimentOrder);
+    return { ...page(searchExperimentsInMemory(items, options), options), problems };
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
@@ -74,19 +86,68 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
       }
     });
     const items = runs.filter((r): r is Run => r !== undefined).sort(runOrder);
-    return { items, problems };
+    return { ...page(searchRunsInMemory(items, options), options), problems };
   }
 
-  async searchRegisteredModels(options: QueryOptions = {}): Promise<Listing<RegisteredModel>> {
-    await this.checkRoot();
+  async getRun(runId: string, options: QueryOptions = {}): Promise<Run> {
+    const { dir, experimentDir } = await this.findRun(runId);
     options.signal?.throwIfAborted();
-    return { items: registeredModelsOf(await readRegistry(this.root)), problems: [] };
+    const info = await readRunInfo(dir);
+    if (!info || info.run_id !== runId) throw new TrackingError('corrupt-entity', `Run '${runId}' metadata is in invalid state.`, dir);
+    return readRun(info, dir, experimentDir);
   }
 
-  async searchModelVersions(options: QueryOptions = {}): Promise<Listing<ModelVersion>> {
+  async getMetricHistory(runId: string, metricKey: string, options: QueryOptions = {}): Promise<Metric[]> {
+    const { dir } = await this.findRun(runId);
+    options.signal?.throwIfAborted();
+    return (await readMetricPoints(dir, metricKey)).map((p) => pointToMetric(p, metricKey, runId));
+  }
+
+  async getMetricHistoryBulkInterval(options: BulkIntervalOptions): Promise<Metric[]> {
+    const range = rangeOf(options);
+    const histories = await Promise.all(options.runIds.map(async (runId) => ({ runId, points: await this.getMetricHistory(runId, options.metricKey, options) })));
+    return sampleBulkInterval(histories, options.maxResults, range);
+  }
+
+  async listArtifacts(runId: string, path?: string, options: QueryOptions = {}): Promise<ArtifactListing> {
+    return listLocalArtifacts(artifactUriOf(await this.getRun(runId, options)), path);
+  }
+
+  async readArtifact(runId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
+    return readLocalArtifact(artifactUriOf(await this.getRun(runId, options)), path, options.maxBytes);
+  }
+
+  async searchLoggedModels(options: SearchLoggedModelsOptions): Promise<Listing<LoggedModel>> {
+    await this.checkRoot();
+    const problems: TrackingError[] = [];
+    const models: LoggedModel[] = [];
+    for (const experimentId of options.experimentIds) {
+      const experimentDir = await this.findExperimentDir(experimentId);
+      if (!experimentDir) continue;
+      for (const modelId of await subdirectories(join(experimentDir, 'models'))) {
+        options.signal?.throwIfAborted();
+        try {
+          const model = await readLoggedModel(join(experimentDir, 'models', modelId));
+          if (model) models.push(model);
+        } catch (error) {
+          problems.push(entityError(error, `logged model ${modelId}`, join(experimentDir, 'models', modelId)));
+        }
+      }
+    }
+    models.sort((a, b) => (b.info.creation_timestamp_ms ?? 0) - (a.info.creation_timestamp_ms ?? 0) || compareStrings(a.info.model_id, b.info.model_id));
+    return { items: models, problems };
+  }
+
+  async searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
     await this.checkRoot();
     options.signal?.throwIfAborted();
-    return { items: modelVersionsOf(await readRegistry(this.root)), problems: [] };
+    return page(registeredModelsOf(await readRegistry(this.root)), options);
+  }
+
+  async searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
+    await this.checkRoot();
+    options.signal?.throwIfAborted();
+    return page(modelVersionsOf(await readRegistry(this.root)), options);
   }
 
   dispose(): void {
@@ -114,6 +175,17 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     return locations;
   }
 
+  /** MLflow's _find_run_root: the run's folder in whichever experiment (active or deleted) holds it. */
+  private async findRun(runId: string): Promise<{ dir: string; experimentDir: string }> {
+    if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new TrackingError('invalid-argument', `Invalid run ID: '${runId}'`, runId);
+    await this.checkRoot();
+    for (const { dir: experimentDir } of await this.experimentLocations(true, true)) {
+      const dir = join(experimentDir, runId);
+      if (await isDirectory(dir)) return { dir, experimentDir };
+    }
+    throw new TrackingError('not-found', `Run '${runId}' not found`, runId);
+  }
+
   private async findExperimentDir(experimentId: string): Promise<string | undefined> {
     if (!/^[0-9]+$/.test(experimentId)) return undefined;
     for (const dir of [join(this.root, experimentId), join(this.root, TRASH, experimentId)]) {
@@ -137,103 +209,6 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
       tags: await readKeyValues(join(dir, 'tags')),
     });
   }
-}
-
-async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
-  let meta: Yaml;
-  try {
-    meta = await readYaml(join(dir, 'meta.yaml'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  const runId = String(meta.run_id ?? meta.run_uuid ?? '');
-  const status = meta.status === undefined || meta.status === null ? 1 : Number(meta.status);
-  return compact({
-    run_uuid: runId,
-    experiment_id: String(meta.experiment_id),
-    run_name: optionalString(meta.run_name),
-    user_id: optionalString(meta.user_id),
-    status: RUN_STATUS_BY_NUMBER[status] ?? 'RUNNING',
-    start_time: meta.start_time === null || meta.start_time === undefined ? undefined : Number(meta.start_time),
-    end_time: nonZero(meta.end_time),
-    artifact_uri: optionalString(meta.artifact_uri) || undefined,
-    lifecycle_stage: meta.lifecycle_stage === 'deleted' ? ('deleted' as const) : ('active' as const),
-    run_id: runId,
-  });
-}
-
-async function readRun(info: RunInfo, dir: string, experimentDir: string): Promise<Run> {
-  const [metrics, params, tags, inputs, outputs] = await Promise.all([
-    readMetrics(join(dir, 'metrics'), info.run_id),
-    readKeyValues(join(dir, 'params')),
-    readKeyValues(join(dir, 'tags')),
-    readInputs(join(dir, 'inputs'), experimentDir),
-    readOutputs(join(dir, 'outputs')),
-  ]);
-  const runName = info.run_name || tags?.find((t) => t.key === 'mlflow.runName')?.value;
-  return {
-    info: compact({ ...info, run_name: runName ?? info.run_name }),
-    data: compact({ metrics, params, tags }),
-    inputs: compact({ dataset_inputs: inputs.datasets, model_inputs: inputs.models }),
-    outputs: compact({ model_outputs: outputs }),
-  };
-}
-
-async function readMetrics(dir: string, runId: string): Promise<Metric[]> {
-  const keys = await filesUnder(dir);
-  return mapLimit(keys, PARALLEL_READS, async (key) => {
-    const text = await readFile(join(dir, key), 'utf8');
-    const points = text.split('\n').filter((line) => line.trim() !== '').map((line) => parseMetricLine(line, key));
-    const latest = latestOf(points);
-    if (!latest) throw new TrackingError('corrupt-entity', `Metric '${key}' is malformed: no data found`, join(dir, key));
-    return compact({
-      key,
-      value: toJsonDouble(latest.value),
-      timestamp: latest.timestamp,
-      step: latest.step,
-      dataset_name: latest.datasetName,
-      dataset_digest: latest.datasetDigest,
-      run_id: runId,
-    });
-  });
-}
-
-async function readInputs(dir: string, experimentDir: string): Promise<{ datasets: DatasetInput[]; models: { model_id: string }[] }> {
-  const datasets: DatasetInput[] = [];
-  const models: { model_id: string }[] = [];
-  for (const inputId of await subdirectories(dir)) {
-    const meta = await readYaml(join(dir, inputId, 'meta.yaml'));
-    const sourceId = String(meta.source_id);
-    if (meta.source_type === 'MODEL') {
-      models.push({ model_id: sourceId });
-      continue;
-    }
-    if (meta.source_type !== 'DATASET') continue;
-    const datasetMeta = await readYaml(join(experimentDir, 'datasets', sourceId, 'meta.yaml')).catch(() => undefined);
-    if (!datasetMeta) continue; // MLflow skips inputs whose dataset is gone, with a warning.
-    const tags = Object.entries((meta.tags as Record<string, unknown> | null) ?? {}).map(([key, value]) => ({ key, value: String(value) }));
-    const dataset: Dataset = compact({
-      name: String(datasetMeta.name ?? ''),
-      digest: String(datasetMeta.digest ?? ''),
-      source_type: String(datasetMeta.source_type ?? ''),
-      source: String(datasetMeta.source ?? ''),
-      schema: optionalString(datasetMeta.schema) || undefined,
-      profile: optionalString(datasetMeta.profile) || undefined,
-    });
-    datasets.push(compact({ tags, dataset }));
-  }
-  return { datasets, models };
-}
-
-async function readOutputs(dir: string): Promise<{ model_id: string; step: number }[]> {
-  const outputs: { model_id: string; step: number }[] = [];
-  for (const modelId of await subdirectories(dir)) {
-    const meta = await readYaml(join(dir, modelId, 'meta.yaml'));
-    if (meta.destination_type !== 'MODEL_OUTPUT') continue;
-    outputs.push({ model_id: String(meta.destination_id), step: Number(meta.step ?? 0) });
-  }
-  return outputs;
 }
 
 function entityError(error: unknown, what: string, path: string): TrackingError {

@@ -1,11 +1,25 @@
 import { basename } from 'node:path';
-import { DatabaseBusyError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type Row, type SqliteDriverName } from '../sqlite/database.js';
+import { DatabaseBusyError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
 import { TrackingError } from './errors.js';
-import type { DatasetInput, Experiment, KeyValue, Metric, ModelVersion, RegisteredModel, Run, RunStatus, ViewType } from './model.js';
-import { toJsonDouble } from './model.js';
-import { compact, lifecycleStagesFor, nonZero, optionalString } from './shape.js';
+import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
+import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
+import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchRunsInMemory } from './listing.js';
+import { lifecycleStagesFor } from './shape.js';
 import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
-import type { Listing, ModelRegistry, QueryOptions, SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from './store.js';
+import { marks, readExperiments, readLoggedModels, readMetricHistory, readRuns, readSampledHistory } from './sqliteRuns.js';
+import type {
+  ArtifactListing,
+  BulkIntervalOptions,
+  Listing,
+  ModelRegistry,
+  PageOptions,
+  QueryOptions,
+  ReadArtifactOptions,
+  SearchExperimentsOptions,
+  SearchLoggedModelsOptions,
+  SearchRunsOptions,
+  TrackingStore,
+} from './store.js';
 
 export interface SqliteStoreOptions {
   readonly driver?: SqliteDriverName;
@@ -13,9 +27,9 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Reads MLflow's SQL store from an SQLite file (mlflow/store/tracking/dbmodels/models.py).
- * Each query opens the file read-only and closes it again: no lock outlives a query, and a file
- * MLflow rewrote in between is never answered from a stale snapshot.
+ * Reads MLflow's SQL store from an SQLite file. Each query opens the file read-only and closes it
+ * again: no lock outlives a query, and a file MLflow rewrote in between is never answered from a
+ * stale snapshot. Filters and ordering follow MLflow's search grammar (./search).
  */
 export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
   readonly label: string;
@@ -28,138 +42,77 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     this.label = `sqlite: ${basename(path)}`;
   }
 
-  async searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
+  searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
     return this.withDatabase(options.signal, (db) => {
-      const stages = lifecycleStagesFor(options.viewType);
-      const rows = db.all(
-        `SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, workspace
-         FROM experiments WHERE lifecycle_stage IN (${marks(stages.length)})
-         ORDER BY creation_time DESC, experiment_id ASC`,
-        stages,
-      );
-      const tags = groupBy(db.all('SELECT experiment_id, key, value FROM experiment_tags ORDER BY rowid'), 'experiment_id');
-      const items = rows.map((row): Experiment =>
-        compact({
-          experiment_id: String(row.experiment_id),
-          name: text(row.name),
-          artifact_location: optionalString(row.artifact_location),
-          lifecycle_stage: text(row.lifecycle_stage) as Experiment['lifecycle_stage'],
-          last_update_time: nonZero(row.last_update_time),
-          creation_time: nonZero(row.creation_time),
-          workspace: optionalString(row.workspace),
-          tags: keyValues(tags.get(String(row.experiment_id))),
-        }),
-      );
-      return { items, problems: [] };
+      const experiments = searchExperimentsInMemory(readExperiments(db, lifecycleStagesFor(options.viewType)), options);
+      return page(experiments, options);
     });
   }
 
-  async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
-    if (options.experimentIds.length === 0) return { items: [], problems: [] };
+  searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
+    if (options.experimentIds.length === 0) return Promise.resolve({ items: [], problems: [] });
     return this.withDatabase(options.signal, (db) => {
       const stages = lifecycleStagesFor(options.viewType);
       const where = `experiment_id IN (${marks(options.experimentIds.length)}) AND lifecycle_stage IN (${marks(stages.length)})`;
-      const args = [...options.experimentIds.map(Number), ...stages];
-      const runs = db.all(
-        `SELECT run_uuid, name, experiment_id, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage
-         FROM runs WHERE ${where} ORDER BY start_time DESC, run_uuid ASC`,
-        args,
-      );
-      const ofRuns = `run_uuid IN (SELECT run_uuid FROM runs WHERE ${where})`;
-      const metrics = groupBy(db.all(`SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE ${ofRuns} ORDER BY run_uuid, key`, args), 'run_uuid');
-      const params = groupBy(db.all(`SELECT run_uuid, key, value FROM params WHERE ${ofRuns} ORDER BY run_uuid, key`, args), 'run_uuid');
-      const tags = groupBy(db.all(`SELECT run_uuid, key, value FROM tags WHERE ${ofRuns} ORDER BY run_uuid, key`, args), 'run_uuid');
-      const datasets = this.datasetInputs(db, where, args);
-      const outputs = groupBy(
-        db.all(
-          `SELECT source_id AS run_uuid, destination_id, step FROM inputs
-           WHERE source_type = 'RUN_OUTPUT' AND destination_type = 'MODEL_OUTPUT'
-             AND source_id IN (SELECT run_uuid FROM runs WHERE ${where})`,
-          args,
-        ),
-        'run_uuid',
-      );
-      const items = runs.map((row): Run => {
-        const id = text(row.run_uuid);
-        return {
-          info: compact({
-            run_uuid: id,
-            experiment_id: String(row.experiment_id),
-            run_name: optionalString(row.name),
-            user_id: optionalString(row.user_id),
-            status: text(row.status) as RunStatus,
-            start_time: row.start_time === null ? undefined : Number(row.start_time),
-            end_time: nonZero(row.end_time),
-            artifact_uri: optionalString(row.artifact_uri),
-            lifecycle_stage: text(row.lifecycle_stage) as Run['info']['lifecycle_stage'],
-            run_id: id,
-          }),
-          data: compact({
-            metrics: (metrics.get(id) ?? []).map(toMetric),
-            params: keyValues(params.get(id)),
-            tags: keyValues(tags.get(id)),
-          }),
-          inputs: compact({ dataset_inputs: datasets.get(id) }),
-          outputs: compact({
-            model_outputs: outputs.get(id)?.map((o) => ({ model_id: text(o.destination_id), step: Number(o.step) })),
-          }),
-        };
-      });
-      return { items, problems: [] };
+      const runs = readRuns(db, where, [...options.experimentIds.map(Number), ...stages]);
+      return page(searchRunsInMemory(runs, options), options);
     });
   }
 
-  searchRegisteredModels(options: QueryOptions = {}): Promise<Listing<RegisteredModel>> {
-    return this.withDatabase(options.signal, (db) => ({ items: readRegisteredModels(db), problems: [] }));
+  getRun(runId: string, options: QueryOptions = {}): Promise<Run> {
+    return this.withDatabase(options.signal, (db) => {
+      const [run] = readRuns(db, 'run_uuid = ?', [runId]);
+      if (!run) throw new TrackingError('not-found', `Run with id=${runId} not found`, runId);
+      return run;
+    });
   }
 
-  searchModelVersions(options: QueryOptions = {}): Promise<Listing<ModelVersion>> {
-    return this.withDatabase(options.signal, (db) => ({ items: readModelVersions(db), problems: [] }));
+  getMetricHistory(runId: string, metricKey: string, options: QueryOptions = {}): Promise<Metric[]> {
+    return this.withDatabase(options.signal, (db) => {
+      this.requireRun(db, runId);
+      return readMetricHistory(db, runId, metricKey);
+    });
+  }
+
+  getMetricHistoryBulkInterval(options: BulkIntervalOptions): Promise<Metric[]> {
+    const range = rangeOf(options);
+    return this.withDatabase(options.signal, (db) => {
+      for (const runId of options.runIds) this.requireRun(db, runId);
+      return options.runIds.flatMap((runId) => readSampledHistory(db, runId, options.metricKey, options.maxResults, range));
+    });
+  }
+
+  async listArtifacts(runId: string, path?: string, options: QueryOptions = {}): Promise<ArtifactListing> {
+    const run = await this.getRun(runId, options);
+    return listLocalArtifacts(artifactUriOf(run), path);
+  }
+
+  async readArtifact(runId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
+    const run = await this.getRun(runId, options);
+    return readLocalArtifact(artifactUriOf(run), path, options.maxBytes);
+  }
+
+  searchLoggedModels(options: SearchLoggedModelsOptions): Promise<Listing<LoggedModel>> {
+    if (options.experimentIds.length === 0) return Promise.resolve({ items: [], problems: [] });
+    return this.withDatabase(options.signal, (db) => ({ items: readLoggedModels(db, options.experimentIds), problems: [] }));
+  }
+
+  searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
+    return this.withDatabase(options.signal, (db) => page(readRegisteredModels(db), options));
+  }
+
+  searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
+    return this.withDatabase(options.signal, (db) => page(readModelVersions(db), options));
   }
 
   dispose(): void {
     // Nothing is held between queries.
   }
 
-  private datasetInputs(db: ReadonlyDatabase, where: string, args: readonly (string | number)[]): Map<string, DatasetInput[]> {
-    const rows = db.all(
-      `SELECT i.destination_id AS run_uuid, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source,
-              d.dataset_schema, d.dataset_profile, t.name AS tag_key, t.value AS tag_value
-       FROM inputs i JOIN datasets d ON i.source_id = d.dataset_uuid
-       LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid
-       WHERE i.destination_type = 'RUN' AND i.source_type = 'DATASET'
-         AND i.destination_id IN (SELECT run_uuid FROM runs WHERE ${where})
-       ORDER BY i.destination_id, i.rowid, t.rowid`,
-      args,
-    );
-    const byRun = new Map<string, Map<string, { tags: KeyValue[]; input: DatasetInput }>>();
-    for (const row of rows) {
-      const runId = text(row.run_uuid);
-      const inputs = byRun.get(runId) ?? new Map();
-      byRun.set(runId, inputs);
-      const inputId = text(row.input_uuid);
-      let entry = inputs.get(inputId);
-      if (!entry) {
-        const tagsOfInput: KeyValue[] = [];
-        entry = {
-          tags: tagsOfInput,
-          input: {
-            tags: tagsOfInput,
-            dataset: compact({
-              name: text(row.name),
-              digest: text(row.digest),
-              source_type: text(row.dataset_source_type),
-              source: text(row.dataset_source),
-              schema: optionalString(row.dataset_schema),
-              profile: optionalString(row.dataset_profile),
-            }),
-          },
-        };
-        inputs.set(inputId, entry);
-      }
-      if (row.tag_key !== null) entry.tags.push({ key: text(row.tag_key), value: text(row.tag_value) });
+  private requireRun(db: ReadonlyDatabase, runId: string): void {
+    if (db.all('SELECT 1 FROM runs WHERE run_uuid = ?', [runId]).length === 0) {
+      throw new TrackingError('not-found', `Run with id=${runId} not found`, runId);
     }
-    return new Map([...byRun].map(([runId, inputs]) => [runId, [...inputs.values()].map((e) => compact(e.input))]));
   }
 
   private async withDatabase<T>(signal: AbortSignal | undefined, query: (db: ReadonlyDatabase) => T): Promise<T> {
@@ -191,29 +144,3 @@ function openError(path: string, error: unknown): TrackingError {
   }
   return new TrackingError('corrupt-store', `Cannot open the MLflow database ${path}: ${(error as Error).message}`, path, { cause: error });
 }
-
-/** MLflow stores NaN as 0 with is_nan = 1 and ±Infinity as ±DBL_MAX; its client reports DBL_MAX as is. */
-function toMetric(row: Row): Metric {
-  const value = Number(row.is_nan) ? NaN : Number(row.value);
-  return { key: text(row.key), value: toJsonDouble(value), timestamp: Number(row.timestamp ?? 0), step: Number(row.step) };
-}
-
-function keyValues(rows: readonly Row[] | undefined): KeyValue[] | undefined {
-  return rows?.map((row) => ({ key: text(row.key), value: text(row.value) }));
-}
-
-function groupBy(rows: readonly Row[], column: string): Map<string, Row[]> {
-  const groups = new Map<string, Row[]>();
-  for (const row of rows) {
-    const key = String(row[column]);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
-}
-
-const marks = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
-const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
-
-export type { ViewType };

@@ -1,0 +1,193 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mapLimit } from '../util/concurrency.js';
+import { TrackingError } from './errors.js';
+import { filesUnder, PARALLEL_READS, readKeyValues, readYaml, subdirectories, type Yaml } from './fileReading.js';
+import { latestOf, parseMetricLine, type MetricPoint } from './metricFile.js';
+import type { Dataset, DatasetInput, LoggedModel, Metric, Run, RunInfo } from './model.js';
+import { LOGGED_MODEL_STATUS_BY_NUMBER, RUN_STATUS_BY_NUMBER, toJsonDouble } from './model.js';
+import { compact, nonZero, optionalString } from './shape.js';
+
+/**
+ * Reading runs and logged models of MLflow's file store (mlflow/store/tracking/file_store.py):
+ * `<experiment>/<run_id>/{meta.yaml, metrics/, params/, tags/, inputs/, outputs/}` and
+ * `<experiment>/models/<model_id>/`.
+ */
+
+export async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
+  let meta: Yaml;
+  try {
+    meta = await readYaml(join(dir, 'meta.yaml'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const runId = String(meta.run_id ?? meta.run_uuid ?? '');
+  const status = meta.status === undefined || meta.status === null ? 1 : Number(meta.status);
+  return compact({
+    run_uuid: runId,
+    experiment_id: String(meta.experiment_id),
+    run_name: optionalString(meta.run_name),
+    user_id: optionalString(meta.user_id),
+    status: RUN_STATUS_BY_NUMBER[status] ?? 'RUNNING',
+    start_time: meta.start_time === null || meta.start_time === undefined ? undefined : Number(meta.start_time),
+    end_time: nonZero(meta.end_time),
+    artifact_uri: optionalString(meta.artifact_uri) || undefined,
+    lifecycle_stage: meta.lifecycle_stage === 'deleted' ? ('deleted' as const) : ('active' as const),
+    run_id: runId,
+  });
+}
+
+export async function readRun(info: RunInfo, dir: string, experimentDir: string): Promise<Run> {
+  const [metrics, params, tags, inputs, outputs] = await Promise.all([
+    readLatestMetrics(join(dir, 'metrics'), info.run_id),
+    readKeyValues(join(dir, 'params')),
+    readKeyValues(join(dir, 'tags')),
+    readInputs(join(dir, 'inputs'), experimentDir),
+    readOutputs(join(dir, 'outputs')),
+  ]);
+  const runName = info.run_name || tags?.find((t) => t.key === 'mlflow.runName')?.value;
+  return {
+    info: compact({ ...info, run_name: runName ?? info.run_name }),
+    data: compact({ metrics, params, tags }),
+    inputs: compact({ dataset_inputs: inputs.datasets, model_inputs: inputs.models }),
+    outputs: compact({ model_outputs: outputs }),
+  };
+}
+
+async function readLatestMetrics(dir: string, runId: string): Promise<Metric[]> {
+  const keys = await filesUnder(dir);
+  return mapLimit(keys, PARALLEL_READS, async (key) => {
+    const text = await readFile(join(dir, key), 'utf8');
+    const points = text.split('\n').filter((line) => line.trim() !== '').map((line) => parseMetricLine(line, key));
+    const latest = latestOf(points);
+    if (!latest) throw new TrackingError('corrupt-entity', `Metric '${key}' is malformed: no data found`, join(dir, key));
+    return compact({
+      key,
+      value: toJsonDouble(latest.value),
+      timestamp: latest.timestamp,
+      step: latest.step,
+      dataset_name: latest.datasetName,
+      dataset_digest: latest.datasetDigest,
+      run_id: runId,
+    });
+  });
+}
+
+async function readInputs(dir: string, experimentDir: string): Promise<{ datasets: DatasetInput[]; models: { model_id: string }[] }> {
+  const datasets: DatasetInput[] = [];
+  const models: { model_id: string }[] = [];
+  for (const inputId of await subdirectories(dir)) {
+    const meta = await readYaml(join(dir, inputId, 'meta.yaml'));
+    const sourceId = String(meta.source_id);
+    if (meta.source_type === 'MODEL') {
+      models.push({ model_id: sourceId });
+      continue;
+    }
+    if (meta.source_type !== 'DATASET') continue;
+    const datasetMeta = await readYaml(join(experimentDir, 'datasets', sourceId, 'meta.yaml')).catch(() => undefined);
+    if (!datasetMeta) continue; // MLflow skips inputs whose dataset is gone, with a warning.
+    const tags = Object.entries((meta.tags as Record<string, unknown> | null) ?? {}).map(([key, value]) => ({ key, value: String(value) }));
+    const dataset: Dataset = compact({
+      name: String(datasetMeta.name ?? ''),
+      digest: String(datasetMeta.digest ?? ''),
+      source_type: String(datasetMeta.source_type ?? ''),
+      source: String(datasetMeta.source ?? ''),
+      schema: optionalString(datasetMeta.schema) || undefined,
+      profile: optionalString(datasetMeta.profile) || undefined,
+    });
+    datasets.push(compact({ tags, dataset }));
+  }
+  return { datasets, models };
+}
+
+async function readOutputs(dir: string): Promise<{ model_id: string; step: number }[]> {
+  const outputs: { model_id: string; step: number }[] = [];
+  for (const modelId of await subdirectories(dir)) {
+    const meta = await readYaml(join(dir, modelId, 'meta.yaml'));
+    if (meta.destination_type !== 'MODEL_OUTPUT') continue;
+    outputs.push({ model_id: String(meta.destination_id), step: Number(meta.step ?? 0) });
+  }
+  return outputs;
+}
+
+
+/** Every point of a metric, in file order (MLflow's file store returns the lines as written). */
+export async function readMetricPoints(runDir: string, key: string): Promise<MetricPoint[]> {
+  if (key.split('/').includes('..') || key.startsWith('/')) throw new TrackingError('invalid-argument', `Invalid metric name '${key}'`, key);
+  let text: string;
+  try {
+    text = await readFile(join(runDir, 'metrics', key), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => parseMetricLine(line, key));
+}
+
+export function pointToMetric(point: MetricPoint, key: string, runId: string): Metric {
+  return compact({
+    key,
+    value: toJsonDouble(point.value),
+    timestamp: point.timestamp,
+    step: point.step,
+    dataset_name: point.datasetName,
+    dataset_digest: point.datasetDigest,
+    run_id: runId,
+  });
+}
+
+/** `<experiment>/models/<model_id>/`: meta.yaml (status as an int), params/, tags/, metrics/. */
+export async function readLoggedModel(dir: string): Promise<LoggedModel | undefined> {
+  const meta = await readYaml(join(dir, 'meta.yaml'));
+  if (meta.lifecycle_stage === 'deleted') return undefined;
+  const modelId = String(meta.model_id);
+  const [tags, params, metrics] = await Promise.all([readKeyValues(join(dir, 'tags')), readKeyValues(join(dir, 'params')), readLoggedModelMetrics(join(dir, 'metrics'), modelId)]);
+  return {
+    info: compact({
+      model_id: modelId,
+      experiment_id: String(meta.experiment_id),
+      name: String(meta.name ?? ''),
+      creation_timestamp_ms: nonZero(meta.creation_timestamp),
+      last_updated_timestamp_ms: nonZero(meta.last_updated_timestamp),
+      artifact_uri: optionalString(meta.artifact_location),
+      status: LOGGED_MODEL_STATUS_BY_NUMBER[Number(meta.status ?? 0)],
+      model_type: optionalString(meta.model_type),
+      source_run_id: optionalString(meta.source_run_id),
+      status_message: optionalString(meta.status_message),
+      tags,
+    }),
+    data: compact({ params, metrics }),
+  };
+}
+
+/** Logged-model metric lines: `ts value step run_id [dataset_name dataset_digest]`. */
+async function readLoggedModelMetrics(dir: string, modelId: string): Promise<Metric[]> {
+  const keys = await filesUnder(dir);
+  const perKey = await mapLimit(keys, PARALLEL_READS, async (key) => {
+    const text = await readFile(join(dir, key), 'utf8');
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line): Metric => {
+        const parts = line.trim().split(' ');
+        if (parts.length !== 4 && parts.length !== 6) throw new TrackingError('corrupt-entity', `Logged model metric '${key}' is malformed`, join(dir, key));
+        const point = parseMetricLine(parts.slice(0, 3).join(' '), key);
+        return compact({
+          key,
+          value: toJsonDouble(point.value),
+          timestamp: point.timestamp,
+          step: point.step,
+          dataset_name: parts[4],
+          dataset_digest: parts[5],
+          model_id: modelId,
+          run_id: parts[3],
+        });
+      });
+  });
+  return perKey.flat();
+}

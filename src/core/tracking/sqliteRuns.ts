@@ -1,0 +1,236 @@
+import type { ReadonlyDatabase, Row, SqlValue } from '../sqlite/database.js';
+import type { DatasetInput, Experiment, KeyValue, LifecycleStage, LoggedModel, Metric, Run, RunStatus } from './model.js';
+import { LOGGED_MODEL_STATUS_BY_NUMBER, toJsonDouble } from './model.js';
+import { compact, nonZero, optionalString } from './shape.js';
+
+/**
+ * Queries of MLflow's tracking tables (mlflow/store/tracking/dbmodels/models.py), each returning
+ * entities in MLflow's REST shape. Pure functions of an open database: the store decides when
+ * a connection opens and closes.
+ */
+
+export function readExperiments(db: ReadonlyDatabase, stages: readonly LifecycleStage[]): Experiment[] {
+  const rows = db.all(
+    `SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, workspace
+     FROM experiments WHERE lifecycle_stage IN (${marks(stages.length)})
+     ORDER BY creation_time DESC, experiment_id ASC`,
+    stages,
+  );
+  const tags = groupBy(db.all('SELECT experiment_id, key, value FROM experiment_tags ORDER BY rowid'), 'experiment_id');
+  return rows.map((row) =>
+    compact({
+      experiment_id: String(row.experiment_id),
+      name: text(row.name),
+      artifact_location: optionalString(row.artifact_location),
+      lifecycle_stage: text(row.lifecycle_stage) as LifecycleStage,
+      last_update_time: nonZero(row.last_update_time),
+      creation_time: nonZero(row.creation_time),
+      workspace: optionalString(row.workspace),
+      tags: keyValues(tags.get(String(row.experiment_id))),
+    }),
+  );
+}
+
+/**
+ * Runs selected by a condition on the `runs` table, with latest metrics, params, tags, dataset
+ * inputs and model outputs, in MLflow's default order (start_time DESC, run_uuid ASC).
+ */
+export function readRuns(db: ReadonlyDatabase, where: string, args: readonly SqlValue[]): Run[] {
+  const runs = db.all(
+    `SELECT run_uuid, name, experiment_id, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage
+     FROM runs WHERE ${where} ORDER BY start_time DESC, run_uuid ASC`,
+    args,
+  );
+  if (runs.length === 0) return [];
+  const selected = `SELECT run_uuid FROM runs WHERE ${where}`;
+  const metrics = groupBy(db.all(`SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN (${selected}) ORDER BY run_uuid, key`, args), 'run_uuid');
+  const params = groupBy(db.all(`SELECT run_uuid, key, value FROM params WHERE run_uuid IN (${selected}) ORDER BY run_uuid, key`, args), 'run_uuid');
+  const tags = groupBy(db.all(`SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (${selected}) ORDER BY run_uuid, key`, args), 'run_uuid');
+  const datasets = readDatasetInputs(db, selected, args);
+  const outputs = groupBy(
+    db.all(
+      `SELECT source_id AS run_uuid, destination_id, step FROM inputs
+       WHERE source_type = 'RUN_OUTPUT' AND destination_type = 'MODEL_OUTPUT' AND source_id IN (${selected})`,
+      args,
+    ),
+    'run_uuid',
+  );
+  return runs.map((row): Run => {
+    const id = text(row.run_uuid);
+    return {
+      info: compact({
+        run_uuid: id,
+        experiment_id: String(row.experiment_id),
+        run_name: optionalString(row.name),
+        user_id: optionalString(row.user_id),
+        status: text(row.status) as RunStatus,
+        start_time: row.start_time === null ? undefined : Number(row.start_time),
+        end_time: nonZero(row.end_time),
+        artifact_uri: optionalString(row.artifact_uri),
+        lifecycle_stage: text(row.lifecycle_stage) as LifecycleStage,
+        run_id: id,
+      }),
+      data: compact({
+        metrics: (metrics.get(id) ?? []).map((m) => toMetric(m)),
+        params: keyValues(params.get(id)),
+        tags: keyValues(tags.get(id)),
+      }),
+      inputs: compact({ dataset_inputs: datasets.get(id) }),
+      outputs: compact({
+        model_outputs: outputs.get(id)?.map((o) => ({ model_id: text(o.destination_id), step: Number(o.step) })),
+      }),
+    };
+  });
+}
+
+function readDatasetInputs(db: ReadonlyDatabase, selectedRuns: string, args: readonly SqlValue[]): Map<string, DatasetInput[]> {
+  const rows = db.all(
+    `SELECT i.destination_id AS run_uuid, i.input_uuid, d.name, d.digest, d.dataset_source_type, d.dataset_source,
+            d.dataset_schema, d.dataset_profile, t.name AS tag_key, t.value AS tag_value
+     FROM inputs i JOIN datasets d ON i.source_id = d.dataset_uuid
+     LEFT JOIN input_tags t ON t.input_uuid = i.input_uuid
+     WHERE i.destination_type = 'RUN' AND i.source_type = 'DATASET' AND i.destination_id IN (${selectedRuns})
+     ORDER BY i.destination_id, i.rowid, t.rowid`,
+    args,
+  );
+  const byRun = new Map<string, Map<string, { tags: KeyValue[]; dataset: DatasetInput['dataset'] }>>();
+  for (const row of rows) {
+    const runId = text(row.run_uuid);
+    const inputs = byRun.get(runId) ?? new Map();
+    byRun.set(runId, inputs);
+    const inputId = text(row.input_uuid);
+    let entry = inputs.get(inputId);
+    if (!entry) {
+      entry = {
+        tags: [],
+        dataset: compact({
+          name: text(row.name),
+          digest: text(row.digest),
+          source_type: text(row.dataset_source_type),
+          source: text(row.dataset_source),
+          schema: optionalString(row.dataset_schema),
+          profile: optionalString(row.dataset_profile),
+        }),
+      };
+      inputs.set(inputId, entry);
+    }
+    if (row.tag_key !== null) entry.tags.push({ key: text(row.tag_key), value: text(row.tag_value) });
+  }
+  return new Map([...byRun].map(([runId, inputs]) => [runId, [...inputs.values()].map((e) => compact({ tags: e.tags, dataset: e.dataset }))]));
+}
+
+/** Every point of one metric, ordered as MLflow's SQL store orders get_metric_history. */
+export function readMetricHistory(db: ReadonlyDatabase, runId: string, key: string): Metric[] {
+  return db
+    .all('SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY timestamp, step, value', [runId, key])
+    .map((row) => toMetric(row));
+}
+
+/**
+ * MLflow's SQL `get_metric_history_bulk_interval` for one run: NTILE(maxResults) buckets over the
+ * points ordered by (step, timestamp, value, is_nan), the first point of each bucket, and the
+ * last point always kept (replacing the final sample when the budget is full).
+ */
+export function readSampledHistory(db: ReadonlyDatabase, runId: string, key: string, maxResults: number, range?: { start: number; end: number }): Metric[] {
+  const filters = ['run_uuid = ?', 'key = ?'];
+  const args: SqlValue[] = [runId, key];
+  if (range) {
+    filters.push('step >= ?', 'step <= ?');
+    args.push(range.start, range.end);
+  }
+  const where = filters.join(' AND ');
+  const order = 'step, timestamp, value, is_nan';
+  const rows = db.all(
+    `SELECT value, timestamp, step, is_nan FROM (
+       SELECT value, timestamp, step, is_nan, ROW_NUMBER() OVER (PARTITION BY bucket ORDER BY ${order}) AS rn FROM (
+         SELECT value, timestamp, step, is_nan, NTILE(?) OVER (ORDER BY ${order}) AS bucket FROM metrics WHERE ${where}
+       )
+     ) WHERE rn = 1 ORDER BY ${order}`,
+    [Math.max(1, maxResults), ...args],
+  );
+  const last = db.all(`SELECT value, timestamp, step, is_nan FROM metrics WHERE ${where} ORDER BY step DESC, timestamp DESC, value DESC, is_nan DESC LIMIT 1`, args)[0];
+  const sameRow = (a: Row, b: Row): boolean =>
+    a.step === b.step && a.timestamp === b.timestamp && Number(a.is_nan) === Number(b.is_nan) && (Number(a.is_nan) === 1 || a.value === b.value);
+  if (last && (rows.length === 0 || !sameRow(rows[rows.length - 1]!, last))) {
+    if (rows.length >= Math.max(1, maxResults)) rows[rows.length - 1] = last;
+    else rows.push(last);
+  }
+  return rows.map((row) => ({ ...toMetric({ ...row, key }), run_id: runId }));
+}
+
+/** MLflow 3 logged models of some experiments, deleted ones left out, newest first. */
+export function readLoggedModels(db: ReadonlyDatabase, experimentIds: readonly string[]): LoggedModel[] {
+  const where = `experiment_id IN (${marks(experimentIds.length)}) AND lifecycle_stage != 'deleted'`;
+  const args = experimentIds.map(Number);
+  const models = db.all(
+    `SELECT model_id, experiment_id, name, artifact_location, creation_timestamp_ms, last_updated_timestamp_ms, status, model_type, source_run_id, status_message
+     FROM logged_models WHERE ${where} ORDER BY creation_timestamp_ms DESC, model_id ASC`,
+    args,
+  );
+  const selected = `SELECT model_id FROM logged_models WHERE ${where}`;
+  const tags = groupBy(db.all(`SELECT model_id, tag_key AS key, tag_value AS value FROM logged_model_tags WHERE model_id IN (${selected}) ORDER BY model_id, tag_key`, args), 'model_id');
+  const params = groupBy(db.all(`SELECT model_id, param_key AS key, param_value AS value FROM logged_model_params WHERE model_id IN (${selected}) ORDER BY model_id, param_key`, args), 'model_id');
+  const metrics = groupBy(
+    db.all(
+      `SELECT model_id, metric_name, metric_value, metric_timestamp_ms, metric_step, run_id, dataset_name, dataset_digest
+       FROM logged_model_metrics WHERE model_id IN (${selected}) ORDER BY model_id, rowid`,
+      args,
+    ),
+    'model_id',
+  );
+  return models.map((row): LoggedModel => {
+    const id = text(row.model_id);
+    return {
+      info: compact({
+        model_id: id,
+        experiment_id: String(row.experiment_id),
+        name: text(row.name),
+        creation_timestamp_ms: nonZero(row.creation_timestamp_ms),
+        last_updated_timestamp_ms: nonZero(row.last_updated_timestamp_ms),
+        artifact_uri: optionalString(row.artifact_location),
+        status: LOGGED_MODEL_STATUS_BY_NUMBER[Number(row.status)],
+        model_type: optionalString(row.model_type),
+        source_run_id: optionalString(row.source_run_id),
+        status_message: optionalString(row.status_message),
+        tags: keyValues(tags.get(id)),
+      }),
+      data: compact({
+        params: keyValues(params.get(id)),
+        metrics: metrics.get(id)?.map((m) =>
+          compact({
+            key: text(m.metric_name),
+            value: toJsonDouble(m.metric_value === null ? NaN : Number(m.metric_value)),
+            timestamp: Number(m.metric_timestamp_ms),
+            step: Number(m.metric_step),
+            dataset_name: optionalString(m.dataset_name) || undefined,
+            dataset_digest: optionalString(m.dataset_digest) || undefined,
+            model_id: id,
+            run_id: optionalString(m.run_id) || undefined,
+          }),
+        ),
+      }),
+    };
+  });
+}
+
+/** MLflow stores NaN as 0 with is_nan = 1 and ±Infinity as ±DBL_MAX; its client reports DBL_MAX as is. */
+function toMetric(row: Row): Metric {
+  const value = Number(row.is_nan) ? NaN : Number(row.value);
+  return { key: text(row.key), value: toJsonDouble(value), timestamp: Number(row.timestamp ?? 0), step: Number(row.step) };
+}
+
+const keyValues = (rows: readonly Row[] | undefined): KeyValue[] | undefined => rows?.map((row) => ({ key: text(row.key), value: text(row.value) }));
+
+function groupBy(rows: readonly Row[], column: string): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = String(row[column]);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+
+export const marks = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
+const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
