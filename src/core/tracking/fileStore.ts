@@ -211,9 +211,11 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   }
 }
 
+/** A problem with one entity, its message naming the entity and its subject the file or folder. */
 function entityError(error: unknown, what: string, path: string): TrackingError {
-  if (error instanceof TrackingError) return error;
-  return new TrackingError('corrupt-entity', `Cannot read ${what}: ${(error as Error).message}`, path, { cause: error });
+  const cause = error instanceof TrackingError ? error : undefined;
+  const message = (error as Error).message;
+  return new TrackingError(cause?.reason ?? 'corrupt-entity', `Cannot read ${what}: ${message}`, cause?.subject?.startsWith(path) ? cause.subject : path, { cause: error });
 }
 
 /** MLflow's default experiment order: creation_time DESC, experiment_id ASC. */

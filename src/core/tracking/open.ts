@@ -1,5 +1,6 @@
-import { TrackingError } from './errors.js';
 import { FileTrackingStore } from './fileStore.js';
+import type { RestOptions } from './rest/http.js';
+import { RestTrackingStore } from './rest/restStore.js';
 import { SqliteTrackingStore, type SqliteStoreOptions } from './sqliteStore.js';
 import type { ModelRegistry, TrackingStore } from './store.js';
 import { parseTrackingUri } from './uri.js';
@@ -8,6 +9,8 @@ export interface OpenStoreOptions {
   /** Relative paths in the URI are resolved against this folder. */
   readonly cwd: string;
   readonly sqlite?: SqliteStoreOptions;
+  /** Auth, TLS, timeout and retries for an http(s) tracking URI (see rest/environment.ts). */
+  readonly rest?: RestOptions;
 }
 
 /** The one place that maps a tracking URI to a store implementation. */
@@ -19,10 +22,6 @@ export function openTrackingStore(uri: string, options: OpenStoreOptions): Track
     case 'file':
       return new FileTrackingStore(location.uri, location.path);
     case 'server':
-      throw new TrackingError(
-        'unsupported-uri',
-        `Reading a tracking server (${location.url.host}) is not available in this version yet; point the tracking URI at a local mlflow.db or mlruns folder.`,
-        uri,
-      );
+      return new RestTrackingStore(location.uri, options.rest);
   }
 }

@@ -128,6 +128,9 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
       return query(db);
     } catch (error) {
       if (error instanceof TrackingError || (error as Error).name === 'AbortError') throw error;
+      if (/database is locked|SQLITE_BUSY/i.test((error as Error).message)) {
+        throw new TrackingError('busy', `The MLflow database ${this.path} stayed locked by a writer; try again in a moment`, this.path, { cause: error });
+      }
       throw new TrackingError('corrupt-store', `Cannot read the MLflow database ${this.path}: ${(error as Error).message}`, this.path, { cause: error });
     } finally {
       db.close();

@@ -1,0 +1,366 @@
+/**
+ * A small JSON client for an MLflow tracking server, on node:http/https rather than fetch: TLS
+ * options (skip verification, a CA bundle) are per client, which Node 20's fetch only allows
+ * through undici's Agent, a package we would have to add; node:http also lets a download be
+ * counted and cut off byte by byte, and its timeout be one of inactivity, as `requests` has it.
+ *
+ * Auth follows mlflow/utils/rest_utils.py `http_request`: Basic when a user name and password
+ * are known, else Bearer with a token. Retries follow its transient statuses, with a capped
+ * back-off (see retry.ts). Credentials never reach the log: it gets method, path, status, time.
+ */
+import { readFileSync } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { silentLogger, type Logger } from '../../log.js';
+import { TrackingError } from '../errors.js';
+import { DEFAULT_RETRY_POLICY, isRetriedNetworkError, isRetriedStatus, retryDelayMs, type RetryPolicy } from './retry.js';
+import { badResponse, errorForStatus, networkError, timeoutError, type Exchange, type ServerReply } from './serverErrors.js';
+
+export interface RestCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** What the caller knows up front (MLflow's MLFLOW_TRACKING_USERNAME/PASSWORD/TOKEN). */
+export interface RestAuth {
+  readonly username?: string;
+  readonly password?: string;
+  readonly token?: string;
+}
+
+export interface RestTls {
+  /** Skip certificate verification (MLFLOW_TRACKING_INSECURE_TLS). */
+  readonly insecure?: boolean;
+  /** A PEM CA bundle that replaces the default roots, as `requests`' verify=path does (MLFLOW_TRACKING_SERVER_CERT_PATH). */
+  readonly caPath?: string;
+}
+
+export interface RestOptions {
+  readonly auth?: RestAuth;
+  /**
+   * Asked at most once per request, when the server answers 401 and no credentials were given
+   * (the host: an input box and SecretStorage; the CLI: nothing). Undefined means "none".
+   */
+  readonly credentials?: () => Promise<RestCredentials | undefined>;
+  readonly tls?: RestTls;
+  /** Per try: how long the server may stay silent (connect, headers, between body chunks). Default 120 s. */
+  readonly timeoutMs?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly logger?: Logger;
+}
+
+export type QueryValue = string | number | boolean;
+export type Query = Readonly<Record<string, QueryValue | readonly QueryValue[] | undefined>>;
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  readonly query?: Query;
+  /** Sent as JSON (with Content-Type: application/json), as MLflow requires for POST/PATCH/DELETE. */
+  readonly body?: unknown;
+}
+
+export interface BytesOptions {
+  readonly signal?: AbortSignal;
+  readonly query?: Query;
+  /** Refuse bodies larger than this (typed 'too-large'), by Content-Length or by counting. */
+  readonly maxBytes?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const MAX_REDIRECTS = 5;
+const MAX_ERROR_BODY = 64 * 1024;
+
+interface Prepared {
+  method: Method;
+  url: URL;
+  body: Buffer | undefined;
+  /** False after a redirect to another origin: credentials stay with the server they are for. */
+  sendAuth: boolean;
+  readonly maxBytes: number | undefined;
+}
+
+interface Reply extends ServerReply {
+  readonly headers: http.IncomingHttpHeaders;
+}
+
+export class RestClient {
+  /** host[:port], for labels and messages. */
+  readonly host: string;
+  private readonly base: URL;
+  private readonly auth: RestAuth;
+  private readonly policy: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly logger: Logger;
+  private agent: http.Agent | undefined;
+  /** What the `credentials` callback gave; dropped when the server refuses it. */
+  private prompted: RestCredentials | undefined;
+  private asking: Promise<RestCredentials | undefined> | undefined;
+
+  constructor(
+    baseUrl: string | URL,
+    private readonly options: RestOptions = {},
+  ) {
+    const url = new URL(baseUrl);
+    // requests takes user:password@ in the URL as Basic auth when nothing else is given.
+    this.auth = options.auth ?? (url.username ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : {});
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    this.base = url;
+    this.host = url.host;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** One MLflow REST call; the answer is the server's JSON object as it came. */
+  async json<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    const prepared: Prepared = { method, url: this.url(path, options.query), body, sendAuth: true, maxBytes: undefined };
+    const reply = await this.exchange(prepared, options.signal);
+    const text = reply.body.toString('utf8');
+    // MLflow's client reads an empty 200 as {} (verify_rest_response).
+    if (text.trim() === '') return {} as T;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw badResponse(this.exchangeOf(prepared), reply, reply.contentType.includes('html') ? 'an HTML page' : 'text that is not JSON');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badResponse(this.exchangeOf(prepared), reply, 'JSON that is not an object');
+    return parsed as T;
+  }
+
+  /** Raw bytes (an artifact download). */
+  async bytes(path: string, options: BytesOptions = {}): Promise<Uint8Array> {
+    const prepared: Prepared = { method: 'GET', url: this.url(path, options.query), body: undefined, sendAuth: true, maxBytes: options.maxBytes };
+    const reply = await this.exchange(prepared, options.signal);
+    return new Uint8Array(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
+  }
+
+  dispose(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
+  }
+
+  private url(path: string, query: Query = {}): URL {
+    const url = new URL(this.base.href);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(item));
+    }
+    return url;
+  }
+
+  /** Tries, retries, follows redirects and asks for credentials once; returns a 2xx reply or throws. */
+  private async exchange(request: Prepared, signal: AbortSignal | undefined): Promise<Reply> {
+    let retry = 0;
+    let redirects = 0;
+    let asked = false;
+    for (;;) {
+      signal?.throwIfAborted();
+      let reply: Reply;
+      try {
+        reply = await this.attempt(request, signal);
+      } catch (error) {
+        if (signal?.aborted || error instanceof TrackingError) throw error;
+        if (retry < this.policy.maxRetries && isRetriedNetworkError(error, retry)) {
+          await this.backOff(request, `${(error as NodeJS.ErrnoException).code}`, retryDelayMs(this.policy, retry++), signal);
+          continue;
+        }
+        throw networkError(this.exchangeOf(request), error);
+      }
+      if (reply.status >= 200 && reply.status < 300) return reply;
+      if (isRedirect(reply) && redirects++ < MAX_REDIRECTS) {
+        redirect(request, reply);
+        continue;
+      }
+      if (reply.status === 401 && !asked && this.mayAsk(request)) {
+        asked = true;
+        if (await this.askCredentials(signal)) continue;
+      }
+      if (isRetriedStatus(reply.status) && retry < this.policy.maxRetries) {
+        await this.backOff(request, String(reply.status), retryDelayMs(this.policy, retry++, header(reply, 'retry-after')), signal);
+        continue;
+      }
+      if (reply.status === 401 && this.prompted && request.sendAuth) this.prompted = undefined;
+      throw errorForStatus(this.exchangeOf(request), reply);
+    }
+  }
+
+  private async backOff(request: Prepared, why: string, ms: number, signal: AbortSignal | undefined): Promise<void> {
+    this.logger.warn(`${request.method} ${request.url.pathname}: ${why}, retrying in ${ms} ms`);
+    try {
+      await sleep(ms, undefined, { signal });
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw error;
+    }
+  }
+
+  private mayAsk(request: Prepared): boolean {
+    return request.sendAuth && this.options.credentials !== undefined && !this.hasGivenAuth();
+  }
+
+  private hasGivenAuth(): boolean {
+    return Boolean((this.auth.username && this.auth.password) || this.auth.token);
+  }
+
+  /** Concurrent 401s share one question. */
+  private async askCredentials(signal: AbortSignal | undefined): Promise<boolean> {
+    const ask = this.options.credentials;
+    if (!ask) return false;
+    this.prompted = undefined;
+    this.asking ??= ask().finally(() => (this.asking = undefined));
+    const credentials = await untilAborted(this.asking, signal);
+    if (!credentials?.username || !credentials.password) return false;
+    this.prompted = credentials;
+    return true;
+  }
+
+  private authorization(): string | undefined {
+    const { username, password, token } = this.auth;
+    if (username && password) return basic(username, password);
+    if (token) return `Bearer ${token}`;
+    return this.prompted ? basic(this.prompted.username, this.prompted.password) : undefined;
+  }
+
+  private exchangeOf(request: Prepared): Exchange {
+    return { host: request.url.host, endpoint: `${request.method} ${request.url.pathname}`, subject: `${request.url.origin}${request.url.pathname}` };
+  }
+
+  /** One HTTP exchange; the timer restarts whenever the server sends something. */
+  private attempt(request: Prepared, signal: AbortSignal | undefined): Promise<Reply> {
+    const started = Date.now();
+    const { url, method, body } = request;
+    const headers: http.OutgoingHttpHeaders = { Accept: 'application/json', 'User-Agent': 'ml-workbench' };
+    const authorization = request.sendAuth ? this.authorization() : undefined;
+    if (authorization) headers['Authorization'] = authorization;
+    if (body) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = body.length;
+    }
+    const transport = url.protocol === 'https:' ? https : http;
+    return new Promise<Reply>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (error: unknown, reply?: Reply): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (reply) {
+          this.logger.trace(`${method} ${url.pathname} ${reply.status} ${Date.now() - started} ms`);
+          resolve(reply);
+        } else {
+          this.logger.trace(`${method} ${url.pathname} failed after ${Date.now() - started} ms`);
+          reject(error);
+        }
+      };
+      const fail = (error: unknown): void => {
+        settle(error);
+        outgoing.destroy();
+      };
+      const onAbort = (): void => fail(signal?.reason);
+      const arm = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => fail(timeoutError(this.exchangeOf(request), this.timeoutMs)), this.timeoutMs);
+      };
+      const outgoing = transport.request(url, { method, headers, agent: this.agentFor(url) }, (incoming) => {
+        arm();
+        this.readReply(request, incoming, arm).then((reply) => settle(undefined, reply), fail);
+      });
+      outgoing.on('error', fail);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      arm();
+      outgoing.end(body);
+    });
+  }
+
+  private readReply(request: Prepared, incoming: http.IncomingMessage, onData: () => void): Promise<Reply> {
+    const status = incoming.statusCode ?? 0;
+    const ok = status >= 200 && status < 300;
+    const limit = ok ? request.maxBytes : MAX_ERROR_BODY;
+    const declared = Number(incoming.headers['content-length']);
+    if (ok && limit !== undefined && declared > limit) {
+      incoming.destroy();
+      return Promise.reject(this.tooLarge(request, limit, declared));
+    }
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      incoming.on('data', (chunk: Buffer) => {
+        onData();
+        size += chunk.length;
+        if (limit === undefined || size <= limit) chunks.push(chunk);
+        else if (ok) {
+          incoming.destroy();
+          reject(this.tooLarge(request, limit));
+        }
+      });
+      incoming.on('error', reject);
+      incoming.on('end', () => {
+        const contentType = String(incoming.headers['content-type'] ?? '');
+        resolve({ status, contentType, body: Buffer.concat(chunks), headers: incoming.headers });
+      });
+    });
+  }
+
+  private tooLarge(request: Prepared, limit: number, size?: number): TrackingError {
+    const { endpoint, subject, host } = this.exchangeOf(request);
+    const what = size === undefined ? `more than ${limit} bytes` : `${size} bytes`;
+    return new TrackingError('too-large', `MLflow server ${host} would send ${what} for ${endpoint}; the limit is ${limit} bytes`, subject);
+  }
+
+  private agentFor(url: URL): http.Agent {
+    if (this.agent) return this.agent;
+    if (url.protocol !== 'https:') return (this.agent = new http.Agent({ keepAlive: true }));
+    const { insecure, caPath } = this.options.tls ?? {};
+    let ca: Buffer | undefined;
+    if (caPath) {
+      try {
+        ca = readFileSync(caPath);
+      } catch (error) {
+        throw new TrackingError('invalid-argument', `Cannot read the CA bundle ${caPath} for MLflow server ${url.host}: ${(error as Error).message}`, caPath, { cause: error });
+      }
+    }
+    // As in MLflow's MlflowHostCreds.verify, a CA bundle means verification even when insecure is set.
+    return (this.agent = new https.Agent({ keepAlive: true, ca, rejectUnauthorized: Boolean(ca) || !insecure }));
+  }
+}
+
+/** The host's input box may stay open; an abort must not wait for it. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function basic(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+function header(reply: Reply, name: string): string | undefined {
+  const value = reply.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isRedirect(reply: Reply): boolean {
+  return [301, 302, 303, 307, 308].includes(reply.status) && header(reply, 'location') !== undefined;
+}
+
+/** As `requests` does: 303 (and 301/302 after a POST) become GET; credentials never go to another origin. */
+function redirect(request: Prepared, reply: Reply): void {
+  const next = new URL(header(reply, 'location') ?? '', request.url);
+  if (reply.status === 303 || ((reply.status === 301 || reply.status === 302) && request.method === 'POST')) {
+    request.method = 'GET';
+    request.body = undefined;
+  }
+  if (next.origin !== request.url.origin) request.sendAuth = false;
+  request.url = next;
+}

@@ -1,0 +1,181 @@
+/**
+ * Reads an MLflow tracking server over its REST API (mlflow/server/handlers.py). The server's
+ * JSON is already the shape of model.ts, so answers pass through unchanged: what we print is
+ * what MLflow prints. Filters, orders and page sizes go to the server; without `maxResults`
+ * every page is fetched at the largest size the server accepts.
+ */
+import type { Experiment, FileInfo, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from '../model.js';
+import type {
+  ArtifactListing,
+  BulkIntervalOptions,
+  Listing,
+  ModelRegistry,
+  PageOptions,
+  QueryOptions,
+  ReadArtifactOptions,
+  SearchExperimentsOptions,
+  SearchLoggedModelsOptions,
+  SearchRunsOptions,
+  TrackingStore,
+} from '../store.js';
+import { RestClient, type RestOptions } from './http.js';
+
+const API = '/api/2.0/mlflow';
+/** Page sizes: the servers' maxima (SEARCH_MAX_RESULTS_THRESHOLD, the registry handlers' checks). */
+const EXPERIMENTS_PAGE = 50_000;
+const RUNS_PAGE = 50_000;
+const REGISTERED_MODELS_PAGE = 1_000;
+/** The Python client's page (SEARCH_MODEL_VERSION_MAX_RESULTS_DEFAULT); the server allows 200000. */
+const MODEL_VERSIONS_PAGE = 10_000;
+/** GET_METRIC_HISTORY_MAX_RESULTS, what MlflowClient.get_metric_history pages by. */
+const METRIC_HISTORY_PAGE = 25_000;
+/** MAX_RUNS_GET_METRIC_HISTORY_BULK: run_ids per get-history-bulk-interval call. */
+const BULK_INTERVAL_RUNS = 100;
+
+interface Page<T> {
+  readonly items: readonly T[] | undefined;
+  readonly next_page_token?: string;
+}
+
+export class RestTrackingStore implements TrackingStore, ModelRegistry {
+  readonly label: string;
+  private readonly client: RestClient;
+
+  constructor(
+    readonly uri: string,
+    options: RestOptions = {},
+  ) {
+    this.client = new RestClient(uri, options);
+    this.label = `server: ${this.client.host}`;
+  }
+
+  searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
+    return this.pages(options, EXPERIMENTS_PAGE, async (max_results, page_token) => {
+      const body = { max_results, page_token, filter: options.filter, order_by: options.orderBy, view_type: options.viewType };
+      const page = await this.client.json<{ experiments?: Experiment[]; next_page_token?: string }>('POST', `${API}/experiments/search`, { body, signal: options.signal });
+      return { items: page.experiments, next_page_token: page.next_page_token };
+    });
+  }
+
+  async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
+    if (options.experimentIds.length === 0) return { items: [], problems: [] };
+    return this.pages(options, RUNS_PAGE, async (max_results, page_token) => {
+      const body = {
+        experiment_ids: options.experimentIds,
+        filter: options.filter,
+        run_view_type: options.viewType,
+        max_results,
+        order_by: options.orderBy,
+        page_token,
+      };
+      const page = await this.client.json<{ runs?: Run[]; next_page_token?: string }>('POST', `${API}/runs/search`, { body, signal: options.signal });
+      return { items: page.runs, next_page_token: page.next_page_token };
+    });
+  }
+
+  async getRun(runId: string, options: QueryOptions = {}): Promise<Run> {
+    const response = await this.client.json<{ run: Run }>('GET', `${API}/runs/get`, { query: { run_id: runId }, signal: options.signal });
+    return response.run;
+  }
+
+  async getMetricHistory(runId: string, metricKey: string, options: QueryOptions = {}): Promise<Metric[]> {
+    const listing = await this.pages({ signal: options.signal }, METRIC_HISTORY_PAGE, async (max_results, page_token) => {
+      const query = { run_id: runId, metric_key: metricKey, max_results, page_token };
+      const page = await this.client.json<{ metrics?: Metric[]; next_page_token?: string }>('GET', `${API}/metrics/get-history`, { query, signal: options.signal });
+      return { items: page.metrics, next_page_token: page.next_page_token };
+    });
+    return [...listing.items];
+  }
+
+  /** Batches of 100 runs, the handler's limit; each batch's answer is appended in input order. */
+  async getMetricHistoryBulkInterval(options: BulkIntervalOptions): Promise<Metric[]> {
+    const metrics: Metric[] = [];
+    for (let start = 0; start < options.runIds.length; start += BULK_INTERVAL_RUNS) {
+      const query = {
+        run_ids: options.runIds.slice(start, start + BULK_INTERVAL_RUNS),
+        metric_key: options.metricKey,
+        max_results: options.maxResults,
+        start_step: options.startStep,
+        end_step: options.endStep,
+      };
+      const page = await this.client.json<{ metrics?: Metric[] }>('GET', `${API}/metrics/get-history-bulk-interval`, { query, signal: options.signal });
+      append(metrics, page.metrics);
+    }
+    return metrics;
+  }
+
+  async listArtifacts(runId: string, path?: string, options: QueryOptions = {}): Promise<ArtifactListing> {
+    let rootUri = '';
+    const listing = await this.pages({ signal: options.signal }, 0, async (_size, page_token) => {
+      const query = { run_id: runId, path, page_token };
+      const page = await this.client.json<{ root_uri?: string; files?: FileInfo[]; next_page_token?: string }>('GET', `${API}/artifacts/list`, { query, signal: options.signal });
+      rootUri = page.root_uri ?? rootUri;
+      return { items: page.files, next_page_token: page.next_page_token };
+    });
+    return { root_uri: rootUri, files: listing.items };
+  }
+
+  /** `/get-artifact` sits outside /api (mlflow/server/__init__.py) and answers the raw bytes. */
+  readArtifact(runId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
+    return this.client.bytes('/get-artifact', { query: { run_id: runId, path }, maxBytes: options.maxBytes, signal: options.signal });
+  }
+
+  /** The page size is the store's default: the handler sets none, and the token embeds the query. */
+  async searchLoggedModels(options: SearchLoggedModelsOptions): Promise<Listing<LoggedModel>> {
+    if (options.experimentIds.length === 0) return { items: [], problems: [] };
+    return this.pages({ signal: options.signal }, 0, async (_size, page_token) => {
+      const body = { experiment_ids: options.experimentIds, page_token };
+      const page = await this.client.json<{ models?: LoggedModel[]; next_page_token?: string }>('POST', `${API}/logged-models/search`, { body, signal: options.signal });
+      return { items: page.models, next_page_token: page.next_page_token };
+    });
+  }
+
+  searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
+    return this.pages(options, REGISTERED_MODELS_PAGE, async (max_results, page_token) => {
+      const query = { filter: options.filter, max_results, order_by: options.orderBy, page_token };
+      const page = await this.client.json<{ registered_models?: RegisteredModel[]; next_page_token?: string }>('GET', `${API}/registered-models/search`, { query, signal: options.signal });
+      return { items: page.registered_models, next_page_token: page.next_page_token };
+    });
+  }
+
+  searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
+    return this.pages(options, MODEL_VERSIONS_PAGE, async (max_results, page_token) => {
+      const query = { filter: options.filter, max_results, order_by: options.orderBy, page_token };
+      const page = await this.client.json<{ model_versions?: ModelVersion[]; next_page_token?: string }>('GET', `${API}/model-versions/search`, { query, signal: options.signal });
+      return { items: page.model_versions, next_page_token: page.next_page_token };
+    });
+  }
+
+  dispose(): void {
+    this.client.dispose();
+  }
+
+  /**
+   * With `maxResults`: that one page and its token. Without: every page from `pageToken` on, at
+   * `pageSize` (0: the server's default). Pages are fetched one after the other, never ahead.
+   */
+  private async pages<T>(
+    options: PageOptions,
+    pageSize: number,
+    fetchPage: (maxResults: number | undefined, pageToken: string | undefined) => Promise<Page<T>>,
+  ): Promise<Listing<T>> {
+    if (options.maxResults !== undefined) {
+      const page = await fetchPage(options.maxResults, options.pageToken);
+      const items = [...(page.items ?? [])];
+      return page.next_page_token ? { items, problems: [], nextPageToken: page.next_page_token } : { items, problems: [] };
+    }
+    const items: T[] = [];
+    let token = options.pageToken;
+    do {
+      const page = await fetchPage(pageSize || undefined, token);
+      append(items, page.items);
+      token = page.next_page_token || undefined;
+    } while (token);
+    return { items, problems: [] };
+  }
+}
+
+/** A loop, not push(...page): a page of 50000 runs would overflow the argument stack. */
+function append<T>(target: T[], page: readonly T[] | undefined): void {
+  for (const item of page ?? []) target.push(item);
+}
