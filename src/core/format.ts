@@ -1,15 +1,17 @@
 import type { JsonDouble } from './tracking/model.js';
 
-/** `1h 02m`, `3m 07s`, `12.3s`, `450ms`. */
+/** `3d 04h`, `1h 02m`, `3m 07s`, `12.3s`, `450ms`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '';
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const seconds = ms / 1000;
   if (seconds < 60) return `${seconds.toFixed(1)}s`;
   const totalSeconds = Math.floor(seconds);
-  const h = Math.floor(totalSeconds / 3600);
+  const d = Math.floor(totalSeconds / 86400);
+  const h = Math.floor((totalSeconds % 86400) / 3600);
   const m = Math.floor((totalSeconds % 3600) / 60);
   const s = totalSeconds % 60;
+  if (d > 0) return `${d}d ${String(h).padStart(2, '0')}h`;
   if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
   return `${m}m ${String(s).padStart(2, '0')}s`;
 }

@@ -7,6 +7,7 @@ test('durations read naturally at every scale', () => {
   assert.equal(formatDuration(12_340), '12.3s');
   assert.equal(formatDuration(187_000), '3m 07s');
   assert.equal(formatDuration(3_725_000), '1h 02m');
+  assert.equal(formatDuration(3 * 86_400_000 + 4 * 3_600_000 + 60_000), '3d 04h');
   assert.equal(formatDuration(-1), '');
 });
 
