@@ -8,7 +8,7 @@ import { pointToMetric, readLoggedModel, readMetricPoints, readRun, readRunInfo 
 import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
 import { sampleBulkInterval } from './sampling.js';
-import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchRunsInMemory } from './listing.js';
+import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { compact, lifecycleStagesFor, nonZero, optionalString } from './shape.js';
 import type {
   ArtifactListing,
@@ -141,13 +141,13 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   async searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
     await this.checkRoot();
     options.signal?.throwIfAborted();
-    return page(registeredModelsOf(await readRegistry(this.root)), options);
+    return searchRegisteredModelsInMemory(registeredModelsOf(await readRegistry(this.root)), options);
   }
 
   async searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
     await this.checkRoot();
     options.signal?.throwIfAborted();
-    return page(modelVersionsOf(await readRegistry(this.root)), options);
+    return searchModelVersionsInMemory(modelVersionsOf(await readRegistry(this.root)), options);
   }
 
   dispose(): void {

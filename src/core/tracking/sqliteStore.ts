@@ -3,7 +3,7 @@ import { DatabaseBusyError, NotASqliteDatabaseError, openReadonly, type Readonly
 import { TrackingError } from './errors.js';
 import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
-import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchRunsInMemory } from './listing.js';
+import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { lifecycleStagesFor } from './shape.js';
 import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
 import { marks, readExperiments, readLoggedModels, readMetricHistory, readRuns, readSampledHistory } from './sqliteRuns.js';
@@ -98,11 +98,11 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
-    return this.withDatabase(options.signal, (db) => page(readRegisteredModels(db), options));
+    return this.withDatabase(options.signal, (db) => searchRegisteredModelsInMemory(readRegisteredModels(db), options));
   }
 
   searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
-    return this.withDatabase(options.signal, (db) => page(readModelVersions(db), options));
+    return this.withDatabase(options.signal, (db) => searchModelVersionsInMemory(readModelVersions(db), options));
   }
 
   dispose(): void {

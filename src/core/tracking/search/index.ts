@@ -14,3 +14,4 @@ export {
 } from './experiments.js';
 export { filterModelVersions, filterRegisteredModels, parseModelVersionFilter, parseRegisteredModelFilter, type RegistryClause } from './registry.js';
 export { createPageToken, paginate, parsePageToken } from './paging.js';
+export { orderModelVersions, orderRegisteredModels } from './registryOrder.js';
