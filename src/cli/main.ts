@@ -3,6 +3,7 @@ import { TrackingError } from '../core/tracking/errors.js';
 import type { ViewType } from '../core/tracking/model.js';
 import { openTrackingStore } from '../core/tracking/open.js';
 import type { ModelRegistry, TrackingStore } from '../core/tracking/store.js';
+import { readCredentialsFile, restOptionsFromEnvironment } from '../core/tracking/rest/environment.js';
 import { resolveTrackingUri } from '../core/tracking/uri.js';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
 import { COMMANDS, type CommandContext } from './commands.js';
@@ -48,7 +49,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   let store: (TrackingStore & ModelRegistry) | undefined;
   try {
-    store = openStore(args);
+    store = await openStore(args);
     const context: CommandContext = { args, store, viewType: parseViewType(single(args, 'view-type')), warn: (problem) => warn(io, problem) };
     const result = await command(context);
     io.out(args.flags.has('json') ? JSON.stringify(result.json, null, 2) + '\n' : result.text());
@@ -69,11 +70,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-function openStore(args: ParsedArgs): TrackingStore & ModelRegistry {
+async function openStore(args: ParsedArgs): Promise<TrackingStore & ModelRegistry> {
   const cwd = process.cwd();
   const { uri } = resolveTrackingUri({ cwd, explicitUri: single(args, 'tracking-uri'), environmentUri: process.env.MLFLOW_TRACKING_URI });
   const driver = process.env.ML_WORKBENCH_SQLITE_DRIVER as SqliteDriverName | undefined;
-  return openTrackingStore(uri, { cwd, sqlite: driver ? { driver } : {} });
+  // A server's credentials come from MLflow's own variables and ~/.mlflow/credentials, never asked for.
+  const rest = uri.startsWith('http') ? restOptionsFromEnvironment(process.env, await readCredentialsFile()) : undefined;
+  return openTrackingStore(uri, { cwd, sqlite: driver ? { driver } : {}, rest });
 }
 
 const VIEW_TYPES: readonly ViewType[] = ['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL'];

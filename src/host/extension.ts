@@ -11,7 +11,7 @@ import { RunsTreeProvider } from './trees/runsTree.js';
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel('ML Workbench', { log: true });
   const log = createLogger(channel);
-  const tracking = new TrackingService(log);
+  const tracking = new TrackingService(log, context.secrets);
   const runsTree = new RunsTreeProvider(tracking, log);
   const runsView = vscode.window.createTreeView(Views.runs, { treeDataProvider: runsTree, showCollapseAll: true, canSelectMany: true });
   const updateDescription = (): void => {

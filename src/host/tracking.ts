@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/log.js';
 import { isTrackingError } from '../core/tracking/errors.js';
 import { openTrackingStore } from '../core/tracking/open.js';
+import { restOptionsFromEnvironment } from '../core/tracking/rest/environment.js';
 import type { TrackingStore } from '../core/tracking/store.js';
 import { parseTrackingUri, resolveTrackingUri, type UriSource } from '../core/tracking/uri.js';
 import { affectsConfig, readConfig } from './config.js';
 import { ContextKeys } from './constants.js';
+import { credentialPrompt } from './credentials.js';
 import { Disposable, Slot } from './dispose.js';
 
 export type TrackingState =
@@ -35,7 +37,10 @@ export class TrackingService extends Disposable {
   private current: TrackingState = { kind: 'no-folder' };
   private debounce: NodeJS.Timeout | undefined;
 
-  constructor(private readonly log: Logger) {
+  constructor(
+    private readonly log: Logger,
+    private readonly secrets: vscode.SecretStorage,
+  ) {
     super();
     this.register(vscode.workspace.onDidChangeConfiguration((e) => affectsConfig(e) && this.reload()));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()));
@@ -65,7 +70,11 @@ export class TrackingService extends Disposable {
     try {
       const location = parseTrackingUri(uri, cwd);
       if (location.kind !== 'server' && !existsSync(location.path)) return { kind: 'missing', uri, source };
-      return { kind: 'ready', store: openTrackingStore(uri, { cwd }), source };
+      const rest =
+        location.kind === 'server'
+          ? { ...restOptionsFromEnvironment(process.env), credentials: credentialPrompt(this.secrets, location.uri), logger: this.log }
+          : undefined;
+      return { kind: 'ready', store: openTrackingStore(uri, { cwd, rest }), source };
     } catch (error) {
       if (isTrackingError(error)) return { kind: 'error', uri, message: error.message };
       throw error;

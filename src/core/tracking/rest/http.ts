@@ -233,21 +233,29 @@ export class RestClient {
     return { host: request.url.host, endpoint: `${request.method} ${request.url.pathname}`, subject: `${request.url.origin}${request.url.pathname}` };
   }
 
+  private headersFor(request: Prepared): http.OutgoingHttpHeaders {
+    const headers: http.OutgoingHttpHeaders = { Accept: 'application/json', 'User-Agent': 'ml-workbench' };
+    const authorization = request.sendAuth ? this.authorization() : undefined;
+    if (authorization) headers['Authorization'] = authorization;
+    if (request.body) {
+      headers['Content-Type'] = 'application/json';
+      headers['Content-Length'] = request.body.length;
+    }
+    return headers;
+  }
+
   /** One HTTP exchange; the timer restarts whenever the server sends something. */
   private attempt(request: Prepared, signal: AbortSignal | undefined): Promise<Reply> {
     const started = Date.now();
     const { url, method, body } = request;
-    const headers: http.OutgoingHttpHeaders = { Accept: 'application/json', 'User-Agent': 'ml-workbench' };
-    const authorization = request.sendAuth ? this.authorization() : undefined;
-    if (authorization) headers['Authorization'] = authorization;
-    if (body) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = body.length;
-    }
+    const headers = this.headersFor(request);
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<Reply>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
+      let settled = false;
       const settle = (error: unknown, reply?: Reply): void => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         if (reply) {
