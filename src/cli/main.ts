@@ -75,7 +75,7 @@ async function openStore(args: ParsedArgs): Promise<TrackingStore & ModelRegistr
   const { uri } = resolveTrackingUri({ cwd, explicitUri: single(args, 'tracking-uri'), environmentUri: process.env.MLFLOW_TRACKING_URI });
   const driver = process.env.ML_WORKBENCH_SQLITE_DRIVER as SqliteDriverName | undefined;
   // A server's credentials come from MLflow's own variables and ~/.mlflow/credentials, never asked for.
-  const rest = uri.startsWith('http') ? restOptionsFromEnvironment(process.env, await readCredentialsFile()) : undefined;
+  const rest = /^https?:/i.test(uri.trim()) ? restOptionsFromEnvironment(process.env, await readCredentialsFile()) : undefined;
   return openTrackingStore(uri, { cwd, sqlite: driver ? { driver } : {}, rest });
 }
 
