@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { opendir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { mapLimit } from '../util/concurrency.js';
@@ -20,29 +21,39 @@ export async function readKeyValues(dir: string): Promise<KeyValue[] | undefined
   return keys.map((key, i) => ({ key, value: values[i]! }));
 }
 
-/** Relative POSIX paths of every file below `dir`, sorted; none when `dir` does not exist. */
-export async function filesUnder(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw error;
-  }
-  const prefix = dir.length + 1;
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name).slice(prefix).split('\\').join('/'))
-    .sort();
+/**
+ * Relative POSIX paths of every file below `dir`, in the order Python's os.walk yields them (the
+ * folder's files in directory order, then each sub-folder's, recursively): MLflow lists params,
+ * tags and metrics in that order, so ours match it entry for entry. None when `dir` is absent.
+ */
+export async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
+  const entries = await entriesInDirectoryOrder(dir);
+  const files = entries.filter((e) => e.isFile()).map((e) => prefix + e.name);
+  for (const sub of entries.filter((e) => e.isDirectory())) files.push(...(await filesUnder(join(dir, sub.name), `${prefix}${sub.name}/`)));
+  return files;
 }
 
+/** Sub-folder names in directory order. */
 export async function subdirectories(dir: string): Promise<string[]> {
+  return (await entriesInDirectoryOrder(dir)).filter((e) => e.isDirectory()).map((e) => e.name);
+}
+
+/**
+ * The entries of `dir` in the order the file system returns them, as Python's os.scandir and
+ * os.listdir do (Node's readdir sorts them: libuv's scandir applies alphasort).
+ */
+async function entriesInDirectoryOrder(dir: string): Promise<Dirent[]> {
+  let handle;
   try {
-    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    handle = await opendir(dir, { bufferSize: 128 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
     throw error;
   }
+  const entries: Dirent[] = [];
+  for await (const entry of handle) entries.push(entry);
+  return entries;
 }
 
 export async function isDirectory(dir: string): Promise<boolean> {

@@ -33,7 +33,8 @@ export function readExperiments(db: ReadonlyDatabase, stages: readonly Lifecycle
 
 /**
  * Runs selected by a condition on the `runs` table, with latest metrics, params, tags, dataset
- * inputs and model outputs, in MLflow's default order (start_time DESC, run_uuid ASC).
+ * inputs and model outputs, in MLflow's default order (start_time DESC, run_uuid ASC). Within a
+ * run, metrics, params and tags come in insertion (rowid) order, as MLflow's own reads return them.
  */
 export function readRuns(db: ReadonlyDatabase, where: string, args: readonly SqlValue[]): Run[] {
   const runs = db.all(
@@ -43,9 +44,9 @@ export function readRuns(db: ReadonlyDatabase, where: string, args: readonly Sql
   );
   if (runs.length === 0) return [];
   const selected = `SELECT run_uuid FROM runs WHERE ${where}`;
-  const metrics = groupBy(db.all(`SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN (${selected}) ORDER BY run_uuid, key`, args), 'run_uuid');
-  const params = groupBy(db.all(`SELECT run_uuid, key, value FROM params WHERE run_uuid IN (${selected}) ORDER BY run_uuid, key`, args), 'run_uuid');
-  const tags = groupBy(db.all(`SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (${selected}) ORDER BY run_uuid, key`, args), 'run_uuid');
+  const metrics = groupBy(db.all(`SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args), 'run_uuid');
+  const params = groupBy(db.all(`SELECT run_uuid, key, value FROM params WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args), 'run_uuid');
+  const tags = groupBy(db.all(`SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args), 'run_uuid');
   const datasets = readDatasetInputs(db, selected, args);
   const outputs = groupBy(
     db.all(
@@ -168,8 +169,8 @@ export function readLoggedModels(db: ReadonlyDatabase, experimentIds: readonly s
     args,
   );
   const selected = `SELECT model_id FROM logged_models WHERE ${where}`;
-  const tags = groupBy(db.all(`SELECT model_id, tag_key AS key, tag_value AS value FROM logged_model_tags WHERE model_id IN (${selected}) ORDER BY model_id, tag_key`, args), 'model_id');
-  const params = groupBy(db.all(`SELECT model_id, param_key AS key, param_value AS value FROM logged_model_params WHERE model_id IN (${selected}) ORDER BY model_id, param_key`, args), 'model_id');
+  const tags = groupBy(db.all(`SELECT model_id, tag_key AS key, tag_value AS value FROM logged_model_tags WHERE model_id IN (${selected}) ORDER BY model_id, rowid`, args), 'model_id');
+  const params = groupBy(db.all(`SELECT model_id, param_key AS key, param_value AS value FROM logged_model_params WHERE model_id IN (${selected}) ORDER BY model_id, rowid`, args), 'model_id');
   const metrics = groupBy(
     db.all(
       `SELECT model_id, metric_name, metric_value, metric_timestamp_ms, metric_step, run_id, dataset_name, dataset_digest
