@@ -43,3 +43,16 @@ export function oneLine(text: string, max = 120): string {
   const flat = text.replace(/\s*[\r\n]+\s*/g, ' ⏎ ');
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** `512 B`, `1.5 KB`, `23 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

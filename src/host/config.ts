@@ -1,17 +1,32 @@
 import * as vscode from 'vscode';
 import { CONFIG_SECTION, Settings } from './constants.js';
 
-/** The extension's settings, typed; read once per use, never cached across changes. */
+/** The extension's settings, typed; read on each use, so a change applies at once. */
 export interface Config {
   readonly trackingUri: string | undefined;
+  /** Runs read per page when an experiment is expanded or "Load more" is clicked. */
+  readonly pageSize: number;
+  readonly keyMetric: string | undefined;
+  /** How often RUNNING runs of a tracking server are re-read; 0 turns polling off. */
+  readonly pollIntervalSeconds: number;
 }
 
 export function readConfig(folder?: vscode.WorkspaceFolder): Config {
   const section = vscode.workspace.getConfiguration(CONFIG_SECTION, folder);
   const trackingUri = section.get<string>(Settings.trackingUri)?.trim();
-  return { trackingUri: trackingUri || undefined };
+  const keyMetric = section.get<string>(Settings.keyMetric)?.trim();
+  return {
+    trackingUri: trackingUri || undefined,
+    pageSize: clamp(section.get<number>(Settings.pageSize) ?? 100, 1, 1000),
+    keyMetric: keyMetric || undefined,
+    pollIntervalSeconds: clamp(section.get<number>(Settings.pollIntervalSeconds) ?? 10, 0, 3600),
+  };
 }
 
-export function affectsConfig(event: vscode.ConfigurationChangeEvent): boolean {
-  return event.affectsConfiguration(CONFIG_SECTION);
+export function affectsConfig(event: vscode.ConfigurationChangeEvent, setting?: string): boolean {
+  return event.affectsConfiguration(setting ? `${CONFIG_SECTION}.${setting}` : CONFIG_SECTION);
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : min;
 }

@@ -18,27 +18,53 @@ export const Views = {
 export const Commands = {
   refreshRuns: 'mlWorkbench.refreshRuns',
   showRun: 'mlWorkbench.showRun',
-  setTrackingUri: 'mlWorkbench.setTrackingUri',
+  selectTrackingStore: 'mlWorkbench.selectTrackingStore',
   copyRunId: 'mlWorkbench.copyRunId',
+  copyArtifactUri: 'mlWorkbench.copyArtifactUri',
   showLog: 'mlWorkbench.showLog',
+  filterRuns: 'mlWorkbench.filterRuns',
+  clearRunFilter: 'mlWorkbench.clearRunFilter',
+  showOnlyRunningRuns: 'mlWorkbench.showOnlyRunningRuns',
+  showOnlyFailedRuns: 'mlWorkbench.showOnlyFailedRuns',
+  showAllRunStatuses: 'mlWorkbench.showAllRunStatuses',
+  showDeletedRuns: 'mlWorkbench.showDeletedRuns',
+  hideDeletedRuns: 'mlWorkbench.hideDeletedRuns',
+  sortRuns: 'mlWorkbench.sortRuns',
+  chooseKeyMetric: 'mlWorkbench.chooseKeyMetric',
+  loadMoreRuns: 'mlWorkbench.loadMoreRuns',
+  openMetric: 'mlWorkbench.openMetric',
+  compareRuns: 'mlWorkbench.compareRuns',
+  openMetrics: 'mlWorkbench.openMetrics',
 } as const;
 
 export const Settings = {
   trackingUri: 'trackingUri',
+  pageSize: 'runs.pageSize',
+  keyMetric: 'runs.keyMetric',
+  pollIntervalSeconds: 'runs.pollIntervalSeconds',
 } as const;
 
 /** Context keys used in `when` clauses of the manifest. */
 export const ContextKeys = {
-  /** 'ready' | 'missing' | 'error': whether the Runs view has a store to read. */
+  /** 'ready' | 'missing' | 'error' | 'none': whether the Runs view has a store to read. */
   trackingState: 'mlWorkbench.trackingState',
+  runsFiltered: 'mlWorkbench.runs.filtered',
+  /** 'RUNNING' | 'FAILED' | 'all' */
+  runsStatus: 'mlWorkbench.runs.status',
+  runsShowDeleted: 'mlWorkbench.runs.showDeleted',
 } as const;
 
 /** `contextValue`s of tree items, matched by menus in the manifest. */
 export const ContextValues = {
   experiment: 'experiment',
   run: 'run',
+  deletedRun: 'deletedRun',
   group: 'group',
   entry: 'entry',
+  metric: 'metric',
+  artifactFile: 'artifactFile',
+  artifactFolder: 'artifactFolder',
+  loadMore: 'loadMore',
   error: 'error',
 } as const;
 

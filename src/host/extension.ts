@@ -1,31 +1,47 @@
 import * as vscode from 'vscode';
-import { registerRunCommands } from './commands/runCommands.js';
 import { registerCommand } from './commands/register.js';
-import { Commands, Views } from './constants.js';
+import { registerRunCommands } from './commands/runCommands.js';
+import { registerStoreCommands } from './commands/storeCommands.js';
+import { affectsConfig, readConfig } from './config.js';
+import { Commands, Settings, Views } from './constants.js';
+import { METRIC_SCHEME, MetricHistoryDocuments } from './documents/metricHistory.js';
+import { ARTIFACT_SCHEME, ArtifactFileSystem } from './fs/artifactFileSystem.js';
 import { createLogger } from './log.js';
 import { TrackingStatusBar } from './statusBar.js';
 import { TrackingService } from './tracking.js';
-import { RunsTreeProvider } from './trees/runsTree.js';
+import { ServerRunPoller } from './trees/runs/live.js';
+import { RunsQueryState } from './trees/runs/query.js';
+import { RunsTreeProvider } from './trees/runs/tree.js';
+import { describeRunQuery } from '../core/tracking/runQuery.js';
 
-/** The composition root: builds each piece once and hands one owner to VS Code. */
+/** The composition root: builds each piece once and hands every owner to VS Code. */
 export function activate(context: vscode.ExtensionContext): void {
   const channel = vscode.window.createOutputChannel('ML Workbench', { log: true });
   const log = createLogger(channel);
   const tracking = new TrackingService(log, context.secrets);
-  const runsTree = new RunsTreeProvider(tracking, log);
+  const query = new RunsQueryState(context.workspaceState);
+  const runsTree = new RunsTreeProvider(tracking, query, { pageSize: () => readConfig().pageSize, keyMetric: () => readConfig().keyMetric }, log);
   const runsView = vscode.window.createTreeView(Views.runs, { treeDataProvider: runsTree, showCollapseAll: true, canSelectMany: true });
-  const updateDescription = (): void => {
-    runsView.description = tracking.state.kind === 'ready' ? tracking.state.store.label : undefined;
+  const describeView = (): void => {
+    runsView.description = describeRunQuery(query.current);
   };
-  updateDescription();
+  describeView();
   context.subscriptions.push(
     channel,
     tracking,
+    query,
     runsTree,
     runsView,
-    tracking.onDidChangeStore(updateDescription),
+    query.onDidChange(describeView),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsConfig(e, Settings.keyMetric) || affectsConfig(e, Settings.pageSize)) runsTree.refresh();
+    }),
+    new ServerRunPoller(runsTree, runsView, () => readConfig().pollIntervalSeconds, log),
     new TrackingStatusBar(tracking),
-    registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree }),
+    vscode.workspace.registerFileSystemProvider(ARTIFACT_SCHEME, new ArtifactFileSystem(tracking), { isReadonly: true, isCaseSensitive: true }),
+    vscode.workspace.registerTextDocumentContentProvider(METRIC_SCHEME, new MetricHistoryDocuments(tracking)),
+    registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, runsView, query }),
+    registerStoreCommands({ log, tracking, globalState: context.globalState }),
     registerCommand(log, Commands.showLog, () => channel.show()),
   );
 }

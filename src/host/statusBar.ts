@@ -1,27 +1,31 @@
 import * as vscode from 'vscode';
 import { Commands } from './constants.js';
 import { Disposable } from './dispose.js';
-import { describe, type TrackingService, type TrackingState } from './tracking.js';
+import { describe, type TrackingService } from './tracking.js';
 
-/** Shows which tracking store the views read, and whether it can be read. */
+/** Shows which tracking store the views read (of the active editor's folder), and whether it can be read. */
 export class TrackingStatusBar extends Disposable {
   private readonly item = this.register(vscode.window.createStatusBarItem('mlWorkbench.trackingStore', vscode.StatusBarAlignment.Left, 10));
 
-  constructor(tracking: TrackingService) {
+  constructor(private readonly tracking: TrackingService) {
     super();
     this.item.name = 'ML Workbench: Tracking Store';
-    this.item.command = Commands.setTrackingUri;
-    this.register(tracking.onDidChangeStore((state) => this.update(state)));
-    this.update(tracking.state);
+    this.item.command = Commands.selectTrackingStore;
+    this.register(tracking.onDidChangeStores(() => this.update()));
+    this.register(vscode.window.onDidChangeActiveTextEditor(() => this.update()));
+    this.update();
   }
 
-  private update(state: TrackingState): void {
-    if (state.kind === 'no-folder') {
+  private update(): void {
+    const folder = this.tracking.primary();
+    if (!folder) {
       this.item.hide();
       return;
     }
+    const { state } = folder;
     this.item.text = state.kind === 'ready' ? `$(beaker) ${state.store.label}` : state.kind === 'missing' ? '$(beaker) no MLflow store' : '$(warning) MLflow store';
-    this.item.tooltip = `MLflow tracking store: ${describe(state)}\nClick to set the tracking URI.`;
+    const where = this.tracking.folders.length > 1 ? ` of ${folder.folder.name}` : '';
+    this.item.tooltip = `MLflow tracking store${where}: ${describe(state)}\nClick to select another store.`;
     this.item.backgroundColor = state.kind === 'error' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

@@ -5,37 +5,45 @@ import type { Logger } from '../core/log.js';
 import { isTrackingError } from '../core/tracking/errors.js';
 import { openTrackingStore } from '../core/tracking/open.js';
 import { restOptionsFromEnvironment } from '../core/tracking/rest/environment.js';
-import type { TrackingStore } from '../core/tracking/store.js';
+import type { ModelRegistry, TrackingStore } from '../core/tracking/store.js';
 import { parseTrackingUri, resolveTrackingUri, type UriSource } from '../core/tracking/uri.js';
 import { affectsConfig, readConfig } from './config.js';
 import { ContextKeys } from './constants.js';
 import { credentialPrompt } from './credentials.js';
-import { Disposable, Slot } from './dispose.js';
+import { Disposable } from './dispose.js';
+
+export type Store = TrackingStore & ModelRegistry;
 
 export type TrackingState =
-  | { readonly kind: 'no-folder' }
   | { readonly kind: 'missing'; readonly uri: string; readonly source: UriSource }
   | { readonly kind: 'error'; readonly uri: string; readonly message: string }
-  | { readonly kind: 'ready'; readonly store: TrackingStore; readonly source: UriSource };
+  | { readonly kind: 'ready'; readonly store: Store; readonly source: UriSource };
+
+/** One workspace folder's tracking store: MLflow resolves the store per working directory. */
+export interface FolderTracking {
+  /** Stable while the folders stay: names the folder in URIs (`mlflow-artifact://<key>/…`). */
+  readonly key: string;
+  readonly folder: vscode.WorkspaceFolder;
+  readonly state: TrackingState;
+}
 
 /** Milliseconds of quiet after a burst of store writes before the views re-read. */
 const CHANGE_DEBOUNCE_MS = 300;
 
 /**
- * The workspace's tracking store, resolved as MLflow resolves it and re-resolved when the setting
- * changes. Fires `onDidChangeStore` when another store is in use and `onDidChangeData` (debounced)
- * when the store's files change on disk.
+ * The tracking store of every workspace folder, resolved as MLflow resolves it, re-resolved when
+ * settings or folders change. Fires `onDidChangeStores` when stores change and `onDidChangeData`
+ * (debounced, per folder) when a store's files change on disk.
  */
 export class TrackingService extends Disposable {
-  private readonly storeEmitter = this.register(new vscode.EventEmitter<TrackingState>());
-  private readonly dataEmitter = this.register(new vscode.EventEmitter<void>());
-  readonly onDidChangeStore = this.storeEmitter.event;
+  private readonly storesEmitter = this.register(new vscode.EventEmitter<void>());
+  private readonly dataEmitter = this.register(new vscode.EventEmitter<FolderTracking>());
+  readonly onDidChangeStores = this.storesEmitter.event;
   readonly onDidChangeData = this.dataEmitter.event;
 
-  private readonly storeSlot = this.register(new Slot<TrackingStore>());
-  private readonly watcherSlot = this.register(new Slot<vscode.Disposable>());
-  private current: TrackingState = { kind: 'no-folder' };
-  private debounce: NodeJS.Timeout | undefined;
+  private current: FolderTracking[] = [];
+  private watchers: vscode.Disposable[] = [];
+  private readonly debounces = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly log: Logger,
@@ -44,24 +52,43 @@ export class TrackingService extends Disposable {
     super();
     this.register(vscode.workspace.onDidChangeConfiguration((e) => affectsConfig(e) && this.reload()));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()));
-    this.register({ dispose: () => clearTimeout(this.debounce) });
+    this.register({ dispose: () => this.clear() });
     this.reload();
   }
 
-  get state(): TrackingState {
+  get folders(): readonly FolderTracking[] {
     return this.current;
   }
 
+  forKey(key: string): FolderTracking | undefined {
+    return this.current.find((f) => f.key === key);
+  }
+
+  /** The folder of the active editor, else the first folder with a store, else the first folder. */
+  primary(): FolderTracking | undefined {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const folder = active ? vscode.workspace.getWorkspaceFolder(active) : undefined;
+    return this.current.find((f) => f.folder === folder) ?? this.current.find((f) => f.state.kind === 'ready') ?? this.current[0];
+  }
+
   reload(): void {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    this.storeSlot.value = undefined;
-    this.watcherSlot.value = undefined;
-    this.current = folder ? this.resolve(folder) : { kind: 'no-folder' };
-    if (this.current.kind === 'ready') this.storeSlot.value = this.current.store;
-    if (folder && this.current.kind !== 'no-folder') this.watcherSlot.value = this.watch(folder, this.current);
-    void vscode.commands.executeCommand('setContext', ContextKeys.trackingState, this.current.kind);
-    this.log.info(`tracking store: ${describe(this.current)}`);
-    this.storeEmitter.fire(this.current);
+    this.clear();
+    this.current = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ key: `f${folder.index}`, folder, state: this.resolve(folder) }));
+    this.watchers = this.current.map((tracking) => this.watch(tracking));
+    const kinds = new Set(this.current.map((f) => f.state.kind));
+    const overall = kinds.has('ready') ? 'ready' : kinds.has('error') ? 'error' : kinds.has('missing') ? 'missing' : 'none';
+    void vscode.commands.executeCommand('setContext', ContextKeys.trackingState, overall);
+    for (const tracking of this.current) this.log.info(`tracking store of ${tracking.folder.name}: ${describe(tracking.state)}`);
+    this.storesEmitter.fire();
+  }
+
+  private clear(): void {
+    for (const timer of this.debounces.values()) clearTimeout(timer);
+    this.debounces.clear();
+    for (const watcher of this.watchers) watcher.dispose();
+    this.watchers = [];
+    for (const tracking of this.current) if (tracking.state.kind === 'ready') tracking.state.store.dispose();
+    this.current = [];
   }
 
   private resolve(folder: vscode.WorkspaceFolder): TrackingState {
@@ -82,7 +109,8 @@ export class TrackingService extends Disposable {
   }
 
   /** Watches the store's files, and (while none exists) the places MLflow would create one. */
-  private watch(folder: vscode.WorkspaceFolder, state: Exclude<TrackingState, { kind: 'no-folder' }>): vscode.Disposable {
+  private watch(tracking: FolderTracking): vscode.Disposable {
+    const { folder, state } = tracking;
     const patterns: vscode.RelativePattern[] = [];
     const uri = state.kind === 'ready' ? state.store.uri : state.uri;
     try {
@@ -94,7 +122,7 @@ export class TrackingService extends Disposable {
     }
     if (state.kind === 'missing') patterns.push(new vscode.RelativePattern(folder, '{mlflow.db,mlruns/*/meta.yaml}'));
     const watchers = patterns.map((pattern) => vscode.workspace.createFileSystemWatcher(pattern));
-    const onChange = (): void => this.changed(state.kind !== 'ready');
+    const onChange = (): void => this.changed(tracking, state.kind !== 'ready');
     for (const watcher of watchers) {
       watcher.onDidChange(onChange);
       watcher.onDidCreate(onChange);
@@ -103,16 +131,17 @@ export class TrackingService extends Disposable {
     return vscode.Disposable.from(...watchers);
   }
 
-  private changed(storeMayHaveAppeared: boolean): void {
-    clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => (storeMayHaveAppeared ? this.reload() : this.dataEmitter.fire()), CHANGE_DEBOUNCE_MS);
+  private changed(tracking: FolderTracking, storeMayHaveAppeared: boolean): void {
+    clearTimeout(this.debounces.get(tracking.key));
+    this.debounces.set(
+      tracking.key,
+      setTimeout(() => (storeMayHaveAppeared ? this.reload() : this.dataEmitter.fire(tracking)), CHANGE_DEBOUNCE_MS),
+    );
   }
 }
 
 export function describe(state: TrackingState): string {
   switch (state.kind) {
-    case 'no-folder':
-      return 'no workspace folder';
     case 'missing':
       return `none yet (${state.uri} does not exist)`;
     case 'error':

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { formatDuration, formatMetricValue, formatRelativeTime, oneLine } from '../../src/core/format.js';
+import { formatBytes, formatDuration, formatMetricValue, formatRelativeTime, oneLine } from '../../src/core/format.js';
 
 test('durations read naturally at every scale', () => {
   assert.equal(formatDuration(450), '450ms');
@@ -34,4 +34,11 @@ test('metric values are short, exact enough, and non-finite values are named', (
 test('oneLine flattens newlines and cuts long values', () => {
   assert.equal(oneLine('a\nb'), 'a ⏎ b');
   assert.equal(oneLine('x'.repeat(6000), 10), `${'x'.repeat(9)}…`);
+});
+
+test('byte sizes', () => {
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(formatBytes(1536), '1.5 KB');
+  assert.equal(formatBytes(23 * 1024 * 1024), '23 MB');
+  assert.equal(formatBytes(5 * 1024 ** 4), '5.0 TB');
 });

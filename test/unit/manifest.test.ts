@@ -33,6 +33,9 @@ test('menus only name known commands, views and context values', () => {
     for (const item of items) {
       assert.ok(known.has(item.command), `${menu}: ${item.command}`);
       for (const [, value] of (item.when ?? '').matchAll(/viewItem == (\w+)/g)) assert.ok(contextValues.has(value!), `${menu}: viewItem ${value}`);
+      for (const [, alternatives] of (item.when ?? '').matchAll(/viewItem =~ \/\^\(([\w|]+)\)\$\//g)) {
+        for (const value of alternatives!.split('|')) assert.ok(contextValues.has(value), `${menu}: viewItem ${value}`);
+      }
       for (const [, view] of (item.when ?? '').matchAll(/view == ([\w.]+)/g)) assert.ok(Object.values(Views).includes(view as never), `${menu}: view ${view}`);
     }
   }

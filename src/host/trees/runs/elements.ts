@@ -1,0 +1,108 @@
+import type { Experiment, FileInfo, Run } from '../../../core/tracking/model.js';
+import type { TrackingError } from '../../../core/tracking/errors.js';
+import type { FolderTracking } from '../../tracking.js';
+
+/**
+ * The Runs view's nodes. Run nodes are long-lived objects updated in place when MLflow logs to a
+ * run, so the view can refresh one row without reloading (and collapsing) the tree.
+ */
+export type RunsElement =
+  | FolderElement
+  | ExperimentElement
+  | RunElement
+  | GroupElement
+  | EntryElement
+  | ArtifactElement
+  | LoadMoreElement
+  | MessageElement;
+
+export type Group = 'params' | 'metrics' | 'tags' | 'datasets' | 'models' | 'artifacts';
+
+export interface FolderElement {
+  readonly kind: 'folder';
+  readonly tracking: FolderTracking;
+}
+
+/** Runs of an experiment loaded so far, page by page. */
+export interface LoadedRuns {
+  runs: Run[];
+  nextPageToken?: string;
+  problems: TrackingError[];
+}
+
+export interface ExperimentElement {
+  readonly kind: 'experiment';
+  readonly tracking: FolderTracking;
+  readonly experiment: Experiment;
+  readonly parent?: FolderElement;
+  loaded?: Promise<LoadedRuns>;
+  /** Top-level run nodes (child runs hang below their parents). */
+  runNodes: RunElement[];
+  readonly runsById: Map<string, RunElement>;
+}
+
+export interface RunElement {
+  readonly kind: 'run';
+  readonly experiment: ExperimentElement;
+  run: Run;
+  parent?: RunElement;
+  childRuns: RunElement[];
+}
+
+export interface GroupElement {
+  readonly kind: 'group';
+  readonly owner: RunElement;
+  readonly group: Group;
+}
+
+export interface EntryElement {
+  readonly kind: 'entry';
+  readonly owner: RunElement;
+  readonly group: Group;
+  readonly key: string;
+  readonly value: string;
+  readonly detail?: string;
+}
+
+export interface ArtifactElement {
+  readonly kind: 'artifact';
+  readonly owner: RunElement;
+  readonly file: FileInfo;
+  readonly parent?: ArtifactElement;
+}
+
+export interface LoadMoreElement {
+  readonly kind: 'loadMore';
+  readonly experiment: ExperimentElement;
+  readonly loadedCount: number;
+}
+
+export interface MessageElement {
+  readonly kind: 'message';
+  readonly id: string;
+  readonly message: string;
+  readonly detail?: string;
+  readonly error: boolean;
+  readonly parent?: RunsElement;
+}
+
+export function idOf(element: RunsElement): string {
+  switch (element.kind) {
+    case 'folder':
+      return `folder:${element.tracking.key}`;
+    case 'experiment':
+      return `experiment:${element.tracking.key}:${element.experiment.experiment_id}`;
+    case 'run':
+      return `run:${element.experiment.tracking.key}:${element.run.info.run_id}`;
+    case 'group':
+      return `group:${idOf(element.owner)}:${element.group}`;
+    case 'entry':
+      return `entry:${idOf(element.owner)}:${element.group}:${element.key}`;
+    case 'artifact':
+      return `artifact:${idOf(element.owner)}:${element.file.path}`;
+    case 'loadMore':
+      return `more:${idOf(element.experiment)}`;
+    case 'message':
+      return element.id;
+  }
+}
