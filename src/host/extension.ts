@@ -22,8 +22,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const query = new RunsQueryState(context.workspaceState);
   const runsTree = new RunsTreeProvider(tracking, query, { pageSize: () => readConfig().pageSize, keyMetric: () => readConfig().keyMetric }, log);
   const runsView = vscode.window.createTreeView(Views.runs, { treeDataProvider: runsTree, showCollapseAll: true, canSelectMany: true });
+  // The active query when there is one, else the store read (one folder) so the view says where runs come from.
   const describeView = (): void => {
-    runsView.description = describeRunQuery(query.current);
+    const [only] = tracking.folders;
+    const store = tracking.folders.length === 1 && only?.state.kind === 'ready' ? only.state.store.label : undefined;
+    runsView.description = describeRunQuery(query.current) ?? store;
   };
   describeView();
   context.subscriptions.push(
@@ -33,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runsTree,
     runsView,
     query.onDidChange(describeView),
+    tracking.onDidChangeStores(describeView),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsConfig(e, Settings.keyMetric) || affectsConfig(e, Settings.pageSize)) runsTree.refresh();
     }),

@@ -43,9 +43,15 @@ function isPermutation(actual: unknown[], expected: unknown[]): boolean {
   return JSON.stringify([...a].sort()) === JSON.stringify([...e].sort());
 }
 
-/** Short names of list entries: their `key` (metrics, params, tags) or their position. */
+/** Short names of list entries: their `key` (metrics, params, tags), `alias`, `path` (artifacts), or their position. */
 function labels(list: unknown[]): string {
-  return `[${list.map((v, i) => (isObject(v) && typeof v['key'] === 'string' ? JSON.stringify(v['key']) : `#${i}`)).join(', ')}]`;
+  return `[${list.map((v, i) => label(v) ?? `#${i}`).join(', ')}]`;
+}
+
+function label(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  const name = ['key', 'alias', 'path'].map((field) => value[field]).find((field) => typeof field === 'string');
+  return name === undefined ? undefined : JSON.stringify(name);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,9 @@
 /**
- * Tracking stores made by real MLflow (test/fixtures/make_tracking_store.py), once per process,
- * and a runner for the built CLI.
+ * Tracking stores made by real MLflow (test/fixtures/make_tracking_store.py), once per process
+ * and removed when it exits, and a runner for the built CLI.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +15,7 @@ export type Backend = 'sqlite' | 'file';
 
 /** What make_tracking_store.py prints: ids by the names it gave. */
 export interface TrackingSummary {
-  readonly backend: Backend;
+  readonly backend: Backend | 'server';
   readonly tracking_uri: string;
   readonly dir: string;
   /** Experiment name → id ("Default" → "0"; "archived" is deleted). */
@@ -24,6 +24,16 @@ export interface TrackingSummary {
   readonly deleted_runs: readonly string[];
   /** Run name → run id. */
   readonly runs: Readonly<Record<string, string>>;
+  /** Deleted, then restored. */
+  readonly restored_experiments: readonly string[];
+  readonly restored_runs: readonly string[];
+  /** Run names with logged artifacts. */
+  readonly artifact_runs: readonly string[];
+  /** Logged model name → model id. */
+  readonly logged_models: Readonly<Record<string, string>>;
+  readonly registered_models: readonly string[];
+  /** [model name, version] of versions deleted from the registry. */
+  readonly deleted_model_versions: readonly (readonly [string, string])[];
 }
 
 export interface TrackingFixture {
@@ -45,15 +55,41 @@ export function trackingFixture(backend: Backend): Promise<TrackingFixture> {
 }
 
 async function makeFixture(backend: Backend): Promise<TrackingFixture> {
-  const python = await pythonEnv();
-  const dir = mkdtempSync(join(tmpdir(), `mlw-${backend}-`));
-  const script = join(REPO_ROOT, 'test', 'fixtures', 'make_tracking_store.py');
-  const { stdout } = await execFileAsync(python.python, [script, '--backend', backend, '--out', dir], {
-    env: env(python),
-    maxBuffer: 16 << 20,
-  });
-  const summary = JSON.parse(stdout) as TrackingSummary;
+  const dir = temporaryDirectory(`mlw-${backend}-`);
+  const summary = await makeTrackingStore(['--backend', backend, '--out', dir]);
   return { dir, uri: summary.tracking_uri, summary };
+}
+
+/**
+ * The same content as trackingFixture's, logged through a running `mlflow server` at `url`
+ * (~15 s). The server keeps the store; `dir` only holds the files uploaded as artifacts.
+ */
+export async function loggedThroughServer(url: string): Promise<TrackingFixture> {
+  const dir = temporaryDirectory('mlw-server-upload-');
+  const summary = await makeTrackingStore(['--backend', 'server', '--uri', url, '--out', dir], { MLFLOW_TRACKING_URI: url });
+  return { dir, uri: summary.tracking_uri, summary };
+}
+
+async function makeTrackingStore(args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<TrackingSummary> {
+  const python = await pythonEnv();
+  const script = join(REPO_ROOT, 'test', 'fixtures', 'make_tracking_store.py');
+  const { stdout } = await execFileAsync(python.python, [script, ...args], { env: env(python, extra), maxBuffer: 16 << 20 });
+  return JSON.parse(stdout) as TrackingSummary;
+}
+
+const temporaryDirectories = new Set<string>();
+
+/** A temp folder removed when the process exits, whether its tests passed or not. */
+function temporaryDirectory(prefix: string): string {
+  if (temporaryDirectories.size === 0) process.once('exit', removeTemporaryDirectories);
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirectories.add(dir);
+  return dir;
+}
+
+function removeTemporaryDirectories(): void {
+  for (const dir of temporaryDirectories) rmSync(dir, { recursive: true, force: true });
+  temporaryDirectories.clear();
 }
 
 export interface CliResult {
@@ -102,4 +138,28 @@ export async function mlflowReference(
   if (query.viewType) args.push('--view-type', query.viewType);
   const { stdout } = await execFileAsync(python.python, args, { env: env(python), maxBuffer: 256 << 20 });
   return JSON.parse(stdout) as unknown;
+}
+
+/** One `ml-workbench` call, options by their CLI names (test/support/mlflow_reference.py, batch). */
+export interface CliQuery {
+  readonly command: string;
+  readonly [option: string]: unknown;
+}
+
+/**
+ * MLflow's REST handler's answer to each query (a list of pages for `pages: true`), from one
+ * Python process: importing MLflow costs ~2 s, so the queries of a suite go in one batch.
+ */
+export async function mlflowReferenceBatch(uri: string, queries: readonly CliQuery[]): Promise<unknown[]> {
+  const python = await pythonEnv();
+  const script = join(REPO_ROOT, 'test', 'support', 'mlflow_reference.py');
+  const child = spawn(python.python, [script, 'batch', '--tracking-uri', uri], { env: env(python), stdio: ['pipe', 'pipe', 'pipe'] });
+  const stdout: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-16_384)));
+  child.stdin.end(JSON.stringify(queries));
+  const code = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('close', resolve));
+  if (code !== 0) throw new Error(`mlflow_reference.py batch exited ${code}:\n${stderr}`);
+  return JSON.parse(Buffer.concat(stdout).toString('utf8')) as unknown[];
 }

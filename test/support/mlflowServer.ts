@@ -64,15 +64,14 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  // A server a failed test forgot must not keep the test process alive: the exit hook kills it.
+  // A server a failed test forgot must not keep the test process alive: holdUntilExit kills it.
   child.unref();
   for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
   const pgid = child.pid!;
-  const onExit = (): void => killGroup(pgid, 'SIGKILL');
-  process.once('exit', onExit);
+  holdUntilExit(pgid);
   const url = `http://${HOST}:${port}`;
   const stop = async (): Promise<void> => {
-    process.removeListener('exit', onExit);
+    live.delete(pgid);
     await stopGroup(pgid);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -84,6 +83,35 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
     throw error;
   }
   return { url, dir, ...admin, output: () => log, stop };
+}
+
+/** Process groups of servers not stopped yet. */
+const live = new Set<number>();
+let hooked = false;
+
+/**
+ * A server a failed test forgot, or a test process ended by Ctrl-C or by the runner's SIGTERM,
+ * must not leave `mlflow server` behind: on exit, and on those signals (re-raised once the
+ * servers are killed, so the process still ends as the signal asks), every live group is killed.
+ */
+function holdUntilExit(pgid: number): void {
+  if (!hooked) {
+    hooked = true;
+    process.once('exit', killLive);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  live.add(pgid);
+}
+
+function killLive(): void {
+  for (const pgid of live) killGroup(pgid, 'SIGKILL');
+  live.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killLive();
+  process.kill(process.pid, signal);
 }
 
 function freePort(): Promise<number> {

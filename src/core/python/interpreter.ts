@@ -99,3 +99,21 @@ export async function probeInterpreter(command: string, options: ProbeOptions = 
     return { ok: false, command, problem: 'failed', detail };
   }
 }
+
+export interface InterpreterChoice {
+  /** The first candidate with MLflow installed, if any. */
+  readonly chosen?: InterpreterCandidate & { readonly probe: Extract<ProbeResult, { ok: true }> };
+  /** Every probe made, in order: what the host shows when nothing fits. */
+  readonly probes: readonly ProbeResult[];
+}
+
+/** Probes the candidates in order and stops at the first one that has MLflow. */
+export async function chooseInterpreter(candidates: readonly InterpreterCandidate[], options: ProbeOptions = {}): Promise<InterpreterChoice> {
+  const probes: ProbeResult[] = [];
+  for (const candidate of candidates) {
+    const probe = await probeInterpreter(candidate.command, options);
+    probes.push(probe);
+    if (probe.ok && probe.hasMlflow) return { chosen: { ...candidate, probe }, probes };
+  }
+  return { probes };
+}
