@@ -35,6 +35,22 @@ export const Commands = {
   openMetric: 'mlWorkbench.openMetric',
   compareRuns: 'mlWorkbench.compareRuns',
   openMetrics: 'mlWorkbench.openMetrics',
+  renameRun: 'mlWorkbench.renameRun',
+  setRunTag: 'mlWorkbench.setRunTag',
+  deleteRunTag: 'mlWorkbench.deleteRunTag',
+  deleteRun: 'mlWorkbench.deleteRun',
+  restoreRun: 'mlWorkbench.restoreRun',
+  openRunInMlflowUi: 'mlWorkbench.openRunInMlflowUi',
+  revealRunCommit: 'mlWorkbench.revealRunCommit',
+  refreshModels: 'mlWorkbench.refreshModels',
+  openModelSourceRun: 'mlWorkbench.openModelSourceRun',
+  setModelAlias: 'mlWorkbench.setModelAlias',
+  deleteModelAlias: 'mlWorkbench.deleteModelAlias',
+  setModelTag: 'mlWorkbench.setModelTag',
+  deleteModelTag: 'mlWorkbench.deleteModelTag',
+  editModelDescription: 'mlWorkbench.editModelDescription',
+  copyModelUri: 'mlWorkbench.copyModelUri',
+  registerModel: 'mlWorkbench.registerModel',
 } as const;
 
 export const Settings = {
@@ -42,6 +58,8 @@ export const Settings = {
   pageSize: 'runs.pageSize',
   keyMetric: 'runs.keyMetric',
   pollIntervalSeconds: 'runs.pollIntervalSeconds',
+  python: 'python',
+  uiUrl: 'uiUrl',
 } as const;
 
 /** Context keys used in `when` clauses of the manifest. */
@@ -65,7 +83,14 @@ export const ContextValues = {
   artifactFile: 'artifactFile',
   artifactFolder: 'artifactFolder',
   loadMore: 'loadMore',
+  tag: 'tag',
+  loggedModel: 'loggedModel',
   error: 'error',
+  registeredModel: 'registeredModel',
+  modelVersion: 'modelVersion',
+  modelAlias: 'modelAlias',
+  modelTag: 'modelTag',
+  modelSourceRun: 'modelSourceRun',
 } as const;
 
 export const WebviewTypes = {

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommand } from './commands/register.js';
+import { registerModelCommands } from './commands/modelCommands.js';
+import { registerRunActions } from './commands/runActions.js';
 import { registerRunCommands } from './commands/runCommands.js';
 import { registerStoreCommands } from './commands/storeCommands.js';
 import { affectsConfig, readConfig } from './config.js';
@@ -8,7 +10,10 @@ import { METRIC_SCHEME, MetricHistoryDocuments } from './documents/metricHistory
 import { ARTIFACT_SCHEME, ArtifactFileSystem } from './fs/artifactFileSystem.js';
 import { createLogger } from './log.js';
 import { TrackingStatusBar } from './statusBar.js';
+import { PythonService } from './python.js';
 import { TrackingService } from './tracking.js';
+import { ModelsTreeProvider } from './trees/models/tree.js';
+import { WriteService } from './writes.js';
 import { ServerRunPoller } from './trees/runs/live.js';
 import { RunsQueryState } from './trees/runs/query.js';
 import { RunsTreeProvider } from './trees/runs/tree.js';
@@ -23,6 +28,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsTree = new RunsTreeProvider(tracking, query, { pageSize: () => readConfig().pageSize, keyMetric: () => readConfig().keyMetric }, log);
   const runsView = vscode.window.createTreeView(Views.runs, { treeDataProvider: runsTree, showCollapseAll: true, canSelectMany: true });
   // The active query when there is one, else the store read (one folder) so the view says where runs come from.
+  const python = new PythonService(log);
+  const writes = new WriteService(python, context.secrets, log);
+  const modelsTree = new ModelsTreeProvider(tracking, log);
+  const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: modelsTree, showCollapseAll: true });
   const describeView = (): void => {
     const [only] = tracking.folders;
     const store = tracking.folders.length === 1 && only?.state.kind === 'ready' ? only.state.store.label : undefined;
@@ -46,6 +55,11 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerTextDocumentContentProvider(METRIC_SCHEME, new MetricHistoryDocuments(tracking)),
     registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, runsView, query }),
     registerStoreCommands({ log, tracking, globalState: context.globalState }),
+    python,
+    modelsTree,
+    modelsView,
+    registerRunActions({ log, runsTree, writes }),
+    registerModelCommands({ log, modelsTree, runsTree, runsView, writes }),
     registerCommand(log, Commands.showLog, () => channel.show()),
   );
 }

@@ -117,6 +117,16 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     return readLocalArtifact(artifactUriOf(await this.getRun(runId, options)), path, options.maxBytes);
   }
 
+  async readLoggedModelArtifact(modelId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
+    if (!/^[A-Za-z0-9_-]+$/.test(modelId)) throw new TrackingError('invalid-argument', `Invalid model ID: '${modelId}'`, modelId);
+    await this.checkRoot();
+    for (const { dir } of await this.experimentLocations(true, true)) {
+      const meta = await readYaml(join(dir, 'models', modelId, 'meta.yaml')).catch(() => undefined);
+      if (meta) return readLocalArtifact(String(meta.artifact_location), path, options.maxBytes);
+    }
+    throw new TrackingError('not-found', `Logged model ${modelId} not found`, modelId);
+  }
+
   async searchLoggedModels(options: SearchLoggedModelsOptions): Promise<Listing<LoggedModel>> {
     await this.checkRoot();
     const problems: TrackingError[] = [];

@@ -92,6 +92,12 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     return readLocalArtifact(artifactUriOf(run), path, options.maxBytes);
   }
 
+  async readLoggedModelArtifact(modelId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
+    const location = await this.withDatabase(options.signal, (db) => db.all('SELECT artifact_location FROM logged_models WHERE model_id = ?', [modelId])[0]?.artifact_location);
+    if (typeof location !== 'string') throw new TrackingError('not-found', `Logged model ${modelId} not found`, modelId);
+    return readLocalArtifact(location, path, options.maxBytes);
+  }
+
   searchLoggedModels(options: SearchLoggedModelsOptions): Promise<Listing<LoggedModel>> {
     if (options.experimentIds.length === 0) return Promise.resolve({ items: [], problems: [] });
     return this.withDatabase(options.signal, (db) => ({ items: readLoggedModels(db, options.experimentIds), problems: [] }));

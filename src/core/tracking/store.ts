@@ -75,6 +75,8 @@ export interface TrackingStore {
   /** The direct children of `path` (the artifact root when omitted) in the run's artifacts. */
   listArtifacts(runId: string, path?: string, options?: QueryOptions): Promise<ArtifactListing>;
   readArtifact(runId: string, path: string, options?: ReadArtifactOptions): Promise<Uint8Array>;
+  /** A file of an MLflow 3 logged model's artifacts (its MLmodel, input example…). */
+  readLoggedModelArtifact(modelId: string, path: string, options?: ReadArtifactOptions): Promise<Uint8Array>;
   /** MLflow 3 logged models of the given experiments. */
   searchLoggedModels(options: SearchLoggedModelsOptions): Promise<Listing<LoggedModel>>;
   dispose(): void;

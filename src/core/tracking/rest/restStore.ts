@@ -120,6 +120,12 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
     return this.client.bytes('/get-artifact', { query: { run_id: runId, path }, maxBytes: options.maxBytes, signal: options.signal });
   }
 
+  readLoggedModelArtifact(modelId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
+    // The route MLflow's own UI uses (ajax-api): the REST API proper has no download for logged models.
+    const route = `/ajax-api/2.0/mlflow/logged-models/${encodeURIComponent(modelId)}/artifacts/files`;
+    return this.client.bytes(route, { query: { artifact_file_path: path }, maxBytes: options.maxBytes, signal: options.signal });
+  }
+
   /** The page size is the store's default: the handler sets none, and the token embeds the query. */
   async searchLoggedModels(options: SearchLoggedModelsOptions): Promise<Listing<LoggedModel>> {
     if (options.experimentIds.length === 0) return { items: [], problems: [] };

@@ -95,6 +95,8 @@ def main():
         return {"error_code": "MLW_MLFLOW_TOO_OLD", "message": "MlflowClient." + method + " does not exist", "mlflow_version": version}
     try:
         result = call(client, op)
+        if op["op"] != "create_model_version":
+            result = None
     except MlflowException as error:
         return {"error_code": error.error_code, "message": message_of(error), "mlflow_version": version}
     except TypeError as error:

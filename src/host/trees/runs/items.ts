@@ -73,7 +73,7 @@ function render(element: RunsElement, options: ItemOptions): vscode.TreeItem {
       tooltip.appendMarkdown('**').appendText(element.key).appendMarkdown('**\n\n').appendCodeblock(element.value.slice(0, 2000), 'text');
       if (element.detail) tooltip.appendText(element.detail);
       item.tooltip = tooltip;
-      item.contextValue = element.group === 'metrics' ? ContextValues.metric : ContextValues.entry;
+      item.contextValue = element.group === 'metrics' ? ContextValues.metric : element.group === 'tags' ? ContextValues.tag : element.group === 'models' ? ContextValues.loggedModel : ContextValues.entry;
       if (element.group === 'metrics') {
         item.command = { command: Commands.openMetric, title: 'Open Metric History', arguments: [element.owner.experiment.tracking.key, element.owner.run.info.run_id, element.key] };
       }

@@ -73,6 +73,35 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.changeEmitter.fire(element);
   }
 
+  /** After a write to one run: read it again and refresh its row only (its experiment's rows when it may leave the view). */
+  async refreshAfterWrite(row: RunElement, options: { rowsMayChange?: boolean } = {}): Promise<void> {
+    if (options.rowsMayChange) return this.reloadExperiment(row.experiment);
+    const state = row.experiment.tracking.state;
+    if (state.kind !== 'ready') return;
+    this.updateRun(row, await state.store.getRun(row.run.info.run_id));
+  }
+
+  /**
+   * The row of a run, loading what it takes: the experiments of its folder and pages of its
+   * experiment (up to `maxPages`). Undefined when the current filter hides the run.
+   */
+  async locateRun(trackingKey: string, runId: string, maxPages = 20): Promise<RunElement | undefined> {
+    const tracking = this.tracking.forKey(trackingKey);
+    if (tracking?.state.kind !== 'ready') return undefined;
+    const run = await tracking.state.store.getRun(runId);
+    const parent = this.tracking.folders.length > 1 ? { kind: 'folder' as const, tracking } : undefined;
+    await this.experimentsOf(tracking, parent);
+    const experiment = this.experiments.get(`${trackingKey}:${run.info.experiment_id}`);
+    if (!experiment) return undefined;
+    await this.runsOf(experiment);
+    for (let page = 0; page < maxPages && !experiment.runsById.has(runId); page++) {
+      const loaded = await experiment.loaded;
+      if (!loaded?.nextPageToken) break;
+      await this.loadMore(experiment);
+    }
+    return experiment.runsById.get(runId);
+  }
+
   findRun(trackingKey: string, runId: string): RunElement | undefined {
     for (const experiment of this.experiments.values()) {
       if (experiment.tracking.key !== trackingKey) continue;
