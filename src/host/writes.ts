@@ -46,6 +46,11 @@ export class WriteService {
     if (/^https?:/i.test(uri)) {
       return openTrackingWriter(uri, { cwd, rest: { ...restOptionsFromEnvironment(process.env), credentials: credentialPrompt(this.secrets, uri), logger: this.log } });
     }
+    if (!vscode.workspace.isTrusted) {
+      // A local write runs a Python interpreter, possibly one inside the workspace: not in Restricted Mode.
+      void vscode.window.showWarningMessage('Changing runs or models of a local MLflow store runs MLflow\'s Python client, which Restricted Mode does not allow. Trust this workspace to make changes; browsing works as it is.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      return undefined;
+    }
     const choice = await this.python.interpreterFor(tracking.folder);
     if (!choice.chosen) {
       const tried = choice.probes.map((p) => (p.ok ? `${p.command} (Python ${p.version}, no mlflow)` : `${p.command} (${p.problem})`)).join('; ');

@@ -18,7 +18,7 @@ export function readRegisteredModels(db: ReadonlyDatabase): RegisteredModel[] {
     [PROMPT_TAG],
   );
   const tags = groupRows(db.all('SELECT name, key, value FROM registered_model_tags ORDER BY rowid'), 'name');
-  const aliases = groupRows(db.all('SELECT name, alias, version FROM registered_model_aliases ORDER BY rowid'), 'name');
+  const aliases = groupRows(db.all('SELECT name, alias, version FROM registered_model_aliases ORDER BY name, alias'), 'name');
   // The latest version per stage, as _get_latest_versions_for_models computes it.
   const latest = groupRows(
     db.all(

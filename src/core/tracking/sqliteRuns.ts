@@ -159,7 +159,10 @@ export function readSampledHistory(db: ReadonlyDatabase, runId: string, key: str
   return rows.map((row) => ({ ...toMetric({ ...row, key }), run_id: runId }));
 }
 
-/** MLflow 3 logged models of some experiments, deleted ones left out, newest first. */
+/**
+ * MLflow 3 logged models of some experiments, deleted ones left out, newest first. Tags and params
+ * come in key order: MLflow looks them up by model id through the (model_id, key) primary key.
+ */
 export function readLoggedModels(db: ReadonlyDatabase, experimentIds: readonly string[]): LoggedModel[] {
   const where = `experiment_id IN (${marks(experimentIds.length)}) AND lifecycle_stage != 'deleted'`;
   const args = experimentIds.map(Number);
@@ -169,8 +172,8 @@ export function readLoggedModels(db: ReadonlyDatabase, experimentIds: readonly s
     args,
   );
   const selected = `SELECT model_id FROM logged_models WHERE ${where}`;
-  const tags = groupBy(db.all(`SELECT model_id, tag_key AS key, tag_value AS value FROM logged_model_tags WHERE model_id IN (${selected}) ORDER BY model_id, rowid`, args), 'model_id');
-  const params = groupBy(db.all(`SELECT model_id, param_key AS key, param_value AS value FROM logged_model_params WHERE model_id IN (${selected}) ORDER BY model_id, rowid`, args), 'model_id');
+  const tags = groupBy(db.all(`SELECT model_id, tag_key AS key, tag_value AS value FROM logged_model_tags WHERE model_id IN (${selected}) ORDER BY model_id, tag_key`, args), 'model_id');
+  const params = groupBy(db.all(`SELECT model_id, param_key AS key, param_value AS value FROM logged_model_params WHERE model_id IN (${selected}) ORDER BY model_id, param_key`, args), 'model_id');
   const metrics = groupBy(
     db.all(
       `SELECT model_id, metric_name, metric_value, metric_timestamp_ms, metric_step, run_id, dataset_name, dataset_digest

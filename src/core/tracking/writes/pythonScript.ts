@@ -86,6 +86,10 @@ def main():
     version = getattr(mlflow, "__version__", "unknown")
     op = request["operation"]
     uri = request["tracking_uri"]
+    # The stores call MlflowClient() without a URI for some lookups (the logged model behind a
+    # models:/ source): the process-wide URIs must name the same store, never ./mlflow.db.
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
     if op["op"] == "create_model_version":
         method, call = "create_model_version", lambda c, o: create_model_version(c, o, MlflowException)

@@ -19,6 +19,7 @@ export const MAX_RUN_NAME_LENGTH = 250;
 /** MAX_REGISTERED_MODEL_ALIAS_LENGTH. */
 export const MAX_ALIAS_LENGTH = 255;
 
+const RUN_NAME_TAG = 'mlflow.runName';
 /** _RUN_ID_REGEX (ASCII: run ids are hex or MLflow-made). */
 const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
 /** validate_param_and_metric_name: Python's \w is Unicode letters, digits and '_'. */
@@ -37,6 +38,8 @@ export function validateOperation(operation: WriteOperation): void {
     case 'set_run_tag':
       runId(operation.run_id);
       tagKey(operation.key);
+      // The SQL store turns this tag into a rename (SqlAlchemyStore.set_tag).
+      if (operation.key === RUN_NAME_TAG) return runName(operation.value);
       return tagValue(operation.value, MAX_RUN_TAG_VALUE_LENGTH);
     case 'delete_run_tag':
       runId(operation.run_id);

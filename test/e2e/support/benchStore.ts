@@ -1,0 +1,86 @@
+/**
+ * A 10,000-run SQLite store for the first-page measurement: the benchmark's listing store when
+ * bench/generate.py has built one (cached under ML_WORKBENCH_CACHE/bench), else one made here
+ * once with MlflowClient.log_batch and cached under ML_WORKBENCH_CACHE/e2e.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { env, pythonEnv } from '../../support/python';
+
+const execFileAsync = promisify(execFile);
+
+export interface BenchStore {
+  readonly dbPath: string;
+  readonly experimentName: string;
+  readonly runs: number;
+  /** Who made it: 'bench/generate.py' or 'e2e'. */
+  readonly source: string;
+}
+
+export function cacheRoot(): string {
+  return process.env.ML_WORKBENCH_CACHE ?? join(homedir(), '.cache', 'ml-workbench');
+}
+
+/** A finished listing store of `runs` runs from bench/generate.py, if any. */
+export function findBenchStore(runs = 10_000): BenchStore | undefined {
+  const bench = join(cacheRoot(), 'bench');
+  if (!existsSync(bench)) return undefined;
+  for (const version of readdirSync(bench)) {
+    const dir = join(bench, version);
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      if (name.startsWith('.') || !name.startsWith('listing-')) continue;
+      const manifestPath = join(dir, name, 'manifest.json');
+      const dbPath = join(dir, name, 'mlflow.db');
+      if (!existsSync(manifestPath) || !existsSync(dbPath)) continue;
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { runs?: number; sqlite_experiment_id?: string };
+      if (manifest.runs !== runs) continue;
+      return { dbPath, experimentName: manifest.sqlite_experiment_id === '0' || manifest.sqlite_experiment_id === undefined ? 'Default' : manifest.sqlite_experiment_id, runs, source: 'bench/generate.py' };
+    }
+  }
+  return undefined;
+}
+
+const GENERATE = `
+import os, sys, time, warnings
+warnings.simplefilter("ignore")
+from mlflow.tracking import MlflowClient
+from mlflow.entities import Metric, Param, RunTag
+out, count = sys.argv[1], int(sys.argv[2])
+os.chdir(out)
+client = MlflowClient(tracking_uri=f"sqlite:///{out}/mlflow.db")
+base = 1_735_689_600_000
+started = time.time()
+for i in range(count):
+    start = base + i * 1000
+    run = client.create_run("0", start_time=start, run_name=f"run-{i:05d}")
+    rid = run.info.run_id
+    client.log_batch(rid, metrics=[Metric("accuracy", (i % 1000) / 1000, start + 10, 0), Metric("loss", 1 / (i + 1), start + 10, 0)],
+                     params=[Param("lr", str(0.001 * (1 + i % 10))), Param("seed", str(i))], tags=[RunTag("bench", "e2e")])
+    client.set_terminated(rid, "FINISHED", end_time=start + 500)
+    if i % 1000 == 0:
+        print(f"{i} runs, {time.time() - started:.0f} s", file=sys.stderr, flush=True)
+`;
+
+/** The benchmark's store, else a cached one made here (minutes, once). */
+export async function benchStore(runs = 10_000): Promise<BenchStore> {
+  const found = findBenchStore(runs);
+  if (found) return found;
+  const dir = join(cacheRoot(), 'e2e', `runs-${runs}`);
+  const dbPath = join(dir, 'mlflow.db');
+  if (existsSync(join(dir, 'done'))) return { dbPath, experimentName: 'Default', runs, source: 'e2e' };
+  const building = `${dir}.build`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  const python = await pythonEnv();
+  console.error(`[e2e] no ${runs}-run benchmark store in ${cacheRoot()}/bench: logging one with MlflowClient into ${dir}`);
+  await execFileAsync(python.python, ['-c', GENERATE, building, String(runs)], { env: env(python), maxBuffer: 16 << 20, timeout: 30 * 60_000 });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, '..'), { recursive: true });
+  renameSync(building, dir);
+  // The store's artifact root points into the build folder: harmless, the measurement reads no artifacts.
+  writeFileSync(join(dir, 'done'), new Date().toISOString());
+  return { dbPath, experimentName: 'Default', runs, source: 'e2e' };
+}
