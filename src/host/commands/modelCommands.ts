@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
 import { modelAliasUri, modelVersionUri } from '../../core/models/source.js';
+import * as validation from '../../core/tracking/writes/validation.js';
 import { Commands } from '../constants.js';
 import type { RunsElement } from '../trees/runs/elements.js';
 import type { RunsTreeProvider } from '../trees/runs/tree.js';
@@ -9,14 +10,14 @@ import type { FolderTracking } from '../tracking.js';
 import type { WriteService } from '../writes.js';
 import { registerCommand } from './register.js';
 
-/** Aliases follow MLflow's rules: not `latest`, not version-like `v<digits>`. */
-export function validateAlias(alias: string): string | undefined {
-  const value = alias.trim();
-  if (!value) return 'Enter an alias';
-  if (!/^[\w-]+$/.test(value)) return 'An alias has only letters, digits, "_" and "-"';
-  if (value.toLowerCase() === 'latest' || /^v\d+$/i.test(value)) return `"${value}" is reserved by MLflow`;
-  if (value.length > 255) return 'An alias has at most 255 characters';
-  return undefined;
+/** MLflow's alias rules (core validation), as an input box's message. */
+function validateAlias(value: string): string | undefined {
+  try {
+    validation.alias(value.trim(), true);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 export interface ModelCommandsContext {
