@@ -75,3 +75,22 @@ test('any line of three integers and a float round-trips', () => {
     }),
   );
 });
+
+test('latestInText picks the same point as latestOf over parsed lines, for any file', async () => {
+  const { latestInText, parseMetricText } = await import('../../src/core/tracking/metricFile.js');
+  const value = fc.oneof(fc.double({ noDefaultInfinity: true, noNaN: true }).map((v) => (Object.is(v, -0) ? '-0.0' : String(v))), fc.constantFrom('nan', 'inf', '-inf', '1', '0.5'));
+  const line = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 9 }), value, fc.integer({ min: -3, max: 3 })).map(([t, v, s]) => `${t} ${v} ${s}`),
+    fc.tuple(fc.integer({ min: 0, max: 9 }), value).map(([t, v]) => `${t} ${v}`),
+    fc.tuple(fc.integer({ min: 0, max: 9 }), value, fc.integer({ min: -3, max: 3 })).map(([t, v, s]) => `${t} ${v} ${s} train d1`),
+  );
+  fc.assert(
+    fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), (lines) => {
+      const text = lines.join('\n') + '\n';
+      const fast = latestInText(text, 'k');
+      const slow = latestOf(parseMetricText(text, 'k'));
+      assert.deepEqual(fast, slow, text);
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -16,16 +16,18 @@ interface ModelFolder {
   readonly versions: readonly ModelVersion[];
 }
 
-export async function readRegistry(mlruns: string): Promise<ModelFolder[]> {
+export function readRegistry(mlruns: string): ModelFolder[] {
   const root = join(mlruns, 'models');
-  const names = await subdirectories(root);
-  return Promise.all(names.map((name) => readModelFolder(join(root, name))));
+  return subdirectories(root).map((name) => readModelFolder(join(root, name)));
 }
 
-async function readModelFolder(dir: string): Promise<ModelFolder> {
-  const [meta, tags, aliases] = await Promise.all([readYaml(join(dir, 'meta.yaml')), readKeyValues(join(dir, 'tags')), readAliases(join(dir, 'aliases'))]);
-  const versionDirs = (await subdirectories(dir)).filter((name) => name.startsWith('version-'));
-  const versions = await Promise.all(versionDirs.map((name) => readVersion(join(dir, name), aliases)));
+function readModelFolder(dir: string): ModelFolder {
+  const meta = readYaml(join(dir, 'meta.yaml'));
+  const tags = readKeyValues(join(dir, 'tags'));
+  const aliases = readAliases(join(dir, 'aliases'));
+  const versions = subdirectories(dir)
+    .filter((name) => name.startsWith('version-'))
+    .map((name) => readVersion(join(dir, name), aliases));
   const latest = new Map<string, ModelVersion>();
   for (const version of versions) {
     const stage = version.current_stage ?? 'None';
@@ -45,8 +47,9 @@ async function readModelFolder(dir: string): Promise<ModelFolder> {
   return { model, versions };
 }
 
-async function readVersion(dir: string, aliases: readonly RegisteredModelAlias[]): Promise<ModelVersion> {
-  const [meta, tags] = await Promise.all([readYaml(join(dir, 'meta.yaml')), readKeyValues(join(dir, 'tags'))]);
+function readVersion(dir: string, aliases: readonly RegisteredModelAlias[]): ModelVersion {
+  const meta = readYaml(join(dir, 'meta.yaml'));
+  const tags = readKeyValues(join(dir, 'tags'));
   const version = String(meta.version);
   return compact({
     name: String(meta.name),
@@ -66,8 +69,8 @@ async function readVersion(dir: string, aliases: readonly RegisteredModelAlias[]
   });
 }
 
-async function readAliases(dir: string): Promise<RegisteredModelAlias[]> {
-  const values = (await readKeyValues(dir)) ?? [];
+function readAliases(dir: string): RegisteredModelAlias[] {
+  const values = readKeyValues(dir) ?? [];
   return values.map(({ key, value }) => ({ alias: key, version: value.trim() }));
 }
 

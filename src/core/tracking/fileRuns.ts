@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mapLimit } from '../util/concurrency.js';
 import { TrackingError } from './errors.js';
-import { filesUnder, PARALLEL_READS, readKeyValues, readYaml, subdirectories, type Yaml } from './fileReading.js';
-import { latestOf, parseMetricLine, type MetricPoint } from './metricFile.js';
+import { filesUnder, readKeyValues, readYaml, subdirectories, type Yaml } from './fileReading.js';
+import { latestInText, parseMetricLine, parseMetricText, type MetricPoint } from './metricFile.js';
 import type { Dataset, DatasetInput, LoggedModel, Metric, Run, RunInfo } from './model.js';
 import { LOGGED_MODEL_STATUS_BY_NUMBER, RUN_STATUS_BY_NUMBER, toJsonDouble } from './model.js';
 import { compact, nonZero, optionalString } from './shape.js';
@@ -14,10 +13,10 @@ import { compact, nonZero, optionalString } from './shape.js';
  * `<experiment>/models/<model_id>/`.
  */
 
-export async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
+export function readRunInfo(dir: string): RunInfo | undefined {
   let meta: Yaml;
   try {
-    meta = await readYaml(join(dir, 'meta.yaml'));
+    meta = readYaml(join(dir, 'meta.yaml'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -38,14 +37,12 @@ export async function readRunInfo(dir: string): Promise<RunInfo | undefined> {
   });
 }
 
-export async function readRun(info: RunInfo, dir: string, experimentDir: string): Promise<Run> {
-  const [metrics, params, tags, inputs, outputs] = await Promise.all([
-    readLatestMetrics(join(dir, 'metrics'), info.run_id),
-    readKeyValues(join(dir, 'params')),
-    readKeyValues(join(dir, 'tags')),
-    readInputs(join(dir, 'inputs'), experimentDir),
-    readOutputs(join(dir, 'outputs')),
-  ]);
+export function readRun(info: RunInfo, dir: string, experimentDir: string): Run {
+  const metrics = readLatestMetrics(join(dir, 'metrics'), info.run_id);
+  const params = readKeyValues(join(dir, 'params'));
+  const tags = readKeyValues(join(dir, 'tags'));
+  const inputs = readInputs(join(dir, 'inputs'), experimentDir);
+  const outputs = readOutputs(join(dir, 'outputs'));
   const runName = info.run_name || tags?.find((t) => t.key === 'mlflow.runName')?.value;
   return {
     info: compact({ ...info, run_name: runName ?? info.run_name }),
@@ -55,12 +52,10 @@ export async function readRun(info: RunInfo, dir: string, experimentDir: string)
   };
 }
 
-async function readLatestMetrics(dir: string, runId: string): Promise<Metric[]> {
-  const keys = await filesUnder(dir);
-  return mapLimit(keys, PARALLEL_READS, async (key) => {
-    const text = await readFile(join(dir, key), 'utf8');
-    const points = text.split('\n').filter((line) => line.trim() !== '').map((line) => parseMetricLine(line, key));
-    const latest = latestOf(points);
+function readLatestMetrics(dir: string, runId: string): Metric[] {
+  return filesUnder(dir).map((key) => {
+    const text = readFileSync(join(dir, key), 'utf8');
+    const latest = latestInText(text, key);
     if (!latest) throw new TrackingError('corrupt-entity', `Metric '${key}' is malformed: no data found`, join(dir, key));
     return compact({
       key,
@@ -74,18 +69,18 @@ async function readLatestMetrics(dir: string, runId: string): Promise<Metric[]> 
   });
 }
 
-async function readInputs(dir: string, experimentDir: string): Promise<{ datasets: DatasetInput[]; models: { model_id: string }[] }> {
+function readInputs(dir: string, experimentDir: string): { datasets: DatasetInput[]; models: { model_id: string }[] } {
   const datasets: DatasetInput[] = [];
   const models: { model_id: string }[] = [];
-  for (const inputId of await subdirectories(dir)) {
-    const meta = await readYaml(join(dir, inputId, 'meta.yaml'));
+  for (const inputId of subdirectories(dir)) {
+    const meta = readYaml(join(dir, inputId, 'meta.yaml'));
     const sourceId = String(meta.source_id);
     if (meta.source_type === 'MODEL') {
       models.push({ model_id: sourceId });
       continue;
     }
     if (meta.source_type !== 'DATASET') continue;
-    const datasetMeta = await readYaml(join(experimentDir, 'datasets', sourceId, 'meta.yaml')).catch(() => undefined);
+    const datasetMeta = readOptionalYaml(join(experimentDir, 'datasets', sourceId, 'meta.yaml'));
     if (!datasetMeta) continue; // MLflow skips inputs whose dataset is gone, with a warning.
     const tags = Object.entries((meta.tags as Record<string, unknown> | null) ?? {}).map(([key, value]) => ({ key, value: String(value) }));
     const dataset: Dataset = compact({
@@ -101,10 +96,10 @@ async function readInputs(dir: string, experimentDir: string): Promise<{ dataset
   return { datasets, models };
 }
 
-async function readOutputs(dir: string): Promise<{ model_id: string; step: number }[]> {
+function readOutputs(dir: string): { model_id: string; step: number }[] {
   const outputs: { model_id: string; step: number }[] = [];
-  for (const modelId of await subdirectories(dir)) {
-    const meta = await readYaml(join(dir, modelId, 'meta.yaml'));
+  for (const modelId of subdirectories(dir)) {
+    const meta = readYaml(join(dir, modelId, 'meta.yaml'));
     if (meta.destination_type !== 'MODEL_OUTPUT') continue;
     outputs.push({ model_id: String(meta.destination_id), step: Number(meta.step ?? 0) });
   }
@@ -113,20 +108,17 @@ async function readOutputs(dir: string): Promise<{ model_id: string; step: numbe
 
 
 /** Every point of a metric, in file order (MLflow's file store returns the lines as written). */
-export async function readMetricPoints(runDir: string, key: string): Promise<MetricPoint[]> {
+export function readMetricPoints(runDir: string, key: string): MetricPoint[] {
   if (key.split('/').includes('..') || key.startsWith('/')) throw new TrackingError('invalid-argument', `Invalid metric name '${key}'`, key);
   let text: string;
   try {
-    text = await readFile(join(runDir, 'metrics', key), 'utf8');
+    text = readFileSync(join(runDir, 'metrics', key), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return [];
     throw error;
   }
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => parseMetricLine(line, key));
+  return parseMetricText(text, key);
 }
 
 export function pointToMetric(point: MetricPoint, key: string, runId: string): Metric {
@@ -142,11 +134,13 @@ export function pointToMetric(point: MetricPoint, key: string, runId: string): M
 }
 
 /** `<experiment>/models/<model_id>/`: meta.yaml (status as an int), params/, tags/, metrics/. */
-export async function readLoggedModel(dir: string): Promise<LoggedModel | undefined> {
-  const meta = await readYaml(join(dir, 'meta.yaml'));
+export function readLoggedModel(dir: string): LoggedModel | undefined {
+  const meta = readYaml(join(dir, 'meta.yaml'));
   if (meta.lifecycle_stage === 'deleted') return undefined;
   const modelId = String(meta.model_id);
-  const [tags, params, metrics] = await Promise.all([readKeyValues(join(dir, 'tags')), readKeyValues(join(dir, 'params')), readLoggedModelMetrics(join(dir, 'metrics'), modelId)]);
+  const tags = readKeyValues(join(dir, 'tags'));
+  const params = readKeyValues(join(dir, 'params'));
+  const metrics = readLoggedModelMetrics(join(dir, 'metrics'), modelId);
   return {
     info: compact({
       model_id: modelId,
@@ -166,10 +160,9 @@ export async function readLoggedModel(dir: string): Promise<LoggedModel | undefi
 }
 
 /** Logged-model metric lines: `ts value step run_id [dataset_name dataset_digest]`. */
-async function readLoggedModelMetrics(dir: string, modelId: string): Promise<Metric[]> {
-  const keys = await filesUnder(dir);
-  const perKey = await mapLimit(keys, PARALLEL_READS, async (key) => {
-    const text = await readFile(join(dir, key), 'utf8');
+function readLoggedModelMetrics(dir: string, modelId: string): Metric[] {
+  const perKey = filesUnder(dir).map((key) => {
+    const text = readFileSync(join(dir, key), 'utf8');
     return text
       .split('\n')
       .filter((line) => line.trim() !== '')
@@ -190,4 +183,12 @@ async function readLoggedModelMetrics(dir: string, modelId: string): Promise<Met
       });
   });
   return perKey.flat();
+}
+
+function readOptionalYaml(path: string): Yaml | undefined {
+  try {
+    return readYaml(path);
+  } catch {
+    return undefined;
+  }
 }

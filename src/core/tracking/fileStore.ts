@@ -1,8 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { mapLimit } from '../util/concurrency.js';
+import { cooperative } from '../util/cooperative.js';
 import { TrackingError } from './errors.js';
-import { isDirectory, PARALLEL_READS, readKeyValues, readYaml, subdirectories } from './fileReading.js';
+import { isDirectory, readKeyValues, readYaml, subdirectories } from './fileReading.js';
 import { modelVersionsOf, readRegistry, registeredModelsOf } from './fileRegistry.js';
 import { pointToMetric, readLoggedModel, readMetricPoints, readRun, readRunInfo } from './fileRuns.js';
 import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
@@ -46,17 +46,19 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   async searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
     await this.checkRoot();
     const stages = lifecycleStagesFor(options.viewType);
-    const locations = await this.experimentLocations(stages.includes('active'), stages.includes('deleted'));
+    const locations = this.experimentLocations(stages.includes('active'), stages.includes('deleted'));
     const problems: TrackingError[] = [];
-    const experiments = await mapLimit(locations, PARALLEL_READS, async ({ id, dir }) => {
+    const experiments: (Experiment | undefined)[] = [];
+    const pause = cooperative();
+    for (const { id, dir } of locations) {
       options.signal?.throwIfAborted();
       try {
-        return await this.readExperiment(id, dir);
+        experiments.push(this.readExperiment(id, dir));
       } catch (error) {
         problems.push(entityError(error, `experiment ${id}`, join(dir, 'meta.yaml')));
-        return undefined;
       }
-    });
+      await pause();
+    }
     const items = experiments.filter((e): e is Experiment => e !== undefined && stages.includes(e.lifecycle_stage)).sort(experimentOrder);
     return { ...page(searchExperimentsInMemory(items, options), options), problems };
   }
@@ -67,32 +69,33 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     const problems: TrackingError[] = [];
     const runDirs: { experimentId: string; experimentDir: string; dir: string }[] = [];
     for (const experimentId of options.experimentIds) {
-      const experimentDir = await this.findExperimentDir(experimentId);
+      const experimentDir = this.findExperimentDir(experimentId);
       if (!experimentDir) continue;
-      for (const name of await subdirectories(experimentDir)) {
+      for (const name of subdirectories(experimentDir)) {
         if (!RESERVED_EXPERIMENT_FOLDERS.has(name)) runDirs.push({ experimentId, experimentDir, dir: join(experimentDir, name) });
       }
     }
-    const runs = await mapLimit(runDirs, PARALLEL_READS, async (location) => {
+    const items: Run[] = [];
+    const pause = cooperative();
+    for (const location of runDirs) {
       options.signal?.throwIfAborted();
       try {
-        const info = await readRunInfo(location.dir);
+        const info = readRunInfo(location.dir);
         // MLflow ignores a run whose meta.yaml names another experiment, and runs with no meta.yaml.
-        if (!info || info.experiment_id !== location.experimentId || !stages.includes(info.lifecycle_stage)) return undefined;
-        return await readRun(info, location.dir, location.experimentDir);
+        if (info && info.experiment_id === location.experimentId && stages.includes(info.lifecycle_stage)) items.push(readRun(info, location.dir, location.experimentDir));
       } catch (error) {
         problems.push(entityError(error, `run ${basename(location.dir)}`, location.dir));
-        return undefined;
       }
-    });
-    const items = runs.filter((r): r is Run => r !== undefined).sort(runOrder);
+      await pause();
+    }
+    items.sort(runOrder);
     return { ...page(searchRunsInMemory(items, options), options), problems };
   }
 
   async getRun(runId: string, options: QueryOptions = {}): Promise<Run> {
     const { dir, experimentDir } = await this.findRun(runId);
     options.signal?.throwIfAborted();
-    const info = await readRunInfo(dir);
+    const info = readRunInfo(dir);
     if (!info || info.run_id !== runId) throw new TrackingError('corrupt-entity', `Run '${runId}' metadata is in invalid state.`, dir);
     return readRun(info, dir, experimentDir);
   }
@@ -100,7 +103,7 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   async getMetricHistory(runId: string, metricKey: string, options: QueryOptions = {}): Promise<Metric[]> {
     const { dir } = await this.findRun(runId);
     options.signal?.throwIfAborted();
-    return (await readMetricPoints(dir, metricKey)).map((p) => pointToMetric(p, metricKey, runId));
+    return readMetricPoints(dir, metricKey).map((p) => pointToMetric(p, metricKey, runId));
   }
 
   async getMetricHistoryBulkInterval(options: BulkIntervalOptions): Promise<Metric[]> {
@@ -120,8 +123,8 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   async readLoggedModelArtifact(modelId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
     if (!/^[A-Za-z0-9_-]+$/.test(modelId)) throw new TrackingError('invalid-argument', `Invalid model ID: '${modelId}'`, modelId);
     await this.checkRoot();
-    for (const { dir } of await this.experimentLocations(true, true)) {
-      const meta = await readYaml(join(dir, 'models', modelId, 'meta.yaml')).catch(() => undefined);
+    for (const { dir } of this.experimentLocations(true, true)) {
+      const meta = isDirectory(join(dir, 'models', modelId)) ? readYaml(join(dir, 'models', modelId, 'meta.yaml')) : undefined;
       if (meta) return readLocalArtifact(String(meta.artifact_location), path, options.maxBytes);
     }
     throw new TrackingError('not-found', `Logged model ${modelId} not found`, modelId);
@@ -132,12 +135,12 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     const problems: TrackingError[] = [];
     const models: LoggedModel[] = [];
     for (const experimentId of options.experimentIds) {
-      const experimentDir = await this.findExperimentDir(experimentId);
+      const experimentDir = this.findExperimentDir(experimentId);
       if (!experimentDir) continue;
-      for (const modelId of await subdirectories(join(experimentDir, 'models'))) {
+      for (const modelId of subdirectories(join(experimentDir, 'models'))) {
         options.signal?.throwIfAborted();
         try {
-          const model = await readLoggedModel(join(experimentDir, 'models', modelId));
+          const model = readLoggedModel(join(experimentDir, 'models', modelId));
           if (model) models.push(model);
         } catch (error) {
           problems.push(entityError(error, `logged model ${modelId}`, join(experimentDir, 'models', modelId)));
@@ -151,13 +154,13 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   async searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
     await this.checkRoot();
     options.signal?.throwIfAborted();
-    return searchRegisteredModelsInMemory(registeredModelsOf(await readRegistry(this.root)), options);
+    return searchRegisteredModelsInMemory(registeredModelsOf(readRegistry(this.root)), options);
   }
 
   async searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
     await this.checkRoot();
     options.signal?.throwIfAborted();
-    return searchModelVersionsInMemory(modelVersionsOf(await readRegistry(this.root)), options);
+    return searchModelVersionsInMemory(modelVersionsOf(readRegistry(this.root)), options);
   }
 
   dispose(): void {
@@ -172,15 +175,15 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     }
   }
 
-  private async experimentLocations(active: boolean, deleted: boolean): Promise<{ id: string; dir: string }[]> {
+  private experimentLocations(active: boolean, deleted: boolean): { id: string; dir: string }[] {
     const locations: { id: string; dir: string }[] = [];
     if (active) {
-      for (const name of await subdirectories(this.root)) {
+      for (const name of subdirectories(this.root)) {
         if (name !== TRASH && name !== REGISTRY) locations.push({ id: name, dir: join(this.root, name) });
       }
     }
     if (deleted) {
-      for (const name of await subdirectories(join(this.root, TRASH))) locations.push({ id: name, dir: join(this.root, TRASH, name) });
+      for (const name of subdirectories(join(this.root, TRASH))) locations.push({ id: name, dir: join(this.root, TRASH, name) });
     }
     return locations;
   }
@@ -189,23 +192,23 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   private async findRun(runId: string): Promise<{ dir: string; experimentDir: string }> {
     if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new TrackingError('invalid-argument', `Invalid run ID: '${runId}'`, runId);
     await this.checkRoot();
-    for (const { dir: experimentDir } of await this.experimentLocations(true, true)) {
+    for (const { dir: experimentDir } of this.experimentLocations(true, true)) {
       const dir = join(experimentDir, runId);
-      if (await isDirectory(dir)) return { dir, experimentDir };
+      if (isDirectory(dir)) return { dir, experimentDir };
     }
     throw new TrackingError('not-found', `Run '${runId}' not found`, runId);
   }
 
-  private async findExperimentDir(experimentId: string): Promise<string | undefined> {
+  private findExperimentDir(experimentId: string): string | undefined {
     if (!/^[0-9]+$/.test(experimentId)) return undefined;
     for (const dir of [join(this.root, experimentId), join(this.root, TRASH, experimentId)]) {
-      if (await isDirectory(dir)) return dir;
+      if (isDirectory(dir)) return dir;
     }
     return undefined;
   }
 
-  private async readExperiment(id: string, dir: string): Promise<Experiment | undefined> {
-    const meta = await readYaml(join(dir, 'meta.yaml'));
+  private readExperiment(id: string, dir: string): Experiment | undefined {
+    const meta = readYaml(join(dir, 'meta.yaml'));
     const experimentId = String(meta.experiment_id);
     if (experimentId !== id) return undefined;
     return compact({
@@ -216,7 +219,7 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
       last_update_time: nonZero(meta.last_update_time),
       creation_time: nonZero(meta.creation_time),
       workspace: optionalString(meta.workspace),
-      tags: await readKeyValues(join(dir, 'tags')),
+      tags: readKeyValues(join(dir, 'tags')),
     });
   }
 }
