@@ -103,7 +103,21 @@ function sqlJsWasmPath(): string {
   return existsSync(beside) ? beside : require.resolve('sql.js/dist/sql-wasm.wasm');
 }
 
+/**
+ * sql.js holds a whole copy of the database in WebAssembly memory: past this size that is slow
+ * and then impossible, so a bigger store asks for a Node with node:sqlite instead.
+ */
+export const SQL_JS_MAX_BYTES = 1024 * 1024 * 1024;
+
+export class DatabaseTooLargeError extends Error {}
+
 async function openWithSqlJs(path: string, busyTimeoutMs: number): Promise<ReadonlyDatabase> {
+  const size = (await stat(path)).size;
+  if (size > SQL_JS_MAX_BYTES) {
+    throw new DatabaseTooLargeError(
+      `${path} is ${(size / 1024 ** 3).toFixed(1)} GB: without node:sqlite (Node 22.13 or newer: a recent VS Code) it would have to be copied whole into memory. Update VS Code, or point the tracking URI at an MLflow server for this store.`,
+    );
+  }
   const SQL = await loadSqlJs();
   // sql.js works on an in-memory copy: a snapshot taken now, never written back.
   const db = new SQL.Database(await readConsistentCopy(path, busyTimeoutMs));

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { DatabaseBusyError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
+import { DatabaseBusyError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
 import { TrackingError } from './errors.js';
 import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
@@ -148,6 +148,7 @@ function openError(path: string, error: unknown): TrackingError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new TrackingError('not-found', `No MLflow database at ${path}`, path, { cause: error });
   if (error instanceof DatabaseBusyError) return new TrackingError('busy', error.message, path, { cause: error });
+  if (error instanceof DatabaseTooLargeError) return new TrackingError('too-large', error.message, path, { cause: error });
   if (error instanceof NotASqliteDatabaseError) {
     return new TrackingError('corrupt-store', `${path} is not an SQLite database: it cannot be an MLflow store`, path, { cause: error });
   }

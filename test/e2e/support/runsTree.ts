@@ -142,6 +142,11 @@ export async function collapseAll(workbench: Workbench, view: string): Promise<v
   await poll(() => rows(workbench, view), (value) => value.every((row) => row.level === 1 && row.expanded !== true), 10_000);
 }
 
+/** The editor tab of a file named `name` (tabs split the name: label "accuracy", suffix ".csv"). */
+export function fileTab(page: Page, name: string): Locator {
+  return page.locator(`.tabs-container .tab[data-resource-name="${name.replace(/["\\]/g, '\\$&')}"]`).first();
+}
+
 export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget .quick-input-box input');
 }
