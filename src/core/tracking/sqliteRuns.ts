@@ -6,17 +6,18 @@ import { compact, nonZero, optionalString } from './shape.js';
 /**
  * Queries of MLflow's tracking tables (mlflow/store/tracking/dbmodels/models.py), each returning
  * entities in MLflow's REST shape. Pure functions of an open database: the store decides when
- * a connection opens and closes.
+ * a connection opens and closes. Experiment ids are read and bound as text: a store migrated
+ * from ./mlruns keeps its 18-digit ids, beyond what a JavaScript number holds exactly.
  */
 
 export function readExperiments(db: ReadonlyDatabase, stages: readonly LifecycleStage[]): Experiment[] {
   const rows = db.all(
-    `SELECT experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, workspace
+    `SELECT CAST(experiment_id AS TEXT) AS experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time, workspace
      FROM experiments WHERE lifecycle_stage IN (${marks(stages.length)})
      ORDER BY creation_time DESC, experiment_id ASC`,
     stages,
   );
-  const tags = groupBy(db.all('SELECT experiment_id, key, value FROM experiment_tags ORDER BY rowid'), 'experiment_id');
+  const tags = groupBy(db.all('SELECT CAST(experiment_id AS TEXT) AS experiment_id, key, value FROM experiment_tags ORDER BY rowid'), 'experiment_id');
   return rows.map((row) =>
     compact({
       experiment_id: String(row.experiment_id),
@@ -38,7 +39,7 @@ export function readExperiments(db: ReadonlyDatabase, stages: readonly Lifecycle
  */
 export function readRuns(db: ReadonlyDatabase, where: string, args: readonly SqlValue[]): Run[] {
   const runs = db.all(
-    `SELECT run_uuid, name, experiment_id, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage
+    `SELECT run_uuid, name, CAST(experiment_id AS TEXT) AS experiment_id, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage
      FROM runs WHERE ${where} ORDER BY start_time DESC, run_uuid ASC`,
     args,
   );
@@ -165,9 +166,9 @@ export function readSampledHistory(db: ReadonlyDatabase, runId: string, key: str
  */
 export function readLoggedModels(db: ReadonlyDatabase, experimentIds: readonly string[]): LoggedModel[] {
   const where = `experiment_id IN (${marks(experimentIds.length)}) AND lifecycle_stage != 'deleted'`;
-  const args = experimentIds.map(Number);
+  const args = [...experimentIds];
   const models = db.all(
-    `SELECT model_id, experiment_id, name, artifact_location, creation_timestamp_ms, last_updated_timestamp_ms, status, model_type, source_run_id, status_message
+    `SELECT model_id, CAST(experiment_id AS TEXT) AS experiment_id, name, artifact_location, creation_timestamp_ms, last_updated_timestamp_ms, status, model_type, source_run_id, status_message
      FROM logged_models WHERE ${where} ORDER BY creation_timestamp_ms DESC, model_id ASC`,
     args,
   );

