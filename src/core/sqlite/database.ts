@@ -10,6 +10,8 @@ export interface ReadonlyDatabase {
   /** Which engine answers: the host Node's built-in `node:sqlite`, or the `sql.js` (WebAssembly) fallback. */
   readonly driver: SqliteDriverName;
   all(sql: string, params?: readonly SqlValue[]): Row[];
+  /** Rows as arrays of column values, one at a time: for results of a million rows. */
+  each(sql: string, params: readonly SqlValue[], row: (values: readonly SqlValue[]) => void): void;
   close(): void;
 }
 
@@ -27,6 +29,8 @@ const SQLITE_MAGIC = 'SQLite format 3\0';
 
 interface NodeSqliteStatement {
   all(...params: SqlValue[]): Row[];
+  iterate(...params: SqlValue[]): IterableIterator<Row>;
+  setReturnArrays?(enabled: boolean): void;
 }
 interface NodeSqliteDatabase {
   prepare(sql: string): NodeSqliteStatement;
@@ -65,6 +69,15 @@ export async function openReadonly(path: string, options: OpenOptions = {}): Pro
     return {
       driver,
       all: (sql, params = []) => db.prepare(sql).all(...params),
+      each(sql, params, row) {
+        const statement = db.prepare(sql);
+        if (statement.setReturnArrays) {
+          statement.setReturnArrays(true);
+          for (const values of statement.iterate(...params)) row(values as unknown as SqlValue[]);
+        } else {
+          for (const values of statement.iterate(...params)) row(Object.values(values));
+        }
+      },
       close: () => db.close(),
     };
   }
@@ -130,6 +143,15 @@ async function openWithSqlJs(path: string, busyTimeoutMs: number): Promise<Reado
         const rows: Row[] = [];
         while (statement.step()) rows.push(statement.getAsObject() as Row);
         return rows;
+      } finally {
+        statement.free();
+      }
+    },
+    each(sql, params, row) {
+      const statement = db.prepare(sql);
+      try {
+        statement.bind(params.map((p) => (typeof p === 'bigint' ? Number(p) : p)) as never);
+        while (statement.step()) row(statement.get() as SqlValue[]);
       } finally {
         statement.free();
       }

@@ -123,15 +123,20 @@ function readDatasetInputs(db: ReadonlyDatabase, selectedRuns: string, args: rea
 
 /** Every point of one metric, ordered as MLflow's SQL store orders get_metric_history. */
 export function readMetricHistory(db: ReadonlyDatabase, runId: string, key: string): Metric[] {
-  return db
-    .all('SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY timestamp, step, value', [runId, key])
-    .map((row) => toMetric(row));
+  const points: Metric[] = [];
+  db.each('SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY timestamp, step, value', [runId, key], (row) => {
+    points.push(metricOf(key, row));
+  });
+  return points;
 }
 
 /**
- * MLflow's SQL `get_metric_history_bulk_interval` for one run: NTILE(maxResults) buckets over the
- * points ordered by (step, timestamp, value, is_nan), the first point of each bucket, and the
- * last point always kept (replacing the final sample when the budget is full).
+ * MLflow's SQL `get_metric_history_bulk_interval` for one run (sqlalchemy_store.py
+ * `_sample_rows_with_window_functions`): NTILE(maxResults) buckets over the points ordered by
+ * (step, timestamp, value, is_nan), the first point of each bucket, and the last point always
+ * kept (replacing the final sample when the budget is full). Computed in one ordered pass:
+ * NTILE gives the first N mod n buckets one row more, so every bucket's first index is known
+ * from the count, without SQLite sorting the rows twice for the window functions.
  */
 export function readSampledHistory(db: ReadonlyDatabase, runId: string, key: string, maxResults: number, range?: { start: number; end: number }): Metric[] {
   const filters = ['run_uuid = ?', 'key = ?'];
@@ -141,23 +146,42 @@ export function readSampledHistory(db: ReadonlyDatabase, runId: string, key: str
     args.push(range.start, range.end);
   }
   const where = filters.join(' AND ');
-  const order = 'step, timestamp, value, is_nan';
-  const rows = db.all(
-    `SELECT value, timestamp, step, is_nan FROM (
-       SELECT value, timestamp, step, is_nan, ROW_NUMBER() OVER (PARTITION BY bucket ORDER BY ${order}) AS rn FROM (
-         SELECT value, timestamp, step, is_nan, NTILE(?) OVER (ORDER BY ${order}) AS bucket FROM metrics WHERE ${where}
-       )
-     ) WHERE rn = 1 ORDER BY ${order}`,
-    [Math.max(1, maxResults), ...args],
-  );
-  const last = db.all(`SELECT value, timestamp, step, is_nan FROM metrics WHERE ${where} ORDER BY step DESC, timestamp DESC, value DESC, is_nan DESC LIMIT 1`, args)[0];
-  const sameRow = (a: Row, b: Row): boolean =>
-    a.step === b.step && a.timestamp === b.timestamp && Number(a.is_nan) === Number(b.is_nan) && (Number(a.is_nan) === 1 || a.value === b.value);
-  if (last && (rows.length === 0 || !sameRow(rows[rows.length - 1]!, last))) {
-    if (rows.length >= Math.max(1, maxResults)) rows[rows.length - 1] = last;
-    else rows.push(last);
+  const total = Number(db.all(`SELECT COUNT(*) AS n FROM metrics WHERE ${where}`, args)[0]?.n ?? 0);
+  if (total === 0) return [];
+  const buckets = Math.max(1, maxResults);
+  const starts = bucketStarts(total, buckets);
+  const kept: (readonly SqlValue[])[] = [];
+  let last: readonly SqlValue[] | undefined;
+  let index = 0;
+  let next = 0;
+  db.each(`SELECT value, timestamp, step, is_nan FROM metrics WHERE ${where} ORDER BY step, timestamp, value, is_nan`, args, (row) => {
+    if (index === starts[next]) {
+      kept.push(row);
+      next++;
+    }
+    last = row;
+    index++;
+  });
+  const final = kept[kept.length - 1];
+  if (last && final !== last) {
+    if (kept.length >= buckets) kept[kept.length - 1] = last;
+    else kept.push(last);
   }
-  return rows.map((row) => ({ ...toMetric({ ...row, key }), run_id: runId }));
+  return kept.map((row) => ({ ...metricOf(key, row), run_id: runId }));
+}
+
+/** The first row index of each of NTILE(buckets)'s groups over `total` rows. */
+export function bucketStarts(total: number, buckets: number): number[] {
+  if (total <= buckets) return Array.from({ length: total }, (_, i) => i);
+  const size = Math.floor(total / buckets);
+  const larger = total % buckets;
+  return Array.from({ length: buckets }, (_, i) => i * size + Math.min(i, larger));
+}
+
+/** A metrics row [value, timestamp, step, is_nan] as MLflow's Metric. */
+function metricOf(key: string, row: readonly SqlValue[]): Metric {
+  const value = Number(row[3]) ? NaN : Number(row[0]);
+  return { key, value: toJsonDouble(value), timestamp: Number(row[1] ?? 0), step: Number(row[2]) };
 }
 
 /**
