@@ -52,7 +52,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     store = await openStore(args);
     const context: CommandContext = { args, store, viewType: parseViewType(single(args, 'view-type')), warn: (problem) => warn(io, problem) };
     const result = await command(context);
-    io.out(args.flags.has('json') ? JSON.stringify(result.json, null, 2) + '\n' : result.text());
+    // Compact: the JSON is for programs (pipe it to jq to read it), and a million points print fast.
+    io.out(args.flags.has('json') ? JSON.stringify(result.json) + '\n' : result.text());
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
