@@ -45,9 +45,12 @@ export function readRuns(db: ReadonlyDatabase, where: string, args: readonly Sql
   );
   if (runs.length === 0) return [];
   const selected = `SELECT run_uuid FROM runs WHERE ${where}`;
-  const metrics = groupBy(db.all(`SELECT run_uuid, key, value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args), 'run_uuid');
-  const params = groupBy(db.all(`SELECT run_uuid, key, value FROM params WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args), 'run_uuid');
-  const tags = groupBy(db.all(`SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args), 'run_uuid');
+  const metrics = new Map<string, Metric[]>();
+  db.each(`SELECT run_uuid, value, timestamp, step, is_nan, key FROM latest_metrics WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args, (row) => {
+    pushTo(metrics, String(row[0]), metricOf(String(row[5]), row.slice(1)));
+  });
+  const params = keyValuesByRun(db, `SELECT run_uuid, key, value FROM params WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args);
+  const tags = keyValuesByRun(db, `SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args);
   const datasets = readDatasetInputs(db, selected, args);
   const outputs = groupBy(
     db.all(
@@ -72,11 +75,7 @@ export function readRuns(db: ReadonlyDatabase, where: string, args: readonly Sql
         lifecycle_stage: text(row.lifecycle_stage) as LifecycleStage,
         run_id: id,
       }),
-      data: compact({
-        metrics: (metrics.get(id) ?? []).map((m) => toMetric(m)),
-        params: keyValues(params.get(id)),
-        tags: keyValues(tags.get(id)),
-      }),
+      data: compact({ metrics: metrics.get(id), params: params.get(id), tags: tags.get(id) }),
       inputs: compact({ dataset_inputs: datasets.get(id) }),
       outputs: compact({
         model_outputs: outputs.get(id)?.map((o) => ({ model_id: text(o.destination_id), step: Number(o.step) })),
@@ -178,7 +177,10 @@ export function bucketStarts(total: number, buckets: number): number[] {
   return Array.from({ length: buckets }, (_, i) => i * size + Math.min(i, larger));
 }
 
-/** A metrics row [value, timestamp, step, is_nan] as MLflow's Metric. */
+/**
+ * A metrics row [value, timestamp, step, is_nan] as MLflow's Metric. MLflow stores NaN as 0 with
+ * is_nan = 1 and ±Infinity as ±DBL_MAX; its client reports DBL_MAX as is, and so do we.
+ */
 function metricOf(key: string, row: readonly SqlValue[]): Metric {
   const value = Number(row[3]) ? NaN : Number(row[0]);
   return { key, value: toJsonDouble(value), timestamp: Number(row[1] ?? 0), step: Number(row[2]) };
@@ -242,10 +244,17 @@ export function readLoggedModels(db: ReadonlyDatabase, experimentIds: readonly s
   });
 }
 
-/** MLflow stores NaN as 0 with is_nan = 1 and ±Infinity as ±DBL_MAX; its client reports DBL_MAX as is. */
-function toMetric(row: Row): Metric {
-  const value = Number(row.is_nan) ? NaN : Number(row.value);
-  return { key: text(row.key), value: toJsonDouble(value), timestamp: Number(row.timestamp ?? 0), step: Number(row.step) };
+/** `run_uuid, key, value` rows grouped by run, in the query's order. */
+function keyValuesByRun(db: ReadonlyDatabase, sql: string, args: readonly SqlValue[]): Map<string, KeyValue[]> {
+  const groups = new Map<string, KeyValue[]>();
+  db.each(sql, args, (row) => pushTo(groups, String(row[0]), { key: text(row[1]), value: text(row[2]) }));
+  return groups;
+}
+
+function pushTo<T>(groups: Map<string, T[]>, key: string, item: T): void {
+  const group = groups.get(key);
+  if (group) group.push(item);
+  else groups.set(key, [item]);
 }
 
 const keyValues = (rows: readonly Row[] | undefined): KeyValue[] | undefined => rows?.map((row) => ({ key: text(row.key), value: text(row.value) }));
