@@ -1,7 +1,9 @@
 /**
  * A 10,000-run SQLite store for the first-page measurement: the benchmark's listing store when
  * bench/generate.py has built one (cached under ML_WORKBENCH_CACHE/bench), else one made here
- * once with MlflowClient.log_batch and cached under ML_WORKBENCH_CACHE/e2e.
+ * once with MlflowClient.log_batch and cached under ML_WORKBENCH_CACHE/e2e. The fallback is slow:
+ * 200 runs took 91 s on 2 busy cores (~0.4 s a run, one SQLite commit per call), so 10,000 runs
+ * take about an hour; `python bench/generate.py listing --runs 10000` is the way to make one.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

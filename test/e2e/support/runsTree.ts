@@ -114,7 +114,11 @@ export async function waitForPath(workbench: Workbench, view: string, path: read
 /** Expands the row at `path` (if collapsed) and waits for its first child row. */
 export async function expandPath(workbench: Workbench, view: string, path: readonly string[]): Promise<void> {
   const row = await waitForPath(workbench, view, path);
-  if (row.expanded !== true) await rowLocator(workbench, view, row).locator('.monaco-tl-twistie').click();
+  if (row.expanded !== true) {
+    await parkMouse(workbench.page);
+    await rowLocator(workbench, view, row).locator('.monaco-tl-twistie').click();
+    await parkMouse(workbench.page);
+  }
   const all = await poll(() => rows(workbench, view), (value) => {
     const found = findPath(value, path);
     return found?.expanded === true && childrenOf(value, path).length > 0;
@@ -124,8 +128,19 @@ export async function expandPath(workbench: Workbench, view: string, path: reado
 
 /** Clicks the label of the row at `path` (with modifiers for multi-select). */
 export async function clickPath(workbench: Workbench, view: string, path: readonly string[], modifiers: ('ControlOrMeta' | 'Shift')[] = []): Promise<void> {
+  await parkMouse(workbench.page);
   const row = await waitForPath(workbench, view, path);
   await rowLocator(workbench, view, row).locator('.label-name').click({ modifiers });
+  await parkMouse(workbench.page);
+}
+
+/**
+ * Moves the pointer off the side bar: a pointer resting on a row opens the row's tooltip after a
+ * moment, and that hover can cover the next row to click (seen with "Load more runs…").
+ */
+export async function parkMouse(page: Page): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1400, height: 900 };
+  await page.mouse.move(Math.round(size.width * 0.7), Math.round(size.height * 0.85));
 }
 
 /** The view's description in its pane header ('' when none). */
@@ -139,6 +154,7 @@ export async function collapseAll(workbench: Workbench, view: string): Promise<v
   const header = pane(workbench, view).locator('.pane-header');
   await header.hover();
   await header.locator('a.action-label[aria-label="Collapse All"]').click();
+  await parkMouse(workbench.page);
   await poll(() => rows(workbench, view), (value) => value.every((row) => row.level === 1 && row.expanded !== true), 10_000);
 }
 
