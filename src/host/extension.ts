@@ -6,6 +6,7 @@ import { registerRunCommands } from './commands/runCommands.js';
 import { registerStoreCommands } from './commands/storeCommands.js';
 import { affectsConfig, readConfig } from './config.js';
 import { Commands, Settings, Views } from './constants.js';
+import { COMPARE_SCHEME, CompareDocuments } from './documents/compareDocuments.js';
 import { METRIC_SCHEME, MetricHistoryDocuments } from './documents/metricHistory.js';
 import { ARTIFACT_SCHEME, ArtifactFileSystem } from './fs/artifactFileSystem.js';
 import { createLogger } from './log.js';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsTree = new RunsTreeProvider(tracking, query, { pageSize: () => readConfig().pageSize, keyMetric: () => readConfig().keyMetric }, log);
   const runsView = vscode.window.createTreeView(Views.runs, { treeDataProvider: runsTree, showCollapseAll: true, canSelectMany: true });
   // The active query when there is one, else the store read (one folder) so the view says where runs come from.
+  const compareDocuments = new CompareDocuments();
   const python = new PythonService(log);
   const writes = new WriteService(python, context.secrets, log);
   const modelsTree = new ModelsTreeProvider(tracking, log);
@@ -53,7 +55,8 @@ export function activate(context: vscode.ExtensionContext): void {
     new TrackingStatusBar(tracking),
     vscode.workspace.registerFileSystemProvider(ARTIFACT_SCHEME, new ArtifactFileSystem(tracking), { isReadonly: true, isCaseSensitive: true }),
     vscode.workspace.registerTextDocumentContentProvider(METRIC_SCHEME, new MetricHistoryDocuments(tracking)),
-    registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, runsView, query }),
+    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, compareDocuments),
+    registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, runsView, query, compareDocuments }),
     registerStoreCommands({ log, tracking, globalState: context.globalState }),
     python,
     modelsTree,

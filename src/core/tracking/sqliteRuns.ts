@@ -37,14 +37,17 @@ export function readExperiments(db: ReadonlyDatabase, stages: readonly Lifecycle
  * inputs and model outputs, in MLflow's default order (start_time DESC, run_uuid ASC). Within a
  * run, metrics, params and tags come in insertion (rowid) order, as MLflow's own reads return them.
  */
-export function readRuns(db: ReadonlyDatabase, where: string, args: readonly SqlValue[]): Run[] {
+export function readRuns(db: ReadonlyDatabase, where: string, whereArgs: readonly SqlValue[], slice?: { limit: number; offset: number }): Run[] {
+  // A slice of MLflow's default order is cut in SQL, so a page of a big experiment reads only its runs.
+  const order = `ORDER BY start_time DESC, run_uuid ASC${slice ? ' LIMIT ? OFFSET ?' : ''}`;
+  const args = slice ? [...whereArgs, slice.limit, slice.offset] : whereArgs;
   const runs = db.all(
     `SELECT run_uuid, name, CAST(experiment_id AS TEXT) AS experiment_id, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage
-     FROM runs WHERE ${where} ORDER BY start_time DESC, run_uuid ASC`,
+     FROM runs WHERE ${where} ${order}`,
     args,
   );
   if (runs.length === 0) return [];
-  const selected = `SELECT run_uuid FROM runs WHERE ${where}`;
+  const selected = `SELECT run_uuid FROM runs WHERE ${where} ${order}`;
   const metrics = new Map<string, Metric[]>();
   db.each(`SELECT run_uuid, value, timestamp, step, is_nan, key FROM latest_metrics WHERE run_uuid IN (${selected}) ORDER BY run_uuid, rowid`, args, (row) => {
     pushTo(metrics, String(row[0]), metricOf(String(row[5]), row.slice(1)));

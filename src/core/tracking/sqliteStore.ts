@@ -5,6 +5,7 @@ import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
 import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { lifecycleStagesFor } from './shape.js';
+import { createPageToken, parsePageToken } from './search/index.js';
 import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
 import { marks, readExperiments, readLoggedModels, readMetricHistory, readRuns, readSampledHistory } from './sqliteRuns.js';
 import type {
@@ -54,8 +55,15 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     return this.withDatabase(options.signal, (db) => {
       const stages = lifecycleStagesFor(options.viewType);
       const where = `experiment_id IN (${marks(options.experimentIds.length)}) AND lifecycle_stage IN (${marks(stages.length)})`;
-      const runs = readRuns(db, where, [...options.experimentIds, ...stages]);
-      return page(searchRunsInMemory(runs, options), options);
+      const args = [...options.experimentIds, ...stages];
+      if (!options.filter?.trim() && !options.orderBy?.length && options.maxResults !== undefined) {
+        // MLflow's default order, one page: SQL cuts it (one row more tells whether another page exists).
+        const offset = parsePageToken(options.pageToken);
+        const rows = readRuns(db, where, args, { limit: options.maxResults + 1, offset });
+        const items = rows.slice(0, options.maxResults);
+        return rows.length > options.maxResults ? { items, problems: [], nextPageToken: createPageToken(offset + options.maxResults) } : { items, problems: [] };
+      }
+      return page(searchRunsInMemory(readRuns(db, where, args), options), options);
     });
   }
 

@@ -6,6 +6,7 @@ import type { Experiment, Run } from '../../core/tracking/model.js';
 import { sortKeysOf, validateRunFilter } from '../../core/tracking/runQuery.js';
 import { runDisplayName, runSummary } from '../../core/tracking/runTree.js';
 import { CONFIG_SECTION, Commands, ContextKeys, Settings } from '../constants.js';
+import type { CompareDocuments } from '../documents/compareDocuments.js';
 import { metricHistoryUri } from '../documents/metricHistory.js';
 import { RunPanel } from '../panels/runPanel.js';
 import type { FolderTracking, Store, TrackingService } from '../tracking.js';
@@ -27,10 +28,11 @@ export interface RunCommandsContext {
   readonly runsTree: RunsTreeProvider;
   readonly runsView: vscode.TreeView<RunsElement>;
   readonly query: RunsQueryState;
+  readonly compareDocuments: CompareDocuments;
 }
 
 export function registerRunCommands(context: RunCommandsContext): vscode.Disposable {
-  const { extensionUri, log, tracking, runsTree, runsView, query } = context;
+  const { extensionUri, log, tracking, runsTree, runsView, query, compareDocuments } = context;
 
   const readyStores = (): (FolderTracking & { state: { kind: 'ready'; store: Store } })[] =>
     tracking.folders.filter((f): f is FolderTracking & { state: { kind: 'ready'; store: Store } } => f.state.kind === 'ready');
@@ -138,8 +140,8 @@ export function registerRunCommands(context: RunCommandsContext): vscode.Disposa
       void vscode.window.showInformationMessage('Select two or more runs in the Runs view (Ctrl/Cmd+click), then Compare Runs.');
       return;
     }
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: compareRunsMarkdown(runs.map((r) => r.run), Date.now()) });
-    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+    const uri = compareDocuments.add(compareRunsMarkdown(runs.map((r) => r.run), Date.now()), `Compare ${runs.length} runs`);
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
   };
 
   const openMetrics = async (element?: RunsElement, selection?: readonly RunsElement[]): Promise<void> => {
