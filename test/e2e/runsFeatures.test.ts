@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { trackingFixture, type TrackingFixture } from '../support/fixtures';
 import { env, pythonEnv } from '../support/python';
-import { benchStore } from './support/benchStore';
+import { benchStore, findBenchStore } from './support/benchStore';
 import { sleep } from './support/processes';
 import {
   childrenOf,
@@ -522,7 +522,10 @@ const IN_PAGE_CLOCK = `(() => {
   observer.observe(runs ?? document.body, { childList: true, subtree: true, attributes: true });
 })()`;
 
-test('first page of a 10,000-run SQLite store: time from clicking the experiment to the first run row', { timeout: 1_800_000 }, async () => {
+// A measurement for bench/RESULTS.md on the store `npm run bench` generates (an hour to make from
+// nothing): it runs where that store is cached, and says so where it is not.
+const FIRST_PAGE_STORE = findBenchStore(10_000);
+test('first page of a 10,000-run SQLite store: time from clicking the experiment to the first run row', { timeout: 1_800_000, skip: FIRST_PAGE_STORE ? false : 'the 10,000-run benchmark store is not generated on this machine (npm run bench makes it)' }, async () => {
   const store = await benchStore(10_000);
   const uri = `sqlite:///${store.dbPath}`;
   const workspace = mkdtempSync(join(tmpdir(), 'mlw-bench-ws-'));
