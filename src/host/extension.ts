@@ -6,7 +6,7 @@ import { registerRunCommands } from './commands/runCommands.js';
 import { registerStoreCommands } from './commands/storeCommands.js';
 import { affectsConfig, readConfig } from './config.js';
 import { Commands, Settings, Views } from './constants.js';
-import { COMPARE_SCHEME, CompareDocuments } from './documents/compareDocuments.js';
+import { VIRTUAL_SCHEME, VirtualDocuments } from './documents/virtualDocuments.js';
 import { METRIC_SCHEME, MetricHistoryDocuments } from './documents/metricHistory.js';
 import { ARTIFACT_SCHEME, ArtifactFileSystem } from './fs/artifactFileSystem.js';
 import { createLogger } from './log.js';
@@ -29,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsTree = new RunsTreeProvider(tracking, query, { pageSize: () => readConfig().pageSize, keyMetric: () => readConfig().keyMetric }, log);
   const runsView = vscode.window.createTreeView(Views.runs, { treeDataProvider: runsTree, showCollapseAll: true, canSelectMany: true });
   // The active query when there is one, else the store read (one folder) so the view says where runs come from.
-  const compareDocuments = new CompareDocuments();
+  const documents = new VirtualDocuments();
   const python = new PythonService(log);
   const writes = new WriteService(python, context.secrets, log);
   const modelsTree = new ModelsTreeProvider(tracking, log);
@@ -55,13 +55,13 @@ export function activate(context: vscode.ExtensionContext): void {
     new TrackingStatusBar(tracking),
     vscode.workspace.registerFileSystemProvider(ARTIFACT_SCHEME, new ArtifactFileSystem(tracking), { isReadonly: true, isCaseSensitive: true }),
     vscode.workspace.registerTextDocumentContentProvider(METRIC_SCHEME, new MetricHistoryDocuments(tracking)),
-    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, compareDocuments),
-    registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, runsView, query, compareDocuments }),
+    vscode.workspace.registerTextDocumentContentProvider(VIRTUAL_SCHEME, documents),
+    registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, runsView, query, documents }),
     registerStoreCommands({ log, tracking, globalState: context.globalState }),
     python,
     modelsTree,
     modelsView,
-    registerRunActions({ log, runsTree, writes }),
+    registerRunActions({ log, runsTree, writes, documents }),
     registerModelCommands({ log, modelsTree, runsTree, runsView, writes }),
     registerCommand(log, Commands.showLog, () => channel.show()),
   );

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
 import { runDisplayName } from '../../core/tracking/runTree.js';
 import { CONFIG_SECTION, Commands, Settings } from '../constants.js';
+import type { VirtualDocuments } from '../documents/virtualDocuments.js';
 import { showGitCommit } from '../git.js';
 import type { RunsElement, RunElement } from '../trees/runs/elements.js';
 import type { RunsTreeProvider } from '../trees/runs/tree.js';
@@ -12,8 +13,8 @@ import { registerCommand } from './register.js';
  * Changes to runs, each through MLflow (WriteService) and each refreshing only the row it touched.
  * Deleting is MLflow's soft delete, confirmed by name and undone by Restore Run.
  */
-export function registerRunActions(context: { log: Logger; runsTree: RunsTreeProvider; writes: WriteService }): vscode.Disposable {
-  const { log, runsTree, writes } = context;
+export function registerRunActions(context: { log: Logger; runsTree: RunsTreeProvider; writes: WriteService; documents: VirtualDocuments }): vscode.Disposable {
+  const { log, runsTree, writes, documents } = context;
   const asRun = (element?: RunsElement): RunElement | undefined => (element?.kind === 'run' ? element : undefined);
 
   const rename = async (element?: RunsElement): Promise<void> => {
@@ -96,7 +97,7 @@ export function registerRunActions(context: { log: Logger; runsTree: RunsTreePro
       void vscode.window.showInformationMessage(`Run "${runDisplayName(row.run)}" has no git commit tag (mlflow.source.git.commit): MLflow records it when the training script runs inside a git repository.`);
       return;
     }
-    await showGitCommit(row.experiment.tracking.folder.uri.fsPath, commit);
+    await showGitCommit(row.experiment.tracking.folder.uri.fsPath, commit, documents);
   };
 
   return vscode.Disposable.from(

@@ -6,7 +6,7 @@ import type { Experiment, Run } from '../../core/tracking/model.js';
 import { sortKeysOf, validateRunFilter } from '../../core/tracking/runQuery.js';
 import { runDisplayName, runSummary } from '../../core/tracking/runTree.js';
 import { CONFIG_SECTION, Commands, ContextKeys, Settings } from '../constants.js';
-import type { CompareDocuments } from '../documents/compareDocuments.js';
+import type { VirtualDocuments } from '../documents/virtualDocuments.js';
 import { metricHistoryUri } from '../documents/metricHistory.js';
 import { RunPanel } from '../panels/runPanel.js';
 import type { FolderTracking, Store, TrackingService } from '../tracking.js';
@@ -28,11 +28,11 @@ export interface RunCommandsContext {
   readonly runsTree: RunsTreeProvider;
   readonly runsView: vscode.TreeView<RunsElement>;
   readonly query: RunsQueryState;
-  readonly compareDocuments: CompareDocuments;
+  readonly documents: VirtualDocuments;
 }
 
 export function registerRunCommands(context: RunCommandsContext): vscode.Disposable {
-  const { extensionUri, log, tracking, runsTree, runsView, query, compareDocuments } = context;
+  const { extensionUri, log, tracking, runsTree, runsView, query, documents } = context;
 
   const readyStores = (): (FolderTracking & { state: { kind: 'ready'; store: Store } })[] =>
     tracking.folders.filter((f): f is FolderTracking & { state: { kind: 'ready'; store: Store } } => f.state.kind === 'ready');
@@ -140,7 +140,7 @@ export function registerRunCommands(context: RunCommandsContext): vscode.Disposa
       void vscode.window.showInformationMessage('Select two or more runs in the Runs view (Ctrl/Cmd+click), then Compare Runs.');
       return;
     }
-    const uri = compareDocuments.add(compareRunsMarkdown(runs.map((r) => r.run), Date.now()), `Compare ${runs.length} runs`);
+    const uri = documents.add(compareRunsMarkdown(runs.map((r) => r.run), Date.now()), `Compare ${runs.length} runs.md`);
     await vscode.commands.executeCommand('markdown.showPreview', uri);
   };
 

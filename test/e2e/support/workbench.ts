@@ -18,7 +18,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 const TIMEOUT_MS = 30_000;
 
 export interface WorkbenchOptions {
-  /** Folder opened in the workbench. */
+  /** Folder opened in the workbench, or a `.code-workspace` file (a multi-root workspace). */
   readonly workspace: string;
   /** The packaged extension to install. */
   readonly vsix: string;
@@ -109,7 +109,9 @@ export class Workbench {
     });
     page.on('pageerror', (error) => this.console.push(`[pageerror] ${error.message}`));
     this.pageValue = page;
-    await page.goto(`${this.url}/?${new URLSearchParams({ folder: workspace })}`);
+    // A multi-root workspace is a .code-workspace file: code-server opens it with ?workspace=.
+    const key = workspace.endsWith('.code-workspace') ? 'workspace' : 'folder';
+    await page.goto(`${this.url}/?${new URLSearchParams({ [key]: workspace })}`);
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
   }
 
