@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // The active query when there is one, else the store read (one folder) so the view says where runs come from.
   const documents = new VirtualDocuments();
   const python = new PythonService(log);
-  const writes = new WriteService(python, context.secrets, log);
+  const writes = new WriteService(python, log);
   const modelsTree = new ModelsTreeProvider(tracking, log);
   const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: modelsTree, showCollapseAll: true });
   const describeView = (): void => {

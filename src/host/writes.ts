@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log.js';
-import { restOptionsFromEnvironment } from '../core/tracking/rest/environment.js';
+import { RestTrackingStore } from '../core/tracking/rest/restStore.js';
 import { needsAnotherInterpreter, WriteError } from '../core/tracking/writes/errors.js';
 import { openTrackingWriter } from '../core/tracking/writes/open.js';
 import type { TrackingWriter } from '../core/tracking/writes/writer.js';
-import { credentialPrompt } from './credentials.js';
 import type { PythonService } from './python.js';
-import type { FolderTracking } from './tracking.js';
+import type { FolderTracking, Store } from './tracking.js';
 
 /**
  * Writes go through MLflow itself: a server's REST API, or for a local store MLflow's Python
@@ -15,14 +14,13 @@ import type { FolderTracking } from './tracking.js';
 export class WriteService {
   constructor(
     private readonly python: PythonService,
-    private readonly secrets: vscode.SecretStorage,
     private readonly log: Logger,
   ) {}
 
   /** Runs `write` with the folder's writer, with progress; returns undefined when the user is told why it could not run. */
   async run<T>(tracking: FolderTracking, title: string, write: (writer: TrackingWriter, signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
     if (tracking.state.kind !== 'ready') throw new Error(`No tracking store is open for ${tracking.folder.name}.`);
-    const writer = await this.writerFor(tracking, tracking.state.store.uri);
+    const writer = await this.writerFor(tracking, tracking.state.store);
     if (!writer) return undefined;
     try {
       return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
@@ -41,11 +39,11 @@ export class WriteService {
     }
   }
 
-  private async writerFor(tracking: FolderTracking, uri: string): Promise<TrackingWriter | undefined> {
+  private async writerFor(tracking: FolderTracking, store: Store): Promise<TrackingWriter | undefined> {
     const cwd = tracking.folder.uri.fsPath;
-    if (/^https?:/i.test(uri)) {
-      return openTrackingWriter(uri, { cwd, rest: { ...restOptionsFromEnvironment(process.env), credentials: credentialPrompt(this.secrets, uri), logger: this.log } });
-    }
+    const uri = store.uri;
+    // A server's writes reuse the read store's client: the credentials typed for reading serve writing too.
+    if (store instanceof RestTrackingStore) return openTrackingWriter(uri, { cwd, restClient: store.client });
     if (!vscode.workspace.isTrusted) {
       // A local write runs a Python interpreter, possibly one inside the workspace: not in Restricted Mode.
       void vscode.window.showWarningMessage('Changing runs or models of a local MLflow store runs MLflow\'s Python client, which Restricted Mode does not allow. Trust this workspace to make changes; browsing works as it is.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));

@@ -39,7 +39,8 @@ interface Page<T> {
 
 export class RestTrackingStore implements TrackingStore, ModelRegistry {
   readonly label: string;
-  private readonly client: RestClient;
+  /** Shared with writers to the same server: one set of connections, credentials asked once. */
+  readonly client: RestClient;
 
   constructor(
     readonly uri: string,

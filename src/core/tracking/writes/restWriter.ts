@@ -20,6 +20,8 @@ interface Call {
 export class RestTrackingWriter extends OperationWriter {
   readonly label: string;
   private readonly client: RestClient;
+  /** A client passed in belongs to its owner (the read store): disposing the writer leaves it open. */
+  private readonly ownsClient: boolean;
 
   /** With a `client`, requests share its connections and asked credentials (the read store's, say). */
   constructor(
@@ -28,6 +30,7 @@ export class RestTrackingWriter extends OperationWriter {
     client?: RestClient,
   ) {
     super();
+    this.ownsClient = client === undefined;
     this.client = client ?? new RestClient(uri, options);
     this.label = `server: ${this.client.host}`;
   }
@@ -82,7 +85,7 @@ export class RestTrackingWriter extends OperationWriter {
   }
 
   dispose(): void {
-    this.client.dispose();
+    if (this.ownsClient) this.client.dispose();
   }
 }
 
