@@ -26,6 +26,10 @@ const builds = [
 mkdirSync('dist', { recursive: true });
 // sql.js is the SQLite engine where the host's Node has no node:sqlite; its wasm ships beside the bundles.
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+// The webviews' third-party styles and the codicon font, served from dist/webview (the panels' only resource root).
+mkdirSync('dist/webview', { recursive: true });
+copyFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'dist/webview/uPlot.min.css');
+for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(require.resolve(`@vscode/codicons/dist/${file}`), `dist/webview/${file}`);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

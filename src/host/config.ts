@@ -9,6 +9,8 @@ export interface Config {
   readonly keyMetric: string | undefined;
   /** How often RUNNING runs of a tracking server are re-read; 0 turns polling off. */
   readonly pollIntervalSeconds: number;
+  /** How often open metric charts re-read the histories of RUNNING runs; 0 turns it off. */
+  readonly chartLiveSeconds: number;
 }
 
 export function readConfig(folder?: vscode.WorkspaceFolder): Config {
@@ -20,6 +22,7 @@ export function readConfig(folder?: vscode.WorkspaceFolder): Config {
     pageSize: clamp(section.get<number>(Settings.pageSize) ?? 100, 1, 1000),
     keyMetric: keyMetric || undefined,
     pollIntervalSeconds: clamp(section.get<number>(Settings.pollIntervalSeconds) ?? 10, 0, 3600),
+    chartLiveSeconds: clamp(section.get<number>(Settings.chartLiveSeconds) ?? 2, 0, 3600),
   };
 }
 

@@ -35,6 +35,7 @@ export const Commands = {
   openMetric: 'mlWorkbench.openMetric',
   compareRuns: 'mlWorkbench.compareRuns',
   openMetrics: 'mlWorkbench.openMetrics',
+  openMetricCsv: 'mlWorkbench.openMetricCsv',
   renameRun: 'mlWorkbench.renameRun',
   setRunTag: 'mlWorkbench.setRunTag',
   deleteRunTag: 'mlWorkbench.deleteRunTag',
@@ -58,6 +59,7 @@ export const Settings = {
   pageSize: 'runs.pageSize',
   keyMetric: 'runs.keyMetric',
   pollIntervalSeconds: 'runs.pollIntervalSeconds',
+  chartLiveSeconds: 'charts.liveIntervalSeconds',
   python: 'python',
   uiUrl: 'uiUrl',
 } as const;
@@ -95,4 +97,6 @@ export const ContextValues = {
 
 export const WebviewTypes = {
   run: 'mlWorkbench.run',
+  metrics: 'mlWorkbench.metrics',
+  compare: 'mlWorkbench.compare',
 } as const;

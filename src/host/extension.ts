@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerChartCommands } from './commands/chartCommands.js';
 import { registerCommand } from './commands/register.js';
 import { registerModelCommands } from './commands/modelCommands.js';
 import { registerRunActions } from './commands/runActions.js';
@@ -56,7 +57,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerFileSystemProvider(ARTIFACT_SCHEME, new ArtifactFileSystem(tracking), { isReadonly: true, isCaseSensitive: true }),
     vscode.workspace.registerTextDocumentContentProvider(METRIC_SCHEME, new MetricHistoryDocuments(tracking)),
     vscode.workspace.registerTextDocumentContentProvider(VIRTUAL_SCHEME, documents),
-    registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, runsView, query, documents }),
+    registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, query }),
+    registerChartCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, runsView, liveIntervalSeconds: () => readConfig().chartLiveSeconds }),
     registerStoreCommands({ log, tracking, globalState: context.globalState }),
     python,
     modelsTree,

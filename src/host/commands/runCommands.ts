@@ -1,66 +1,30 @@
 import * as vscode from 'vscode';
-import { formatDuration, formatRelativeTime } from '../../core/format.js';
+import { formatDuration } from '../../core/format.js';
 import type { Logger } from '../../core/log.js';
-import { compareRunsMarkdown } from '../../core/tracking/compare.js';
-import type { Experiment, Run } from '../../core/tracking/model.js';
+import type { Run } from '../../core/tracking/model.js';
 import { sortKeysOf, validateRunFilter } from '../../core/tracking/runQuery.js';
-import { runDisplayName, runSummary } from '../../core/tracking/runTree.js';
+import { runSummary } from '../../core/tracking/runTree.js';
 import { CONFIG_SECTION, Commands, ContextKeys, Settings } from '../constants.js';
-import type { VirtualDocuments } from '../documents/virtualDocuments.js';
-import { metricHistoryUri } from '../documents/metricHistory.js';
 import { RunPanel } from '../panels/runPanel.js';
-import type { FolderTracking, Store, TrackingService } from '../tracking.js';
-import type { ExperimentElement, RunElement, RunsElement } from '../trees/runs/elements.js';
+import type { FolderTracking, TrackingService } from '../tracking.js';
+import type { ExperimentElement, RunsElement } from '../trees/runs/elements.js';
 import type { RunsQueryState } from '../trees/runs/query.js';
 import type { RunsTreeProvider } from '../trees/runs/tree.js';
 import { registerCommand } from './register.js';
-
-interface RunPick extends vscode.QuickPickItem {
-  readonly tracking: FolderTracking;
-  readonly run: Run;
-  readonly experiment?: Experiment;
-}
+import { pickableRuns, type RunPick } from './runPicker.js';
 
 export interface RunCommandsContext {
   readonly extensionUri: vscode.Uri;
   readonly log: Logger;
   readonly tracking: TrackingService;
   readonly runsTree: RunsTreeProvider;
-  readonly runsView: vscode.TreeView<RunsElement>;
   readonly query: RunsQueryState;
-  readonly documents: VirtualDocuments;
 }
 
 export function registerRunCommands(context: RunCommandsContext): vscode.Disposable {
-  const { extensionUri, log, tracking, runsTree, runsView, query, documents } = context;
+  const { extensionUri, log, tracking, runsTree, query } = context;
 
-  const readyStores = (): (FolderTracking & { state: { kind: 'ready'; store: Store } })[] =>
-    tracking.folders.filter((f): f is FolderTracking & { state: { kind: 'ready'; store: Store } } => f.state.kind === 'ready');
-
-  const pickRuns = async (): Promise<RunPick[]> => {
-    const stores = readyStores();
-    if (stores.length === 0) throw new Error('No MLflow tracking store is open in this workspace. Use "ML Workbench: Select Tracking Store…".');
-    const now = Date.now();
-    const picks = await Promise.all(
-      stores.map(async (folder) => {
-        const experiments = (await folder.state.store.searchExperiments()).items;
-        const byId = new Map(experiments.map((e) => [e.experiment_id, e]));
-        const runs = (await folder.state.store.searchRuns({ experimentIds: experiments.map((e) => e.experiment_id) })).items;
-        return runs.map((run): RunPick => {
-          const experiment = byId.get(run.info.experiment_id);
-          return {
-            tracking: folder,
-            run,
-            experiment,
-            label: runDisplayName(run),
-            description: `${experiment?.name ?? run.info.experiment_id} · ${run.info.status.toLowerCase()}${stores.length > 1 ? ` · ${folder.folder.name}` : ''}`,
-            detail: run.info.start_time ? `${run.info.run_id} · ${formatRelativeTime(run.info.start_time, now)}` : run.info.run_id,
-          };
-        });
-      }),
-    );
-    return picks.flat();
-  };
+  const pickRuns = (): Promise<RunPick[]> => pickableRuns(tracking);
 
   const openRunPanel = async (folder: FolderTracking, run: Run): Promise<void> => {
     if (folder.state.kind !== 'ready') return;
@@ -129,36 +93,6 @@ export function registerRunCommands(context: RunCommandsContext): vscode.Disposa
     if (pick) await vscode.workspace.getConfiguration(CONFIG_SECTION).update(Settings.keyMetric, pick.value || undefined, vscode.ConfigurationTarget.Workspace);
   };
 
-  const selectedRuns = (element?: RunsElement, selection?: readonly RunsElement[]): RunElement[] => {
-    const chosen = selection && selection.length > 0 ? selection : element ? [element] : runsView.selection;
-    return chosen.filter((e): e is RunElement => e.kind === 'run');
-  };
-
-  const compareRuns = async (element?: RunsElement, selection?: readonly RunsElement[]): Promise<void> => {
-    const runs = selectedRuns(element, selection);
-    if (runs.length < 2) {
-      void vscode.window.showInformationMessage('Select two or more runs in the Runs view (Ctrl/Cmd+click), then Compare Runs.');
-      return;
-    }
-    const uri = documents.add(compareRunsMarkdown(runs.map((r) => r.run), Date.now()), `Compare ${runs.length} runs.md`);
-    await vscode.commands.executeCommand('markdown.showPreview', uri);
-  };
-
-  const openMetrics = async (element?: RunsElement, selection?: readonly RunsElement[]): Promise<void> => {
-    const runs = selectedRuns(element, selection);
-    if (runs.length === 0) {
-      void vscode.window.showInformationMessage('Select one or more runs in the Runs view, then Open Metrics.');
-      return;
-    }
-    const keys = [...new Set(runs.flatMap((r) => (r.run.data.metrics ?? []).map((m) => m.key)))].sort();
-    const key = keys.length === 1 ? keys[0] : await vscode.window.showQuickPick(keys, { title: 'Open Metrics', placeHolder: 'The metric whose history to open' });
-    if (!key) return;
-    for (const row of runs) {
-      if (!row.run.data.metrics?.some((m) => m.key === key)) continue;
-      await vscode.window.showTextDocument(metricHistoryUri(row.experiment.tracking.key, row.run.info.run_id, key), { preview: false, viewColumn: vscode.ViewColumn.Beside });
-    }
-  };
-
   const syncContext = (): void => {
     const current = query.current;
     void vscode.commands.executeCommand('setContext', ContextKeys.runsFiltered, !!current.filter);
@@ -186,11 +120,6 @@ export function registerRunCommands(context: RunCommandsContext): vscode.Disposa
       const experiment: ExperimentElement | undefined = element?.kind === 'experiment' ? element : element?.kind === 'loadMore' ? element.experiment : undefined;
       return experiment ? runsTree.loadMore(experiment) : undefined;
     }),
-    registerCommand(log, Commands.openMetric, (trackingKey: string, runId: string, key: string) =>
-      vscode.window.showTextDocument(metricHistoryUri(trackingKey, runId, key), { preview: true }),
-    ),
-    registerCommand(log, Commands.compareRuns, compareRuns),
-    registerCommand(log, Commands.openMetrics, openMetrics),
     registerCommand(log, Commands.copyRunId, async (element?: RunsElement) => {
       if (element?.kind !== 'run') return;
       await vscode.env.clipboard.writeText(element.run.info.run_id);

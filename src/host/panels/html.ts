@@ -11,7 +11,10 @@ export function nonce(): string {
  * fonts and images only from the extension's own webview resources. Data never goes into this
  * HTML: it arrives as messages and is rendered as text.
  */
-export function webviewHtml(webview: vscode.Webview, options: { title: string; script: vscode.Uri; styles: readonly vscode.Uri[] }): string {
+/** A stylesheet, with the `id` some components look for (codicons: `vscode-codicon-stylesheet`). */
+export type StyleSheet = vscode.Uri | { readonly uri: vscode.Uri; readonly id: string };
+
+export function webviewHtml(webview: vscode.Webview, options: { title: string; script: vscode.Uri; styles: readonly StyleSheet[] }): string {
   const scriptNonce = nonce();
   const csp = [
     "default-src 'none'",
@@ -20,7 +23,12 @@ export function webviewHtml(webview: vscode.Webview, options: { title: string; s
     `font-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
   ].join('; ');
-  const styles = options.styles.map((uri) => `<link rel="stylesheet" href="${webview.asWebviewUri(uri).toString()}">`).join('\n    ');
+  const styles = options.styles
+    .map((style) => {
+      const { uri, id } = 'uri' in style ? style : { uri: style, id: undefined };
+      return `<link rel="stylesheet"${id ? ` id="${escapeHtml(id)}"` : ''} href="${webview.asWebviewUri(uri).toString()}">`;
+    })
+    .join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">
   <head>

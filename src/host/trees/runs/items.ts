@@ -75,7 +75,7 @@ function render(element: RunsElement, options: ItemOptions): vscode.TreeItem {
       item.tooltip = tooltip;
       item.contextValue = element.group === 'metrics' ? ContextValues.metric : element.group === 'tags' ? ContextValues.tag : element.group === 'models' ? ContextValues.loggedModel : ContextValues.entry;
       if (element.group === 'metrics') {
-        item.command = { command: Commands.openMetric, title: 'Open Metric History', arguments: [element.owner.experiment.tracking.key, element.owner.run.info.run_id, element.key] };
+        item.command = { command: Commands.openMetric, title: 'Open Metric Chart', arguments: [element.owner.experiment.tracking.key, element.owner.run.info.run_id, element.key] };
       }
       return item;
     }

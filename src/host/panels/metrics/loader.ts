@@ -1,0 +1,117 @@
+import { ChartHistory, type ChartSeries, type XAxis } from '../../../core/series/chartHistory.js';
+import type { Run } from '../../../core/tracking/model.js';
+import { runDisplayName } from '../../../core/tracking/runTree.js';
+import type { MetricsSelection, PanelProblem } from '../../../protocol/metricsPanel.js';
+import type { Store, TrackingService } from '../../tracking.js';
+
+/** Histories read at once: enough to overlap the store's latency, few enough not to flood a server. */
+const PARALLEL_READS = 4;
+
+/** Everything a Metrics panel holds: the runs, and per metric per run the full history as arrays. */
+export class LoadedMetrics {
+  /** What was last sent per chart and run: the "shown points" of a CSV export. */
+  readonly lastShown = new Map<string, Map<string, ChartSeries>>();
+
+  constructor(
+    readonly title: string,
+    public runs: Run[],
+    readonly keys: readonly string[],
+    readonly series: Map<string, Map<string, ChartHistory>>,
+    readonly problems: PanelProblem[],
+    readonly store: Store,
+  ) {}
+
+  shown(key: string, runId: string, series: ChartSeries): ChartSeries {
+    let byRun = this.lastShown.get(key);
+    if (!byRun) this.lastShown.set(key, (byRun = new Map()));
+    byRun.set(runId, series);
+    return series;
+  }
+
+  runName(runId: string): string {
+    const run = this.runs.find((r) => r.info.run_id === runId);
+    return run ? runDisplayName(run) : runId;
+  }
+}
+
+export interface LiveUpdate {
+  readonly appended: { key: string; runId: string; series: ChartSeries }[];
+  /** A run logged a metric the panel has no chart for: reload. */
+  readonly newKeys: boolean;
+  readonly statusChanged: boolean;
+}
+
+export class MetricsLoader {
+  constructor(private readonly tracking: TrackingService) {}
+
+  private store(trackingKey: string): Store {
+    const folder = this.tracking.forKey(trackingKey);
+    if (folder?.state.kind !== 'ready') throw new Error('The tracking store of these runs is no longer open. Select it again with "ML Workbench: Select Tracking Store…".');
+    return folder.state.store;
+  }
+
+  async load(selection: MetricsSelection, axis: XAxis, signal: AbortSignal): Promise<LoadedMetrics> {
+    const store = this.store(selection.trackingKey);
+    const problems: PanelProblem[] = [];
+    const runs: Run[] = [];
+    for (const runId of selection.runIds) {
+      try {
+        runs.push(await store.getRun(runId, { signal }));
+      } catch (error) {
+        problems.push({ runId, message: `Run ${runId}: ${(error as Error).message}` });
+      }
+    }
+    const present = new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)));
+    const keys = selection.keys ? selection.keys.filter((k) => present.has(k)) : [...present].sort((a, b) => a.localeCompare(b));
+    const series = new Map<string, Map<string, ChartHistory>>(keys.map((k) => [k, new Map()]));
+    const jobs = runs.flatMap((run) => (run.data.metrics ?? []).filter((m) => series.has(m.key)).map((m) => ({ run, key: m.key })));
+    await forEachLimited(jobs, PARALLEL_READS, async ({ run, key }) => {
+      try {
+        const history = await store.getMetricHistory(run.info.run_id, key, { signal });
+        series.get(key)!.set(run.info.run_id, new ChartHistory(history, axis, run.info.start_time));
+      } catch (error) {
+        if (signal.aborted) throw error;
+        problems.push({ runId: run.info.run_id, key, message: `${runDisplayName(run)} · ${key}: ${(error as Error).message}` });
+      }
+    });
+    // Keep the selection's run order (the Runs view's), whatever order the reads finished in.
+    for (const [key, byRun] of series) series.set(key, new Map(selection.runIds.filter((id) => byRun.has(id)).map((id) => [id, byRun.get(id)!])));
+    const title = runs.length === 1 ? `Metrics: ${runDisplayName(runs[0]!)}` : `Metrics: ${runs.length} runs`;
+    return new LoadedMetrics(title, runs, keys, series, problems, store);
+  }
+
+  /** Re-reads the runs still RUNNING; returns the points each logged since the last read. */
+  async refreshActive(loaded: LoadedMetrics, axis: XAxis): Promise<LiveUpdate> {
+    const appended: LiveUpdate['appended'] = [];
+    let newKeys = false;
+    let statusChanged = false;
+    const active = loaded.runs.filter((r) => r.info.status === 'RUNNING' || r.info.status === 'SCHEDULED');
+    for (const old of active) {
+      const run = await loaded.store.getRun(old.info.run_id);
+      statusChanged ||= run.info.status !== old.info.status;
+      loaded.runs = loaded.runs.map((r) => (r.info.run_id === run.info.run_id ? run : r));
+      for (const metric of run.data.metrics ?? []) {
+        const byRun = loaded.series.get(metric.key);
+        if (!byRun) {
+          newKeys = true;
+          continue;
+        }
+        const before = byRun.get(run.info.run_id);
+        const history = await loaded.store.getMetricHistory(run.info.run_id, metric.key);
+        if (before && history.length === before.length) continue;
+        const after = new ChartHistory(history, axis, run.info.start_time);
+        byRun.set(run.info.run_id, after);
+        appended.push({ key: metric.key, runId: run.info.run_id, series: after.tail(before?.length ?? 0) });
+      }
+    }
+    return { appended, newKeys, statusChanged };
+  }
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,8 @@
+/**
+ * Run colours: the host assigns each run one of COLOR_SLOTS slots (core/series/colors.ts); the
+ * webview draws slot i with the (i mod 6)-th `--vscode-charts-*` colour and the ⌊i / 6⌋-th dash
+ * pattern, so up to 24 runs of one chart stay distinct even in themes with few chart colours.
+ */
+export const THEME_COLORS = 6;
+export const DASH_PATTERNS = 4;
+export const COLOR_SLOTS = THEME_COLORS * DASH_PATTERNS;

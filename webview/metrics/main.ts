@@ -1,0 +1,200 @@
+/**
+ * The Metrics panel: a toolbar (x axis, log scale, smoothing, metric filter), a legend that toggles
+ * runs, and a grid of charts, one per metric. Renders host snapshots; keeps its view state with
+ * setState so the panel serializer can bring it back after a reload.
+ */
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import {
+  DEFAULT_VIEW,
+  type FromWebview,
+  type MetricsSelection,
+  type MetricsViewState,
+  type MetricsWebviewState,
+  type PanelRun,
+  type ToWebview,
+  type XAxis,
+} from '../../src/protocol/metricsPanel.js';
+import { debounce, el, icon } from '../shared/dom.js';
+import { onThemeChange, readTheme, type Theme } from '../shared/theme.js';
+import { MetricChart, type ChartContext } from './chart.js';
+
+declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void; setState(state: MetricsWebviewState): void; getState(): unknown };
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('root')!;
+
+let selection: MetricsSelection | undefined;
+let view: MetricsViewState = DEFAULT_VIEW;
+let runs = new Map<string, PanelRun>();
+let theme: Theme = readTheme();
+let filter = '';
+const charts = new Map<string, MetricChart>();
+const grid = el('div', { className: 'grid' });
+const legend = el('div', { className: 'legend', role: 'group' });
+const problems = el('div', { className: 'problems' });
+const empty = el('p', { className: 'empty', hidden: true });
+
+const post = (message: FromWebview): void => vscode.postMessage(message);
+const context = (): ChartContext => ({ runs, view, theme });
+
+function setView(next: Partial<MetricsViewState>, resample: boolean): void {
+  view = { ...view, ...next };
+  if (selection) vscode.setState({ selection, view });
+  if (resample) post({ type: 'view', view });
+  else for (const chart of charts.values()) chart.render(context());
+  renderLegend();
+}
+
+function toolbar(): HTMLElement {
+  const axis = el('vscode-single-select', { id: 'x-axis' });
+  axis.setAttribute('aria-label', 'X axis');
+  for (const [value, label] of [['step', 'Step'], ['time', 'Wall time'], ['relative', 'Relative time']] as const) {
+    const option = el('vscode-option', { value }, label);
+    if (value === view.xAxis) option.setAttribute('selected', '');
+    axis.append(option);
+  }
+  axis.addEventListener('change', () => setView({ xAxis: (axis as unknown as { value: XAxis }).value }, true));
+  const log = el('vscode-checkbox', { id: 'log-scale', label: 'Log scale', checked: view.yScale === 'log' });
+  log.addEventListener('change', () => setView({ yScale: (log as unknown as { checked: boolean }).checked ? 'log' : 'linear' }, false));
+  const smoothing = el('input', { id: 'smoothing', type: 'range', min: '0', max: '0.99', step: '0.01', value: String(view.smoothing) });
+  smoothing.setAttribute('aria-label', 'Smoothing');
+  const smoothingValue = el('output', { id: 'smoothing-value' }, view.smoothing.toFixed(2));
+  const applySmoothing = debounce(60, () => setView({ smoothing: Number(smoothing.value) }, false));
+  smoothing.addEventListener('input', () => {
+    smoothingValue.textContent = Number(smoothing.value).toFixed(2);
+    applySmoothing();
+  });
+  const search = el('vscode-textfield', { id: 'metric-filter', placeholder: 'Filter metrics' });
+  search.setAttribute('aria-label', 'Filter metrics');
+  search.addEventListener('input', () => {
+    filter = (search as unknown as { value: string }).value.toLowerCase();
+    applyFilter();
+  });
+  const reset = el('vscode-button', { id: 'reset-zoom', secondary: true }, 'Reset zoom');
+  reset.addEventListener('click', () => charts.forEach((c) => c.reset()));
+  return el(
+    'div',
+    { className: 'toolbar', role: 'toolbar' },
+    el('label', { className: 'field' }, el('span', {}, 'X axis'), axis),
+    log,
+    el('label', { className: 'field smoothing' }, el('span', {}, 'Smoothing'), smoothing, smoothingValue),
+    search,
+    reset,
+  );
+}
+
+function renderLegend(): void {
+  const hidden = new Set(view.hidden);
+  legend.replaceChildren(
+    ...[...runs.values()].map((run) => {
+      const swatch = el('span', { className: 'swatch' });
+      swatch.style.background = theme.color(run.color);
+      const toggle = el('button', { className: 'legend-item', type: 'button', title: `Show or hide ${run.name}`, dataset: { runId: run.runId } }, swatch, el('span', { className: 'legend-name' }, run.name));
+      toggle.setAttribute('aria-pressed', String(!hidden.has(run.runId)));
+      toggle.classList.toggle('off', hidden.has(run.runId));
+      toggle.addEventListener('click', () => {
+        const next = new Set(view.hidden);
+        if (!next.delete(run.runId)) next.add(run.runId);
+        setView({ hidden: [...next] }, false);
+      });
+      const open = el('button', { className: 'icon-button', type: 'button', title: `Show ${run.name} in the Runs view` }, icon('go-to-file'));
+      open.setAttribute('aria-label', `Show ${run.name} in the Runs view`);
+      open.addEventListener('click', () => post({ type: 'openRun', runId: run.runId }));
+      return el('span', { className: `legend-entry status-${run.status.toLowerCase()}` }, toggle, open);
+    }),
+  );
+}
+
+function applyFilter(): void {
+  let shown = 0;
+  for (const chart of charts.values()) {
+    const visible = filter === '' || chart.key.toLowerCase().includes(filter);
+    chart.element.hidden = !visible;
+    if (visible) shown++;
+  }
+  empty.hidden = shown > 0 || charts.size === 0;
+  empty.textContent = `No metric matches “${filter}”.`;
+}
+
+const callbacks = {
+  zoom: (key: string, window: readonly [number, number] | null, width: number, requestId: number) => post({ type: 'zoom', key, window, width, requestId }),
+  exportCsv: (key: string, full: boolean) => post({ type: 'exportCsv', key, full }),
+  exportPng: (key: string, dataUrl: string) => dataUrl && post({ type: 'exportPng', key, dataUrl }),
+  openRun: (runId: string) => post({ type: 'openRun', runId }),
+};
+
+function snapshot(message: Extract<ToWebview, { type: 'snapshot' }>): void {
+  selection = message.selection;
+  view = message.view;
+  runs = new Map(message.runs.map((r) => [r.runId, r]));
+  vscode.setState({ selection, view });
+  document.title = message.title;
+  for (const chart of charts.values()) chart.destroy();
+  charts.clear();
+  root.replaceChildren(
+    el('header', { className: 'panel-header' }, el('h1', {}, message.title), toolbar()),
+    legend,
+    problems,
+    empty,
+    grid,
+  );
+  problems.replaceChildren(...message.problems.map((p) => el('p', { className: 'problem' }, icon('warning'), ` ${p.message}`)));
+  renderLegend();
+  grid.replaceChildren();
+  if (message.charts.length === 0) {
+    grid.append(el('p', { className: 'empty' }, 'These runs have no metrics yet. Metrics appear here as soon as a run logs one.'));
+  }
+  for (const payload of message.charts) {
+    const chart = new MetricChart(payload.key, payload.series, context(), callbacks);
+    charts.set(payload.key, chart);
+    grid.append(chart.element);
+  }
+  for (const chart of charts.values()) chart.render(context());
+  applyFilter();
+  root.setAttribute('aria-busy', 'false');
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'snapshot':
+      return snapshot(message);
+    case 'detail':
+      return charts.get(message.key)?.showDetail(message.requestId, message.window, message.series);
+    case 'append': {
+      const chart = charts.get(message.key);
+      if (chart) chart.append(message.series);
+      return;
+    }
+    case 'runs':
+      runs = new Map(message.runs.map((r) => [r.runId, r]));
+      return renderLegend();
+    case 'highlight':
+      for (const item of legend.querySelectorAll<HTMLElement>('.legend-item')) item.classList.toggle('highlight', item.dataset.runId === message.runId);
+      return;
+    case 'error':
+      root.replaceChildren(el('p', { className: 'error' }, icon('error'), ` ${message.message}`));
+      root.setAttribute('aria-busy', 'false');
+      return;
+  }
+});
+
+onThemeChange(() => {
+  theme = readTheme();
+  renderLegend();
+  for (const chart of charts.values()) chart.retheme(context());
+});
+new ResizeObserver(debounce(100, () => charts.forEach((c) => c.resize()))).observe(grid);
+
+/** For tests: what each chart draws, read back from the same arrays uPlot gets. */
+(window as unknown as { mlWorkbench: unknown }).mlWorkbench = {
+  shown: (key: string) => charts.get(key)?.shown(),
+  keys: () => [...charts.keys()],
+  view: () => view,
+};
+
+post({ type: 'ready', width: Math.max(200, Math.floor(window.innerWidth / Math.max(1, Math.floor(window.innerWidth / 420))) - 16) });
