@@ -6,3 +6,8 @@
 export const THEME_COLORS = 6;
 export const DASH_PATTERNS = 4;
 export const COLOR_SLOTS = THEME_COLORS * DASH_PATTERNS;
+
+/** Slots for a chart of `runs` runs: dashes only once the theme's colours run out. */
+export function colorSlotsFor(runs: number): number {
+  return runs <= THEME_COLORS ? THEME_COLORS : COLOR_SLOTS;
+}

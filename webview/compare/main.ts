@@ -142,7 +142,9 @@ const hover = el('div', { className: 'hover', hidden: true });
 
 function charts(): HTMLElement {
   const metrics = metricColumns();
-  const target = metrics.find((c) => c.id === view.target) ?? metrics[0];
+  // By default the metric most runs have (ties: the first by name).
+  const present = (c: ComparisonColumn): number => comparison.rows.filter((r) => r.cells[c.id] !== undefined).length;
+  const target = metrics.find((c) => c.id === view.target) ?? [...metrics].sort((a, b) => present(b) - present(a))[0];
   const all = chartColumns();
   const sx = all.find((c) => c.id === view.scatterX) ?? all.find((c) => c.kind === 'param') ?? all[0];
   const sy = all.find((c) => c.id === view.scatterY) ?? target ?? all[1];

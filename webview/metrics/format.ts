@@ -1,7 +1,9 @@
 import type { XAxis } from '../../src/protocol/metricsPanel.js';
 
 /** A number with at most `digits` significant digits, exponent form only when very large or small. */
-export function formatValue(value: number, digits: number): string {
+export function formatValue(value: number | null, digits: number): string {
+  // uPlot passes null for the splits of a log axis it leaves unlabelled.
+  if (value === null) return '';
   if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '+∞' : '−∞';
   const abs = Math.abs(value);
   if (abs !== 0 && (abs >= 1e6 || abs < 1e-4)) return value.toExponential(Math.max(0, digits - 1)).replace(/\.?0+e/, 'e');
@@ -20,7 +22,8 @@ export function formatSeconds(seconds: number): string {
   return h > 0 ? `${sign}${h}h ${String(m).padStart(2, '0')}m` : `${sign}${m}m ${String(s).padStart(2, '0')}s`;
 }
 
-export function formatAxisValue(value: number, axis: XAxis): string {
+export function formatAxisValue(value: number | null, axis: XAxis): string {
+  if (value === null) return '';
   if (axis === 'relative') return formatSeconds(value);
   if (axis === 'time') return new Date(value * 1000).toLocaleTimeString();
   return formatValue(value, 6);

@@ -44,8 +44,9 @@ const context = (): ChartContext => ({ runs, view, theme });
 function setView(next: Partial<MetricsViewState>, resample: boolean): void {
   view = { ...view, ...next };
   if (selection) vscode.setState({ selection, view });
-  if (resample) post({ type: 'view', view });
-  else for (const chart of charts.values()) chart.render(context());
+  // The host keeps the view too (a snapshot carries it); only an axis change makes it resample.
+  post({ type: 'view', view });
+  if (!resample) for (const chart of charts.values()) chart.render(context());
   renderLegend();
 }
 

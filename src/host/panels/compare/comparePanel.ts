@@ -6,7 +6,7 @@ import type { Run } from '../../../core/tracking/model.js';
 import { parseCompareState, parseFromWebview, type CompareSelection, type FromWebview, type ToWebview } from '../../../protocol/comparePanel.js';
 import type { MetricsSelection } from '../../../protocol/metricsPanel.js';
 import { WebviewTypes } from '../../constants.js';
-import { COLOR_SLOTS } from '../../../protocol/colors.js';
+import { colorSlotsFor } from '../../../protocol/colors.js';
 import { Disposable } from '../../dispose.js';
 import type { TrackingService } from '../../tracking.js';
 import { webviewHtml } from '../html.js';
@@ -129,7 +129,7 @@ export class ComparePanel extends Disposable {
       }),
     );
     const present = runs.filter((r): r is Run => r !== undefined);
-    const colors = assignColorSlots(present.map((r) => r.info.run_id), COLOR_SLOTS);
+    const colors = assignColorSlots(present.map((r) => r.info.run_id), colorSlotsFor(present.length));
     const title = `Compare ${present.length} runs`;
     this.panel.title = title;
     await this.post({ type: 'snapshot', selection: this.selection, title, comparison: compareRuns(present, Date.now()), colors: Object.fromEntries(colors), problems });

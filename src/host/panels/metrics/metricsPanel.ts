@@ -14,7 +14,7 @@ import {
   type ToWebview,
 } from '../../../protocol/metricsPanel.js';
 import { WebviewTypes } from '../../constants.js';
-import { COLOR_SLOTS } from '../../../protocol/colors.js';
+import { colorSlotsFor } from '../../../protocol/colors.js';
 import { Disposable } from '../../dispose.js';
 import type { TrackingService } from '../../tracking.js';
 import { webviewHtml } from '../html.js';
@@ -32,6 +32,8 @@ export interface MetricsPanelServices {
 
 /** Points per pixel of chart width the host sends: enough for min/max per pixel column. */
 const POINTS_PER_PIXEL = 2;
+/** A zoomed window is sent whole up to this many points per pixel (then each one is drawable). */
+const ZOOM_POINTS_PER_PIXEL = 4;
 const DEFAULT_WIDTH = 420;
 
 /**
@@ -164,14 +166,14 @@ export class MetricsPanel extends Disposable {
 
   private panelRuns(): PanelRun[] {
     const runs = this.loaded?.runs ?? [];
-    const colors = assignColorSlots(runs.map((r) => r.info.run_id), COLOR_SLOTS);
+    const colors = assignColorSlots(runs.map((r) => r.info.run_id), colorSlotsFor(runs.length));
     return runs.map((run) => ({ runId: run.info.run_id, name: run.info.run_name || run.info.run_id, status: run.info.status, color: colors.get(run.info.run_id) ?? 0 }));
   }
 
   private async zoom(key: string, requestId: number, window: readonly [number, number] | null, width: number): Promise<void> {
     const loaded = this.loaded;
     if (!loaded) return;
-    const target = Math.max(50, width) * POINTS_PER_PIXEL;
+    const target = Math.max(50, width) * (window ? ZOOM_POINTS_PER_PIXEL : POINTS_PER_PIXEL);
     const series = [...(loaded.series.get(key) ?? [])].map(([runId, s]) => payload(runId, loaded.shown(key, runId, window ? s.window(window[0], window[1], target) : s.overview(target))));
     await this.post({ type: 'detail', key, requestId, window, series });
   }
