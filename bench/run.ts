@@ -5,7 +5,7 @@
  *
  *   npm run bench                       10,000 runs; 1,000,000 points (the budgets' scale)
  *   npm run bench -- --quick            500 runs; 100,000 points (smoke test)
- *   npm run bench -- --only listing     or history
+ *   npm run bench -- --only listing     or history, or series (chart downsampling, bench/series.ts)
  *   npm run bench -- --repeat 5 --warmups 1 --no-build --no-write
  *
  * Env: NODE24 (a Node >= 22.13 for the node:sqlite rows; default: scripts/code-server.sh's Node 24).
@@ -18,10 +18,11 @@ import { env as pythonChildEnv, pythonEnv, REPO_ROOT } from '../test/support/pyt
 import { historyCases, listingCases, type Case, type Section, type Store, type Tools } from './cases';
 import { GNU_TIME, hasGnuTime, measure } from './measure';
 import { sectionBlock, updateResults, type Context, type Measured } from './report';
+import { runSeriesBench, type SeriesBenchOptions } from './series';
 
 interface Options {
   readonly quick: boolean;
-  readonly only: Section | undefined;
+  readonly only: Section | 'series' | undefined;
   readonly repeat: number;
   readonly warmups: number;
   readonly build: boolean;
@@ -37,11 +38,16 @@ function parseOptions(argv: readonly string[]): Options {
     return i === -1 ? undefined : argv[i + 1];
   };
   const only = value('--only');
-  if (only !== undefined && only !== 'listing' && only !== 'history') throw new Error('--only takes listing or history');
+  if (only !== undefined && only !== 'listing' && only !== 'history' && only !== 'series') throw new Error('--only takes listing, history or series');
   const repeat = Number(value('--repeat') ?? 3);
   const warmups = Number(value('--warmups') ?? 1);
   if (!(repeat >= 3) || !(warmups >= 1)) throw new Error('--repeat must be >= 3 and --warmups >= 1');
   return { quick: argv.includes('--quick'), only, repeat, warmups, build: !argv.includes('--no-build'), write: !argv.includes('--no-write') };
+}
+
+/** Micro-benchmarks need more samples than whole-process runs: at least 15 after 5 warm-ups. */
+function seriesOptions(options: Options): SeriesBenchOptions {
+  return { repeat: Math.max(options.repeat, 15), warmups: Math.max(options.warmups, 5), write: options.write };
 }
 
 const log = (message: string): void => void process.stderr.write(`bench: ${message}\n`);
@@ -146,6 +152,8 @@ function lastLine(message: string): string {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  // In-process and store-less: needs neither the build nor Python.
+  if (options.only === 'series') return void runSeriesBench(seriesOptions(options));
   if (!hasGnuTime) log(`${GNU_TIME} is missing (apt-get install time): peak RSS will be n/a`);
   if (options.build) {
     log('npm run build');
@@ -167,6 +175,7 @@ async function main(): Promise<void> {
     writeFileSync(RESULTS, updateResults(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : undefined, blocks));
     log(`wrote ${RESULTS}`);
   }
+  if (!options.only) runSeriesBench(seriesOptions(options));
   // The tracking-server comparison needs the full 10,000-run store: not in quick or partial runs.
   if (!options.quick && !options.only && options.write) {
     log('the same runs through a real mlflow server (bench/rest.ts)');

@@ -165,3 +165,19 @@ test("property: every bucket keeps its finite min and max, and one gap marker ho
     { numRuns: 400 },
   );
 });
+
+test('property: a range gives what the same points alone give, with indices of the whole input', () => {
+  fc.assert(
+    fc.property(series, target, fc.nat(), fc.nat(), ({ xs, ys }, t, a, b) => {
+      const start = xs.length === 0 ? 0 : a % (xs.length + 1);
+      const end = start + (xs.length === 0 ? 0 : b % (xs.length - start + 1));
+      const ranged = downsample(xs, ys, t, { start, end });
+      const alone = downsample(xs.slice(start, end), ys.slice(start, end), t);
+      assert.deepEqual([...ranged.sourceIndex], [...alone.sourceIndex].map((i) => i + start));
+      assert.deepEqual([plain(ranged.x), plain(ranged.y), [...ranged.flags]], [plain(alone.x), plain(alone.y), [...alone.flags]]);
+    }),
+    { numRuns: 300 },
+  );
+  assert.throws(() => downsample(f64([1]), f64([1]), NaN), RangeError);
+  assert.equal(downsample(f64([1, 2]), f64([1, 2]), Infinity).x.length, 2);
+});

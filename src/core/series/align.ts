@@ -7,9 +7,10 @@
  * union then holds x = 5 as many times as the series that repeats it most, and each series fills
  * those slots in its own order, the rest absent: no value is lost and x stays non-decreasing.
  *
- * A k-way merge with a linear scan of the k heads: O(points × runs), which for 20 runs of
- * 2,000 downsampled points is under a million comparisons; run twice (count, then fill) so each
- * output array is allocated once at its exact size.
+ * The union is built with one native sort of every x (Float64Array.prototype.sort, no
+ * comparator), then each series is walked once against it to find how many slots each x needs,
+ * and once more to write its values: O(total log total + runs × distinct x), a millisecond or
+ * two for 20 runs of 2,000 downsampled points.
  */
 import { FLAG_ABSENT, nonFiniteFlag } from './flags.js';
 
@@ -36,79 +37,87 @@ export interface Aligned {
 
 /** Merges the series onto one x array; throws a RangeError when an x array is unsorted or NaN. */
 export function alignSeries(series: readonly AlignInput[]): Aligned {
+  let total = 0;
+  for (const [index, s] of series.entries()) {
+    checkSeries(s, index);
+    total += s.x.length;
+  }
+  const distinct = distinctSorted(series, total);
+  const offsets = slotOffsets(series, distinct);
+  const slots = offsets[distinct.length]!;
+  const x = new Float64Array(slots);
+  for (let j = 0; j < distinct.length; j++) x.fill(distinct[j]!, offsets[j]!, offsets[j + 1]!);
+  const ys: Float64Array[] = [];
+  const flags: Uint8Array[] = [];
   for (const s of series) {
-    if (s.x.length !== s.y.length || (s.flags && s.flags.length !== s.x.length)) throw new RangeError('x, y and flags of a series differ in length');
+    const y = new Float64Array(slots).fill(NaN);
+    const f = new Uint8Array(slots).fill(FLAG_ABSENT);
+    place(s, distinct, offsets, y, f);
+    ys.push(y);
+    flags.push(f);
   }
-  const total = merge(series, undefined);
-  const out: Aligned = {
-    x: new Float64Array(total),
-    ys: series.map(() => new Float64Array(total)),
-    flags: series.map(() => new Uint8Array(total)),
-  };
-  merge(series, out);
-  return out;
+  return { x, ys, flags };
 }
 
-/** One merge pass: counts the shared slots, and fills `out` when given. */
-function merge(series: readonly AlignInput[], out: Aligned | undefined): number {
-  const k = series.length;
-  const heads = new Uint32Array(k);
-  const taken = new Uint32Array(k);
-  let slots = 0;
-  let previous = -Infinity;
-  for (;;) {
-    const x = smallestHead(series, heads);
-    if (x === undefined) break;
-    if (!(x >= previous)) throw new RangeError(`x values must be non-decreasing and not NaN (${x} after ${previous})`);
-    previous = x;
-    let width = 0;
-    for (let s = 0; s < k; s++) {
-      taken[s] = takeRun(series[s]!, heads[s]!, x, out, s, slots);
-      heads[s] = heads[s]! + taken[s]!;
-      if (taken[s]! > width) width = taken[s]!;
-    }
-    if (out) fillAbsent(out, taken, x, slots, width);
-    slots += width;
+function checkSeries(s: AlignInput, index: number): void {
+  const { x } = s;
+  if (x.length !== s.y.length || (s.flags && s.flags.length !== x.length)) throw new RangeError(`series ${index}: x, y and flags differ in length`);
+  for (let i = 0; i < x.length; i++) {
+    // Also false for NaN, wherever it is.
+    if (!(x[i]! >= (i > 0 ? x[i - 1]! : -Infinity))) throw new RangeError(`series ${index}: x must be non-decreasing and not NaN (index ${i})`);
   }
-  return slots;
 }
 
-/** The least x among the series' next points, or undefined when all are consumed. */
-function smallestHead(series: readonly AlignInput[], heads: Uint32Array): number | undefined {
-  let least: number | undefined;
-  for (let s = 0; s < series.length; s++) {
-    const xs = series[s]!.x;
-    const head = heads[s]!;
-    // A NaN head becomes `least` only when it comes first, and then fails merge's order check.
-    if (head < xs.length && (least === undefined || xs[head]! < least)) least = xs[head]!;
+/** Every x of every series, sorted, each value once. */
+function distinctSorted(series: readonly AlignInput[], total: number): Float64Array {
+  const all = new Float64Array(total);
+  let at = 0;
+  for (const s of series) {
+    all.set(s.x, at);
+    at += s.x.length;
   }
-  return least;
-}
-
-/** Consumes the series' points at x (copying them into slots from `at` when filling). */
-function takeRun(series: AlignInput, head: number, x: number, out: Aligned | undefined, s: number, at: number): number {
-  const xs = series.x;
+  all.sort();
   let count = 0;
-  while (head + count < xs.length && xs[head + count] === x) {
-    if (out) {
-      const i = head + count;
-      const y = series.y[i]!;
-      const flag = series.flags ? series.flags[i]! : nonFiniteFlag(y);
-      out.ys[s]![at + count] = flag === 0 ? y : NaN;
-      out.flags[s]![at + count] = flag;
-    }
-    count++;
-  }
-  return count;
+  for (let i = 0; i < total; i++) if (count === 0 || all[i] !== all[count - 1]) all[count++] = all[i]!;
+  return all.subarray(0, count);
 }
 
-/** Writes x into the group's slots and marks the slots a series left empty as absent. */
-function fillAbsent(out: Aligned, taken: Uint32Array, x: number, at: number, width: number): void {
-  out.x.fill(x, at, at + width);
-  for (let s = 0; s < taken.length; s++) {
-    for (let j = taken[s]!; j < width; j++) {
-      out.ys[s]![at + j] = NaN;
-      out.flags[s]![at + j] = FLAG_ABSENT;
+/**
+ * offsets[j] is the first slot of distinct[j]; it gets as many slots as the series that repeats
+ * it most. The last entry is the number of slots.
+ */
+function slotOffsets(series: readonly AlignInput[], distinct: Float64Array): Uint32Array {
+  const width = new Uint32Array(distinct.length);
+  for (const { x } of series) {
+    let j = 0;
+    let i = 0;
+    while (i < x.length) {
+      const value = x[i]!;
+      while (distinct[j] !== value) j++;
+      const from = i;
+      while (i < x.length && x[i] === value) i++;
+      if (i - from > width[j]!) width[j] = i - from;
     }
+  }
+  const offsets = new Uint32Array(distinct.length + 1);
+  for (let j = 0; j < distinct.length; j++) offsets[j + 1] = offsets[j]! + width[j]!;
+  return offsets;
+}
+
+/** Writes one series' values into the first slots of their x; the rest stay absent. */
+function place(s: AlignInput, distinct: Float64Array, offsets: Uint32Array, y: Float64Array, f: Uint8Array): void {
+  const { x } = s;
+  let j = 0;
+  let slot = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (i === 0 || x[i] !== x[i - 1]) {
+      while (distinct[j] !== x[i]) j++;
+      slot = offsets[j]!;
+    }
+    const value = s.y[i]!;
+    const flag = s.flags ? s.flags[i]! : nonFiniteFlag(value);
+    y[slot] = flag === 0 ? value : NaN;
+    f[slot] = flag;
+    slot++;
   }
 }

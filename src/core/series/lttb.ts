@@ -68,6 +68,7 @@ export function bucketEdges(range: IndexRange, target: number): Uint32Array {
  */
 export function downsample(xs: Float64Array, ys: Float64Array, target: number, range?: IndexRange): Downsampled {
   const { start, end } = checkedRange(xs, ys, range);
+  if (!(target >= 0)) throw new RangeError(`target must be a number >= 0, not ${target}`);
   if (end - start <= Math.max(target, MIN_TARGET)) return copyRange(xs, ys, start, end);
   const edges = bucketEdges({ start, end }, target);
   const buckets = edges.length - 1;
