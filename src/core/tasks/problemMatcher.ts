@@ -29,7 +29,7 @@ export interface ProblemMatcherJson {
   readonly pattern: readonly ProblemPatternJson[];
 }
 
-const FRAME: ProblemPatternJson = { regexp: '^\\s*File "([^<"].*)", line (\\d+)(?:, in .+)?$', file: 1, line: 2 };
+const FRAME: ProblemPatternJson = { regexp: '^\\s+File "([^<"].*)", line (\\d+)(?:, in .+)?$', file: 1, line: 2 };
 const SOURCE: ProblemPatternJson = { regexp: '^\\s{4,}\\S.*$' };
 const CARETS: ProblemPatternJson = { regexp: '^\\s+[~^]+\\s*$' };
 const EXCEPTION: ProblemPatternJson = { regexp: '^([A-Za-z_][\\w.]*(?::.*)?)$', message: 1 };
