@@ -63,7 +63,7 @@ function wrapInputExample(text: string, info: Record<string, unknown>): Record<s
   return params === undefined ? body : { ...body, params };
 }
 
-const FLOAT_ZERO = '\u0000float\u0000';
+const FLOAT_ZERO = '__mlWorkbenchFloatZero__';
 
 /**
  * One row of placeholders shaped like the signature: `{"dataframe_split": {"columns": […], "data":
