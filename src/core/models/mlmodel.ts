@@ -18,6 +18,11 @@ export interface MlModelInfo {
 }
 
 export function parseMlModel(text: string, where = 'MLmodel'): MlModelInfo {
+  return summarizeMlModel(readMlModelDocument(text, where));
+}
+
+/** The MLmodel YAML as a plain mapping (for readers that need more than the summary, e.g. raw signature schemas). */
+export function readMlModelDocument(text: string, where = 'MLmodel'): Record<string, unknown> {
   let doc: unknown;
   try {
     doc = parseYaml(text, { version: '1.1' });
@@ -25,7 +30,10 @@ export function parseMlModel(text: string, where = 'MLmodel'): MlModelInfo {
     throw new TrackingError('corrupt-entity', `${where} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, where, { cause: error });
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new TrackingError('corrupt-entity', `${where} is empty or not a mapping`, where);
-  const model = doc as Record<string, unknown>;
+  return doc as Record<string, unknown>;
+}
+
+export function summarizeMlModel(model: Record<string, unknown>): MlModelInfo {
   const flavors = (model.flavors && typeof model.flavors === 'object' ? model.flavors : {}) as Record<string, Record<string, unknown> | null>;
   const signature = model.signature as Record<string, unknown> | undefined | null;
   const example = model.saved_input_example_info as Record<string, unknown> | undefined | null;
