@@ -9,6 +9,7 @@
 import type { DataState, DataVersion, DvcDiagnostic, PipelineFile, RepoStatus, Stage, TrackedData } from './model.js';
 import { HashService, type RequestOptions } from './hashing/service.js';
 import type { DirEntry } from './hashing/dirListing.js';
+import type { IgnoreSpec } from './ignore.js';
 import { loadSnapshot, type Snapshot } from './load.js';
 import { dvcActivity, type DvcActivity } from './rwlock.js';
 import { computeStatus } from './status/run.js';
@@ -31,7 +32,7 @@ export interface Signal {
 export interface DvcRepo {
   readonly root: string;
   /** Stages of every dvc.yaml and `.dvc` file, with their dvc.lock records, and parse problems. */
-  load(options?: Signal): Promise<{ stages: readonly Stage[]; pipelines: readonly PipelineFile[]; diagnostics: readonly DvcDiagnostic[]; dag: Dag }>;
+  load(options?: Signal): Promise<{ stages: readonly Stage[]; pipelines: readonly PipelineFile[]; diagnostics: readonly DvcDiagnostic[]; dag: Dag; ignore: IgnoreSpec }>;
   status(options?: RequestOptions): Promise<RepoStatus>;
   data(options?: RequestOptions): Promise<TrackedData[]>;
   dataVersions(repoPath: string, options?: Signal): Promise<DataVersion[]>;
@@ -56,7 +57,7 @@ export function openDvcRepo(root: string, options: DvcRepoOptions = {}): DvcRepo
     root,
     async load(opts = {}) {
       const s = await snapshot(opts.signal);
-      return { stages: s.stages, pipelines: s.pipelines, diagnostics: s.diagnostics, dag: buildDag(s.stages) };
+      return { stages: s.stages, pipelines: s.pipelines, diagnostics: s.diagnostics, dag: buildDag(s.stages), ignore: s.ignore.spec };
     },
     async status(opts = {}) {
       return computeStatus(await snapshot(opts.signal), service, opts);
