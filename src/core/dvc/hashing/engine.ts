@@ -176,7 +176,7 @@ export function objectPath(cacheDir: string, hash: string, algorithm: HashAlgori
 }
 
 function toFileStat(stats: BigIntStats): FileStat {
-  return { ino: stats.ino, mtimeNs: stats.mtimeNs, size: Number(stats.size) };
+  return { ino: stats.ino, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, size: Number(stats.size) };
 }
 
 function lexists(path: string): boolean {

@@ -1,6 +1,8 @@
 /**
- * Our own hash cache, never DVC's state DB (reference B4.5): absolute path + (inode, mtime in ns,
- * size) → md5 per algorithm, so re-checking unchanged data costs one `stat` per file. Kept in a
+ * Our own hash cache, never DVC's state DB (reference B4.5): absolute path + (inode, mtime and
+ * ctime in ns, size) → md5 per algorithm, so re-checking unchanged data costs one `stat` per file.
+ * ctime is DVC's key plus one: a file rewritten with its old mtime restored (`cp -p`, `touch -r`,
+ * an inode number reused) still gets a new ctime, which no tool can set. Kept in a
  * JSON file at a path the host chooses (extension storage), written atomically. A file modified
  * within the clock's granularity of being hashed is not remembered (the racy-git problem).
  */
@@ -11,18 +13,20 @@ import type { HashAlgorithm } from '../model.js';
 export interface FileStat {
   readonly ino: bigint;
   readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
   readonly size: number;
 }
 
 interface Entry {
   ino: string;
+  /** `${mtimeNs}:${ctimeNs}` */
   mtimeNs: string;
   size: number;
   md5?: string;
   d2u?: string;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 /** Files changed this recently (ns) may change again within the same mtime tick. */
 const RACY_WINDOW_NS = 2_000_000_000n;
 
@@ -40,15 +44,16 @@ export class StatCache {
 
   get(path: string, stat: FileStat, algorithm: HashAlgorithm): string | undefined {
     const entry = this.entries.get(path);
-    if (!entry || entry.size !== stat.size || entry.ino !== String(stat.ino) || entry.mtimeNs !== String(stat.mtimeNs)) return undefined;
+    if (!entry || !matches(entry, stat)) return undefined;
     return algorithm === 'md5' ? entry.md5 : entry.d2u;
   }
 
   set(path: string, stat: FileStat, algorithm: HashAlgorithm, hash: string, nowNs: bigint): void {
-    if (nowNs - stat.mtimeNs < RACY_WINDOW_NS) return;
+    const changed = stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
+    if (nowNs - changed < RACY_WINDOW_NS) return;
     let entry = this.entries.get(path);
-    if (!entry || entry.size !== stat.size || entry.ino !== String(stat.ino) || entry.mtimeNs !== String(stat.mtimeNs)) {
-      entry = { ino: String(stat.ino), mtimeNs: String(stat.mtimeNs), size: stat.size };
+    if (!entry || !matches(entry, stat)) {
+      entry = { ino: String(stat.ino), mtimeNs: times(stat), size: stat.size };
       this.entries.set(path, entry);
     }
     if (algorithm === 'md5') entry.md5 = hash;
@@ -90,4 +95,12 @@ export class StatCache {
       this.entries.set(p, entry);
     }
   }
+}
+
+function times(stat: FileStat): string {
+  return `${stat.mtimeNs}:${stat.ctimeNs}`;
+}
+
+function matches(entry: Entry, stat: FileStat): boolean {
+  return entry.size === stat.size && entry.ino === String(stat.ino) && entry.mtimeNs === times(stat);
 }
