@@ -20,6 +20,8 @@ const webviewEntries = existsSync('webview')
 const builds = [
   { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js' },
+  // DVC hashing runs in a worker thread; the extension and the CLI load it from beside themselves.
+  { ...node, entryPoints: ['src/core/dvc/hashing/worker.ts'], outfile: 'dist/dvcHashWorker.js' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviewEntries, outdir: 'dist/webview' },
 ];
 

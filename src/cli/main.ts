@@ -7,6 +7,7 @@ import { readCredentialsFile, restOptionsFromEnvironment } from '../core/trackin
 import { resolveTrackingUri } from '../core/tracking/uri.js';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
 import { COMMANDS, type CommandContext } from './commands.js';
+import { DVC_BOOLEAN_FLAGS, DVC_USAGE, isDvcCommand, runDvcCommand } from './dvcCommands.js';
 
 const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's REST shape
 
@@ -20,6 +21,7 @@ Usage: ml-workbench <command> [--tracking-uri URI] [--json] [options]
   model-versions  [--name NAME] [--filter F] [--max-results N]
   logged-models   [--experiment-id ID]...
   artifacts       --run-id ID [--path PATH]
+${DVC_USAGE}
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
 experiments, else sqlite:///mlflow.db in the current folder.
@@ -33,7 +35,7 @@ export interface Io {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, new Set(['json', 'help']));
+    args = parseArgs(argv, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS]));
   } catch (error) {
     io.err(`ml-workbench: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -42,6 +44,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     (args.command === undefined && !args.flags.has('help') ? io.err : io.out)(USAGE + '\n');
     return args.flags.has('help') ? 0 : 2;
   }
+  if (isDvcCommand(args.command)) return runDvc(args, io);
   const command = COMMANDS[args.command];
   if (!command) {
     io.err(`ml-workbench: unknown command '${args.command}'\n${USAGE}\n`);
@@ -68,6 +71,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return 1;
   } finally {
     store?.dispose();
+  }
+}
+
+async function runDvc(args: ParsedArgs, io: Io): Promise<number> {
+  try {
+    return await runDvcCommand(args, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`ml-workbench: ${error.message}\n${USAGE}\n`);
+      return 2;
+    }
+    io.err(`ml-workbench: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
   }
 }
 

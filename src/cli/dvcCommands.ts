@@ -1,0 +1,90 @@
+/**
+ * DVC commands of the CLI: `status` prints what `dvc status --json` prints for the same repo;
+ * `data` lists tracked data with its state; `data-versions PATH` lists the commits that changed a
+ * path's recorded hash. Problems in the repo's files go to stderr (exit 1), like DVC's errors.
+ */
+import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { DvcDiagnostic } from '../core/dvc/model.js';
+import { openDvcRepo, type DvcRepo } from '../core/dvc/repo.js';
+import { VersionsError } from '../core/dvc/versions.js';
+import { HashingError } from '../core/dvc/hashing/service.js';
+import { single, UsageError, type ParsedArgs } from './args.js';
+
+export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache]   (as dvc status --json)
+  data            [--repo DIR]   tracked data (.dvc files and stage outs) with size, files, state
+  data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash`;
+
+export const DVC_BOOLEAN_FLAGS = ['no-stat-cache'] as const;
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+type DvcCommand = (repo: DvcRepo, args: ParsedArgs) => Promise<{ json: unknown; text: string; diagnostics: readonly DvcDiagnostic[] }>;
+
+const COMMANDS: Readonly<Record<string, DvcCommand>> = {
+  async status(repo) {
+    const status = await repo.status();
+    const text = status.stages
+      .filter((s) => s.dvcJson)
+      .map((s) => `${s.address}:\n${s.reasons.map((r) => `\t${r}`).join('\n')}\n`)
+      .join('');
+    return { json: status.json, text: text || 'Data and pipelines are up to date.\n', diagnostics: status.diagnostics };
+  },
+  async data(repo) {
+    const data = await repo.data();
+    const text = data.map((d) => [d.state, d.repoPath, d.size ?? '', d.nfiles ?? ''].join('\t') + '\n').join('');
+    return { json: data, text, diagnostics: [] };
+  },
+  async 'data-versions'(repo, args) {
+    const path = args.positionals[0];
+    if (!path) throw new UsageError('data-versions needs a PATH');
+    const versions = await repo.dataVersions(path);
+    const text = versions.map((v) => [v.commit.slice(0, 12), v.date, v.author, v.hash ?? '-', v.message].join('\t') + '\n').join('');
+    return { json: versions, text, diagnostics: [] };
+  },
+};
+
+export function isDvcCommand(name: string | undefined): boolean {
+  return name !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, name);
+}
+
+export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const root = await findRoot(resolve(single(args, 'repo') ?? process.cwd()));
+  if (!root) {
+    io.err(`ml-workbench: no DVC repository (.dvc folder) at or above ${single(args, 'repo') ?? process.cwd()}\n`);
+    return 1;
+  }
+  const statCachePath = args.flags.has('no-stat-cache') ? undefined : (single(args, 'stat-cache') ?? defaultStatCache());
+  const repo = openDvcRepo(root, statCachePath ? { statCachePath } : {});
+  try {
+    const result = await COMMANDS[args.command!]!(repo, args);
+    io.out(args.flags.has('json') ? JSON.stringify(result.json) + '\n' : result.text);
+    for (const d of result.diagnostics) io.err(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`);
+    return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (error instanceof VersionsError || error instanceof HashingError) {
+      io.err(`ml-workbench: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await repo.dispose();
+  }
+}
+
+function defaultStatCache(): string {
+  const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  return join(base, 'ml-workbench', 'dvc-stat-cache.json');
+}
+
+async function findRoot(start: string): Promise<string | undefined> {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (await stat(join(dir, '.dvc')).then((s) => s.isDirectory(), () => false)) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * dvc.lock (schema '2.0', dvc/schema.py LOCKFILE_SCHEMA) and the out/dep records shared with
+ * `.dvc` files. A record with `hash: md5` is a DVC 3 hash; an `md5` with no `hash` key is a DVC 2
+ * record, which DVC 3 reads as `md5-dos2unix` (dvc/output.py `_compute_hash_info_from_meta`).
+ */
+import type { DvcDiagnostic, HashRecord, LockRecord } from '../model.js';
+import { isDict, type PyDict, type PyValue } from '../pyValue.js';
+import { diagnostic, loadYaml } from './yamlFile.js';
+
+export interface Lockfile {
+  readonly stages: ReadonlyMap<string, LockRecord>;
+}
+
+export function parseLockfile(path: string, text: string): { lock: Lockfile | undefined; diagnostics: DvcDiagnostic[] } {
+  const loaded = loadYaml(path, text);
+  const diagnostics = [...loaded.diagnostics];
+  const file = loaded.value;
+  if (!file) return { lock: undefined, diagnostics };
+  const value = file.value;
+  if (!isDict(value)) {
+    diagnostics.push(diagnostic(path, { line: 1, column: 1 }, 'dvc.lock must be a mapping'));
+    return { lock: undefined, diagnostics };
+  }
+  if (Object.keys(value).length === 0) return { lock: { stages: new Map() }, diagnostics };
+  if (value['schema'] !== '2.0') {
+    diagnostics.push(diagnostic(path, file.positionOf(['schema']), "dvc.lock: unsupported schema (expected '2.0'; DVC 1 lock files are not read by DVC 3)"));
+    return { lock: undefined, diagnostics };
+  }
+  const stages = new Map<string, LockRecord>();
+  const raw = value['stages'];
+  if (isDict(raw)) {
+    for (const [name, entry] of Object.entries(raw)) {
+      if (!isDict(entry)) {
+        diagnostics.push(diagnostic(path, file.keyPositionOf(['stages', name]), `dvc.lock: stage '${name}' must be a mapping`));
+        continue;
+      }
+      stages.set(name, lockRecord(entry));
+    }
+  }
+  return { lock: { stages }, diagnostics };
+}
+
+export function lockRecord(entry: PyDict): LockRecord {
+  const params = new Map<string, PyDict>();
+  const rawParams = entry['params'];
+  if (isDict(rawParams)) for (const [file, values] of Object.entries(rawParams)) if (isDict(values)) params.set(file, values);
+  return {
+    cmd: entry['cmd'] as string | string[] | undefined,
+    deps: recordsByPath(entry['deps']),
+    outs: recordsByPath(entry['outs']),
+    params,
+  };
+}
+
+export function recordsByPath(list: PyValue | undefined): Map<string, HashRecord> {
+  const out = new Map<string, HashRecord>();
+  if (!Array.isArray(list)) return out;
+  for (const item of list) if (isDict(item) && typeof item['path'] === 'string') out.set(item['path'], hashRecord(item));
+  return out;
+}
+
+export function hashRecord(item: PyDict): HashRecord {
+  const algorithm = item['hash'] === undefined || item['hash'] === null ? 'md5-dos2unix' : 'md5';
+  const md5 = item['md5'];
+  const record: { -readonly [K in keyof HashRecord]: HashRecord[K] } = { algorithm, hash: typeof md5 === 'string' && md5 !== '' ? md5 : undefined };
+  const size = asNumber(item['size']);
+  const nfiles = asNumber(item['nfiles']);
+  if (size !== undefined) record.size = size;
+  if (nfiles !== undefined) record.nfiles = nfiles;
+  if (item['isexec'] === true) record.isexec = true;
+  return record;
+}
+
+function asNumber(value: PyValue | undefined): number | undefined {
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return value;
+  return undefined;
+}

@@ -1,0 +1,75 @@
+/**
+ * YAML (and JSON, a YAML subset) loaded the way DVC's ruamel "safe" loader sees it — YAML 1.2
+ * core schema, ints as bigint, duplicate keys tolerated — with positions kept, so that every
+ * stage, dep and out can point at its line and every error becomes a diagnostic at its line.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { DvcDiagnostic, Position } from '../model.js';
+import type { PyValue } from '../pyValue.js';
+
+export interface YamlFile {
+  readonly path: string;
+  readonly value: PyValue;
+  /** The position of the node at a key path (map keys and sequence indexes), or of its nearest parent. */
+  positionOf(path: readonly (string | number)[]): Position;
+  /** Position of a map key (the stage name, an out path as a key). */
+  keyPositionOf(path: readonly (string | number)[]): Position;
+}
+
+export interface Loaded<T> {
+  readonly value: T | undefined;
+  readonly diagnostics: DvcDiagnostic[];
+}
+
+const START: Position = { line: 1, column: 1 };
+
+export function loadYaml(path: string, text: string): Loaded<YamlFile> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: false, lineCounter, prettyErrors: false, strict: false });
+  const toPosition = (offset: number | undefined): Position => {
+    if (offset === undefined) return START;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const diagnostics: DvcDiagnostic[] = doc.errors.map((error) => {
+    const position = toPosition(error.pos[0]);
+    return { file: path, ...position, message: `YAML: ${error.message.split('\n')[0]}`, severity: 'error' };
+  });
+  if (doc.errors.length > 0) return { value: undefined, diagnostics };
+  const value = (doc.toJS({ maxAliasCount: 10_000 }) ?? {}) as PyValue;
+  return {
+    value: {
+      path,
+      value,
+      positionOf: (keys) => toPosition(find(doc, keys, false)?.range?.[0]),
+      keyPositionOf: (keys) => toPosition(find(doc, keys, true)?.range?.[0]),
+    },
+    diagnostics,
+  };
+}
+
+/** Walks the node tree; stops at the deepest node it can reach so a position is always found. */
+function find(doc: Document, keys: readonly (string | number)[], wantKey: boolean): Node | undefined {
+  let node: Node | undefined = doc.contents ?? undefined;
+  let keyNode: Node | undefined;
+  for (const key of keys) {
+    keyNode = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+      if (!pair) break;
+      keyNode = pair.key as Node;
+      node = (pair.value as Node | null) ?? keyNode;
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as Node | undefined;
+      if (!item) break;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return wantKey && keyNode ? keyNode : node;
+}
+
+export function diagnostic(file: string, position: Position, message: string, severity: 'error' | 'warning' = 'error'): DvcDiagnostic {
+  return { file, line: position.line, column: position.column, message, severity };
+}

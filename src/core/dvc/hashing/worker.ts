@@ -1,0 +1,52 @@
+/**
+ * Entry of the hashing worker thread. One request at a time, synchronously: the engine's sync I/O
+ * and MD5 run here, off the extension host's event loop. Cancellation arrives through a shared
+ * flag (the thread is busy, so a message would wait), progress goes out as messages.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CancelledError, HashEngine, type EngineHooks } from './engine.js';
+import type { WorkerOptions, WorkerReply, WorkerRequest } from './protocol.js';
+
+const PROGRESS_INTERVAL_MS = 50;
+
+const port = parentPort;
+if (port) {
+  const engine = new HashEngine((workerData as WorkerOptions).statCachePath);
+  const reply = (message: WorkerReply): void => port.postMessage(message);
+  port.on('message', (request: WorkerRequest) => {
+    try {
+      reply({ type: 'result', id: request.id, value: handle(engine, request, reply) });
+    } catch (error) {
+      reply({ type: 'error', id: request.id, message: (error as Error).message, cancelled: error instanceof CancelledError });
+    }
+  });
+}
+
+function handle(engine: HashEngine, request: WorkerRequest, reply: (m: WorkerReply) => void): unknown {
+  switch (request.type) {
+    case 'measure':
+      return engine.measure(request.items, hooks(request.id, new Int32Array(request.cancel), reply));
+    case 'inCache':
+      return request.queries.map((q) => engine.inCache(q));
+    case 'listing':
+      return engine.readListing(request.query) ?? null;
+    case 'clearStatCache':
+      engine.clearStatCache();
+      return null;
+  }
+}
+
+function hooks(id: number, cancel: Int32Array, reply: (m: WorkerReply) => void): EngineHooks {
+  let last = 0;
+  return {
+    checkpoint() {
+      if (Atomics.load(cancel, 0) !== 0) throw new CancelledError('cancelled');
+    },
+    progress(progress) {
+      const now = performance.now();
+      if (now - last < PROGRESS_INTERVAL_MS && progress.filesDone !== progress.filesTotal) return;
+      last = now;
+      reply({ type: 'progress', id, progress: { ...progress } });
+    },
+  };
+}
