@@ -59,7 +59,8 @@ export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
     return 1;
   }
   const statCachePath = args.flags.has('no-stat-cache') ? undefined : (single(args, 'stat-cache') ?? defaultStatCache());
-  const repo = openDvcRepo(root, statCachePath ? { statCachePath } : {});
+  // A CLI has no event loop to keep responsive: hashing on its own thread saves a worker's start-up.
+  const repo = openDvcRepo(root, { inProcess: true, ...(statCachePath ? { statCachePath } : {}) });
   try {
     const result = await COMMANDS[args.command!]!(repo, args);
     io.out(args.flags.has('json') ? JSON.stringify(result.json) + '\n' : result.text);

@@ -64,11 +64,12 @@ export async function collectDvcFiles(root: string, outsOf: (file: string) => Pr
   const result: DvcFiles = { pipelines: [], dataFiles: [], ignore };
   const walk = async (dir: string, rel: string): Promise<void> => {
     signal?.throwIfAborted();
-    const dvcignore = await readLines(join(dir, IGNORE_FILE));
-    if (dvcignore) ignore.add(rel, dvcignore);
-    const gitignore = await readLines(join(dir, '.gitignore'));
-    if (gitignore) git.add(rel, gitignore);
     const entries = (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => (a.name < b.name ? -1 : 1));
+    // A folder with its own .dvc is another DVC repo (DVC skips subrepos).
+    if (rel !== '' && entries.some((e) => e.name === '.dvc' && e.isDirectory())) return;
+    const names = new Set(entries.map((e) => e.name));
+    if (names.has(IGNORE_FILE)) ignore.add(rel, (await readLines(join(dir, IGNORE_FILE))) ?? []);
+    if (names.has('.gitignore')) git.add(rel, (await readLines(join(dir, '.gitignore'))) ?? []);
     const subdirs: string[] = [];
     for (const entry of entries) {
       const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
@@ -76,9 +77,9 @@ export async function collectDvcFiles(root: string, outsOf: (file: string) => Pr
         if (!ignore.matchesEntry(relPath, true) && !NEVER_ENTER.has(entry.name)) subdirs.push(entry.name);
         continue;
       }
-      if (ignore.matchesEntry(relPath, false) || git.matchesEntry(relPath, false)) continue;
       const isPipeline = entry.name === 'dvc.yaml';
       if (!isPipeline && !entry.name.endsWith('.dvc')) continue;
+      if (ignore.matchesEntry(relPath, false) || git.matchesEntry(relPath, false)) continue;
       const path = join(dir, entry.name);
       (isPipeline ? result.pipelines : result.dataFiles).push(path);
       for (const out of await outsOf(path)) outs.add(out);
@@ -86,7 +87,7 @@ export async function collectDvcFiles(root: string, outsOf: (file: string) => Pr
     for (const name of subdirs) {
       const path = join(dir, name);
       const relPath = rel === '' ? name : `${rel}/${name}`;
-      if (outs.has(path) || git.matchesEntry(relPath, true) || (await isDir(join(path, '.dvc')))) continue;
+      if (outs.has(path) || git.matchesEntry(relPath, true)) continue;
       await walk(path, relPath);
     }
   };

@@ -28,7 +28,54 @@ export interface Snapshot {
   readonly diagnostics: readonly DvcDiagnostic[];
 }
 
-export async function loadSnapshot(root: string, signal?: AbortSignal): Promise<Snapshot> {
+/**
+ * Parsed files kept between loads, each with the stat stamps of every file its result depends on
+ * (dvc.yaml, dvc.lock, params and vars files — missing ones included), so an unchanged pipeline
+ * costs a few `stat` calls instead of a YAML parse and templating.
+ */
+export class ParseCache {
+  private readonly entries = new Map<string, { stamps: Map<string, string>; loaded: Loaded }>();
+
+  async get(path: string): Promise<Loaded | undefined> {
+    const entry = this.entries.get(path);
+    if (!entry) return undefined;
+    const now = await Promise.all([...entry.stamps].map(async ([p, stamp]) => (await stampOf(p)) === stamp));
+    return now.every(Boolean) ? entry.loaded : undefined;
+  }
+
+  set(path: string, stamps: Map<string, string>, loaded: Loaded): void {
+    this.entries.set(path, { stamps, loaded });
+  }
+}
+
+type Loaded = { stages: Stage[]; pipeline?: PipelineFile; diagnostics: DvcDiagnostic[] };
+
+async function stampOf(path: string): Promise<string> {
+  try {
+    const s = await stat(path, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/** Loads a file through the cache, recording the stamps of what the load reads. */
+async function cached(cache: ParseCache | undefined, path: string, load: (track: (p: string) => void) => Promise<Loaded>): Promise<Loaded> {
+  const hit = await cache?.get(path);
+  if (hit) return hit;
+  const read = new Set<string>([path]);
+  const stamps = new Map<string, string>();
+  // Stamp before reading, so a change during the load invalidates the entry next time.
+  const track = (p: string): void => void read.add(p);
+  const before = await stampOf(path);
+  const loaded = await load(track);
+  stamps.set(path, before);
+  for (const p of read) if (p !== path) stamps.set(p, await stampOf(p));
+  cache?.set(path, stamps, loaded);
+  return loaded;
+}
+
+export async function loadSnapshot(root: string, signal?: AbortSignal, cache?: ParseCache): Promise<Snapshot> {
   const config = await readDvcConfig(root);
   const stages: Stage[] = [];
   const pipelines: PipelineFile[] = [];
@@ -36,9 +83,7 @@ export async function loadSnapshot(root: string, signal?: AbortSignal): Promise<
   const files = await collectDvcFiles(
     root,
     async (path) => {
-      const loaded: { stages: Stage[]; pipeline?: PipelineFile; diagnostics: DvcDiagnostic[] } = path.endsWith('.dvc')
-        ? await loadDataFile(root, path)
-        : await loadPipeline(root, path, config.parsing);
+      const loaded = await cached(cache, path, (track) => (path.endsWith('.dvc') ? loadDataFile(root, path) : loadPipeline(root, path, config.parsing, track)));
       diagnostics.push(...loaded.diagnostics);
       stages.push(...loaded.stages);
       if (loaded.pipeline) pipelines.push(loaded.pipeline);
@@ -56,7 +101,9 @@ async function loadDataFile(root: string, path: string): Promise<{ stages: Stage
   return { stages: stage ? [stage] : [], diagnostics };
 }
 
-export async function loadPipeline(root: string, path: string, parsing: ParsingConfig): Promise<{ stages: Stage[]; pipeline?: PipelineFile; diagnostics: DvcDiagnostic[] }> {
+export async function loadPipeline(root: string, path: string, parsing: ParsingConfig, track: (path: string) => void = () => {}): Promise<Loaded> {
+  const readValues = (p: string): Promise<PyValue> => (track(p), readValuesFile(p));
+  const exists = (p: string): Promise<boolean> => (track(p), fileExists(p));
   const text = await readText(path);
   if (text === undefined) return { stages: [], diagnostics: [] };
   const loaded = loadYaml(path, text);
@@ -81,6 +128,7 @@ export async function loadPipeline(root: string, path: string, parsing: ParsingC
   const resolved = await resolveStages({ file, dir, context, config: parsing, read: readValues, exists }, file.value['stages'] ?? null);
   diagnostics.push(...resolved.diagnostics);
   const lockPath = join(dir, 'dvc.lock');
+  track(lockPath);
   const lockText = await readText(lockPath);
   const lock = lockText === undefined ? undefined : parseLockfile(lockPath, lockText);
   if (lock) diagnostics.push(...lock.diagnostics);
@@ -122,7 +170,7 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+async function fileExists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
     () => false,
@@ -130,7 +178,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** A vars/params file as DVC's `load_path` reads it, for templating (errors are TemplateErrors). */
-async function readValues(path: string): Promise<PyValue> {
+async function readValuesFile(path: string): Promise<PyValue> {
   const state = await readParamsFile(path);
   if (state.kind === 'missing') throw new TemplateError(`'${path}' does not exist`);
   if (state.kind === 'unreadable') throw new TemplateError(state.message);

@@ -10,7 +10,7 @@ import type { DataState, DataVersion, DvcDiagnostic, PipelineFile, RepoStatus, S
 import { HashService, type RequestOptions } from './hashing/service.js';
 import type { DirEntry } from './hashing/dirListing.js';
 import type { IgnoreSpec } from './ignore.js';
-import { loadSnapshot, type Snapshot } from './load.js';
+import { loadSnapshot, ParseCache, type Snapshot } from './load.js';
 import { dvcActivity, type DvcActivity } from './rwlock.js';
 import { computeStatus } from './status/run.js';
 import { buildDag, type Dag } from './status/dag.js';
@@ -23,6 +23,8 @@ export interface DvcRepoOptions {
   readonly hashService?: HashService;
   /** The bundled worker script (see HashServiceOptions.workerPath). */
   readonly workerPath?: string;
+  /** Hash on this thread (CLI only; see HashServiceOptions.inProcess). */
+  readonly inProcess?: boolean;
 }
 
 export interface Signal {
@@ -50,9 +52,11 @@ export function openDvcRepo(root: string, options: DvcRepoOptions = {}): DvcRepo
     new HashService({
       ...(options.statCachePath ? { statCachePath: options.statCachePath } : {}),
       ...(options.workerPath ? { workerPath: options.workerPath } : {}),
+      ...(options.inProcess ? { inProcess: true } : {}),
     });
   let lastSnapshot: Snapshot | undefined;
-  const snapshot = async (signal?: AbortSignal): Promise<Snapshot> => (lastSnapshot = await loadSnapshot(root, signal));
+  const parsed = new ParseCache();
+  const snapshot = async (signal?: AbortSignal): Promise<Snapshot> => (lastSnapshot = await loadSnapshot(root, signal, parsed));
   return {
     root,
     async load(opts = {}) {

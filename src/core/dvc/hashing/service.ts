@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HashProgress } from '../model.js';
 import type { DirEntry } from './dirListing.js';
-import type { CacheQuery, MeasureItem, Measured } from './engine.js';
+import { HashEngine, type CacheQuery, type EngineHooks, type MeasureItem, type Measured } from './engine.js';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './protocol.js';
 
 export interface HashServiceOptions {
@@ -17,6 +17,11 @@ export interface HashServiceOptions {
   readonly workerPath?: string;
   /** Stop the worker after this long without requests (default 30 s). */
   readonly idleMs?: number;
+  /**
+   * Hash on the calling thread instead (a CLI has no event loop to keep free, and a worker costs
+   * its start-up). Never in the extension host.
+   */
+  readonly inProcess?: boolean;
 }
 
 export interface RequestOptions {
@@ -46,6 +51,7 @@ export class HashService {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
+  private engine: HashEngine | undefined;
 
   constructor(private readonly options: HashServiceOptions = {}) {}
 
@@ -79,6 +85,7 @@ export class HashService {
 
   private request<T>(body: RequestBody, options: RequestOptions, onAbort?: () => void): Promise<T> {
     options.signal?.throwIfAborted();
+    if (this.options.inProcess) return this.inProcess<T>(body, options);
     const id = this.nextId++;
     const worker = this.ensureWorker();
     clearTimeout(this.idleTimer);
@@ -104,6 +111,28 @@ export class HashService {
       });
       worker.postMessage({ ...body, id } as WorkerRequest);
     });
+  }
+
+  private async inProcess<T>(body: RequestBody, options: RequestOptions): Promise<T> {
+    this.engine ??= new HashEngine(this.options.statCachePath);
+    const engine = this.engine;
+    const hooks: EngineHooks = {
+      checkpoint: () => {
+        if (options.signal?.aborted) throw new HashingError('cancelled', 'cancelled');
+      },
+      progress: (p) => options.onProgress?.({ ...p }),
+    };
+    switch (body.type) {
+      case 'measure':
+        return engine.measure(body.items, hooks) as T;
+      case 'inCache':
+        return body.queries.map((q) => engine.inCache(q)) as T;
+      case 'listing':
+        return (engine.readListing(body.query) ?? null) as T;
+      case 'clearStatCache':
+        engine.clearStatCache();
+        return null as T;
+    }
   }
 
   private settle(id: number): Pending | undefined {
