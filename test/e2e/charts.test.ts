@@ -14,8 +14,8 @@
  * - screenshots in the dark and light themes.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -241,3 +241,32 @@ test('metric charts: points equal MLflow’s, log/smoothing/axis, zoom to full d
   });
 });
 
+
+test('a RUNNING run’s chart extends as MLflow logs new points: appended, never rebuilt', { timeout: 300_000 }, async () => {
+  const python = await pythonEnv();
+  const go = join(workspace, 'go');
+  const logger = spawn(python.python, [join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'live_chart_run.py'), uri, go], { env: env(python), stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    let out = '';
+    logger.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const runId = (await poll(async () => out.trim(), (text) => /^[0-9a-f]{32}$/.test(text), 60_000)).trim();
+    await withWorkbench('charts-live', { workspace, vsix, settings: { 'mlWorkbench.charts.liveIntervalSeconds': 1 } }, async (workbench) => {
+      await workbench.openContainer(CONTAINER);
+      await pickRunsFromPalette(workbench, 'ML Workbench: Open Metrics Charts', ['live-run']);
+      const frame = await panelFrame(workbench.page, 'live-run');
+      const first = await panelPoll<Shown>(frame, 'shown', ['loss'], (s) => s?.series[0]?.total === 5);
+      assert.deepEqual(first.series[0]!.x, [0, 1, 2, 3, 4]);
+      writeFileSync(go, '');
+      const grown = await panelPoll<Shown>(frame, 'shown', ['loss'], (s) => s?.series[0]?.total === 25, 90_000);
+      assert.deepEqual(grown.series[0]!.x, Array.from({ length: 25 }, (_, i) => i), 'every logged step, in order');
+      const expected = await mlflowClient<number[]>(uri, 'out([m.value for m in client.get_metric_history(args[0], "loss")])', runId);
+      assert.deepEqual(grown.series[0]!.y, expected, "the values MLflow's client reads");
+      const updates = await panelCall<{ snapshots: number; appends: number }>(frame, 'updates');
+      assert.equal(updates.snapshots, 1, 'the panel was never rebuilt');
+      assert.ok(updates.appends >= 2, `points arrived in ${updates.appends} appends`);
+      await workbench.screenshot('charts-live');
+    });
+  } finally {
+    logger.kill();
+  }
+});

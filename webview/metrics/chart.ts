@@ -143,6 +143,19 @@ export class MetricChart {
     this.plot?.destroy();
   }
 
+  /** The x range of every visible run's whole history (the overview's first and last points). */
+  private extent(): [number, number] {
+    let first = Infinity;
+    let last = -Infinity;
+    const hidden = new Set(this.context.view.hidden);
+    for (const s of this.overview) {
+      if (hidden.has(s.runId) || s.x.length === 0) continue;
+      first = Math.min(first, s.x[0]!);
+      last = Math.max(last, s.x[s.x.length - 1]!);
+    }
+    return [first, last];
+  }
+
   private plotWidth(): number {
     return Math.max(200, this.element.clientWidth - 16);
   }
@@ -242,7 +255,12 @@ export class MetricChart {
             if (key !== 'x' || this.applyingScale) return;
             const min = u.scales.x?.min;
             const max = u.scales.x?.max;
-            if (min != null && max != null) this.requestZoom([min, max]);
+            if (min == null || max == null) return;
+            // uPlot also sets the scale when data arrives (to the data's extent): only a narrower
+            // window is the user's zoom.
+            const [first, last] = this.extent();
+            if (min <= first && max >= last) return;
+            this.requestZoom([min, max]);
           },
         ],
       },

@@ -128,7 +128,11 @@ const callbacks = {
   openRun: (runId: string) => post({ type: 'openRun', runId }),
 };
 
+let snapshots = 0;
+let appends = 0;
+
 function snapshot(message: Extract<ToWebview, { type: 'snapshot' }>): void {
+  snapshots++;
   selection = message.selection;
   view = message.view;
   runs = new Map(message.runs.map((r) => [r.runId, r]));
@@ -168,6 +172,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       return charts.get(message.key)?.showDetail(message.requestId, message.window, message.series);
     case 'append': {
       const chart = charts.get(message.key);
+      appends++;
       if (chart) chart.append(message.series);
       return;
     }
@@ -196,6 +201,8 @@ new ResizeObserver(debounce(100, () => charts.forEach((c) => c.resize()))).obser
   shown: (key: string) => charts.get(key)?.shown(),
   keys: () => [...charts.keys()],
   view: () => view,
+  /** How often the whole panel was rebuilt, and how many live appends arrived. */
+  updates: () => ({ snapshots, appends }),
 };
 
 post({ type: 'ready', width: Math.max(200, Math.floor(window.innerWidth / Math.max(1, Math.floor(window.innerWidth / 420))) - 16) });
