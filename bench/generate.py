@@ -6,6 +6,8 @@ with the same run ids and the same content):
   listing   <runs> runs in the Default experiment (id 0), each with 10 params, 10 metrics x 100
             steps and 5 tags (plus the mlflow.runName tag MLflow adds), status FINISHED
   history   one run with one metric `loss` of <steps> steps
+  runs-history  <runs> runs (default 20), each with one metric `loss` of <steps> steps (charts of
+            several runs)
 
 The file store is written through MlflowClient.log_batch (batches of <= 1000 metrics, several
 processes at once: the file store has no writer lock). The SQLite store is then made from it
@@ -22,6 +24,7 @@ manifest with --json); progress goes to stderr.
 
   python bench/generate.py listing --runs 10000
   python bench/generate.py history --steps 1000000
+  python bench/generate.py runs-history --runs 20 --steps 100000
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from pathlib import Path
 os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
 
 # Bump a kind's version when what it generates changes: new stores are built beside the old ones.
-CONTENT_VERSION = {"listing": "2", "history": "1"}
+CONTENT_VERSION = {"listing": "2", "history": "1", "runs-history": "1"}
 BASE_TIME_MS = 1_700_000_000_000
 PARAMS, METRICS, STEPS, TAGS = 10, 10, 100, 5
 BATCH = 1000  # MLflow's log_batch limit for metrics (and for all entities together)
@@ -93,11 +96,11 @@ def log_listing_run(client, experiment_id: str, index: int) -> None:
     client.set_terminated(run_id, "FINISHED", end_time=start + STEPS * 10 + 500)
 
 
-def log_history_run(client, experiment_id: str, steps: int) -> str:
+def log_history_run(client, experiment_id: str, steps: int, name: str = "history", seed: int = 42) -> str:
     from mlflow.entities import Metric
 
-    rng = random.Random(42)
-    run = client.create_run(experiment_id, start_time=BASE_TIME_MS, run_name="history")
+    rng = random.Random(seed)
+    run = client.create_run(experiment_id, start_time=BASE_TIME_MS, run_name=name)
     run_id = run.info.run_id
     for offset in range(0, steps, BATCH):
         batch = [Metric("loss", 1.0 / (s + 1) + rng.random() * 1e-3, BASE_TIME_MS + s, s) for s in range(offset, min(steps, offset + BATCH))]
@@ -146,6 +149,18 @@ def write_history(uri: str, steps: int) -> dict:
     return {"experiment_id": experiment_id, "run_id": run_id, "key": "loss", "steps": steps}
 
 
+def _runs_history_worker(args: tuple[str, str, int, int]) -> str:
+    uri, experiment_id, index, steps = args
+    return log_history_run(client_for(uri), experiment_id, steps, name=f"history-{index:02d}", seed=index)
+
+
+def write_runs_history(uri: str, runs: int, steps: int, workers: int) -> dict:
+    experiment_id = client_for(uri).create_experiment("bench-runs-history")
+    with get_context("spawn").Pool(max(1, workers)) as pool:
+        run_ids = pool.map(_runs_history_worker, [(uri, experiment_id, i, steps) for i in range(runs)])
+    return {"experiment_id": experiment_id, "run_ids": run_ids, "key": "loss", "steps": steps, "runs": runs}
+
+
 # ---------------------------------------------------------------- SQLite store
 
 
@@ -186,11 +201,11 @@ def phase(build: Path, name: str, action) -> float:
     return seconds
 
 
-def build_store(kind: str, size: int, workers: int, sqlite_via: str, force: bool) -> Path:
+def build_store(kind: str, size: int, workers: int, sqlite_via: str, force: bool, runs: int = 20) -> Path:
     import mlflow
 
     root = cache_root()
-    name = f"{kind}-v{CONTENT_VERSION[kind]}-{size}"
+    name = f"{kind}-v{CONTENT_VERSION[kind]}-{runs}x{size}" if kind == "runs-history" else f"{kind}-v{CONTENT_VERSION[kind]}-{size}"
     final = root / name
     if final.is_dir() and (final / "manifest.json").is_file() and not force:
         return final
@@ -204,7 +219,12 @@ def build_store(kind: str, size: int, workers: int, sqlite_via: str, force: bool
     def write_file_store() -> None:
         shutil.rmtree(mlruns, ignore_errors=True)
         uri = mlruns.as_uri()
-        facts = write_listing(uri, size, workers) if kind == "listing" else write_history(uri, size)
+        if kind == "listing":
+            facts = write_listing(uri, size, workers)
+        elif kind == "runs-history":
+            facts = write_runs_history(uri, runs, size, workers)
+        else:
+            facts = write_history(uri, size)
         facts_file.write_text(json.dumps(facts))
 
     def write_sqlite() -> None:
@@ -241,7 +261,7 @@ def build_store(kind: str, size: int, workers: int, sqlite_via: str, force: bool
 def sqlite_ids(db: Path, kind: str) -> dict:
     """The ids as the SQLite store knows them (the same as the file store's after a migration)."""
     with sqlite3.connect(db) as connection:
-        name = "Default" if kind == "listing" else "bench-history"
+        name = {"listing": "Default", "history": "bench-history", "runs-history": "bench-runs-history"}[kind]
         experiment = connection.execute("SELECT experiment_id FROM experiments WHERE name = ?", (name,)).fetchone()
         run = connection.execute("SELECT run_uuid FROM runs WHERE name = 'history'").fetchone()
     ids = {"sqlite_experiment_id": str(experiment[0])}
@@ -256,16 +276,17 @@ def tree_bytes(path: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("kind", choices=["listing", "history"])
-    parser.add_argument("--runs", type=int, default=10_000, help="runs of the listing store")
+    parser.add_argument("kind", choices=["listing", "history", "runs-history"])
+    parser.add_argument("--runs", type=int, help="runs of the listing store (default 10,000) or of runs-history (default 20)")
     parser.add_argument("--steps", type=int, default=1_000_000, help="points of the history metric")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes writing the file store")
     parser.add_argument("--sqlite-via", choices=["migrate", "log"], default="migrate")
     parser.add_argument("--force", action="store_true", help="rebuild even when cached")
     parser.add_argument("--json", action="store_true", help="print the manifest instead of the directory")
     args = parser.parse_args()
-    size = args.runs if args.kind == "listing" else args.steps
-    store = build_store(args.kind, size, max(1, args.workers), args.sqlite_via, args.force)
+    runs = args.runs if args.runs is not None else (10_000 if args.kind == "listing" else 20)
+    size = runs if args.kind == "listing" else args.steps
+    store = build_store(args.kind, size, max(1, args.workers), args.sqlite_via, args.force, runs=runs)
     print((store / "manifest.json").read_text() if args.json else store)
 
 

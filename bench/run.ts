@@ -5,7 +5,8 @@
  *
  *   npm run bench                       10,000 runs; 1,000,000 points (the budgets' scale)
  *   npm run bench -- --quick            500 runs; 100,000 points (smoke test)
- *   npm run bench -- --only listing     or history, or series (chart downsampling, bench/series.ts)
+ *   npm run bench -- --only listing     or history, or series (chart downsampling, bench/series.ts),
+ *                                       or charts (first frame of the Metrics panel in VS Code, bench/charts.ts)
  *   npm run bench -- --repeat 5 --warmups 1 --no-build --no-write
  *
  * Env: NODE24 (a Node >= 22.13 for the node:sqlite rows; default: scripts/code-server.sh's Node 24).
@@ -18,11 +19,12 @@ import { env as pythonChildEnv, pythonEnv, REPO_ROOT } from '../test/support/pyt
 import { historyCases, listingCases, type Case, type Section, type Store, type Tools } from './cases';
 import { GNU_TIME, hasGnuTime, measure } from './measure';
 import { sectionBlock, updateResults, type Context, type Measured } from './report';
+import { runChartsBench } from './charts';
 import { runSeriesBench, type SeriesBenchOptions } from './series';
 
 interface Options {
   readonly quick: boolean;
-  readonly only: Section | 'series' | undefined;
+  readonly only: Section | 'series' | 'charts' | undefined;
   readonly repeat: number;
   readonly warmups: number;
   readonly build: boolean;
@@ -38,7 +40,7 @@ function parseOptions(argv: readonly string[]): Options {
     return i === -1 ? undefined : argv[i + 1];
   };
   const only = value('--only');
-  if (only !== undefined && only !== 'listing' && only !== 'history' && only !== 'series') throw new Error('--only takes listing, history or series');
+  if (only !== undefined && only !== 'listing' && only !== 'history' && only !== 'series' && only !== 'charts') throw new Error('--only takes listing, history, series or charts');
   const repeat = Number(value('--repeat') ?? 3);
   const warmups = Number(value('--warmups') ?? 1);
   if (!(repeat >= 3) || !(warmups >= 1)) throw new Error('--repeat must be >= 3 and --warmups >= 1');
@@ -154,6 +156,8 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   // In-process and store-less: needs neither the build nor Python.
   if (options.only === 'series') return void runSeriesBench(seriesOptions(options));
+  // The packaged extension in code-server: ensureVsix builds what it needs.
+  if (options.only === 'charts') return void (await runChartsBench({ repeat: options.repeat, write: options.write }));
   if (!hasGnuTime) log(`${GNU_TIME} is missing (apt-get install time): peak RSS will be n/a`);
   if (options.build) {
     log('npm run build');
@@ -176,6 +180,7 @@ async function main(): Promise<void> {
     log(`wrote ${RESULTS}`);
   }
   if (!options.only) runSeriesBench(seriesOptions(options));
+  if (!options.quick && !options.only) await runChartsBench({ repeat: options.repeat, write: options.write });
   // The tracking-server comparison needs the full 10,000-run store: not in quick or partial runs.
   if (!options.quick && !options.only && options.write) {
     log('the same runs through a real mlflow server (bench/rest.ts)');

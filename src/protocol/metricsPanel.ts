@@ -72,6 +72,8 @@ export type ToWebview =
       readonly runs: readonly PanelRun[];
       readonly charts: readonly ChartPayload[];
       readonly problems: readonly PanelProblem[];
+      /** Where the host's time went (shown nowhere; read by the benchmark). */
+      readonly timings: { readonly readMs: number; readonly downsampleMs: number; readonly points: number };
     }
   /** The answer to a `zoom`: the chart's series over that x window, at full detail when it fits. */
   | { readonly type: 'detail'; readonly key: string; readonly requestId: number; readonly window: readonly [number, number] | null; readonly series: readonly SeriesPayload[] }

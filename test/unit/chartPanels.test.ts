@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { ChartHistory } from '../../src/core/series/chartHistory.js';
+import { columnsOf } from '../../src/core/tracking/metricColumns.js';
 import { compareRuns } from '../../src/core/tracking/comparison.js';
 import type { Metric, Run } from '../../src/core/tracking/model.js';
 import { parseCompareState, parseFromWebview as parseCompareMessage } from '../../src/protocol/comparePanel.js';
 import { DEFAULT_VIEW, parseFromWebview, parseWebviewState } from '../../src/protocol/metricsPanel.js';
 
-const history = (values: readonly (number | 'NaN' | 'Infinity' | '-Infinity')[], start = 1_000_000): Metric[] =>
-  values.map((value, step) => ({ key: 'loss', value, timestamp: start + step * 1500, step }));
+const history = (values: readonly (number | 'NaN' | 'Infinity' | '-Infinity')[], start = 1_000_000) =>
+  columnsOf(values.map((value, step): Metric => ({ key: 'loss', value, timestamp: start + step * 1500, step })));
 
 test('metrics protocol: valid messages pass, anything else is dropped', () => {
   assert.deepEqual(parseFromWebview({ type: 'ready', width: 420 }), { type: 'ready', width: 420 });

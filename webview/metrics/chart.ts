@@ -21,6 +21,8 @@ export interface ChartCallbacks {
   exportCsv(key: string, full: boolean): void;
   exportPng(key: string, dataUrl: string): void;
   openRun(runId: string): void;
+  /** Called after each drawn frame. */
+  drawn(): void;
 }
 
 interface Entry {
@@ -143,6 +145,13 @@ export class MetricChart {
     this.plot?.destroy();
   }
 
+  /** Milliseconds to build and draw this chart again from the data it holds: the drawing floor. */
+  timeRedraw(): number {
+    const started = performance.now();
+    this.render(this.context);
+    return performance.now() - started;
+  }
+
   /** The x range of every visible run's whole history (the overview's first and last points). */
   private extent(): [number, number] {
     let first = Infinity;
@@ -248,7 +257,12 @@ export class MetricChart {
         }),
       ],
       hooks: {
-        draw: [(u) => this.drawMarkers(u)],
+        draw: [
+          (u) => {
+            this.drawMarkers(u);
+            this.callbacks.drawn();
+          },
+        ],
         setCursor: [(u) => this.showTooltip(u)],
         setScale: [
           (u, key) => {

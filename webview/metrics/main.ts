@@ -121,18 +121,34 @@ function applyFilter(): void {
   empty.textContent = `No metric matches “${filter}”.`;
 }
 
+let snapshots = 0;
+let appends = 0;
+let timings: Extract<ToWebview, { type: 'snapshot' }>['timings'] | undefined;
+/** Epoch ms of the first chart drawn after the last snapshot (the benchmark's "first frame"). */
+let firstDrawAt: number | undefined;
+let frameRequested = false;
+/** After uPlot draws (a microtask), the next animation frame is when the chart is on screen. */
+const drawn = (): void => {
+  if (firstDrawAt !== undefined || frameRequested) return;
+  frameRequested = true;
+  requestAnimationFrame(() => {
+    frameRequested = false;
+    firstDrawAt ??= Date.now();
+  });
+};
+
 const callbacks = {
   zoom: (key: string, window: readonly [number, number] | null, width: number, requestId: number) => post({ type: 'zoom', key, window, width, requestId }),
   exportCsv: (key: string, full: boolean) => post({ type: 'exportCsv', key, full }),
   exportPng: (key: string, dataUrl: string) => dataUrl && post({ type: 'exportPng', key, dataUrl }),
   openRun: (runId: string) => post({ type: 'openRun', runId }),
+  drawn,
 };
-
-let snapshots = 0;
-let appends = 0;
 
 function snapshot(message: Extract<ToWebview, { type: 'snapshot' }>): void {
   snapshots++;
+  timings = message.timings;
+  firstDrawAt = undefined;
   selection = message.selection;
   view = message.view;
   runs = new Map(message.runs.map((r) => [r.runId, r]));
@@ -203,6 +219,9 @@ new ResizeObserver(debounce(100, () => charts.forEach((c) => c.resize()))).obser
   view: () => view,
   /** How often the whole panel was rebuilt, and how many live appends arrived. */
   updates: () => ({ snapshots, appends }),
+  /** The benchmark's probes: the host's timings, the first frame, and redrawing a chart from its data alone. */
+  timings: () => ({ ...timings, firstDrawAt }),
+  redraw: (key: string) => charts.get(key)?.timeRedraw(),
 };
 
 post({ type: 'ready', width: Math.max(200, Math.floor(window.innerWidth / Math.max(1, Math.floor(window.innerWidth / 420))) - 16) });

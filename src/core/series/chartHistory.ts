@@ -3,8 +3,8 @@
  * axis (axes.ts), answering the overview (the whole history downsampled to the chart's width),
  * a zoom window (full detail when it fits) and the tail logged since the last answer (live runs).
  */
-import type { Metric } from '../tracking/model.js';
-import { metricSeries, type MetricSeries } from './axes.js';
+import type { MetricColumns } from '../tracking/metricColumns.js';
+import { seriesFromColumns, type MetricSeries } from './axes.js';
 import { querySeries, type SeriesSlice } from './query.js';
 
 /** The panels' names for the axes: `time` is wall-clock time (axes.ts calls it `wall`). */
@@ -16,9 +16,8 @@ export class ChartHistory {
   private readonly series: MetricSeries;
 
   /** `startTime` (ms, the run's start) is the zero of the relative axis. */
-  constructor(history: readonly Metric[], axis: XAxis, startTime: number | undefined) {
-    const points = history.map((m) => ({ value: m.value, timestamp: Number(m.timestamp), step: Number(m.step ?? 0) }));
-    this.series = metricSeries(points, axis === 'time' ? 'wall' : axis, startTime === undefined ? {} : { startTime });
+  constructor(columns: MetricColumns, axis: XAxis, startTime: number | undefined) {
+    this.series = seriesFromColumns(columns, axis === 'time' ? 'wall' : axis, startTime === undefined ? {} : { startTime });
   }
 
   get length(): number {

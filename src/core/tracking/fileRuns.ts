@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrackingError } from './errors.js';
@@ -108,6 +109,18 @@ function readOutputs(dir: string): { model_id: string; step: number }[] {
 
 
 /** Every point of a metric, in file order (MLflow's file store returns the lines as written). */
+/** A metric file's text, read without blocking ('' when the run never logged the metric). */
+export async function readMetricText(runDir: string, key: string): Promise<string> {
+  if (key.split('/').includes('..') || key.startsWith('/')) throw new TrackingError('invalid-argument', `Invalid metric name '${key}'`, key);
+  try {
+    return await readFile(join(runDir, 'metrics', key), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return '';
+    throw error;
+  }
+}
+
 export function readMetricPoints(runDir: string, key: string): MetricPoint[] {
   if (key.split('/').includes('..') || key.startsWith('/')) throw new TrackingError('invalid-argument', `Invalid metric name '${key}'`, key);
   let text: string;

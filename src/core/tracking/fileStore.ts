@@ -1,10 +1,11 @@
+import { parseMetricColumns, type MetricColumns } from './metricColumns.js';
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { cooperative } from '../util/cooperative.js';
 import { TrackingError } from './errors.js';
 import { isDirectory, readKeyValues, readYaml, subdirectories } from './fileReading.js';
 import { modelVersionsOf, readRegistry, registeredModelsOf } from './fileRegistry.js';
-import { pointToMetric, readLoggedModel, readMetricPoints, readRun, readRunInfo } from './fileRuns.js';
+import { pointToMetric, readLoggedModel, readMetricPoints, readMetricText, readRun, readRunInfo } from './fileRuns.js';
 import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
 import { sampleBulkInterval } from './sampling.js';
@@ -104,6 +105,14 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     const { dir } = await this.findRun(runId);
     options.signal?.throwIfAborted();
     return readMetricPoints(dir, metricKey).map((p) => pointToMetric(p, metricKey, runId));
+  }
+
+  async getMetricColumns(runId: string, metricKey: string, options: QueryOptions = {}): Promise<MetricColumns> {
+    const { dir } = await this.findRun(runId);
+    options.signal?.throwIfAborted();
+    const text = await readMetricText(dir, metricKey);
+    options.signal?.throwIfAborted();
+    return parseMetricColumns(text, metricKey);
   }
 
   async getMetricHistoryBulkInterval(options: BulkIntervalOptions): Promise<Metric[]> {

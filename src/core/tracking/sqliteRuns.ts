@@ -1,3 +1,4 @@
+import { ColumnBuilder, type MetricColumns } from './metricColumns.js';
 import type { ReadonlyDatabase, Row, SqlValue } from '../sqlite/database.js';
 import type { DatasetInput, Experiment, KeyValue, LifecycleStage, LoggedModel, Metric, Run, RunStatus } from './model.js';
 import { LOGGED_MODEL_STATUS_BY_NUMBER, toJsonDouble } from './model.js';
@@ -130,6 +131,19 @@ export function readMetricHistory(db: ReadonlyDatabase, runId: string, key: stri
     points.push(metricOf(key, row));
   });
   return points;
+}
+
+/**
+ * One metric's history as columns in step order: the order of MLflow's index (run_uuid, key,
+ * step), so SQLite sorts nothing; points sharing a step are put in timestamp order by the chart
+ * (series/axes.ts), which costs only a check when they already are.
+ */
+export function readMetricColumns(db: ReadonlyDatabase, runId: string, key: string): MetricColumns {
+  const builder = new ColumnBuilder();
+  db.each('SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step', [runId, key], (row) => {
+    builder.push(Number(row[0]), Number(row[1] ?? 0), Number(row[3]) ? Number.NaN : Number(row[2]));
+  });
+  return builder.finish();
 }
 
 /**

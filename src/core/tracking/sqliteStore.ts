@@ -1,3 +1,4 @@
+import type { MetricColumns } from './metricColumns.js';
 import { basename } from 'node:path';
 import { DatabaseBusyError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
 import { TrackingError } from './errors.js';
@@ -7,7 +8,7 @@ import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVer
 import { lifecycleStagesFor } from './shape.js';
 import { createPageToken, parsePageToken } from './search/index.js';
 import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
-import { marks, readExperiments, readLoggedModels, readMetricHistory, readRuns, readSampledHistory } from './sqliteRuns.js';
+import { marks, readExperiments, readLoggedModels, readMetricColumns, readMetricHistory, readRuns, readSampledHistory } from './sqliteRuns.js';
 import type {
   ArtifactListing,
   BulkIntervalOptions,
@@ -79,6 +80,13 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     return this.withDatabase(options.signal, (db) => {
       this.requireRun(db, runId);
       return readMetricHistory(db, runId, metricKey);
+    });
+  }
+
+  getMetricColumns(runId: string, metricKey: string, options: QueryOptions = {}): Promise<MetricColumns> {
+    return this.withDatabase(options.signal, (db) => {
+      this.requireRun(db, runId);
+      return readMetricColumns(db, runId, metricKey);
     });
   }
 

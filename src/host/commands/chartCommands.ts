@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
-import { DEFAULT_VIEW, parseWebviewState, type MetricsSelection } from '../../protocol/metricsPanel.js';
+import { DEFAULT_VIEW, parseSelection, parseWebviewState, type MetricsSelection } from '../../protocol/metricsPanel.js';
 import { Commands, WebviewTypes } from '../constants.js';
 import { metricHistoryUri } from '../documents/metricHistory.js';
 import { ComparePanel, type ComparePanelServices } from '../panels/compare/comparePanel.js';
@@ -63,8 +63,11 @@ export function registerChartCommands(context: ChartCommandsContext): vscode.Dis
     return { trackingKey, runIds: picks.filter((p) => p.tracking.key === trackingKey).map((p) => p.run.info.run_id) };
   };
 
-  const openMetrics = async (element?: RunsElement, selection?: readonly RunsElement[]): Promise<void> => {
-    const chosen = await chooseRuns('Open Metrics', 1, element, selection);
+  const openMetrics = async (element?: RunsElement | MetricsSelection, selection?: readonly RunsElement[]): Promise<void> => {
+    // A keybinding or another extension may name the runs: { trackingKey, runIds, keys? }.
+    const named = element && !('kind' in element) ? parseSelection(element) : undefined;
+    if (named) return void MetricsPanel.open(metricsServices, named);
+    const chosen = await chooseRuns('Open Metrics', 1, element && 'kind' in element ? element : undefined, selection);
     if (chosen) MetricsPanel.open(metricsServices, chosen);
   };
 

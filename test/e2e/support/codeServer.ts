@@ -63,6 +63,8 @@ export interface SettingsOptions {
   readonly trust: boolean;
   readonly theme: string;
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** User keybindings (keybindings.json entries), e.g. a key that runs a command with arguments. */
+  readonly keybindings?: readonly Readonly<Record<string, unknown>>[];
 }
 
 /** User settings: quiet, deterministic start (no welcome page, walkthroughs, telemetry, updates). */
@@ -88,6 +90,7 @@ export function writeUserSettings(sandbox: Sandbox, options: SettingsOptions): v
   const userDir = join(sandbox.userData, 'User');
   mkdirSync(userDir, { recursive: true });
   writeFileSync(join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
+  if (options.keybindings) writeFileSync(join(userDir, 'keybindings.json'), JSON.stringify(options.keybindings, null, 2));
 }
 
 export function installVsix(sandbox: Sandbox, vsix: string): void {

@@ -28,6 +28,8 @@ export interface WorkbenchOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
   /** Color theme; fixed so screenshots compare. */
   readonly theme?: string;
+  /** User keybindings (keybindings.json entries). */
+  readonly keybindings?: readonly Readonly<Record<string, unknown>>[];
 }
 
 export interface TreeItem {
@@ -43,7 +45,12 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   const sandbox = makeSandbox(mkdtempSync(join(tmpdir(), 'mlwb-e2e-')));
   const workbench = new Workbench(sandbox);
   try {
-    writeUserSettings(sandbox, { trust, theme: options.theme ?? 'Default Dark Modern', ...(options.settings ? { settings: options.settings } : {}) });
+    writeUserSettings(sandbox, {
+      trust,
+      theme: options.theme ?? 'Default Dark Modern',
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(options.keybindings ? { keybindings: options.keybindings } : {}),
+    });
     installVsix(sandbox, options.vsix);
     await workbench.open(options.workspace, trust);
     return workbench;

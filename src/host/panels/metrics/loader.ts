@@ -1,4 +1,5 @@
 import { ChartHistory, type ChartSeries, type XAxis } from '../../../core/series/chartHistory.js';
+import { metricColumns } from '../../../core/tracking/metricColumns.js';
 import type { Run } from '../../../core/tracking/model.js';
 import { runDisplayName } from '../../../core/tracking/runTree.js';
 import type { MetricsSelection, PanelProblem } from '../../../protocol/metricsPanel.js';
@@ -67,8 +68,8 @@ export class MetricsLoader {
     const jobs = runs.flatMap((run) => (run.data.metrics ?? []).filter((m) => series.has(m.key)).map((m) => ({ run, key: m.key })));
     await forEachLimited(jobs, PARALLEL_READS, async ({ run, key }) => {
       try {
-        const history = await store.getMetricHistory(run.info.run_id, key, { signal });
-        series.get(key)!.set(run.info.run_id, new ChartHistory(history, axis, run.info.start_time));
+        const columns = await metricColumns(store, run.info.run_id, key, { signal });
+        series.get(key)!.set(run.info.run_id, new ChartHistory(columns, axis, run.info.start_time));
       } catch (error) {
         if (signal.aborted) throw error;
         problems.push({ runId: run.info.run_id, key, message: `${runDisplayName(run)} · ${key}: ${(error as Error).message}` });
@@ -97,9 +98,9 @@ export class MetricsLoader {
           continue;
         }
         const before = byRun.get(run.info.run_id);
-        const history = await loaded.store.getMetricHistory(run.info.run_id, metric.key);
-        if (before && history.length === before.length) continue;
-        const after = new ChartHistory(history, axis, run.info.start_time);
+        const columns = await metricColumns(loaded.store, run.info.run_id, metric.key);
+        if (before && columns.step.length === before.length) continue;
+        const after = new ChartHistory(columns, axis, run.info.start_time);
         byRun.set(run.info.run_id, after);
         appended.push({ key: metric.key, runId: run.info.run_id, series: after.tail(before?.length ?? 0) });
       }

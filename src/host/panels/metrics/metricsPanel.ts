@@ -147,16 +147,23 @@ export class MetricsPanel extends Disposable {
     this.loading?.abort();
     const controller = (this.loading = new AbortController());
     try {
+      const started = performance.now();
       const loaded = await this.loader.load(this.selection, this.view.xAxis, controller.signal);
       if (controller.signal.aborted) return;
       this.loaded = loaded;
       this.panel.title = loaded.title;
       const target = this.width * POINTS_PER_PIXEL;
+      const read = performance.now();
+      let points = 0;
       const charts: ChartPayload[] = loaded.keys.map((key) => ({
         key,
-        series: [...(loaded.series.get(key) ?? new Map<string, ChartHistory>())].map(([runId, series]) => payload(runId, loaded.shown(key, runId, series.overview(target)))),
+        series: [...(loaded.series.get(key) ?? new Map<string, ChartHistory>())].map(([runId, series]) => {
+          points += series.length;
+          return payload(runId, loaded.shown(key, runId, series.overview(target)));
+        }),
       }));
-      await this.post({ type: 'snapshot', selection: this.selection, view: this.view, title: loaded.title, runs: this.panelRuns(), charts, problems: loaded.problems });
+      const timings = { readMs: read - started, downsampleMs: performance.now() - read, points };
+      await this.post({ type: 'snapshot', selection: this.selection, view: this.view, title: loaded.title, runs: this.panelRuns(), charts, problems: loaded.problems, timings });
       this.scheduleLive();
     } catch (error) {
       if (controller.signal.aborted) return;
