@@ -93,6 +93,8 @@ async function pickRunsFromPalette(workbench: Workbench, command: string, runs: 
   await workbench.runCommand(command);
   const input = quickInput(page);
   await input.waitFor({ state: 'visible' });
+  // The runs load behind a busy bar; the box takes typing once they are listed.
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
   for (const [i, run] of runs.entries()) {
     await input.fill(run);
     const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: run }) }).first();
@@ -144,6 +146,13 @@ test('metric charts: points equal MLflow’s, log/smoothing/axis, zoom to full d
     assert.ok(body.includes(HOSTILE_KEY), 'the </script> metric key shows as text');
     assert.equal(await frame.locator('img, b').count(), 0, 'no element was made from run data');
     assert.equal(await frame.evaluate('window.pwned'), undefined, 'no handler ran');
+    // The page's CSP: nothing but our nonce'd bundle runs; an injected inline script is refused.
+    const csp = await frame.evaluate<string>('document.querySelector(\'meta[http-equiv="Content-Security-Policy"]\').content');
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{20,}'(;|$)/);
+    assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline/);
+    await frame.evaluate("(() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1'; document.body.append(s); })()");
+    assert.equal(await frame.evaluate('window.injected'), undefined, 'an inline script without the nonce does not run');
     await workbench.screenshot('charts-three-runs-dark');
 
     // 4. Log scale and smoothing change the view state the charts draw with.
@@ -210,6 +219,15 @@ test('metric charts: points equal MLflow’s, log/smoothing/axis, zoom to full d
       assert.deepEqual([row[1], row[2], Number(row[4]), Number(row[5])], [expected[1], expected[2], expected[4], expected[5]]);
     }
 
+    // 7b. Export PNG: a real PNG lands where the dialog says.
+    await frame.locator('section.chart[data-metric="accuracy"] button[aria-label="Export PNG"]').click();
+    await input.waitFor({ state: 'visible' });
+    await poll(() => input.inputValue(), (value) => value.endsWith('accuracy.png'), 15_000);
+    await page.keyboard.press('Enter');
+    const pngPath = join(workspace, 'accuracy.png');
+    const png = await poll(async () => (existsSync(pngPath) ? readFileSync(pngPath) : Buffer.alloc(0)), (bytes) => bytes.length > 1000, 30_000);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
+
     // 8. Reload: VS Code restores the panel through our serializer, with its charts.
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
@@ -226,6 +244,9 @@ test('metric charts: points equal MLflow’s, log/smoothing/axis, zoom to full d
     assert.equal(columns.find((c) => c.id === 'params.solver')?.differs, true);
     await compare.locator('button.run-name', { hasText: 'long-run' }).click();
     await poll(() => workbench.treeRow('long-run', RUNS).getAttribute('aria-selected'), (v) => v === 'true', 30_000);
+    // …and the reverse: selecting a run in the Runs view highlights it in the panel.
+    await workbench.treeRow('baseline', RUNS).click();
+    await panelPoll<string | null>(compare, 'selected', [], (id) => id === ids['baseline']);
     await sleep(500);
     await workbench.screenshot('compare-dark');
 

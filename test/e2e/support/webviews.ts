@@ -10,12 +10,14 @@ export async function panelFrame(page: Page, text: string, timeoutMs = 60_000): 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      const found = await frame
+      // A frame still loading (as after a reload) can leave evaluate pending: never wait on one long.
+      const probe = frame
         .evaluate((needle) => {
           const page = globalThis as any;
           return typeof page.mlWorkbench === 'object' && String(page.document.body.innerText).includes(needle);
         }, text)
         .catch(() => false);
+      const found = await Promise.race([probe, sleep(2_000).then(() => false)]);
       if (found) return frame;
     }
     await sleep(250);
