@@ -22,6 +22,7 @@ const builds = [
   { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js' },
   // DVC hashing runs in a worker thread; the extension and the CLI load it from beside themselves.
   { ...node, entryPoints: ['src/core/dvc/hashing/worker.ts'], outfile: 'dist/dvcHashWorker.js' },
+  { ...node, entryPoints: ['src/core/tracking/history/worker.ts'], outfile: 'dist/historyWorker.js' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviewEntries, outdir: 'dist/webview' },
 ];
 

@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log.js';
 import { isTrackingError } from '../core/tracking/errors.js';
+import { HistoryPool } from '../core/tracking/history/pool.js';
 import { openTrackingStore } from '../core/tracking/open.js';
 import { restOptionsFromEnvironment } from '../core/tracking/rest/environment.js';
 import type { ModelRegistry, TrackingStore } from '../core/tracking/store.js';
@@ -42,6 +43,8 @@ export class TrackingService extends Disposable {
   readonly onDidChangeData = this.dataEmitter.event;
 
   private current: FolderTracking[] = [];
+  /** Long metric histories of local stores are read in worker threads (the charts' big reads). */
+  private readonly historyPool = new HistoryPool();
   private watchers: vscode.Disposable[] = [];
   private readonly debounces = new Map<string, NodeJS.Timeout>();
 
@@ -53,6 +56,7 @@ export class TrackingService extends Disposable {
     this.register(vscode.workspace.onDidChangeConfiguration((e) => affectsConfig(e) && this.reload()));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()));
     this.register({ dispose: () => this.clear() });
+    this.register({ dispose: () => this.historyPool.dispose() });
     this.reload();
   }
 
@@ -101,7 +105,7 @@ export class TrackingService extends Disposable {
         location.kind === 'server'
           ? { ...restOptionsFromEnvironment(process.env), credentials: credentialPrompt(this.secrets, location.uri), logger: this.log }
           : undefined;
-      return { kind: 'ready', store: openTrackingStore(uri, { cwd, rest }), source };
+      return { kind: 'ready', store: openTrackingStore(uri, { cwd, rest, historyPool: this.historyPool }), source };
     } catch (error) {
       if (isTrackingError(error)) return { kind: 'error', uri, message: error.message };
       throw error;

@@ -1,3 +1,4 @@
+import type { HistoryPool } from './history/pool.js';
 import { parseMetricColumns, type MetricColumns } from './metricColumns.js';
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -40,6 +41,8 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   constructor(
     readonly uri: string,
     private readonly root: string,
+    /** Read long metric histories in these worker threads instead of this one. */
+    private readonly historyPool?: HistoryPool,
   ) {
     this.label = `file: ${basename(root)}`;
   }
@@ -108,6 +111,7 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   async getMetricColumns(runId: string, metricKey: string, options: QueryOptions = {}): Promise<MetricColumns> {
+    if (this.historyPool) return this.historyPool.read(this.uri, runId, metricKey, options.signal);
     const { dir } = await this.findRun(runId);
     options.signal?.throwIfAborted();
     const text = await readMetricText(dir, metricKey);

@@ -1,3 +1,4 @@
+import type { HistoryPool } from './history/pool.js';
 import type { MetricColumns } from './metricColumns.js';
 import { basename } from 'node:path';
 import { DatabaseBusyError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
@@ -26,6 +27,8 @@ import type {
 export interface SqliteStoreOptions {
   readonly driver?: SqliteDriverName;
   readonly busyTimeoutMs?: number;
+  /** Read long metric histories in these worker threads instead of this one. */
+  readonly historyPool?: HistoryPool;
 }
 
 /**
@@ -84,6 +87,7 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   getMetricColumns(runId: string, metricKey: string, options: QueryOptions = {}): Promise<MetricColumns> {
+    if (this.options.historyPool) return this.options.historyPool.read(this.uri, runId, metricKey, options.signal);
     return this.withDatabase(options.signal, (db) => {
       this.requireRun(db, runId);
       return readMetricColumns(db, runId, metricKey);

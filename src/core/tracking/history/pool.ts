@@ -1,0 +1,127 @@
+/**
+ * Reads metric histories of local stores in worker threads: a million points cost the extension
+ * host nothing but the hand-over of three buffers, and several runs read on several cores at once.
+ * Workers start on first use and stop when idle; a CLI or a test reads on its own thread instead
+ * (no pool).
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { TrackingError } from '../errors.js';
+import type { MetricColumns } from '../metricColumns.js';
+import type { ColumnsReply, ColumnsRequest } from './protocol.js';
+
+export interface HistoryPoolOptions {
+  /** The bundled worker script; default: `historyWorker.js` beside the bundle (worker.ts under tsx). */
+  readonly workerPath?: string;
+  /** At most this many threads (default: the cores, up to 2). */
+  readonly size?: number;
+  /** Stop a worker after this long without requests (default 30 s). */
+  readonly idleMs?: number;
+}
+
+interface Pending {
+  readonly resolve: (columns: MetricColumns) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+  idle?: NodeJS.Timeout;
+}
+
+export class HistoryPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private nextSlot = 0;
+  private disposed = false;
+
+  constructor(private readonly options: HistoryPoolOptions = {}) {}
+
+  /** One metric's history of a local store (`uri` absolute), read in a worker. */
+  read(uri: string, runId: string, key: string, signal?: AbortSignal): Promise<MetricColumns> {
+    signal?.throwIfAborted();
+    if (this.disposed) return Promise.reject(new Error('the history readers were stopped'));
+    const slot = this.slot();
+    const id = this.nextId++;
+    return new Promise<MetricColumns>((resolve, reject) => {
+      const onAbort = (): void => {
+        // The worker finishes the read anyway; its answer is dropped.
+        slot.pending.delete(id);
+        reject(signal!.reason as Error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = <T>(settle: (value: T) => void) => (value: T): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.scheduleIdle(slot);
+        settle(value);
+      };
+      slot.pending.set(id, { resolve: done(resolve), reject: done(reject) });
+      clearTimeout(slot.idle);
+      // Referenced while it has work, so a process waiting on an answer does not exit.
+      slot.worker.ref();
+      const request: ColumnsRequest = { id, uri, runId, key };
+      slot.worker.postMessage(request);
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const slot of this.slots.splice(0)) this.stop(slot, new Error('the history readers were stopped'));
+  }
+
+  private slot(): Slot {
+    const size = Math.max(1, this.options.size ?? Math.min(2, availableParallelism()));
+    // A free worker first; otherwise start one while under the limit; otherwise round-robin.
+    const free = this.slots.find((s) => s.pending.size === 0);
+    if (free) return free;
+    if (this.slots.length < size) return this.start();
+    return this.slots[this.nextSlot++ % this.slots.length]!;
+  }
+
+  private start(): Slot {
+    const worker = createWorker(this.options.workerPath);
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (reply: ColumnsReply) => {
+      const pending = slot.pending.get(reply.id);
+      // An aborted read's answer: dropped, but the worker may now be idle.
+      if (!pending) return this.scheduleIdle(slot);
+      slot.pending.delete(reply.id);
+      if ('error' in reply) pending.reject(reply.error.reason ? new TrackingError(reply.error.reason, reply.error.message, reply.error.subject) : new Error(reply.error.message));
+      else pending.resolve({ step: reply.step, timestamp: reply.timestamp, value: reply.value });
+    });
+    worker.on('error', (error) => this.stop(slot, error));
+    worker.on('exit', (code) => this.stop(slot, new Error(`a history reader stopped (exit code ${code})`)));
+    worker.unref();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private scheduleIdle(slot: Slot): void {
+    if (slot.pending.size > 0) return;
+    slot.worker.unref();
+    clearTimeout(slot.idle);
+    slot.idle = setTimeout(() => this.stop(slot, new Error('idle')), this.options.idleMs ?? 30_000);
+    slot.idle.unref();
+  }
+
+  private stop(slot: Slot, error: Error): void {
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    clearTimeout(slot.idle);
+    for (const pending of slot.pending.values()) pending.reject(error);
+    slot.pending.clear();
+    void slot.worker.terminate();
+  }
+}
+
+/** Under tsx (tests, benchmarks from source) the worker is TypeScript and needs tsx's require hook. */
+function createWorker(workerPath: string | undefined): Worker {
+  if (workerPath) return new Worker(workerPath);
+  if (__filename.endsWith('.ts')) {
+    const source = join(__dirname, 'worker.ts');
+    return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true });
+  }
+  return new Worker(join(__dirname, 'historyWorker.js'));
+}
