@@ -50,6 +50,8 @@ export class MetricsPanel extends Disposable {
   private liveTimer: NodeJS.Timeout | undefined;
   private readonly loader: MetricsLoader;
   private loading: AbortController | undefined;
+  private reading: Promise<{ loaded: LoadedMetrics; readMs: number } | { error: Error }> | undefined;
+  private firstReady = true;
 
   static open(services: MetricsPanelServices, selection: MetricsSelection, view: MetricsViewState = DEFAULT_VIEW): MetricsPanel {
     const same = [...MetricsPanel.panels].find((p) => sameSelection(p.selection, selection));
@@ -93,6 +95,7 @@ export class MetricsPanel extends Disposable {
     this.register(services.tracking.onDidChangeData((folder) => folder.key === selection.trackingKey && void this.refreshLive()));
     this.register({ dispose: () => clearTimeout(this.liveTimer) });
     this.register({ dispose: () => this.loading?.abort() });
+    this.read();
   }
 
   override dispose(): void {
@@ -120,7 +123,10 @@ export class MetricsPanel extends Disposable {
       case 'ready':
         this.ready = true;
         this.width = message.width || DEFAULT_WIDTH;
-        return this.load();
+        // The first read started with the panel; a webview that reloads (hidden and shown) reads anew.
+        if (!this.firstReady) return this.load();
+        this.firstReady = false;
+        return this.send();
       case 'view': {
         const resample = message.view.xAxis !== this.view.xAxis;
         this.view = message.view;
@@ -143,32 +149,49 @@ export class MetricsPanel extends Disposable {
     return this.services.tracking.forKey(this.selection.trackingKey)?.folder.uri;
   }
 
-  private async load(): Promise<void> {
+  /**
+   * Starts reading the histories. The panel's constructor calls it, so the store is read while the
+   * webview is still loading its script; the snapshot goes out once both are ready.
+   */
+  private read(): void {
     this.loading?.abort();
     const controller = (this.loading = new AbortController());
-    try {
-      const started = performance.now();
-      const loaded = await this.loader.load(this.selection, this.view.xAxis, controller.signal);
-      if (controller.signal.aborted) return;
-      this.loaded = loaded;
-      this.panel.title = loaded.title;
-      const target = this.width * POINTS_PER_PIXEL;
-      const read = performance.now();
-      let points = 0;
-      const charts: ChartPayload[] = loaded.keys.map((key) => ({
-        key,
-        series: [...(loaded.series.get(key) ?? new Map<string, ChartHistory>())].map(([runId, series]) => {
-          points += series.length;
-          return payload(runId, loaded.shown(key, runId, series.overview(target)));
-        }),
-      }));
-      const timings = { readMs: read - started, downsampleMs: performance.now() - read, points };
-      await this.post({ type: 'snapshot', selection: this.selection, view: this.view, title: loaded.title, runs: this.panelRuns(), charts, problems: loaded.problems, timings });
-      this.scheduleLive();
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      await this.post({ type: 'error', message: (error as Error).message });
+    const started = performance.now();
+    this.reading = this.loader.load(this.selection, this.view.xAxis, controller.signal).then(
+      (loaded) => ({ loaded, readMs: performance.now() - started }),
+      (error: unknown) => ({ error: error as Error }),
+    );
+  }
+
+  private async load(): Promise<void> {
+    this.read();
+    await this.send();
+  }
+
+  private async send(): Promise<void> {
+    const controller = this.loading;
+    const result = await this.reading;
+    if (!result || !controller || controller.signal.aborted || controller !== this.loading) return;
+    if ('error' in result) {
+      await this.post({ type: 'error', message: result.error.message });
+      return;
     }
+    const { loaded } = result;
+    this.loaded = loaded;
+    this.panel.title = loaded.title;
+    const target = this.width * POINTS_PER_PIXEL;
+    const downsampling = performance.now();
+    let points = 0;
+    const charts: ChartPayload[] = loaded.keys.map((key) => ({
+      key,
+      series: [...(loaded.series.get(key) ?? new Map<string, ChartHistory>())].map(([runId, series]) => {
+        points += series.length;
+        return payload(runId, loaded.shown(key, runId, series.overview(target)));
+      }),
+    }));
+    const timings = { readMs: result.readMs, downsampleMs: performance.now() - downsampling, points };
+    await this.post({ type: 'snapshot', selection: this.selection, view: this.view, title: loaded.title, runs: this.panelRuns(), charts, problems: loaded.problems, timings });
+    this.scheduleLive();
   }
 
   private panelRuns(): PanelRun[] {
