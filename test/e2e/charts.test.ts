@@ -247,6 +247,8 @@ test('metric charts: points equal MLflow’s, log/smoothing/axis, zoom to full d
     // …and the reverse: selecting a run in the Runs view highlights it in the panel.
     await workbench.treeRow('baseline', RUNS).click();
     await panelPoll<string | null>(compare, 'selected', [], (id) => id === ids['baseline']);
+    // (A click on a run also opens its Run panel: back to the comparison.)
+    await page.locator('.tab', { hasText: 'Compare 3 runs' }).first().click();
     await sleep(500);
     await workbench.screenshot('compare-dark');
 
