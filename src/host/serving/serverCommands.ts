@@ -127,7 +127,9 @@ export function registerServerCommands(context: ServerCommandsContext): vscode.D
 function fenced(text: string): string {
   let pretty = text;
   try {
-    pretty = JSON.stringify(JSON.parse(text), null, 2);
+    // Indented, but an array of plain values stays on one line: a batch of inputs reads as a table.
+    // Only the line breaks stringify added are touched (a JSON string never holds a raw one).
+    pretty = JSON.stringify(JSON.parse(text), null, 2).replace(/\[\n\s*([^[\]{}]*?)\n\s*\]/g, (_all, items: string) => `[${items.split(/,\n\s*/).join(', ')}]`);
   } catch {
     // Not JSON: as the server sent it.
   }

@@ -69,7 +69,8 @@ export class ServingTreeProvider extends Disposable implements vscode.TreeDataPr
       if (label === 'Log') item.command = { command: Commands.openServerLogs, title: 'Open Logs', arguments: [element] };
       return item;
     }
-    const item = new vscode.TreeItem(server.modelUri, vscode.TreeItemCollapsibleState.Collapsed);
+    // `iris-classifier/3`, `iris-classifier@champion`: the side bar is narrow; the tooltip has the whole URI.
+    const item = new vscode.TreeItem(server.modelUri.replace(/^models:\//, ''), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = server.id;
     item.description = [`:${server.port}`, STATE_TEXT[server.state], server.state === 'exited' ? server.problem : formatUptime(server)].filter(Boolean).join(' · ');
     item.iconPath = stateIcon(server.state);
@@ -94,7 +95,8 @@ function details(server: ModelServer): [string, string, string][] {
 }
 
 function formatUptime(server: ModelServer): string {
-  return formatDuration((server.endedAt ?? Date.now()) - server.startedAt).replace(/\.\ds$/, 's');
+  const ms = (server.endedAt ?? Date.now()) - server.startedAt;
+  return ms < 60_000 ? `${Math.floor(Math.max(0, ms) / 1000)}s` : formatDuration(ms);
 }
 
 function stateIcon(state: ModelServer['state']): vscode.ThemeIcon {

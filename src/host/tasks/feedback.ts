@@ -52,7 +52,7 @@ export class TaskFeedback extends Disposable {
       this.item.hide();
       return;
     }
-    const elapsed = (run: TaskRun): string => formatDuration(Date.now() - run.startedAt).replace(/\.\ds$/, 's');
+    const elapsed = (run: TaskRun): string => elapsedText(Date.now() - run.startedAt);
     const [first] = runs;
     this.item.text = runs.length === 1 ? `$(sync~spin) ${first!.label} · ${elapsed(first!)}` : `$(sync~spin) ${runs.length} ML tasks`;
     this.item.tooltip = `${runs.map((run) => `${run.label}: running for ${elapsed(run)}`).join('\n')}\nClick to show the running tasks.`;
@@ -123,6 +123,11 @@ export class TaskFeedback extends Disposable {
     const last = document.lineAt(Math.max(0, document.lineCount - 1)).range.end;
     editor.revealRange(new vscode.Range(last, last), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
+}
+
+/** Whole seconds while it ticks (`7s`), then `1m 02s`. */
+function elapsedText(ms: number): string {
+  return ms < 60_000 ? `${Math.floor(Math.max(0, ms) / 1000)}s` : formatDuration(ms);
 }
 
 const isDvc = (end: TaskEnd): boolean => end.definition.task === 'dvcRepro' || end.definition.task === 'dvcExpRun';

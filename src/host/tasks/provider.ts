@@ -58,9 +58,13 @@ export class WorkbenchTaskProvider implements vscode.TaskProvider {
       const cwd = relative(folder.uri.fsPath, root) || '.';
       const where = cwd === '.' ? '' : ` (${cwd})`;
       let stages: readonly Stage[];
+      let hasDownstream: (address: string) => boolean;
       const repo = openDvcRepo(root);
       try {
-        stages = (await repo.load()).stages.filter((stage) => stage.kind === 'pipeline');
+        const loaded = await repo.load();
+        stages = loaded.stages.filter((stage) => stage.kind === 'pipeline');
+        const upstreamOfSomething = new Set([...loaded.dag.upstream.values()].flat());
+        hasDownstream = (address) => upstreamOfSomething.has(address);
       } catch (error) {
         this.log.warn(`tasks: the pipeline of ${root} could not be read: ${(error as Error).message}`);
         continue;
@@ -72,7 +76,8 @@ export class WorkbenchTaskProvider implements vscode.TaskProvider {
       tasks.push(task({ task: 'dvcRepro' }, 'dvc repro (whole pipeline)'));
       for (const stage of stages) {
         tasks.push(task({ task: 'dvcRepro', targets: [stage.address] }, `dvc repro ${stage.address}`));
-        tasks.push(task({ task: 'dvcRepro', targets: [stage.address], downstream: true }, `dvc repro --downstream ${stage.address}`));
+        // The last stages have nothing downstream: their --downstream task would be the same task.
+        if (hasDownstream(stage.address)) tasks.push(task({ task: 'dvcRepro', targets: [stage.address], downstream: true }, `dvc repro --downstream ${stage.address}`));
       }
       tasks.push(task({ task: 'dvcExpRun' }, 'dvc exp run (choose parameters)'));
     }
