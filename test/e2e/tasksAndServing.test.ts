@@ -120,6 +120,33 @@ async function typeValue(workbench: Workbench, value: string, next: string): Pro
   assert.equal(await poll(() => quickInputTitle(workbench.page), (title) => title === next, 10_000), next);
 }
 
+const SERVER_LABEL = 'iris-classifier/3';
+
+/** Models view → iris-classifier → Version 3 → Serve; waits until the Serving view shows it healthy. */
+async function serveVersion3(workbench: Workbench): Promise<{ port: number; pid: number }> {
+  await expandPath(workbench, MODELS, [MODEL]);
+  const version = await waitForPath(workbench, MODELS, [MODEL, 'Version 3']);
+  await contextMenu(workbench.page, rowLocator(workbench, MODELS, version), 'Serve');
+  const row = await poll(async () => findPath(await rows(workbench, SERVING).catch(() => []), [SERVER_LABEL]), (r) => /· healthy ·/.test(r?.description ?? ''), TRAINING_MS, 1_000);
+  assert.match(row?.description ?? '', /^:(\d+) · healthy · \d+s$/, `the server row: ${JSON.stringify(row)}`);
+  const port = Number(/^:(\d+)/.exec(row!.description)![1]);
+  assert.equal(await isPortInUse(port), true, `port ${port} is in use while serving`);
+  await expandPath(workbench, SERVING, [SERVER_LABEL]);
+  const pidRow = await waitForPath(workbench, SERVING, [SERVER_LABEL, 'PID']);
+  const pid = Number(pidRow.description);
+  assert.ok(pid > 0, `PID row: ${JSON.stringify(pidRow)}`);
+  return { port, pid };
+}
+
+/** Whether `pid` runs (a zombie waiting for a parent that is gone counts as ended). */
+const alive = (pid: number): boolean => {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
 describe('tasks and serving on the demo project (trusted workspace)', () => {
   let workbench: Workbench;
 
@@ -218,23 +245,11 @@ describe('tasks and serving on the demo project (trusted workspace)', () => {
       await setPaneExpanded(workbench, RUNS, false);
       await setPaneExpanded(workbench, MODELS, true);
       await setPaneExpanded(workbench, SERVING, true);
-      await expandPath(workbench, MODELS, [MODEL]);
-      const version = await waitForPath(workbench, MODELS, [MODEL, 'Version 3']);
-      await contextMenu(workbench.page, rowLocator(workbench, MODELS, version), 'Serve');
-
-      const serverLabel = 'iris-classifier/3';
-      const row = await poll(async () => findPath(await rows(workbench, SERVING).catch(() => []), [serverLabel]), (r) => /healthy/.test(r?.description ?? '') && !/not/.test(r?.description ?? ''), TRAINING_MS, 1_000);
-      assert.match(row?.description ?? '', /^:(\d+) · healthy · /, `the server row: ${JSON.stringify(row)}`);
-      const port = Number(/^:(\d+)/.exec(row!.description)![1]);
-      assert.equal(await isPortInUse(port), true, `port ${port} is in use while serving`);
-      await expandPath(workbench, SERVING, [serverLabel]);
-      const pidRow = await waitForPath(workbench, SERVING, [serverLabel, 'PID']);
-      const pid = Number(pidRow.description);
-      assert.ok(pid > 0, `PID row: ${JSON.stringify(pidRow)}`);
+      const { port, pid } = await serveVersion3(workbench);
       await parkMouse(workbench.page);
       await workbench.screenshot('tasks-serving-view');
 
-      await contextMenu(workbench.page, rowLocator(workbench, SERVING, await waitForPath(workbench, SERVING, [serverLabel])), 'Send Test Request');
+      await contextMenu(workbench.page, rowLocator(workbench, SERVING, await waitForPath(workbench, SERVING, [SERVER_LABEL])), 'Send Test Request');
       const lines = await poll(() => editorLines(workbench.page).catch(() => [] as string[]), (l) => l.some((line) => line.includes('/invocations')), 60_000, 500);
       await parkMouse(workbench.page);
       await workbench.screenshot('tasks-serving-response');
@@ -243,10 +258,10 @@ describe('tasks and serving on the demo project (trusted workspace)', () => {
       assert.match(text, /"predictions"/, `the response holds predictions:\n${text}`);
       assert.match(text, /serving input example|input example/, 'the body came from the model\'s input example');
 
-      await contextMenu(workbench.page, rowLocator(workbench, SERVING, await waitForPath(workbench, SERVING, [serverLabel])), 'Stop Server');
+      await contextMenu(workbench.page, rowLocator(workbench, SERVING, await waitForPath(workbench, SERVING, [SERVER_LABEL])), 'Stop Server');
       await poll(async () => (await rows(workbench, SERVING).catch(() => [])).length, (n) => n === 0, 30_000);
       assert.equal(await isPortInUse(port), false, `port ${port} is free after Stop`);
-      assert.throws(() => process.kill(pid, 0), /ESRCH/, `process ${pid} is gone`);
+      assert.equal(alive(pid), false, `process ${pid} is gone`);
       await parkMouse(workbench.page);
       await workbench.screenshot('tasks-serving-stopped');
     });
@@ -259,6 +274,17 @@ describe('tasks and serving on the demo project (trusted workspace)', () => {
       const toast = await notification(workbench.page, /Debugging stage train needs the Python Debugger extension \(ms-python\.debugpy\)/, 60_000);
       assert.equal(await toast.locator('.monaco-button', { hasText: 'Install Python Debugger' }).count(), 1);
       await workbench.screenshot('tasks-debug-needs-debugpy');
+    });
+  });
+
+  test('closing the window stops the servers it started (mlWorkbench.serving.keepServersOnClose is off)', { timeout: TEST_TIMEOUT }, async () => {
+    await step(workbench, 'tasks-serve-close', async () => {
+      const { port, pid } = await serveVersion3(workbench);
+      await workbench.page.close();
+      // code-server ends the extension host once the reconnection grace time (5 s) has passed.
+      const gone = await poll(async () => !alive(pid), (value) => value, 60_000, 500);
+      assert.equal(gone, true, `the server process ${pid} ended with the window`);
+      assert.equal(await poll(() => isPortInUse(port), (used) => !used, 10_000), false, `port ${port} is free`);
     });
   });
 });

@@ -186,12 +186,18 @@ export class ServerManager extends Disposable {
   }
 }
 
+/** Whether `pid` still runs; a zombie (ended, its parent gone without reaping it) counts as ended. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    // No /proc (macOS, Windows): the signal said it runs. On Linux it just ended.
+    return process.platform !== 'linux';
   }
 }
 
