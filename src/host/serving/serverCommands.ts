@@ -29,7 +29,12 @@ export function registerServerCommands(context: ServerCommandsContext): vscode.D
   /** A row of the view (a server or one of its details), else the only server, else one picked. */
   const serverOf = async (element?: unknown): Promise<ModelServer | undefined> => {
     const id = (element as { id?: unknown } | undefined)?.id;
-    if (typeof id === 'string') return servers.get(id);
+    if (typeof id === 'string') {
+      // A notification's button can outlive its server.
+      const server = servers.get(id);
+      if (!server) void vscode.window.showInformationMessage('That model server is no longer running; serve the model again from the Models view.');
+      return server;
+    }
     const running = servers.servers;
     if (running.length <= 1) return running[0];
     return (await vscode.window.showQuickPick(running.map((s) => ({ label: s.modelUri, description: `:${s.port} · ${s.state}`, server: s })), { title: 'Which server?' }))?.server;

@@ -172,7 +172,8 @@ export class ServerManager extends Disposable {
     const records: Record[] = this.servers
       .filter((server) => server.state !== 'exited')
       .map(({ id, modelUri, port, pid, startedAt, logFile, folderUri, model }) => ({ id, modelUri, port, pid, startedAt, logFile, folderUri, ...(model ? { model } : {}) }));
-    void this.memento.update(STATE_KEY, records);
+    // While the window closes the main side may already be gone: the record then stays, and is checked on the next start.
+    this.memento.update(STATE_KEY, records).then(undefined, (error: unknown) => this.log.trace(`servers not recorded: ${(error as Error).message}`));
   }
 
   /** Servers an earlier window kept (or left behind when it crashed), still running as the same command. */
