@@ -52,6 +52,23 @@ export const Commands = {
   editModelDescription: 'mlWorkbench.editModelDescription',
   copyModelUri: 'mlWorkbench.copyModelUri',
   registerModel: 'mlWorkbench.registerModel',
+  runStage: 'mlWorkbench.runStage',
+  runStageDownstream: 'mlWorkbench.runStageDownstream',
+  runPipeline: 'mlWorkbench.runPipeline',
+  runExperiment: 'mlWorkbench.runExperiment',
+  debugStage: 'mlWorkbench.debugStage',
+  runEntryPoint: 'mlWorkbench.runEntryPoint',
+  debugEntryPoint: 'mlWorkbench.debugEntryPoint',
+  runPythonFile: 'mlWorkbench.runPythonFile',
+  serveModel: 'mlWorkbench.serveModel',
+  predictFile: 'mlWorkbench.predictFile',
+  buildDockerImage: 'mlWorkbench.buildDockerImage',
+  sendTestRequest: 'mlWorkbench.sendTestRequest',
+  copyCurl: 'mlWorkbench.copyCurl',
+  stopServer: 'mlWorkbench.stopServer',
+  openServerLogs: 'mlWorkbench.openServerLogs',
+  removeServer: 'mlWorkbench.removeServer',
+  refreshServing: 'mlWorkbench.refreshServing',
 } as const;
 
 export const Settings = {
@@ -62,6 +79,9 @@ export const Settings = {
   chartLiveSeconds: 'charts.liveIntervalSeconds',
   python: 'python',
   uiUrl: 'uiUrl',
+  tasksEnvManager: 'tasks.envManager',
+  tasksExperimentName: 'tasks.experimentName',
+  keepServers: 'serving.keepServersOnClose',
 } as const;
 
 /** Context keys used in `when` clauses of the manifest. */
@@ -93,6 +113,8 @@ export const ContextValues = {
   modelAlias: 'modelAlias',
   modelTag: 'modelTag',
   modelSourceRun: 'modelSourceRun',
+  server: 'server',
+  stoppedServer: 'stoppedServer',
 } as const;
 
 export const WebviewTypes = {

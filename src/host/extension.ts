@@ -19,6 +19,7 @@ import { WriteService } from './writes.js';
 import { ServerRunPoller } from './trees/runs/live.js';
 import { RunsQueryState } from './trees/runs/query.js';
 import { RunsTreeProvider } from './trees/runs/tree.js';
+import { registerTasks } from './tasks/index.js';
 import { describeRunQuery } from '../core/tracking/runQuery.js';
 
 /** The composition root: builds each piece once and hands every owner to VS Code. */
@@ -67,6 +68,9 @@ export function activate(context: vscode.ExtensionContext): void {
     registerModelCommands({ log, modelsTree, runsTree, runsView, writes }),
     registerCommand(log, Commands.showLog, () => channel.show()),
   );
+  // Training and deployment tasks, the Serving view; `tasks.onDidEndDvcTask` is for the Pipeline view.
+  const tasks = registerTasks({ context, log, tracking, python, runsTree, documents });
+  context.subscriptions.push(tasks);
 }
 
 export function deactivate(): void {

@@ -49,3 +49,6 @@ export * from './machine.js';
 export * from './servingClient.js';
 export * from './servingPayload.js';
 export { pythonFloatRepr, shlexQuote } from './pythonValues.js';
+export * from './definition.js';
+export * from './expParams.js';
+export * from './failure.js';

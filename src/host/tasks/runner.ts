@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { openDvcRepo } from '../../core/dvc/repo.js';
+import type { Logger } from '../../core/log.js';
+import {
+  definitionLabel,
+  interpreterPath,
+  loadMlProject,
+  overridableParams,
+  PYTHON_PROBLEM_MATCHER_REFERENCES,
+  readTaskDefinition,
+  resolveEntryPoint,
+  specForDefinition,
+  type TaskSpec,
+  type WorkbenchTaskDefinition,
+} from '../../core/tasks/index.js';
+import { Disposable } from '../dispose.js';
+import { readTaskSettings, Refused, restrictedModeText, type TaskEnvironment } from './environment.js';
+import { MessageTerminal, ProcessTerminal, type ProcessOutcome } from './processTerminal.js';
+import { promptEntryPointParameters, promptExperimentParams } from './prompts.js';
+
+/** A task the extension ran, from start to end. */
+export interface TaskRun {
+  readonly id: number;
+  readonly definition: WorkbenchTaskDefinition;
+  readonly folder: vscode.WorkspaceFolder;
+  readonly label: string;
+  readonly startedAt: number;
+  /** The process's terminal: "stop" for the status bar. */
+  readonly terminal: ProcessTerminal;
+}
+
+export interface TaskEnd extends TaskRun {
+  readonly outcome: ProcessOutcome;
+}
+
+const SOURCE = 'ML Workbench';
+
+/**
+ * Turns `mlWorkbench` definitions into VS Code tasks whose execution runs the argv the core
+ * builders make (asking first for values the definition leaves open), and reports each run's start
+ * and end. Restricted Mode runs nothing.
+ */
+export class TaskRunner extends Disposable {
+  private readonly startEmitter = this.register(new vscode.EventEmitter<TaskRun>());
+  private readonly endEmitter = this.register(new vscode.EventEmitter<TaskEnd>());
+  readonly onDidStart = this.startEmitter.event;
+  readonly onDidEnd = this.endEmitter.event;
+  private nextId = 1;
+
+  constructor(
+    private readonly environment: TaskEnvironment,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  createTask(definition: WorkbenchTaskDefinition, folder: vscode.WorkspaceFolder, name = definitionLabel(definition)): vscode.Task {
+    const execution = new vscode.CustomExecution(async (resolved) => this.terminalFor(resolved, folder, name));
+    const task = new vscode.Task(definition, folder, name, SOURCE, execution, [...PYTHON_PROBLEM_MATCHER_REFERENCES]);
+    task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+    return task;
+  }
+
+  /** Runs a definition now (the values it leaves open are asked for first, so a cancel starts nothing). */
+  async run(definition: WorkbenchTaskDefinition, folder: vscode.WorkspaceFolder, name?: string): Promise<void> {
+    const filled = await this.fill(definition, folder);
+    if (!filled) return;
+    await vscode.tasks.executeTask(this.createTask(filled, folder, name ?? definitionLabel(filled)));
+  }
+
+  /**
+   * The values a definition leaves open, asked for: an entry point's parameters, the overrides of
+   * `dvc exp run`. Undefined when the user cancels.
+   */
+  async fill(definition: WorkbenchTaskDefinition, folder: vscode.WorkspaceFolder): Promise<WorkbenchTaskDefinition | undefined> {
+    const cwd = resolve(folder.uri.fsPath, definition.cwd ?? '.');
+    if (definition.task === 'mlflowRun' && definition.parameters === undefined) {
+      const entry = resolveEntryPoint(await loadMlProject(cwd), definition.entryPoint ?? 'main');
+      const parameters = await promptEntryPointParameters(entry, cwd);
+      return parameters && { ...definition, parameters };
+    }
+    if (definition.task === 'dvcExpRun' && definition.setParams === undefined) {
+      const repo = openDvcRepo(cwd);
+      const { stages } = await repo.load().finally(() => void repo.dispose());
+      const tracked = stages.flatMap((stage) => stage.params.map((dep) => ({ repoPath: dep.repoPath, keys: dep.keys })));
+      const choices = overridableParams(tracked, (path) => {
+        try {
+          return readFileSync(join(cwd, path), 'utf8');
+        } catch {
+          return undefined;
+        }
+      });
+      const setParams = await promptExperimentParams(choices, definitionLabel(definition));
+      return setParams && { ...definition, setParams };
+    }
+    return definition;
+  }
+
+  /** The argv of a definition for a folder: its interpreter (first on PATH too), the folder's store. */
+  async spec(definition: WorkbenchTaskDefinition, folder: vscode.WorkspaceFolder): Promise<TaskSpec> {
+    const { python } = await this.environment.interpreter(folder);
+    const cwd = resolve(folder.uri.fsPath, definition.cwd ?? '.');
+    const settings = readTaskSettings(folder);
+    const withExperiment = definition.task === 'mlflowRun' || definition.task === 'pythonScript';
+    const project = definition.task === 'mlflowRun' ? await loadMlProject(cwd) : undefined;
+    const spec = specForDefinition(definition, { python, folder: folder.uri.fsPath, tracking: this.environment.trackingTarget(folder, { withExperiment }), project, envManager: settings.envManager });
+    return { ...spec, env: { ...interpreterPath(python, process.env['PATH']), ...spec.env } };
+  }
+
+  private async terminalFor(resolved: vscode.TaskDefinition, folder: vscode.WorkspaceFolder, name: string): Promise<vscode.Pseudoterminal> {
+    if (!vscode.workspace.isTrusted) return new MessageTerminal(restrictedModeText(`The task "${name}"`), 1);
+    let spec: TaskSpec;
+    let definition: WorkbenchTaskDefinition | undefined;
+    try {
+      definition = await this.fill(readTaskDefinition(resolved), folder);
+      if (!definition) return new MessageTerminal('Cancelled: the task did not start.', 0);
+      spec = await this.spec(definition, folder);
+    } catch (error) {
+      if (error instanceof Refused) return new MessageTerminal('The task did not start: no Python interpreter.', 1);
+      this.log.warn(`task ${name} did not start: ${(error as Error).message}`);
+      void vscode.window.showErrorMessage(`${name} did not start: ${(error as Error).message}`);
+      return new MessageTerminal(`${name} did not start: ${(error as Error).message}`, 1);
+    }
+    const run: Omit<TaskRun, 'terminal'> = { id: this.nextId++, definition, folder, label: name, startedAt: Date.now() };
+    const terminal: ProcessTerminal = new ProcessTerminal(spec, (outcome) => {
+      this.log.info(`task ${name} ended: exit ${outcome.exitCode ?? outcome.signal ?? '?'}${outcome.stopped ? ' (stopped)' : ''} after ${outcome.durationMs} ms`);
+      this.endEmitter.fire({ ...run, terminal, outcome });
+    });
+    this.log.info(`task ${name}: ${[spec.command, ...spec.args].join(' ')} (in ${spec.cwd})`);
+    this.startEmitter.fire({ ...run, terminal });
+    return terminal;
+  }
+}
