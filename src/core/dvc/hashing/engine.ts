@@ -1,15 +1,20 @@
 /**
  * The hashing engine: walks outputs, stats every file, takes unchanged files' hashes from the stat
- * cache and hashes the rest, and checks cache presence — all synchronously, because it runs in a
- * worker thread (worker.ts); the extension host only sends small requests and gets small answers.
+ * cache and hashes the rest (reader.ts: several files in flight), and checks cache presence
+ * (cachePresence.ts). It runs in a worker thread (worker.ts); the extension host only sends small
+ * requests and gets small answers. The walk and the stats are synchronous: on a warm dentry cache
+ * a `statSync` costs ~2 µs where a callback `stat` costs more in round trips than it saves.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { HashAlgorithm, HashProgress } from '../model.js';
 import { IgnoreRules, type IgnoreSpec } from '../ignore.js';
-import { dirHash, parseDirListing, type DirEntry } from './dirListing.js';
-import { CHUNK_SIZE, hashFileSync } from './md5.js';
+import { inCache, readListing, type CacheQuery } from './cachePresence.js';
+import { dirHash, type DirEntry } from './dirListing.js';
+import { hashFiles, type HashJob } from './reader.js';
 import { StatCache, type FileStat } from './statCache.js';
+
+export { objectPath, type CacheQuery } from './cachePresence.js';
 
 export interface MeasureItem {
   readonly path: string;
@@ -28,12 +33,6 @@ export interface Measured {
   readonly error?: string;
 }
 
-export interface CacheQuery {
-  readonly cacheDir: string;
-  readonly hash: string;
-  readonly algorithm: HashAlgorithm;
-}
-
 export interface EngineHooks {
   /** Throws to stop (cancellation). */
   checkpoint(): void;
@@ -46,79 +45,108 @@ interface FileTask {
   readonly stat: FileStat;
 }
 
+interface Plan {
+  readonly result: Measured;
+  readonly algorithm: HashAlgorithm;
+  readonly files?: FileTask[];
+}
+
+/** A file to hash, once however many items list it. */
+interface Miss extends HashJob {
+  readonly stat: FileStat;
+  uses: number;
+}
+
 export class CancelledError extends Error {
   readonly reason = 'cancelled';
 }
 
 const NO_HOOKS: EngineHooks = { checkpoint() {}, progress() {} };
+const key = (algorithm: HashAlgorithm, path: string): string => `${algorithm}\0${path}`;
+
+export interface EngineOptions {
+  /** The clock the racy windows are measured with (tests move it on). */
+  readonly now?: () => number;
+}
 
 export class HashEngine {
   private readonly cache: StatCache;
-  private readonly buffer = Buffer.allocUnsafe(CHUNK_SIZE);
   private readonly ignores = new Map<string, IgnoreRules>();
+  private readonly now: () => number;
 
-  constructor(statCachePath: string | undefined) {
+  constructor(statCachePath: string | undefined, options: EngineOptions = {}) {
     this.cache = new StatCache(statCachePath);
+    this.now = options.now ?? Date.now;
   }
 
-  measure(items: readonly MeasureItem[], hooks: EngineHooks = NO_HOOKS): Measured[] {
+  async measure(items: readonly MeasureItem[], hooks: EngineHooks = NO_HOOKS): Promise<Measured[]> {
     const plans = items.map((item) => this.plan(item));
-    const total = plans.reduce((n, p) => n + (p.files?.length ?? 0), 0);
-    const progress = { filesDone: 0, filesTotal: total, bytesHashed: 0 };
-    const nowNs = BigInt(Date.now()) * 1_000_000n;
-    const results = plans.map((plan, i) => {
-      if (!plan.files) return plan.result;
-      const item = items[i]!;
-      const entries: DirEntry[] = [];
-      let size = 0;
-      for (const file of plan.files) {
-        hooks.checkpoint();
-        entries.push({ relpath: file.relpath, md5: this.hashOne(file, item.algorithm, nowNs, hooks, progress) });
-        size += file.stat.size;
-        progress.filesDone++;
+    const progress = { filesDone: 0, filesTotal: plans.reduce((n, p) => n + (p.files?.length ?? 0), 0), bytesHashed: 0 };
+    const { known, misses } = this.lookUp(plans);
+    progress.filesDone = progress.filesTotal - misses.reduce((n, m) => n + m.uses, 0);
+    hooks.progress(progress);
+    const hashes = await hashFiles(misses, {
+      checkpoint: hooks.checkpoint,
+      onChunk: (bytes) => (progress.bytesHashed += bytes),
+      onFile: (index) => {
+        progress.filesDone += misses[index]!.uses;
         hooks.progress(progress);
-      }
-      if (!plan.result.isDir) return { ...plan.result, hash: entries[0]!.md5, size };
-      return { ...plan.result, hash: dirHash(entries), size, nfiles: entries.length };
+      },
+    });
+    const nowMs = this.now();
+    misses.forEach((miss, i) => {
+      known.set(key(miss.algorithm, miss.path), hashes[i]!);
+      this.cache.set(miss.path, miss.stat, miss.algorithm, hashes[i]!, nowMs);
     });
     this.cache.save();
-    return results;
+    return plans.map((plan) => assemble(plan, known));
   }
 
-  private hashOne(file: FileTask, algorithm: HashAlgorithm, nowNs: bigint, hooks: EngineHooks, progress: { bytesHashed: number }): string {
-    const cached = this.cache.get(file.path, file.stat, algorithm);
-    if (cached) return cached;
-    const hash = hashFileSync(file.path, algorithm, this.buffer, (bytes) => {
-      progress.bytesHashed += bytes;
-      hooks.checkpoint();
-    });
-    this.cache.set(file.path, file.stat, algorithm, hash, nowNs);
-    return hash;
+  /** Hashes the stat cache vouches for, and the files left to read (each once, however many items list it). */
+  private lookUp(plans: readonly Plan[]): { known: Map<string, string>; misses: Miss[] } {
+    const known = new Map<string, string>();
+    const misses = new Map<string, Miss>();
+    for (const plan of plans) {
+      for (const file of plan.files ?? []) {
+        const k = key(plan.algorithm, file.path);
+        if (known.has(k)) continue;
+        const miss = misses.get(k);
+        if (miss) {
+          miss.uses++;
+          continue;
+        }
+        const hash = this.cache.get(file.path, file.stat, plan.algorithm);
+        if (hash !== undefined) known.set(k, hash);
+        else misses.set(k, { path: file.path, size: file.stat.size, algorithm: plan.algorithm, stat: file.stat, uses: 1 });
+      }
+    }
+    return { known, misses: [...misses.values()] };
   }
 
-  private plan(item: MeasureItem): { result: Measured; files?: FileTask[] } {
-    let stats: BigIntStats;
+  private plan(item: MeasureItem): Plan {
+    const { algorithm } = item;
+    let stats: Stats | undefined;
     try {
-      stats = statSync(item.path, { bigint: true });
+      stats = statSync(item.path);
     } catch (error) {
       const exists = lexists(item.path);
-      return { result: { path: item.path, exists, isDir: false, ...(exists ? { error: (error as Error).message } : {}) } };
+      return { algorithm, result: { path: item.path, exists, isDir: false, ...(exists ? { error: (error as Error).message } : {}) } };
     }
     if (!stats.isDirectory()) {
-      return { result: { path: item.path, exists: true, isDir: false }, files: [{ path: item.path, relpath: '', stat: toFileStat(stats) }] };
+      return { algorithm, result: { path: item.path, exists: true, isDir: false }, files: [{ path: item.path, relpath: '', stat: toFileStat(stats) }] };
     }
     const rules = item.ignore ? this.rules(item.ignore.spec) : undefined;
     const files: FileTask[] = [];
     this.walk(item.path, '', rules, item.ignore?.relPath, files);
-    return { result: { path: item.path, exists: true, isDir: true }, files };
+    return { algorithm, result: { path: item.path, exists: true, isDir: true }, files };
   }
 
   private rules(spec: IgnoreSpec): IgnoreRules {
-    const key = JSON.stringify(spec);
-    let rules = this.ignores.get(key);
+    const specKey = JSON.stringify(spec);
+    let rules = this.ignores.get(specKey);
     if (!rules) {
       rules = new IgnoreRules(spec);
-      this.ignores.set(key, rules);
+      this.ignores.set(specKey, rules);
     }
     return rules;
   }
@@ -135,32 +163,22 @@ export class HashEngine {
         this.walk(path, relpath, rules, base, out);
         continue;
       }
-      let stats: BigIntStats;
-      try {
-        stats = statSync(path, { bigint: true });
-      } catch {
-        continue;
-      }
-      if (entry.isSymbolicLink() && stats.isDirectory()) continue;
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (!stats || (entry.isSymbolicLink() && stats.isDirectory())) continue;
       if (repoRel !== undefined && rules?.matchesEntry(repoRel, false)) continue;
       out.push({ path, relpath, stat: toFileStat(stats) });
     }
   }
 
-  /** Whether an object (and, for a directory, every file it lists) is in the cache. */
-  inCache(query: CacheQuery): boolean {
-    const path = objectPath(query.cacheDir, query.hash, query.algorithm);
-    if (!query.hash.endsWith('.dir')) return existsSync(path);
-    const entries = this.readListing(query);
-    return entries !== undefined && entries.every((e) => existsSync(objectPath(query.cacheDir, e.md5, query.algorithm)));
+  /** Whether each object (and, for a directory, every file it lists) is in the cache. */
+  inCache(queries: readonly CacheQuery[]): boolean[] {
+    const present = queries.map((query) => inCache(query, this.cache, this.now()));
+    this.cache.save();
+    return present;
   }
 
   readListing(query: CacheQuery): DirEntry[] | undefined {
-    try {
-      return parseDirListing(readFileSync(objectPath(query.cacheDir, query.hash, query.algorithm), 'utf8'));
-    } catch {
-      return undefined;
-    }
+    return readListing(query);
   }
 
   clearStatCache(): void {
@@ -169,14 +187,16 @@ export class HashEngine {
   }
 }
 
-/** DVC 3 objects live under `files/md5/`; DVC 2 (`md5-dos2unix`) objects at the cache's top. */
-export function objectPath(cacheDir: string, hash: string, algorithm: HashAlgorithm): string {
-  const base = algorithm === 'md5' ? join(cacheDir, 'files', 'md5') : cacheDir;
-  return join(base, hash.slice(0, 2), hash.slice(2));
+function assemble(plan: Plan, hashes: ReadonlyMap<string, string>): Measured {
+  if (!plan.files) return plan.result;
+  const entries = plan.files.map((file) => ({ relpath: file.relpath, md5: hashes.get(key(plan.algorithm, file.path))! }));
+  const size = plan.files.reduce((n, file) => n + file.stat.size, 0);
+  if (!plan.result.isDir) return { ...plan.result, hash: entries[0]!.md5, size };
+  return { ...plan.result, hash: dirHash(entries), size, nfiles: entries.length };
 }
 
-function toFileStat(stats: BigIntStats): FileStat {
-  return { ino: stats.ino, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, size: Number(stats.size) };
+function toFileStat(stats: Stats): FileStat {
+  return { ino: stats.ino, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, size: stats.size };
 }
 
 function lexists(path: string): boolean {
