@@ -4,8 +4,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import fc from 'fast-check';
 import { inCache, objectPath } from '../../src/core/dvc/hashing/cachePresence.js';
-import { dirListingText } from '../../src/core/dvc/hashing/dirListing.js';
+import { dirListingText, pythonJsonString } from '../../src/core/dvc/hashing/dirListing.js';
 import { HashEngine } from '../../src/core/dvc/hashing/engine.js';
 import { CHUNK_SIZE, hashBytes } from '../../src/core/dvc/hashing/md5.js';
 import { hashFiles, type HashJob } from '../../src/core/dvc/hashing/reader.js';
@@ -108,4 +109,30 @@ test('cache presence of a directory: remembered by its shard folders, forgotten 
   assert.equal(inCache(query, memo, later), true);
   assert.equal(inCache({ ...query, hash: md5('nothing') + '.dir' }, memo, later), false);
   assert.equal(statSync(objectPath(cacheDir, entries[0]!.md5, 'md5')).size, 1);
+});
+
+test('property: the no-escape shortcut of the .dir JSON gives what full escaping gives', () => {
+  const full = (value: string): string => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  const chars = fc.constantFrom('a', 'Z', '0', ' ', '"', '\\', '/', '\n', '\t', '\x7f', '\x1f', 'é', '😀', '~', '-');
+  fc.assert(fc.property(fc.array(chars).map((a) => a.join('')), (value) => assert.equal(pythonJsonString(value), full(value))));
+  assert.equal(pythonJsonString('d/f 1.txt'), '"d/f 1.txt"');
+});
+
+test('one engine, one folder measured again: an edit, a rename, an added file each give a new .dir hash', async () => {
+  const dir = join(scratch, 'again');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'a'), 'a');
+  writeFileSync(join(dir, 'b'), 'b');
+  const engine = new HashEngine(undefined);
+  const hashOf = async (): Promise<string> => (await engine.measure([{ path: dir, algorithm: 'md5' }]))[0]!.hash!;
+  const listing = (files: Record<string, string>): string => md5(dirListingText(Object.entries(files).map(([relpath, c]) => ({ relpath, md5: md5(c) })))) + '.dir';
+  assert.equal(await hashOf(), listing({ a: 'a', b: 'b' }));
+  assert.equal(await hashOf(), listing({ a: 'a', b: 'b' }));
+  writeFileSync(join(dir, 'b'), 'B');
+  assert.equal(await hashOf(), listing({ a: 'a', b: 'B' }));
+  rmSync(join(dir, 'b'));
+  writeFileSync(join(dir, 'c'), 'B');
+  assert.equal(await hashOf(), listing({ a: 'a', c: 'B' }));
+  writeFileSync(join(dir, 'd'), '');
+  assert.equal(await hashOf(), listing({ a: 'a', c: 'B', d: '' }));
 });

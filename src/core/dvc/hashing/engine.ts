@@ -6,7 +6,7 @@
  * a `statSync` costs ~2 µs where a callback `stat` costs more in round trips than it saves.
  */
 import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { HashAlgorithm, HashProgress } from '../model.js';
 import { IgnoreRules, type IgnoreSpec } from '../ignore.js';
 import { inCache, readListing, type CacheQuery } from './cachePresence.js';
@@ -43,6 +43,8 @@ interface FileTask {
   readonly path: string;
   readonly relpath: string;
   readonly stat: FileStat;
+  /** From the stat cache, or once read. */
+  md5?: string;
 }
 
 interface Plan {
@@ -54,7 +56,7 @@ interface Plan {
 /** A file to hash, once however many items list it. */
 interface Miss extends HashJob {
   readonly stat: FileStat;
-  uses: number;
+  readonly tasks: FileTask[];
 }
 
 export class CancelledError extends Error {
@@ -62,7 +64,6 @@ export class CancelledError extends Error {
 }
 
 const NO_HOOKS: EngineHooks = { checkpoint() {}, progress() {} };
-const key = (algorithm: HashAlgorithm, path: string): string => `${algorithm}\0${path}`;
 
 export interface EngineOptions {
   /** The clock the racy windows are measured with (tests move it on). */
@@ -73,6 +74,8 @@ export class HashEngine {
   private readonly cache: StatCache;
   private readonly ignores = new Map<string, IgnoreRules>();
   private readonly now: () => number;
+  /** The last `.dir` hash of each measured folder, with the (relpath, md5) list it was computed from. */
+  private readonly dirHashes = new Map<string, { relpaths: string[]; md5s: string[]; hash: string }>();
 
   constructor(statCachePath: string | undefined, options: EngineOptions = {}) {
     this.cache = new StatCache(statCachePath);
@@ -82,45 +85,39 @@ export class HashEngine {
   async measure(items: readonly MeasureItem[], hooks: EngineHooks = NO_HOOKS): Promise<Measured[]> {
     const plans = items.map((item) => this.plan(item));
     const progress = { filesDone: 0, filesTotal: plans.reduce((n, p) => n + (p.files?.length ?? 0), 0), bytesHashed: 0 };
-    const { known, misses } = this.lookUp(plans);
-    progress.filesDone = progress.filesTotal - misses.reduce((n, m) => n + m.uses, 0);
+    const misses = this.lookUp(plans);
+    progress.filesDone = progress.filesTotal - misses.reduce((n, m) => n + m.tasks.length, 0);
     hooks.progress(progress);
     const hashes = await hashFiles(misses, {
       checkpoint: hooks.checkpoint,
       onChunk: (bytes) => (progress.bytesHashed += bytes),
       onFile: (index) => {
-        progress.filesDone += misses[index]!.uses;
+        progress.filesDone += misses[index]!.tasks.length;
         hooks.progress(progress);
       },
     });
     const nowMs = this.now();
     misses.forEach((miss, i) => {
-      known.set(key(miss.algorithm, miss.path), hashes[i]!);
+      for (const task of miss.tasks) task.md5 = hashes[i];
       this.cache.set(miss.path, miss.stat, miss.algorithm, hashes[i]!, nowMs);
     });
     this.cache.save();
-    return plans.map((plan) => assemble(plan, known));
+    return plans.map((plan) => this.assemble(plan));
   }
 
-  /** Hashes the stat cache vouches for, and the files left to read (each once, however many items list it). */
-  private lookUp(plans: readonly Plan[]): { known: Map<string, string>; misses: Miss[] } {
-    const known = new Map<string, string>();
-    const misses = new Map<string, Miss>();
-    for (const plan of plans) {
-      for (const file of plan.files ?? []) {
-        const k = key(plan.algorithm, file.path);
-        if (known.has(k)) continue;
-        const miss = misses.get(k);
-        if (miss) {
-          miss.uses++;
-          continue;
-        }
-        const hash = this.cache.get(file.path, file.stat, plan.algorithm);
-        if (hash !== undefined) known.set(k, hash);
-        else misses.set(k, { path: file.path, size: file.stat.size, algorithm: plan.algorithm, stat: file.stat, uses: 1 });
+  /** Fills in what the stat cache vouches for; returns the files left to read (each once, however many items list it). */
+  private lookUp(plans: readonly Plan[]): Miss[] {
+    const misses = { md5: new Map<string, Miss>(), 'md5-dos2unix': new Map<string, Miss>() };
+    for (const { algorithm, files = [] } of plans) {
+      for (const file of files) {
+        file.md5 = this.cache.get(file.path, file.stat, algorithm);
+        if (file.md5 !== undefined) continue;
+        const miss = misses[algorithm].get(file.path);
+        if (miss) miss.tasks.push(file);
+        else misses[algorithm].set(file.path, { path: file.path, size: file.stat.size, algorithm, stat: file.stat, tasks: [file] });
       }
     }
-    return { known, misses: [...misses.values()] };
+    return [...misses.md5.values(), ...misses['md5-dos2unix'].values()];
   }
 
   private plan(item: MeasureItem): Plan {
@@ -153,9 +150,10 @@ export class HashEngine {
 
   /** os.walk without following symlinked folders, skipping ignored entries and nested DVC repos. */
   private walk(dir: string, rel: string, rules: IgnoreRules | undefined, base: string | undefined, out: FileTask[]): void {
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const relpath = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      const path = join(dir, entry.name);
+      const path = prefix + entry.name;
       const repoRel = base === undefined ? undefined : base === '.' ? relpath : `${base}/${relpath}`;
       if (entry.isDirectory()) {
         if (repoRel !== undefined && rules?.matchesEntry(repoRel, true)) continue;
@@ -168,6 +166,28 @@ export class HashEngine {
       if (repoRel !== undefined && rules?.matchesEntry(repoRel, false)) continue;
       out.push({ path, relpath, stat: toFileStat(stats) });
     }
+  }
+
+  private assemble(plan: Plan): Measured {
+    const files = plan.files;
+    if (!files) return plan.result;
+    const size = files.reduce((n, file) => n + file.stat.size, 0);
+    if (!plan.result.isDir) return { ...plan.result, hash: files[0]!.md5, size };
+    return { ...plan.result, hash: this.dirHash(`${plan.algorithm}\0${plan.result.path}`, files), size, nfiles: files.length };
+  }
+
+  /**
+   * Serialising and hashing a 100,000-file listing costs more than the stats that found nothing
+   * changed; an unchanged folder walks in the same order, so the same list gives the last hash.
+   */
+  private dirHash(key: string, files: readonly FileTask[]): string {
+    const last = this.dirHashes.get(key);
+    if (last && last.relpaths.length === files.length && files.every((f, i) => f.relpath === last.relpaths[i] && f.md5 === last.md5s[i])) return last.hash;
+    const relpaths = files.map((f) => f.relpath);
+    const md5s = files.map((f) => f.md5!);
+    const hash = dirHash(relpaths.map((relpath, i) => ({ relpath, md5: md5s[i]! })));
+    this.dirHashes.set(key, { relpaths, md5s, hash });
+    return hash;
   }
 
   /** Whether each object (and, for a directory, every file it lists) is in the cache. */
@@ -185,14 +205,6 @@ export class HashEngine {
     this.cache.clear();
     this.cache.save();
   }
-}
-
-function assemble(plan: Plan, hashes: ReadonlyMap<string, string>): Measured {
-  if (!plan.files) return plan.result;
-  const entries = plan.files.map((file) => ({ relpath: file.relpath, md5: hashes.get(key(plan.algorithm, file.path))! }));
-  const size = plan.files.reduce((n, file) => n + file.stat.size, 0);
-  if (!plan.result.isDir) return { ...plan.result, hash: entries[0]!.md5, size };
-  return { ...plan.result, hash: dirHash(entries), size, nfiles: entries.length };
 }
 
 function toFileStat(stats: Stats): FileStat {
