@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { inCache, objectPath } from '../../src/core/dvc/hashing/cachePresence.js';
 import { dirListingText, pythonJsonString } from '../../src/core/dvc/hashing/dirListing.js';
 import { HashEngine } from '../../src/core/dvc/hashing/engine.js';
+import { HashService } from '../../src/core/dvc/hashing/service.js';
 import { CHUNK_SIZE, hashBytes } from '../../src/core/dvc/hashing/md5.js';
 import { hashFiles, type HashJob } from '../../src/core/dvc/hashing/reader.js';
 import { StatCache } from '../../src/core/dvc/hashing/statCache.js';
@@ -16,7 +17,16 @@ const scratch = mkdtempSync(join(tmpdir(), 'mlw-reader-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const md5 = (data: string | Buffer): string => createHash('md5').update(data).digest('hex');
-const openFds = (): number => readdirSync('/proc/self/fd').length;
+/** Descriptors this process holds on the test's files (others come and go: tsx's cache, the runner). */
+const openFds = (): string[] =>
+  readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(scratch) ? [target] : [];
+    } catch {
+      return [];
+    }
+  });
 /** Bytes that are text to dos2unix in every chunk, with CRLFs at and across the 1 MiB boundaries. */
 const crlfText = (length: number): Buffer => Buffer.from('ab\r\n'.repeat(Math.ceil((length + 1) / 4)).slice(1, length + 1), 'latin1');
 
@@ -45,18 +55,18 @@ test('many files in flight: every hash equals the file in memory, in order, at e
 
 test('a file that fails stops every lane; no descriptor is left open, also when cancelled mid-file', async () => {
   const good = Array.from({ length: 12 }, (_, i) => write(`good${i}`, Buffer.alloc(2 * CHUNK_SIZE + 3, i)));
-  const before = openFds();
+  assert.deepEqual(openFds(), []);
   const missing = { path: join(scratch, 'nope'), size: 10, algorithm: 'md5' as const };
   let read = 0;
   const counting = { checkpoint() {}, onChunk: () => void read++, onFile() {} };
   await assert.rejects(hashFiles([missing, ...good], counting, 4), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
-  assert.equal(openFds(), before);
+  assert.deepEqual(openFds(), []);
   // The three other lanes had a file open: they stop at their next chunk instead of reading its 3.
   assert.ok(read < 9, `${read} chunks read after the failure`);
   let chunks = 0;
   const cancel = { checkpoint: () => assert.ok(++chunks < 7, 'cancelled'), onChunk() {}, onFile() {} };
   await assert.rejects(hashFiles(good, cancel, 4), /cancelled/);
-  assert.equal(openFds(), before);
+  assert.deepEqual(openFds(), []);
   assert.ok(chunks < 7 + 4, 'the other lanes stop at their next chunk');
 });
 
@@ -135,4 +145,27 @@ test('one engine, one folder measured again: an edit, a rename, an added file ea
   assert.equal(await hashOf(), listing({ a: 'a', c: 'B' }));
   writeFileSync(join(dir, 'd'), '');
   assert.equal(await hashOf(), listing({ a: 'a', c: 'B', d: '' }));
+});
+
+test('the worker answers a cache query while a measure is reading, and both answers are right', async () => {
+  const dir = join(scratch, 'concurrent');
+  mkdirSync(dir, { recursive: true });
+  const contents = Array.from({ length: 20 }, (_, i) => Buffer.alloc(CHUNK_SIZE + i, i));
+  contents.forEach((c, i) => writeFileSync(join(dir, `f${i}`), c));
+  const cacheDir = join(scratch, 'concurrent-cache');
+  mkdirSync(join(objectPath(cacheDir, md5('x'), 'md5'), '..'), { recursive: true });
+  writeFileSync(objectPath(cacheDir, md5('x'), 'md5'), 'x');
+  const service = new HashService({ idleMs: 1000 });
+  try {
+    const order: string[] = [];
+    const measuring = service.measure([{ path: dir, algorithm: 'md5' }]).then((m) => (order.push('measure'), m));
+    const querying = service.inCache([{ cacheDir, hash: md5('x'), algorithm: 'md5' }, { cacheDir, hash: md5('y'), algorithm: 'md5' }]).then((p) => (order.push('inCache'), p));
+    const [measured, present] = await Promise.all([measuring, querying]);
+    assert.deepEqual(present, [true, false]);
+    const entries = contents.map((c, i) => ({ relpath: `f${i}`, md5: md5(c) }));
+    assert.equal(measured[0]!.hash, md5(dirListingText(entries)) + '.dir');
+    assert.deepEqual(order, ['inCache', 'measure']);
+  } finally {
+    await service.dispose();
+  }
 });
