@@ -4,6 +4,8 @@
  * cache-presence request is answered while it goes on. Cancellation arrives through a shared flag
  * (checked between chunks, whatever the thread is doing), progress goes out as messages.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError, HashEngine, type EngineHooks } from './engine.js';
 import type { WorkerOptions, WorkerReply, WorkerRequest } from './protocol.js';
@@ -12,6 +14,7 @@ const PROGRESS_INTERVAL_MS = 50;
 
 const port = parentPort;
 if (port) {
+  yieldToHost();
   const engine = new HashEngine((workerData as WorkerOptions).statCachePath);
   const reply = (message: WorkerReply): void => port.postMessage(message);
   port.on('message', (request: WorkerRequest) => {
@@ -49,4 +52,18 @@ function hooks(id: number, cancel: Int32Array, reply: (m: WorkerReply) => void):
       reply({ type: 'progress', id, progress: { ...progress } });
     },
   };
+}
+
+/**
+ * On Linux a thread has its own nice value: this one (and only this one) steps back, so when the
+ * cores are busy the extension host's thread runs first and hashing takes what is left. Threads
+ * inherit it, so libuv's pool would too if this thread started it — the host has long started it.
+ */
+function yieldToHost(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), 10);
+  } catch {
+    // No /proc, or not allowed: hashing runs at the host's priority, as elsewhere.
+  }
 }
