@@ -122,7 +122,7 @@ export class HashEngine {
 
   private plan(item: MeasureItem): Plan {
     const { algorithm } = item;
-    let stats: Stats | undefined;
+    let stats: Stats;
     try {
       stats = statSync(item.path);
     } catch (error) {
