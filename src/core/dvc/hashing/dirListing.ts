@@ -26,8 +26,12 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Printable ASCII but `"` and `\`: the same in JSON and in Python's json, nothing to escape (most paths, every md5). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Python's `json.dumps(str)` with `ensure_ascii=True`. */
 export function pythonJsonString(value: string): string {
+  if (PLAIN.test(value)) return `"${value}"`;
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 

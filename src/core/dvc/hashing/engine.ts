@@ -1,15 +1,20 @@
 /**
  * The hashing engine: walks outputs, stats every file, takes unchanged files' hashes from the stat
- * cache and hashes the rest, and checks cache presence — all synchronously, because it runs in a
- * worker thread (worker.ts); the extension host only sends small requests and gets small answers.
+ * cache and hashes the rest (reader.ts: several files in flight), and checks cache presence
+ * (cachePresence.ts). It runs in a worker thread (worker.ts); the extension host only sends small
+ * requests and gets small answers. The walk and the stats are synchronous: on a warm dentry cache
+ * a `statSync` costs ~2 µs where a callback `stat` costs more in round trips than it saves.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync, type BigIntStats } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { HashAlgorithm, HashProgress } from '../model.js';
 import { IgnoreRules, type IgnoreSpec } from '../ignore.js';
-import { dirHash, parseDirListing, type DirEntry } from './dirListing.js';
-import { CHUNK_SIZE, hashFileSync } from './md5.js';
+import { inCache, readListing, type CacheQuery } from './cachePresence.js';
+import { dirHash, type DirEntry } from './dirListing.js';
+import { hashFiles, type HashJob } from './reader.js';
 import { StatCache, type FileStat } from './statCache.js';
+
+export { objectPath, type CacheQuery } from './cachePresence.js';
 
 export interface MeasureItem {
   readonly path: string;
@@ -28,12 +33,6 @@ export interface Measured {
   readonly error?: string;
 }
 
-export interface CacheQuery {
-  readonly cacheDir: string;
-  readonly hash: string;
-  readonly algorithm: HashAlgorithm;
-}
-
 export interface EngineHooks {
   /** Throws to stop (cancellation). */
   checkpoint(): void;
@@ -44,6 +43,20 @@ interface FileTask {
   readonly path: string;
   readonly relpath: string;
   readonly stat: FileStat;
+  /** From the stat cache, or once read. */
+  md5?: string;
+}
+
+interface Plan {
+  readonly result: Measured;
+  readonly algorithm: HashAlgorithm;
+  readonly files?: FileTask[];
+}
+
+/** A file to hash, once however many items list it. */
+interface Miss extends HashJob {
+  readonly stat: FileStat;
+  readonly tasks: FileTask[];
 }
 
 export class CancelledError extends Error {
@@ -52,82 +65,95 @@ export class CancelledError extends Error {
 
 const NO_HOOKS: EngineHooks = { checkpoint() {}, progress() {} };
 
+export interface EngineOptions {
+  /** The clock the racy windows are measured with (tests move it on). */
+  readonly now?: () => number;
+}
+
 export class HashEngine {
   private readonly cache: StatCache;
-  private readonly buffer = Buffer.allocUnsafe(CHUNK_SIZE);
   private readonly ignores = new Map<string, IgnoreRules>();
+  private readonly now: () => number;
+  /** The last `.dir` hash of each measured folder, with the (relpath, md5) list it was computed from. */
+  private readonly dirHashes = new Map<string, { relpaths: string[]; md5s: string[]; hash: string }>();
 
-  constructor(statCachePath: string | undefined) {
+  constructor(statCachePath: string | undefined, options: EngineOptions = {}) {
     this.cache = new StatCache(statCachePath);
+    this.now = options.now ?? Date.now;
   }
 
-  measure(items: readonly MeasureItem[], hooks: EngineHooks = NO_HOOKS): Measured[] {
+  async measure(items: readonly MeasureItem[], hooks: EngineHooks = NO_HOOKS): Promise<Measured[]> {
     const plans = items.map((item) => this.plan(item));
-    const total = plans.reduce((n, p) => n + (p.files?.length ?? 0), 0);
-    const progress = { filesDone: 0, filesTotal: total, bytesHashed: 0 };
-    const nowNs = BigInt(Date.now()) * 1_000_000n;
-    const results = plans.map((plan, i) => {
-      if (!plan.files) return plan.result;
-      const item = items[i]!;
-      const entries: DirEntry[] = [];
-      let size = 0;
-      for (const file of plan.files) {
-        hooks.checkpoint();
-        entries.push({ relpath: file.relpath, md5: this.hashOne(file, item.algorithm, nowNs, hooks, progress) });
-        size += file.stat.size;
-        progress.filesDone++;
+    const progress = { filesDone: 0, filesTotal: plans.reduce((n, p) => n + (p.files?.length ?? 0), 0), bytesHashed: 0 };
+    const misses = this.lookUp(plans);
+    progress.filesDone = progress.filesTotal - misses.reduce((n, m) => n + m.tasks.length, 0);
+    hooks.progress(progress);
+    const hashes = await hashFiles(misses, {
+      checkpoint: hooks.checkpoint,
+      onChunk: (bytes) => (progress.bytesHashed += bytes),
+      onFile: (index) => {
+        progress.filesDone += misses[index]!.tasks.length;
         hooks.progress(progress);
-      }
-      if (!plan.result.isDir) return { ...plan.result, hash: entries[0]!.md5, size };
-      return { ...plan.result, hash: dirHash(entries), size, nfiles: entries.length };
+      },
+    });
+    const nowMs = this.now();
+    misses.forEach((miss, i) => {
+      for (const task of miss.tasks) task.md5 = hashes[i];
+      this.cache.set(miss.path, miss.stat, miss.algorithm, hashes[i]!, nowMs);
     });
     this.cache.save();
-    return results;
+    return plans.map((plan) => this.assemble(plan));
   }
 
-  private hashOne(file: FileTask, algorithm: HashAlgorithm, nowNs: bigint, hooks: EngineHooks, progress: { bytesHashed: number }): string {
-    const cached = this.cache.get(file.path, file.stat, algorithm);
-    if (cached) return cached;
-    const hash = hashFileSync(file.path, algorithm, this.buffer, (bytes) => {
-      progress.bytesHashed += bytes;
-      hooks.checkpoint();
-    });
-    this.cache.set(file.path, file.stat, algorithm, hash, nowNs);
-    return hash;
+  /** Fills in what the stat cache vouches for; returns the files left to read (each once, however many items list it). */
+  private lookUp(plans: readonly Plan[]): Miss[] {
+    const misses = { md5: new Map<string, Miss>(), 'md5-dos2unix': new Map<string, Miss>() };
+    for (const { algorithm, files = [] } of plans) {
+      for (const file of files) {
+        file.md5 = this.cache.get(file.path, file.stat, algorithm);
+        if (file.md5 !== undefined) continue;
+        const miss = misses[algorithm].get(file.path);
+        if (miss) miss.tasks.push(file);
+        else misses[algorithm].set(file.path, { path: file.path, size: file.stat.size, algorithm, stat: file.stat, tasks: [file] });
+      }
+    }
+    return [...misses.md5.values(), ...misses['md5-dos2unix'].values()];
   }
 
-  private plan(item: MeasureItem): { result: Measured; files?: FileTask[] } {
-    let stats: BigIntStats;
+  private plan(item: MeasureItem): Plan {
+    const { algorithm } = item;
+    let stats: Stats;
     try {
-      stats = statSync(item.path, { bigint: true });
+      stats = statSync(item.path);
     } catch (error) {
       const exists = lexists(item.path);
-      return { result: { path: item.path, exists, isDir: false, ...(exists ? { error: (error as Error).message } : {}) } };
+      return { algorithm, result: { path: item.path, exists, isDir: false, ...(exists ? { error: (error as Error).message } : {}) } };
     }
     if (!stats.isDirectory()) {
-      return { result: { path: item.path, exists: true, isDir: false }, files: [{ path: item.path, relpath: '', stat: toFileStat(stats) }] };
+      return { algorithm, result: { path: item.path, exists: true, isDir: false }, files: [{ path: item.path, relpath: '', stat: toFileStat(stats) }] };
     }
     const rules = item.ignore ? this.rules(item.ignore.spec) : undefined;
     const files: FileTask[] = [];
     this.walk(item.path, '', rules, item.ignore?.relPath, files);
-    return { result: { path: item.path, exists: true, isDir: true }, files };
+    return { algorithm, result: { path: item.path, exists: true, isDir: true }, files };
   }
 
   private rules(spec: IgnoreSpec): IgnoreRules {
-    const key = JSON.stringify(spec);
-    let rules = this.ignores.get(key);
+    const specKey = JSON.stringify(spec);
+    let rules = this.ignores.get(specKey);
     if (!rules) {
       rules = new IgnoreRules(spec);
-      this.ignores.set(key, rules);
+      this.ignores.set(specKey, rules);
     }
     return rules;
   }
 
   /** os.walk without following symlinked folders, skipping ignored entries and nested DVC repos. */
   private walk(dir: string, rel: string, rules: IgnoreRules | undefined, base: string | undefined, out: FileTask[]): void {
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const relpath = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      const path = join(dir, entry.name);
+      const path = prefix + entry.name;
       const repoRel = base === undefined ? undefined : base === '.' ? relpath : `${base}/${relpath}`;
       if (entry.isDirectory()) {
         if (repoRel !== undefined && rules?.matchesEntry(repoRel, true)) continue;
@@ -135,32 +161,44 @@ export class HashEngine {
         this.walk(path, relpath, rules, base, out);
         continue;
       }
-      let stats: BigIntStats;
-      try {
-        stats = statSync(path, { bigint: true });
-      } catch {
-        continue;
-      }
-      if (entry.isSymbolicLink() && stats.isDirectory()) continue;
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (!stats || (entry.isSymbolicLink() && stats.isDirectory())) continue;
       if (repoRel !== undefined && rules?.matchesEntry(repoRel, false)) continue;
       out.push({ path, relpath, stat: toFileStat(stats) });
     }
   }
 
-  /** Whether an object (and, for a directory, every file it lists) is in the cache. */
-  inCache(query: CacheQuery): boolean {
-    const path = objectPath(query.cacheDir, query.hash, query.algorithm);
-    if (!query.hash.endsWith('.dir')) return existsSync(path);
-    const entries = this.readListing(query);
-    return entries !== undefined && entries.every((e) => existsSync(objectPath(query.cacheDir, e.md5, query.algorithm)));
+  private assemble(plan: Plan): Measured {
+    const files = plan.files;
+    if (!files) return plan.result;
+    const size = files.reduce((n, file) => n + file.stat.size, 0);
+    if (!plan.result.isDir) return { ...plan.result, hash: files[0]!.md5, size };
+    return { ...plan.result, hash: this.dirHash(`${plan.algorithm}\0${plan.result.path}`, files), size, nfiles: files.length };
+  }
+
+  /**
+   * Serialising and hashing a 100,000-file listing costs more than the stats that found nothing
+   * changed; an unchanged folder walks in the same order, so the same list gives the last hash.
+   */
+  private dirHash(key: string, files: readonly FileTask[]): string {
+    const last = this.dirHashes.get(key);
+    if (last && last.relpaths.length === files.length && files.every((f, i) => f.relpath === last.relpaths[i] && f.md5 === last.md5s[i])) return last.hash;
+    const relpaths = files.map((f) => f.relpath);
+    const md5s = files.map((f) => f.md5!);
+    const hash = dirHash(relpaths.map((relpath, i) => ({ relpath, md5: md5s[i]! })));
+    this.dirHashes.set(key, { relpaths, md5s, hash });
+    return hash;
+  }
+
+  /** Whether each object (and, for a directory, every file it lists) is in the cache. */
+  inCache(queries: readonly CacheQuery[]): boolean[] {
+    const present = queries.map((query) => inCache(query, this.cache, this.now()));
+    this.cache.save();
+    return present;
   }
 
   readListing(query: CacheQuery): DirEntry[] | undefined {
-    try {
-      return parseDirListing(readFileSync(objectPath(query.cacheDir, query.hash, query.algorithm), 'utf8'));
-    } catch {
-      return undefined;
-    }
+    return readListing(query);
   }
 
   clearStatCache(): void {
@@ -169,14 +207,8 @@ export class HashEngine {
   }
 }
 
-/** DVC 3 objects live under `files/md5/`; DVC 2 (`md5-dos2unix`) objects at the cache's top. */
-export function objectPath(cacheDir: string, hash: string, algorithm: HashAlgorithm): string {
-  const base = algorithm === 'md5' ? join(cacheDir, 'files', 'md5') : cacheDir;
-  return join(base, hash.slice(0, 2), hash.slice(2));
-}
-
-function toFileStat(stats: BigIntStats): FileStat {
-  return { ino: stats.ino, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, size: Number(stats.size) };
+function toFileStat(stats: Stats): FileStat {
+  return { ino: stats.ino, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, size: stats.size };
 }
 
 function lexists(path: string): boolean {

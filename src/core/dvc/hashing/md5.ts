@@ -3,47 +3,16 @@
  * the raw bytes; `md5-dos2unix` (DVC 2 records) reads 1 MiB chunks and, for each chunk whose first
  * 512 bytes look like text (istextfile.py: no NUL, at most 30 % bytes outside printable ASCII and
  * \n\r\t\f\b), hashes it with CRLF turned into LF — so a CRLF split across chunks stays.
- * Synchronous by design: it runs in the hashing worker, never on the extension host's thread.
+ * Files are read by reader.ts, in the hashing worker, never on the extension host's thread.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { HashAlgorithm } from '../model.js';
 
 export const CHUNK_SIZE = 1 << 20;
 const TEXT_PROBE = 512;
 
-/** Called between chunks; may throw to stop (cancellation). */
-export type ChunkHook = (bytes: number) => void;
-
-export function hashFileSync(path: string, algorithm: HashAlgorithm, buffer: Buffer = Buffer.allocUnsafe(CHUNK_SIZE), onChunk?: ChunkHook): string {
-  const hash = createHash('md5');
-  const fd = openSync(path, 'r');
-  try {
-    for (;;) {
-      const length = fillChunk(fd, buffer);
-      if (length === 0) break;
-      update(hash, buffer.subarray(0, length), algorithm);
-      onChunk?.(length);
-      if (length < buffer.length) break;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return hash.digest('hex');
-}
-
-/** Reads until the buffer is full or the file ends, like Python's buffered `read(n)`. */
-function fillChunk(fd: number, buffer: Buffer): number {
-  let filled = 0;
-  while (filled < buffer.length) {
-    const n = readSync(fd, buffer, filled, buffer.length - filled, null);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled;
-}
-
-function update(hash: Hash, chunk: Buffer, algorithm: HashAlgorithm): void {
+/** Adds one chunk (as read, at most CHUNK_SIZE bytes: dos2unix decides per chunk). */
+export function updateHash(hash: Hash, chunk: Buffer, algorithm: HashAlgorithm): void {
   if (algorithm === 'md5' || !isTextBlock(chunk.subarray(0, TEXT_PROBE))) hash.update(chunk);
   else hash.update(dos2unix(chunk));
 }
@@ -53,7 +22,7 @@ export function hashBytes(bytes: Uint8Array, algorithm: HashAlgorithm = 'md5'): 
   const hash = createHash('md5');
   for (let offset = 0; offset < bytes.length || offset === 0; offset += CHUNK_SIZE) {
     const chunk = Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(CHUNK_SIZE, bytes.length - offset));
-    if (chunk.length > 0) update(hash, chunk, algorithm);
+    if (chunk.length > 0) updateHash(hash, chunk, algorithm);
     if (bytes.length === 0) break;
   }
   return hash.digest('hex');

@@ -124,9 +124,9 @@ export class HashService {
     };
     switch (body.type) {
       case 'measure':
-        return engine.measure(body.items, hooks) as T;
+        return (await engine.measure(body.items, hooks)) as T;
       case 'inCache':
-        return body.queries.map((q) => engine.inCache(q)) as T;
+        return engine.inCache(body.queries) as T;
       case 'listing':
         return (engine.readListing(body.query) ?? null) as T;
       case 'clearStatCache':
