@@ -54,31 +54,43 @@ export class MetricsLoader {
   async load(selection: MetricsSelection, axis: XAxis, signal: AbortSignal): Promise<LoadedMetrics> {
     const store = this.store(selection.trackingKey);
     const problems: PanelProblem[] = [];
-    const runs: Run[] = [];
-    for (const runId of selection.runIds) {
-      try {
-        runs.push(await store.getRun(runId, { signal }));
-      } catch (error) {
-        problems.push({ runId, message: `Run ${runId}: ${(error as Error).message}` });
-      }
-    }
-    const present = new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)));
-    const keys = selection.keys ? selection.keys.filter((k) => present.has(k)) : [...present].sort((a, b) => a.localeCompare(b));
-    const series = new Map<string, Map<string, ChartHistory>>(keys.map((k) => [k, new Map()]));
-    const jobs = runs.flatMap((run) => (run.data.metrics ?? []).filter((m) => series.has(m.key)).map((m) => ({ run, key: m.key })));
-    await forEachLimited(jobs, PARALLEL_READS, async ({ run, key }) => {
-      try {
-        const columns = await metricColumns(store, run.info.run_id, key, { signal });
-        series.get(key)!.set(run.info.run_id, new ChartHistory(columns, axis, run.info.start_time));
-      } catch (error) {
-        if (signal.aborted) throw error;
-        problems.push({ runId: run.info.run_id, key, message: `${runDisplayName(run)} · ${key}: ${(error as Error).message}` });
-      }
-    });
+    const histories = new Map<string, Map<string, ChartHistory>>();
+    const slots = limiter(PARALLEL_READS);
+    // Each run's histories start reading as soon as that run is known: no waiting for the others.
+    const runs = await Promise.all(
+      selection.runIds.map(async (runId): Promise<Run | undefined> => {
+        let run: Run;
+        try {
+          run = await store.getRun(runId, { signal });
+        } catch (error) {
+          if (signal.aborted) throw error;
+          problems.push({ runId, message: `Run ${runId}: ${(error as Error).message}` });
+          return undefined;
+        }
+        const keys = (run.data.metrics ?? []).map((m) => m.key).filter((key) => !selection.keys || selection.keys.includes(key));
+        await Promise.all(keys.map((key) => slots(() => this.readHistory(store, run, key, axis, signal, histories, problems))));
+        return run;
+      }),
+    );
+    const present = runs.filter((r): r is Run => r !== undefined);
+    const found = new Set(histories.keys());
+    const keys = selection.keys ? selection.keys.filter((k) => found.has(k)) : [...found].sort((a, b) => a.localeCompare(b));
     // Keep the selection's run order (the Runs view's), whatever order the reads finished in.
-    for (const [key, byRun] of series) series.set(key, new Map(selection.runIds.filter((id) => byRun.has(id)).map((id) => [id, byRun.get(id)!])));
-    const title = runs.length === 1 ? `Metrics: ${runDisplayName(runs[0]!)}` : `Metrics: ${runs.length} runs`;
-    return new LoadedMetrics(title, runs, keys, series, problems, store);
+    const series = new Map(keys.map((key) => [key, new Map(selection.runIds.filter((id) => histories.get(key)!.has(id)).map((id) => [id, histories.get(key)!.get(id)!]))]));
+    const title = present.length === 1 ? `Metrics: ${runDisplayName(present[0]!)}` : `Metrics: ${present.length} runs`;
+    return new LoadedMetrics(title, present, keys, series, problems, store);
+  }
+
+  private async readHistory(store: Store, run: Run, key: string, axis: XAxis, signal: AbortSignal, into: Map<string, Map<string, ChartHistory>>, problems: PanelProblem[]): Promise<void> {
+    try {
+      const columns = await metricColumns(store, run.info.run_id, key, { signal });
+      let byRun = into.get(key);
+      if (!byRun) into.set(key, (byRun = new Map()));
+      byRun.set(run.info.run_id, new ChartHistory(columns, axis, run.info.start_time));
+    } catch (error) {
+      if (signal.aborted) throw error;
+      problems.push({ runId: run.info.run_id, key, message: `${runDisplayName(run)} · ${key}: ${(error as Error).message}` });
+    }
   }
 
   /** Re-reads the runs still RUNNING; returns the points each logged since the last read. */
@@ -109,10 +121,18 @@ export class MetricsLoader {
   }
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++]!);
+/** Runs at most `limit` of the given tasks at once. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
