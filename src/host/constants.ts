@@ -52,6 +52,15 @@ export const Commands = {
   editModelDescription: 'mlWorkbench.editModelDescription',
   copyModelUri: 'mlWorkbench.copyModelUri',
   registerModel: 'mlWorkbench.registerModel',
+  // DVC: Pipeline and Data views.
+  refreshPipeline: 'mlWorkbench.refreshPipeline',
+  runStage: 'mlWorkbench.runStage',
+  showPipelineDag: 'mlWorkbench.showPipelineDag',
+  openStagePart: 'mlWorkbench.openStagePart',
+  refreshData: 'mlWorkbench.refreshData',
+  diffDataWithWorkspace: 'mlWorkbench.diffDataWithWorkspace',
+  diffDataVersions: 'mlWorkbench.diffDataVersions',
+  checkoutDataVersion: 'mlWorkbench.checkoutDataVersion',
 } as const;
 
 export const Settings = {
@@ -93,6 +102,12 @@ export const ContextValues = {
   modelAlias: 'modelAlias',
   modelTag: 'modelTag',
   modelSourceRun: 'modelSourceRun',
+  dvcStage: 'dvcStage',
+  dvcDataStage: 'dvcDataStage',
+  dvcStagePart: 'dvcStagePart',
+  dvcData: 'dvcData',
+  dvcDataVersion: 'dvcDataVersion',
+  dvcDataRun: 'dvcDataRun',
 } as const;
 
 export const WebviewTypes = {

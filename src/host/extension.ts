@@ -10,6 +10,7 @@ import { Commands, Settings, Views } from './constants.js';
 import { VIRTUAL_SCHEME, VirtualDocuments } from './documents/virtualDocuments.js';
 import { METRIC_SCHEME, MetricHistoryDocuments } from './documents/metricHistory.js';
 import { ARTIFACT_SCHEME, ArtifactFileSystem } from './fs/artifactFileSystem.js';
+import { registerDvc } from './dvc/register.js';
 import { createLogger } from './log.js';
 import { TrackingStatusBar } from './statusBar.js';
 import { PythonService } from './python.js';
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerRunActions({ log, runsTree, writes, documents }),
     registerModelCommands({ log, modelsTree, runsTree, runsView, writes }),
     registerCommand(log, Commands.showLog, () => channel.show()),
+    registerDvc({ extension: context, log, tracking, python, documents }),
   );
 }
 

@@ -16,6 +16,8 @@ export interface MeasureItem {
   readonly algorithm: HashAlgorithm;
   /** `.dvcignore` rules of the repo and this path's POSIX path relative to its root. */
   readonly ignore?: { readonly spec: IgnoreSpec; readonly relPath: string };
+  /** Return a directory's per-file hashes too (for diffs against a recorded version). */
+  readonly withEntries?: boolean;
 }
 
 export interface Measured {
@@ -26,6 +28,8 @@ export interface Measured {
   readonly size?: number;
   readonly nfiles?: number;
   readonly error?: string;
+  /** A directory's files with their hashes, when the item asked for them. */
+  readonly entries?: readonly DirEntry[];
 }
 
 export interface CacheQuery {
@@ -79,7 +83,7 @@ export class HashEngine {
         hooks.progress(progress);
       }
       if (!plan.result.isDir) return { ...plan.result, hash: entries[0]!.md5, size };
-      return { ...plan.result, hash: dirHash(entries), size, nfiles: entries.length };
+      return { ...plan.result, hash: dirHash(entries), size, nfiles: entries.length, ...(item.withEntries ? { entries } : {}) };
     });
     this.cache.save();
     return results;

@@ -1,0 +1,144 @@
+import { relative } from 'node:path';
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/log.js';
+import type { HashProgress } from '../../core/dvc/model.js';
+import type { DvcRepo, Inspection } from '../../core/dvc/repo.js';
+import type { DvcActivity } from '../../core/dvc/rwlock.js';
+import { Disposable } from '../dispose.js';
+
+/** Quiet time after a watcher event before re-checking: long enough to fold a save's burst. */
+export const CHANGE_DEBOUNCE_MS = 60;
+/** How often to look again while a dvc command holds the repo. */
+const BUSY_POLL_MS = 400;
+
+export type RootState =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'ready'; readonly inspection: Inspection; readonly checkedAt: number; readonly durationMs: number }
+  | { readonly kind: 'error'; readonly message: string };
+
+/**
+ * One DVC root: its repo handle and the latest consistent picture of it (stages, status, data).
+ * Re-checks are debounced and serialized (a request during a check runs one more check after it),
+ * and never start while a `dvc` command holds the repo: the service polls DVC's lock files (read
+ * only, never taking a lock) and checks once the command has ended.
+ */
+export class DvcRootService extends Disposable {
+  private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChange = this.changeEmitter.event;
+  private stateValue: RootState = { kind: 'loading' };
+  private activity: DvcActivity | undefined;
+  private progressValue: HashProgress | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private again = false;
+  private checks = 0;
+  private readonly abort = new AbortController();
+
+  constructor(
+    readonly root: string,
+    readonly folder: vscode.WorkspaceFolder,
+    readonly repo: DvcRepo,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.register({
+      dispose: () => {
+        clearTimeout(this.timer);
+        this.abort.abort();
+        void repo.dispose();
+      },
+    });
+  }
+
+  get state(): RootState {
+    return this.stateValue;
+  }
+
+  /** The dvc command holding the repo now (the last check waited for it), if any. */
+  get busy(): DvcActivity | undefined {
+    return this.activity;
+  }
+
+  /** Files hashed so far while a check hashes (undefined when none is hashing). */
+  get progress(): HashProgress | undefined {
+    return this.progressValue;
+  }
+
+  /** The root as the views name it: the folder's name, or its path below the folder. */
+  get label(): string {
+    const below = relative(this.folder.uri.fsPath, this.root).split('\\').join('/');
+    return below === '' ? this.folder.name : below.startsWith('..') ? this.root : `${this.folder.name}/${below}`;
+  }
+
+  /** Asks for a re-check after the debounce; bursts of calls make one check. */
+  schedule(delay = CHANGE_DEBOUNCE_MS): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), delay);
+  }
+
+  /** A check now, resolved when it (or the one it joined) has finished. */
+  async checkNow(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.run();
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        if (await this.waitingForDvc()) return;
+        await this.check();
+      } while (this.again && !this.abort.signal.aborted);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** True when a dvc command is at work: the check is put off and the lock polled. */
+  private async waitingForDvc(): Promise<boolean> {
+    const activity = await this.repo.activity();
+    const wasBusy = this.activity !== undefined;
+    this.activity = activity.busy ? activity : undefined;
+    if (activity.busy) {
+      if (!wasBusy) {
+        this.log.info(`dvc: ${this.label}: waiting while DVC works (${activity.holders.join(', ')})`);
+        this.changeEmitter.fire();
+      }
+      this.schedule(BUSY_POLL_MS);
+      return true;
+    }
+    return false;
+  }
+
+  private async check(): Promise<void> {
+    const started = performance.now();
+    try {
+      const inspection = await this.repo.inspect({
+        signal: this.abort.signal,
+        onProgress: (progress) => {
+          this.progressValue = progress.filesDone < progress.filesTotal ? progress : undefined;
+          this.changeEmitter.fire();
+        },
+      });
+      const durationMs = performance.now() - started;
+      this.stateValue = { kind: 'ready', inspection, checkedAt: Date.now(), durationMs };
+      const changed = inspection.status.stages.filter((s) => s.state !== 'up-to-date').length;
+      const line = `dvc: ${this.label}: ${inspection.stages.length} stages, ${changed} not up to date, checked in ${durationMs.toFixed(1)} ms`;
+      if (this.checks++ === 0 || durationMs > 500) this.log.info(line);
+      else this.log.trace(line);
+    } catch (error) {
+      if (this.abort.signal.aborted) return;
+      this.log.error(error as Error);
+      this.stateValue = { kind: 'error', message: (error as Error).message ?? String(error) };
+    } finally {
+      this.progressValue = undefined;
+    }
+    this.changeEmitter.fire();
+  }
+}

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+import type { TaskSpec } from '../../core/tasks/spec.js';
+import type { PythonService } from '../python.js';
+
+/** The task type of DVC commands run from the views (declared in package.json `taskDefinitions`). */
+export const DVC_TASK_TYPE = 'mlWorkbench.dvc';
+
+/**
+ * The Python that runs `python -m dvc` for a folder: the one the extension picked (Python
+ * extension, setting, PATH), else the first interpreter that runs at all; a missing DVC then
+ * shows as the task's own error in its terminal.
+ */
+export async function dvcPython(python: PythonService, folder: vscode.WorkspaceFolder): Promise<string> {
+  const choice = await python.interpreterFor(folder);
+  if (choice.chosen) return choice.chosen.probe.executable;
+  const runs = choice.probes.find((p) => p.ok);
+  return runs?.ok ? runs.executable : 'python3';
+}
+
+/** Runs one argv (never a shell string) as a task; resolves with its exit code (undefined: unknown). */
+export async function runTask(spec: TaskSpec, folder: vscode.WorkspaceFolder, definition: Record<string, string>): Promise<number | undefined> {
+  if (!vscode.workspace.isTrusted) throw new Error('This workspace is in Restricted Mode: ML Workbench runs no commands from it. Trust the workspace to run DVC.');
+  const execution = new vscode.ProcessExecution(spec.command, [...spec.args], { cwd: spec.cwd, env: { ...spec.env } });
+  const task = new vscode.Task({ type: DVC_TASK_TYPE, ...definition }, folder, spec.label, 'ML Workbench', execution, []);
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+  const ended = new Promise<number | undefined>((resolve) => {
+    const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
+      if (event.execution.task.name !== spec.label || event.execution.task.definition.type !== DVC_TASK_TYPE) return;
+      subscription.dispose();
+      resolve(event.exitCode);
+    });
+  });
+  await vscode.tasks.executeTask(task);
+  return ended;
+}
