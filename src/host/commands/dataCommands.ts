@@ -118,12 +118,14 @@ async function checkoutVersion(context: DataCommandsContext, element: DataElemen
   const restored = stage.kind === 'data' ? [data] : allData.filter((d) => d.source === 'stage-out' && stages.some((s) => s.address === d.stage && lockFileOf(service, s) === recordFile));
   const unsaved = restored.filter((d) => d.state === 'modified');
   if (unsaved.length > 0) {
-    void vscode.window.showWarningMessage(`ML Workbench: not checking out: ${unsaved.map((d) => d.repoPath).join(', ')} ${unsaved.length === 1 ? 'has' : 'have'} changes that ${recordRel} does not record, and checking out another version would lose them. Record them first (dvc add / dvc commit, then git commit) or move them aside.`, { modal: true });
+    const detail = `${unsaved.map((d) => d.repoPath).join(', ')} ${unsaved.length === 1 ? 'has' : 'have'} changes that ${recordRel} does not record, and checking out another version would lose them. Record them first (dvc add / dvc commit, then git commit) or move them aside.`;
+    void vscode.window.showWarningMessage(`Not checking out ${data.repoPath}`, { modal: true, detail });
     return;
   }
   const dirty = (await simpleGit({ baseDir: service.root }).raw(['status', '--porcelain', '--', recordRel])).trim();
   if (dirty) {
-    void vscode.window.showWarningMessage(`ML Workbench: not checking out: ${recordRel} has uncommitted changes in git (${dirty.split('\n')[0]!.trim()}). Commit or stash them first, so no recorded version is lost.`, { modal: true });
+    const detail = `${recordRel} has uncommitted changes in git (${dirty.split('\n')[0]!.trim()}). Commit or stash them first, so no recorded version is lost.`;
+    void vscode.window.showWarningMessage(`Not checking out ${data.repoPath}`, { modal: true, detail });
     return;
   }
   const what = stage.kind === 'data' ? data.repoPath : `every output recorded in ${recordRel} (${restored.map((d) => d.repoPath).join(', ')})`;

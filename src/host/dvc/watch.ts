@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { Inspection } from '../../core/dvc/repo.js';
 import { watchedPaths, watchGlob } from '../../core/dvc/watchPaths.js';
@@ -10,12 +11,18 @@ import { watchedPaths, watchGlob } from '../../core/dvc/watchPaths.js';
 export class RootWatcher implements vscode.Disposable {
   private watcher: vscode.FileSystemWatcher | undefined;
   private glob = '';
+  private readonly folders: vscode.FileSystemWatcher;
 
   constructor(
     private readonly root: string,
     private readonly onChange: (uri: vscode.Uri) => void,
   ) {
     this.update(undefined);
+    // A folder removed or moved in is reported as the folder alone, not as the files in it (which
+    // may be a dvc.yaml, a dep or an out): every delete, and every folder created, re-checks.
+    this.folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), '**'), false, true, false);
+    this.folders.onDidDelete(this.onChange);
+    this.folders.onDidCreate((uri) => void stat(uri.fsPath).then((s) => s.isDirectory() && this.onChange(uri), () => undefined));
   }
 
   /** Follows the stages: a new dep or out is watched from the next check on. */
@@ -32,6 +39,7 @@ export class RootWatcher implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.folders.dispose();
     this.watcher?.dispose();
     this.watcher = undefined;
   }

@@ -76,7 +76,7 @@ function versionItem(element: VersionElement, now: number): vscode.TreeItem {
   const item = new vscode.TreeItem(oneLine(version.message, 80), element.runs.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const when = Date.parse(version.date);
   const runs = element.runs.length === 0 ? undefined : element.runs.length === 1 ? '1 run' : `${element.runs.length} runs`;
-  item.description = [version.commit.slice(0, 7), Number.isNaN(when) ? undefined : formatRelativeTime(when, now), version.author, runs, element.current ? 'current' : undefined].filter(Boolean).join(' · ');
+  item.description = [element.current ? 'current' : undefined, version.commit.slice(0, 7), Number.isNaN(when) ? undefined : formatRelativeTime(when, now), runs].filter(Boolean).join(' · ');
   item.iconPath = new vscode.ThemeIcon('git-commit', element.current ? new vscode.ThemeColor('charts.blue') : undefined);
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**').appendText(version.message).appendMarkdown('**\n\n');
@@ -89,13 +89,26 @@ function versionItem(element: VersionElement, now: number): vscode.TreeItem {
   return item;
 }
 
+const RUN_ICONS: Record<string, vscode.ThemeIcon> = {
+  RUNNING: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  FINISHED: new vscode.ThemeIcon('beaker', new vscode.ThemeColor('testing.iconPassed')),
+  FAILED: new vscode.ThemeIcon('beaker', new vscode.ThemeColor('testing.iconFailed')),
+};
+
 function runItem(element: RunElement): vscode.TreeItem {
   const { run, at, experimentName, trackingKey } = element.found;
   const item = new vscode.TreeItem(runDisplayName(run), vscode.TreeItemCollapsibleState.None);
   const commit = run.data.tags?.find((t) => t.key === 'mlflow.source.git.commit')?.value ?? '';
-  item.description = `${experimentName} · ${run.info.status.toLowerCase()} · ${at === 'commit' ? 'logged at this commit' : `logged at parent ${commit.slice(0, 7)}`}`;
-  item.iconPath = new vscode.ThemeIcon('beaker');
-  item.tooltip = at === 'commit' ? 'MLflow run whose mlflow.source.git.commit is this commit.' : `MLflow run logged at ${commit.slice(0, 12)}, the parent of this commit: trained on the working tree this commit then recorded.`;
+  item.description = `${at === 'commit' ? 'this commit' : `parent ${commit.slice(0, 7)}`} · ${experimentName}`;
+  item.iconPath = RUN_ICONS[run.info.status] ?? new vscode.ThemeIcon('beaker');
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**').appendText(runDisplayName(run)).appendMarkdown('** — ').appendText(`${run.info.status.toLowerCase()}, experiment ${experimentName}`);
+  md.appendMarkdown('\n\n').appendText(
+    at === 'commit'
+      ? `Logged at this commit (mlflow.source.git.commit ${commit.slice(0, 12)}): it ran with the data this commit records.`
+      : `Logged at ${commit.slice(0, 12)}, the parent of this commit: it ran in the working tree this commit then recorded (dvc repro, then git commit), so it likely produced this version.`,
+  );
+  item.tooltip = md;
   item.command = { command: Commands.showRun, title: 'Show Run', arguments: [trackingKey, run.info.run_id] };
   item.contextValue = ContextValues.dvcDataRun;
   return item;

@@ -101,7 +101,7 @@ function stageTooltip(element: StageElement, word: string): vscode.MarkdownStrin
   return md;
 }
 
-const PART_ICONS: Record<PartKind, string> = { dep: 'arrow-small-right', param: 'symbol-variable', out: 'package', metric: 'graph', plot: 'graph-line' };
+const PART_ICONS: Record<PartKind, string> = { dep: 'arrow-right', param: 'symbol-variable', out: 'package', metric: 'graph', plot: 'graph-line' };
 const PART_WORDS: Record<PartKind, string> = { dep: 'dep', param: 'param', out: 'out', metric: 'metric', plot: 'plot' };
 
 function partItem(element: PartElement): vscode.TreeItem {
