@@ -230,11 +230,16 @@ const lockOutMd5 = (stage: string, path: string) => (text: string): string | und
   return block ? new RegExp(`path: ${path.replace(/[.]/g, '\\.')}\\n\\s+hash: md5\\n\\s+md5: ([0-9a-f]{32}(?:\\.dir)?)`).exec(block)?.[1] : undefined;
 };
 
-async function runsTagged(commit: string): Promise<string[]> {
-  return mlflowClient<string[]>(`sqlite:///${join(project, 'mlflow.db')}`, 'ids = [e.experiment_id for e in client.search_experiments()]\nout(sorted(r.info.run_name for r in client.search_runs(ids, "tags.`mlflow.source.git.commit` = \'%s\'" % args[0])))', commit);
+/** Run names per commit, as MLflow's client finds them by the mlflow.source.git.commit tag (one Python start). */
+async function runsTagged(commits: readonly string[]): Promise<Record<string, string[]>> {
+  const body = [
+    'ids = [e.experiment_id for e in client.search_experiments()]',
+    'out({c: sorted(r.info.run_name for r in client.search_runs(ids, "tags.`mlflow.source.git.commit` = \'%s\'" % c)) for c in args})',
+  ].join('\n');
+  return mlflowClient<Record<string, string[]>>(`sqlite:///${join(project, 'mlflow.db')}`, body, ...commits);
 }
 
-test('Data view: versions from git history with their MLflow runs; Diff Two Versions equals dvc diff; check out an old version', { timeout: 300_000 }, async () => {
+test('Data view: versions from git history with their MLflow runs; Diff Two Versions equals dvc diff; check out an old version', { timeout: 420_000 }, async () => {
   await setPaneExpanded(workbench, PIPELINE, false);
   await setPaneExpanded(workbench, DATA, true);
 
@@ -256,9 +261,11 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
       // dvc repro above changed model.pkl without a commit: no version in history is the current one.
       const current = versions.filter((v) => v.description.startsWith('current · ')).map((v) => v.label);
       assert.deepEqual(current, path === 'data/raw.csv' ? [expected[0]!.subject] : [], `current version of ${path}`);
+      const parents = new Map(expected.map((v) => [v.commit, git(project, 'rev-list', '--parents', '-n', '1', v.commit).split(' ')[1]]));
+      const tagged = await runsTagged([...expected.map((v) => v.commit), ...[...parents.values()].filter((p): p is string => p !== undefined)]);
       for (const version of expected) {
-        const parent = git(project, 'rev-list', '--parents', '-n', '1', version.commit).split(' ')[1];
-        const names = [...(await runsTagged(version.commit)), ...(parent ? await runsTagged(parent) : [])].sort();
+        const parent = parents.get(version.commit);
+        const names = [...(tagged[version.commit] ?? []), ...(parent ? (tagged[parent] ?? []) : [])].sort();
         const subject = versions.find((v) => v.description.includes(version.commit.slice(0, 7)))!.label;
         if (names.length === 0) continue;
         await expandPath(workbench, DATA, [path, subject]);
@@ -280,7 +287,7 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
     await contextMenu(workbench.page, rowLocator(workbench, DATA, row), 'Diff Two Versions…');
     await quickInput(workbench.page).waitFor({ state: 'visible' });
     await workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: older.commit.slice(0, 7) }).first().click();
-    await fileTab(workbench.page, `prepared ${older.commit.slice(0, 7)}..${newer.commit.slice(0, 7)}.md`).waitFor({ timeout: 30_000 });
+    await fileTab(workbench.page, `prepared ${older.commit.slice(0, 7)}..${newer.commit.slice(0, 7)}.diff`).waitFor({ timeout: 30_000 });
     const lines = await poll(() => editorLines(workbench.page), (l) => l.some((x) => x.includes('modified')), 10_000);
     const shownModified = lines.filter((l) => l.startsWith('! modified')).map((l) => `data/prepared/${l.replace('! modified', '').trim()}`).sort();
     const real = JSON.parse(await dvc(project, 'diff', older.commit, newer.commit, '--json')) as Record<string, { path: string }[]>;
@@ -323,13 +330,46 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
     await workbench.screenshot('data-after-checkout-dark');
   });
 
+  await step('run-stage', async () => {
+    // The stage's context menu runs dvc repro as a task (prepare and train come first, as DVC decides).
+    const row = await waitForPath(workbench, PIPELINE, ['evaluate']);
+    await contextMenu(workbench.page, rowLocator(workbench, PIPELINE, row), 'Run Stage…');
+    await waitForRows(PIPELINE, (r) => r.filter((x) => x.level === 1).every((x) => x.description === 'up to date'), 'every stage up to date after Run Stage on evaluate', 180_000);
+    assert.deepEqual(await dvcStatus(project), {});
+  });
+
+  await step('show-dag', async () => {
+    await workbench.runCommand('ML Workbench: Show Pipeline DAG');
+    await fileTab(workbench.page, 'Pipeline DAG.md').waitFor({ timeout: 30_000 });
+    const lines = await poll(() => editorLines(workbench.page), (l) => l.includes('flowchart TD'), 10_000);
+    const start = lines.indexOf('flowchart TD');
+    // evaluate reads prepare's test.csv as well as train's model.
+    assert.deepEqual(lines.slice(start, start + 10), ['flowchart TD', '  s1[("data/raw.csv")]:::fresh', '  s2["prepare"]:::fresh', '  s3["train"]:::fresh', '  s4["evaluate"]:::fresh', '  s1 --> s2', '  s2 --> s3', '  s2 --> s4', '  s3 --> s4', '  classDef fresh stroke:#2e7d32,stroke-width:2px']);
+    await workbench.screenshot('pipeline-dag-dark');
+  });
+
+  await step('second-root', async () => {
+    // A monorepo: a second DVC project in a subfolder (dvc init --subdir) gets its own row.
+    const other = join(project, 'other');
+    mkdirSync(other);
+    await dvc(other, 'init', '--subdir');
+    writeFileSync(join(other, 'dvc.yaml'), 'stages:\n  hello:\n    cmd: echo hi > hello.txt\n    outs:\n      - hello.txt\n');
+    await waitForRows(PIPELINE, (r) => r.filter((x) => x.level === 1).map((x) => x.label).join() === 'demo,demo/other', 'one row per DVC root', 30_000);
+    await expandPath(workbench, PIPELINE, ['demo/other']);
+    await waitForRows(PIPELINE, (r) => findPath(r, ['demo/other', 'hello'])?.description === 'never run', 'the second root\'s stage, never run');
+    assert.ok(Object.keys(await dvcStatus(other)).includes('hello'), 'dvc status in other/ lists hello');
+    assert.deepEqual(await dvcStatus(project), {}, 'the outer project stays up to date');
+    await parkMouse(workbench.page);
+    await workbench.screenshot('pipeline-two-roots-dark');
+  });
+
   await step('light-theme', async () => {
     await workbench.runCommand('Preferences: Color Theme');
     await quickInput(workbench.page).fill('Light Modern');
     await workbench.page.keyboard.press('Enter');
     await sleep(1500);
     await workbench.page.keyboard.press('Escape');
-    await expandPath(workbench, PIPELINE, ['prepare']);
+    await expandPath(workbench, PIPELINE, ['demo', 'train']);
     await parkMouse(workbench.page);
     await workbench.screenshot('pipeline-data-light');
   });

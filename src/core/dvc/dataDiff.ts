@@ -44,17 +44,21 @@ export interface DiffSide {
   readonly hash: string | undefined;
 }
 
-/** The diff as a read-only document: a header, then one `+ - M` line per file. */
+/**
+ * The diff as a read-only `.diff` document (VS Code colours `+` added, `-` deleted, `!` changed):
+ * a commented header naming both sides, then one line per file that differs.
+ */
 export function formatDataDiff(repoPath: string, before: DiffSide, after: DiffSide, diff: DataDiff): string {
-  const lines = [`# ${repoPath}: ${before.label} → ${after.label}`, '', `- ${before.label}: ${before.hash ?? '(nothing recorded)'}`, `- ${after.label}: ${after.hash ?? '(nothing recorded)'}`, ''];
   const total = diff.added.length + diff.deleted.length + diff.modified.length;
-  lines.push(total === 0 ? 'No files differ.' : `${diff.added.length} added, ${diff.deleted.length} deleted, ${diff.modified.length} modified, ${diff.unchanged} unchanged.`, '');
-  if (total > 0) {
-    lines.push('```diff');
-    for (const path of diff.added) lines.push(`+ added     ${path}`);
-    for (const path of diff.deleted) lines.push(`- deleted   ${path}`);
-    for (const path of diff.modified) lines.push(`! modified  ${path}`);
-    lines.push('```', '');
-  }
-  return lines.join('\n');
+  const lines = [
+    `# ${repoPath}`,
+    `# before: ${before.label}  ${before.hash ?? '(nothing recorded)'}`,
+    `# after:  ${after.label}  ${after.hash ?? '(nothing recorded)'}`,
+    `# ${total === 0 ? 'no files differ' : `${diff.added.length} added, ${diff.deleted.length} deleted, ${diff.modified.length} modified`}, ${diff.unchanged} unchanged`,
+    '',
+  ];
+  for (const path of diff.added) lines.push(`+ added     ${path}`);
+  for (const path of diff.deleted) lines.push(`- deleted   ${path}`);
+  for (const path of diff.modified) lines.push(`! modified  ${path}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../../core/log.js';
 import { dataVersionCheckout } from '../../core/tasks/dvc.js';
 import { Commands } from '../constants.js';
 import type { VirtualDocuments } from '../documents/virtualDocuments.js';
-import { dvcPython, runTask } from '../dvc/tasks.js';
+import { dvcPython, interpreterEnv, runTask } from '../dvc/tasks.js';
 import type { DvcWorkspace } from '../dvc/workspace.js';
 import type { PythonService } from '../python.js';
 import type { DataElement, TrackedElement, VersionElement } from '../trees/data/elements.js';
@@ -65,7 +65,7 @@ async function showDiff(context: DataCommandsContext, owner: TrackedElement, sid
   const diff = diffOf(basename(owner.data.repoPath), before, after);
   const text = formatDataDiff(owner.data.repoPath, beforeSide, afterSide, diff);
   const short = (label: string): string => label.split(' ')[0]!;
-  const document = await vscode.workspace.openTextDocument(context.documents.add(text, `${basename(owner.data.repoPath)} ${short(beforeSide.label)}..${short(afterSide.label)}.md`));
+  const document = await vscode.workspace.openTextDocument(context.documents.add(text, `${basename(owner.data.repoPath)} ${short(beforeSide.label)}..${short(afterSide.label)}.diff`));
   await vscode.window.showTextDocument(document, { preview: true });
 }
 
@@ -132,7 +132,8 @@ async function checkoutVersion(context: DataCommandsContext, element: DataElemen
   const detail = `This replaces ${what} in the workspace with the version of ${element.version.commit.slice(0, 7)} "${element.version.message}", and ${recordRel} with that commit's copy (git checkout ${element.version.commit.slice(0, 7)} -- ${recordRel}; dvc checkout --force ${recordRel}).`;
   const confirm = await vscode.window.showWarningMessage(`Check out ${data.repoPath} as of ${element.version.commit.slice(0, 7)}?`, { modal: true, detail }, 'Check Out');
   if (confirm !== 'Check Out') return;
-  const [git, checkout] = dataVersionCheckout({ python: await dvcPython(context.python, service.folder), cwd: service.root, revision: element.version.commit, dvcFile: recordRel });
+  const python = await dvcPython(context.python, service.folder);
+  const [git, checkout] = dataVersionCheckout({ python, cwd: service.root, revision: element.version.commit, dvcFile: recordRel, env: interpreterEnv(python) });
   const gitExit = await runTask(git, service.folder, { command: 'git-checkout', file: recordRel });
   if (gitExit !== 0) throw new Error(`${git.label} failed (exit code ${gitExit ?? 'unknown'}): see its terminal.`);
   const dvcExit = await runTask(checkout, service.folder, { command: 'checkout', file: recordRel });

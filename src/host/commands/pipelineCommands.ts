@@ -8,7 +8,7 @@ import { dvcRepro } from '../../core/tasks/dvc.js';
 import { Commands } from '../constants.js';
 import type { VirtualDocuments } from '../documents/virtualDocuments.js';
 import type { DvcRootService } from '../dvc/rootService.js';
-import { dvcPython, runTask } from '../dvc/tasks.js';
+import { dvcPython, interpreterEnv, runTask } from '../dvc/tasks.js';
 import type { DvcWorkspace } from '../dvc/workspace.js';
 import type { PythonService } from '../python.js';
 import type { PipelineElement } from '../trees/pipeline/elements.js';
@@ -43,7 +43,8 @@ async function runStage(context: PipelineCommandsContext, target?: PipelineEleme
   const resolved = await resolveStage(context, target, where);
   if (!resolved) return;
   const { service, stage } = resolved;
-  const spec = dvcRepro({ python: await dvcPython(context.python, service.folder), cwd: service.root, targets: [stage.address] });
+  const python = await dvcPython(context.python, service.folder);
+  const spec = dvcRepro({ python, cwd: service.root, targets: [stage.address], env: interpreterEnv(python) });
   const exit = await runTask(spec, service.folder, { command: 'repro', stage: stage.address });
   context.log.info(`dvc: ${spec.label} in ${service.root} exited with ${exit ?? 'unknown status'}`);
   service.schedule();

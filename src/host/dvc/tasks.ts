@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskSpec } from '../../core/tasks/spec.js';
 import type { PythonService } from '../python.js';
@@ -15,6 +17,20 @@ export async function dvcPython(python: PythonService, folder: vscode.WorkspaceF
   if (choice.chosen) return choice.chosen.probe.executable;
   const runs = choice.probes.find((p) => p.ok);
   return runs?.ok ? runs.executable : 'python3';
+}
+
+/**
+ * What an activated environment would add: the interpreter's folder first on PATH, so a stage's
+ * own `python …` / `mlflow …` command (run by DVC through a shell) finds the same environment.
+ */
+export function interpreterEnv(python: string): Record<string, string> {
+  if (!isAbsolute(python)) return {};
+  const bin = dirname(python);
+  const prefix = dirname(bin);
+  const isVenv = existsSync(join(prefix, 'pyvenv.cfg'));
+  // A system interpreter's folder (/usr/bin) is left where PATH has it.
+  if (!isVenv && !existsSync(join(prefix, 'conda-meta'))) return {};
+  return { PATH: [bin, process.env['PATH'] ?? ''].filter(Boolean).join(delimiter), ...(isVenv ? { VIRTUAL_ENV: prefix } : {}) };
 }
 
 /** Runs one argv (never a shell string) as a task; resolves with its exit code (undefined: unknown). */

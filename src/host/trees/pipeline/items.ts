@@ -24,6 +24,8 @@ export function stageLook(stage: Stage, status: StageStatus | undefined): Look {
 export function stageDescription(stage: Stage, status: StageStatus | undefined): string {
   const look = stageLook(stage, status);
   if (!status || status.state === 'up-to-date') return status?.frozen ? 'frozen' : look.word;
+  // Its outputs are missing and its deps unrecorded because it never ran: that says it all.
+  if (status.state === 'never-run') return look.word;
   const reasons = status.reasons.map((r) => (r.startsWith('upstream changed: ') ? `upstream changed (${r.slice(18)})` : r));
   return [status.frozen ? 'frozen' : undefined, ...reasons].filter(Boolean).join(', ');
 }
