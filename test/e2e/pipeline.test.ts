@@ -256,7 +256,10 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
     ] as const) {
       const expected = recordedVersions(project, file, read);
       await expandPath(workbench, DATA, [path]);
-      const versions = childrenOf(await rows(workbench, DATA), [path]);
+      const shownRows = childrenOf(await rows(workbench, DATA), [path]);
+      // dvc repro above recorded a new model.pkl in dvc.lock without a commit: said first, apart from the versions.
+      assert.deepEqual(shownRows.filter((r) => r.label === 'Uncommitted version').map((r) => r.description), path === 'models/model.pkl' ? ['current · not in git history yet'] : []);
+      const versions = shownRows.filter((r) => r.label !== 'Uncommitted version');
       assert.deepEqual(versions.map((v) => `${v.label} · ${v.description.replace(/^current · /, '').split(' · ')[0]}`), expected.map((v) => `${v.subject} · ${v.commit.slice(0, 7)}`), `versions of ${path}`);
       // dvc repro above changed model.pkl without a commit: no version in history is the current one.
       const current = versions.filter((v) => v.description.startsWith('current · ')).map((v) => v.label);
@@ -361,6 +364,22 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
     assert.deepEqual(await dvcStatus(project), {}, 'the outer project stays up to date');
     await parkMouse(workbench.page);
     await workbench.screenshot('pipeline-two-roots-dark');
+  });
+
+  await step('diff-with-workspace', async () => {
+    const test = join(project, 'data', 'prepared', 'test.csv');
+    writeFileSync(test, `${readFileSync(test, 'utf8')}5.0,3.0,1.0,0.2,0\n`);
+    await waitForRows(DATA, (r) => findPath(r, ['demo', 'data/prepared'])?.description.endsWith('modified') ?? false, 'data/prepared modified');
+    const row = findPath(await rows(workbench, DATA), ['demo', 'data/prepared'])!;
+    await contextMenu(workbench.page, rowLocator(workbench, DATA, row), 'Diff with Workspace');
+    await fileTab(workbench.page, 'prepared recorded..workspace.diff').waitFor({ timeout: 30_000 });
+    const lines = await poll(() => editorLines(workbench.page), (l) => l.some((x) => x.startsWith('! modified')), 10_000);
+    const shown = lines.filter((l) => /^[-+!] /.test(l)).map((l) => `data/prepared/${l.slice(12).trim()}`);
+    const real = JSON.parse(await dvc(project, 'data', 'status', '--granular', '--json')) as { uncommitted?: Record<string, string[]> };
+    const expected = Object.values(real.uncommitted ?? {}).flat().filter((p) => p.startsWith('data/prepared/') && p !== 'data/prepared/');
+    assert.deepEqual(shown, expected, `dvc data status --granular: ${JSON.stringify(real)}`);
+    assert.deepEqual(expected, ['data/prepared/test.csv']);
+    await workbench.screenshot('data-diff-workspace-dark');
   });
 
   await step('light-theme', async () => {

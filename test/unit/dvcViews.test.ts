@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { diffFile, diffListings, formatDataDiff } from '../../src/core/dvc/dataDiff.js';
-import type { DirEntry } from '../../src/core/dvc/hashing/dirListing.js';
+import { dirHash, type DirEntry } from '../../src/core/dvc/hashing/dirListing.js';
 import { pipelineMermaid } from '../../src/core/dvc/mermaid.js';
 import { openDvcRepo } from '../../src/core/dvc/repo.js';
 import { paramLeafChanges, paramReason } from '../../src/core/dvc/status/paramLeaves.js';
@@ -126,4 +127,27 @@ test('the watcher-limit probe tells ENOSPC/EMFILE from other failures, and the a
   assert.deepEqual(probeWatchLimit(scratch), { kind: 'ok' });
   assert.match(watchLimitAdvice('ENOSPC'), /sudo sysctl fs\.inotify\.max_user_watches=524288/);
   assert.match(watchLimitAdvice('EMFILE'), /fs\.inotify\.max_user_instances/);
+});
+
+test("measureWorkspace gives a directory's files with their md5, and the .dir hash those entries make", async () => {
+  const root = project({
+    'dvc.yaml': 'stages:\n  make:\n    cmd: echo\n    outs: [out]\n',
+    'out/b.txt': 'bee\n',
+    'out/a/c.txt': 'sea\n',
+    'out/empty': '',
+  });
+  const repo = openDvcRepo(root, { inProcess: true });
+  try {
+    const measured = await repo.measureWorkspace('out');
+    assert.deepEqual(measured?.entries, [
+      { relpath: 'a/c.txt', md5: createHash('md5').update('sea\n').digest('hex') },
+      { relpath: 'b.txt', md5: createHash('md5').update('bee\n').digest('hex') },
+      { relpath: 'empty', md5: 'd41d8cd98f00b204e9800998ecf8427e' },
+    ]);
+    assert.equal(measured?.hash, dirHash(measured!.entries!));
+    assert.equal(measured?.nfiles, 3);
+    assert.equal(await repo.measureWorkspace('not/tracked'), undefined);
+  } finally {
+    await repo.dispose();
+  }
 });

@@ -7,7 +7,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync, type BigInt
 import { join } from 'node:path';
 import type { HashAlgorithm, HashProgress } from '../model.js';
 import { IgnoreRules, type IgnoreSpec } from '../ignore.js';
-import { dirHash, parseDirListing, type DirEntry } from './dirListing.js';
+import { compareCodePoints, dirHash, parseDirListing, type DirEntry } from './dirListing.js';
 import { CHUNK_SIZE, hashFileSync } from './md5.js';
 import { StatCache, type FileStat } from './statCache.js';
 
@@ -83,7 +83,7 @@ export class HashEngine {
         hooks.progress(progress);
       }
       if (!plan.result.isDir) return { ...plan.result, hash: entries[0]!.md5, size };
-      return { ...plan.result, hash: dirHash(entries), size, nfiles: entries.length, ...(item.withEntries ? { entries } : {}) };
+      return { ...plan.result, hash: dirHash(entries), size, nfiles: entries.length, ...(item.withEntries ? { entries: entries.sort((a, b) => compareCodePoints(a.relpath, b.relpath)) } : {}) };
     });
     this.cache.save();
     return results;

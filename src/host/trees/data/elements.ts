@@ -39,7 +39,7 @@ export interface DataMessageElement {
   readonly id: string;
   readonly message: string;
   readonly detail?: string;
-  readonly icon: 'loading' | 'error' | 'info' | 'busy';
+  readonly icon: 'loading' | 'error' | 'info' | 'busy' | 'uncommitted';
   readonly parent: DataRootElement | TrackedElement | undefined;
 }
 

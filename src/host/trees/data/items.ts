@@ -43,9 +43,12 @@ function render(element: DataElement, now: number): vscode.TreeItem {
       return runItem(element);
     case 'message': {
       const item = new vscode.TreeItem(element.message, vscode.TreeItemCollapsibleState.None);
-      const icons = { loading: 'loading~spin', busy: 'watch', info: 'info', error: 'warning' } as const;
-      item.iconPath = new vscode.ThemeIcon(icons[element.icon], element.icon === 'error' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+      const icons = { loading: 'loading~spin', busy: 'watch', info: 'info', error: 'warning', uncommitted: 'git-commit' } as const;
+      const colors = { error: 'problemsWarningIcon.foreground', uncommitted: 'charts.yellow' } as Partial<Record<typeof element.icon, string>>;
+      const color = colors[element.icon];
+      item.iconPath = new vscode.ThemeIcon(icons[element.icon], color ? new vscode.ThemeColor(color) : undefined);
       item.tooltip = element.detail ?? element.message;
+      if (element.icon === 'uncommitted') item.description = 'current · not in git history yet';
       if (element.icon === 'error') item.command = { command: Commands.refreshData, title: 'Retry' };
       return item;
     }

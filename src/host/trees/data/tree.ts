@@ -128,6 +128,12 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
         }),
       ),
     );
-    return versions.map((version, i): VersionElement => ({ kind: 'version', owner: element, version, siblings: versions, current: version.hash === element.data.hash && i === versions.findIndex((v) => v.hash === element.data.hash), runs: runs[i]! }));
+    const rows: DataElement[] = versions.map((version, i): VersionElement => ({ kind: 'version', owner: element, version, siblings: versions, current: version.hash === element.data.hash && i === versions.findIndex((v) => v.hash === element.data.hash), runs: runs[i]! }));
+    // The record names a version git has not seen yet (dvc add / dvc repro, not committed).
+    if (element.data.hash && !versions.some((v) => v.hash === element.data.hash)) {
+      const file = element.data.source === 'dvc-file' ? element.data.stage : 'dvc.lock';
+      rows.unshift({ kind: 'message', id: `${element.service.root}:${element.data.repoPath}:uncommitted`, message: 'Uncommitted version', detail: `${file} records md5 ${element.data.hash}, which no commit has yet: git commit ${file} to keep it as a version.`, icon: 'uncommitted', parent: element });
+    }
+    return rows;
   }
 }
