@@ -17,8 +17,9 @@ import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pythonEnv } from '../support/python';
-import { demoProject, dvc, dvcStatus, git, recordedVersions, type DvcStatusJson } from './support/dvcProject';
-import { answerDialog, contextMenu, mlflowClient, setPaneExpanded } from './support/interactions';
+import { demoProject, dvc, dvcStatus, git, recordedVersions } from './support/dvcProject';
+import { answerDialog, contextMenu, setPaneExpanded } from './support/interactions';
+import { assertMatchesDvc, dialogText, dvcFileMd5, lockOutMd5, runsTagged, statusTimings, timeToRow } from './support/pipelineViews';
 import { sleep } from './support/processes';
 import { childrenOf, editorLines, expandPath, fileTab, findPath, pane, parkMouse, poll, quickInput, rowLocator, rows, waitForPath, type Row } from './support/runsTree';
 import { ensureVsix } from './support/vsix';
@@ -81,49 +82,6 @@ async function stageDescriptions(): Promise<Map<string, string>> {
   return new Map((await topRows(PIPELINE)).map((r) => [r.label, r.description]));
 }
 
-/**
- * Each stage DVC lists must read as changed, with a reason for each path or param key DVC names;
- * each stage DVC does not list must be up to date or stale only because of an upstream stage.
- */
-function assertMatchesDvc(shown: Map<string, string>, dvcJson: DvcStatusJson): void {
-  for (const [stage, description] of shown) {
-    const entries = dvcJson[stage];
-    if (!entries) {
-      assert.ok(description === 'up to date' || description.startsWith('upstream changed'), `${stage} is "${description}" but dvc status does not list it (${JSON.stringify(dvcJson)})`);
-      continue;
-    }
-    for (const entry of entries) {
-      if (typeof entry === 'string') {
-        assert.ok(description.includes(entry.replace('always changed', 'always changed')), `${stage}: "${description}" lacks "${entry}"`);
-        continue;
-      }
-      for (const [kind, changes] of Object.entries(entry)) {
-        for (const [path, state] of Object.entries(changes)) {
-          if (typeof state === 'object') for (const key of Object.keys(state)) assert.match(description, new RegExp(`param ${key.replace(/\./g, '\\.')}[. ]`), `${stage}: "${description}" lacks param ${key} (${kind})`);
-          else assert.ok(description.includes(`${kind === 'changed outs' ? 'out' : 'dep'} ${path} ${state === 'modified' ? 'changed' : state}`), `${stage}: "${description}" lacks ${kind} ${path} ${state}`);
-        }
-      }
-    }
-  }
-}
-
-/** Writes a file and returns the ms until the row `label` of the Pipeline view shows `expected` in its description. */
-async function timeToRow(label: string, expected: string, write: () => void): Promise<number> {
-  const view = pane(workbench, PIPELINE);
-  await view.locator('.monaco-list-row').first().waitFor();
-  const written = Date.now();
-  write();
-  // Checked in the page on every animation frame, stamped with the page's clock (the same machine's).
-  const predicate = `(() => {
-    for (const row of document.querySelectorAll('.part.sidebar .pane .monaco-list-row[role="treeitem"]')) {
-      if (row.querySelector('.label-name')?.textContent?.trim() === ${JSON.stringify(label)} && row.querySelector('.label-description')?.textContent?.includes(${JSON.stringify(expected)})) return Date.now();
-    }
-    return false;
-  })()`;
-  const seen = await workbench.page.waitForFunction(predicate, undefined, { polling: 'raf', timeout: 30_000 });
-  return ((await seen.jsonValue()) as number) - written;
-}
-
 test('Pipeline view: DAG order, fresh as dvc status says; opening a stage; CodeLens', { timeout: 240_000 }, async () => {
   await step('fresh', async () => {
     const all = await waitForRows(PIPELINE, (r) => r.filter((x) => x.level === 1).map((x) => x.label).join() === STAGES.join() && r.every((x) => x.description === 'up to date'), 'four stages, up to date, in DAG order');
@@ -160,7 +118,7 @@ test('an edit turns its stage and the ones downstream stale within 500 ms, with 
   const params = join(project, 'params.yaml');
   const original = readFileSync(params, 'utf8');
   await step('param-edit', async () => {
-    const ms = await timeToRow('train', 'param train.alpha 0.01→0.05', () => writeFileSync(params, original.replace('alpha: 0.01', 'alpha: 0.05')));
+    const ms = await timeToRow(workbench, PIPELINE, 'train', 'param train.alpha 0.01→0.05', () => writeFileSync(params, original.replace('alpha: 0.01', 'alpha: 0.05')));
     latencies.push({ change: 'params.yaml train.alpha', ms });
     const shown = await poll(stageDescriptions, (m) => m.get('evaluate')?.startsWith('upstream changed') ?? false, 10_000);
     assert.equal(shown.get('train'), 'param train.alpha 0.01→0.05');
@@ -171,7 +129,7 @@ test('an edit turns its stage and the ones downstream stale within 500 ms, with 
 
   await step('dep-edit', async () => {
     const script = join(project, 'src', 'evaluate.py');
-    const ms = await timeToRow('evaluate', 'dep src/evaluate.py changed', () => writeFileSync(script, `${readFileSync(script, 'utf8')}\n# edited by the e2e test\n`));
+    const ms = await timeToRow(workbench, PIPELINE, 'evaluate', 'dep src/evaluate.py changed', () => writeFileSync(script, `${readFileSync(script, 'utf8')}\n# edited by the e2e test\n`));
     latencies.push({ change: 'src/evaluate.py', ms });
     const shown = await stageDescriptions();
     assert.equal(shown.get('evaluate'), 'dep src/evaluate.py changed, upstream changed (train)');
@@ -182,6 +140,14 @@ test('an edit turns its stage and the ones downstream stale within 500 ms, with 
     await parkMouse(workbench.page);
     await workbench.screenshot('pipeline-stale-dark');
     for (const [change, ms] of latencies.map((l) => [l.change, l.ms] as const)) assert.ok(ms < LATENCY_BUDGET_MS, `${change}: ${ms} ms (budget ${LATENCY_BUDGET_MS})`);
+  });
+
+  await step('status-cost', async () => {
+    // What one check costs, cold (empty stat cache) and warm (nothing changed: stat calls only).
+    const { coldMs, warmMs } = await statusTimings(project);
+    console.log(`[e2e pipeline] status of the demo (4 stages) through the hashing worker: cold ${coldMs.toFixed(1)} ms, warm median ${warmMs.toFixed(1)} ms`);
+    const first = /checked in ([\d.]+) ms/.exec(workbench.extensionHostLog())?.[1];
+    console.log(`[e2e pipeline] the extension's first check (cold, worker start included): ${first ?? '?'} ms`);
   });
 
   await step('repro', async () => {
@@ -217,28 +183,6 @@ test('a broken nested dvc.yaml is a Problems entry at its line; fixing it clears
   });
 });
 
-async function dialogText(page: Workbench['page']): Promise<{ message: string; detail: string }> {
-  const dialog = page.locator('.monaco-dialog-box').first();
-  await dialog.waitFor({ state: 'visible' });
-  const text = async (selector: string): Promise<string> => ((await dialog.locator(selector).count()) > 0 ? ((await dialog.locator(selector).first().textContent()) ?? '').trim() : '');
-  return { message: await text('.dialog-message-text'), detail: await text('.dialog-message-detail') };
-}
-
-const dvcFileMd5 = (text: string): string | undefined => /md5: ([0-9a-f]{32})/.exec(text)?.[1];
-const lockOutMd5 = (stage: string, path: string) => (text: string): string | undefined => {
-  const block = text.split(/\n {2}(?=\S)/).find((b) => b.startsWith(`${stage}:`) || b.includes(`\n  ${stage}:`));
-  return block ? new RegExp(`path: ${path.replace(/[.]/g, '\\.')}\\n\\s+hash: md5\\n\\s+md5: ([0-9a-f]{32}(?:\\.dir)?)`).exec(block)?.[1] : undefined;
-};
-
-/** Run names per commit, as MLflow's client finds them by the mlflow.source.git.commit tag (one Python start). */
-async function runsTagged(commits: readonly string[]): Promise<Record<string, string[]>> {
-  const body = [
-    'ids = [e.experiment_id for e in client.search_experiments()]',
-    'out({c: sorted(r.info.run_name for r in client.search_runs(ids, "tags.`mlflow.source.git.commit` = \'%s\'" % c)) for c in args})',
-  ].join('\n');
-  return mlflowClient<Record<string, string[]>>(`sqlite:///${join(project, 'mlflow.db')}`, body, ...commits);
-}
-
 test('Data view: versions from git history with their MLflow runs; Diff Two Versions equals dvc diff; check out an old version', { timeout: 420_000 }, async () => {
   await setPaneExpanded(workbench, PIPELINE, false);
   await setPaneExpanded(workbench, DATA, true);
@@ -265,7 +209,7 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
       const current = versions.filter((v) => v.description.startsWith('current · ')).map((v) => v.label);
       assert.deepEqual(current, path === 'data/raw.csv' ? [expected[0]!.subject] : [], `current version of ${path}`);
       const parents = new Map(expected.map((v) => [v.commit, git(project, 'rev-list', '--parents', '-n', '1', v.commit).split(' ')[1]]));
-      const tagged = await runsTagged([...expected.map((v) => v.commit), ...[...parents.values()].filter((p): p is string => p !== undefined)]);
+      const tagged = await runsTagged(project, [...expected.map((v) => v.commit), ...[...parents.values()].filter((p): p is string => p !== undefined)]);
       for (const version of expected) {
         const parent = parents.get(version.commit);
         const names = [...(tagged[version.commit] ?? []), ...(parent ? (tagged[parent] ?? []) : [])].sort();

@@ -44,8 +44,9 @@ export class DvcWorkspace extends Disposable {
     this.register({ dispose: () => void this.hashService.dispose() });
     this.register({ dispose: () => this.clear() });
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.started && void this.rediscover()));
-    // A new DVC project (`dvc init`) anywhere in the workspace.
-    const inits = this.register(vscode.workspace.createFileSystemWatcher('**/.dvc/config'));
+    // A new DVC project (`dvc init`) anywhere in the workspace; a burst of creates may be reported
+    // as the new `.dvc` folder alone.
+    const inits = this.register(vscode.workspace.createFileSystemWatcher('{**/.dvc,**/.dvc/config}', false, true, false));
     this.register(inits.onDidCreate(() => this.started && void this.rediscover()));
     this.register(inits.onDidDelete(() => this.started && void this.rediscover()));
   }
