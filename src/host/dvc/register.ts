@@ -47,6 +47,7 @@ export function registerDvc(context: DvcHostContext): vscode.Disposable {
     codeLens,
     decorations,
     dvc.onDidChange(describe),
+    dvc.onDidProgress(describe),
     vscode.languages.registerCodeLensProvider({ pattern: '**/dvc.yaml' }, codeLens),
     vscode.window.registerFileDecorationProvider(decorations),
     registerPipelineCommands({ log, dvc, python, documents, tree: pipelineTree }),

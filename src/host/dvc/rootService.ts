@@ -6,13 +6,14 @@ import type { DvcRepo, Inspection } from '../../core/dvc/repo.js';
 import type { DvcActivity } from '../../core/dvc/rwlock.js';
 import { Disposable } from '../dispose.js';
 
-/** Quiet time after a watcher event before re-checking: long enough to fold a save's burst. */
-export const CHANGE_DEBOUNCE_MS = 60;
+/** Quiet time after a change before re-checking: VS Code already folds a burst of file events (~75 ms). */
+export const CHANGE_DEBOUNCE_MS = 30;
 /** How often to look again while a dvc command holds the repo. */
 const BUSY_POLL_MS = 400;
 
 export type RootState =
-  | { readonly kind: 'loading' }
+  /** Before the first check ends; `stages` (parsed, no status yet) as soon as the files are read. */
+  | { readonly kind: 'loading'; readonly preview?: Pick<Inspection, 'stages' | 'dag'> }
   | { readonly kind: 'ready'; readonly inspection: Inspection; readonly checkedAt: number; readonly durationMs: number }
   | { readonly kind: 'error'; readonly message: string };
 
@@ -24,7 +25,11 @@ export type RootState =
  */
 export class DvcRootService extends Disposable {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
+  /** The state (or the dvc command waited for) changed. */
   readonly onDidChange = this.changeEmitter.event;
+  private readonly progressEmitter = this.register(new vscode.EventEmitter<void>());
+  /** Hashing progress of the running check (frequent: only the views' messages follow it). */
+  readonly onDidProgress = this.progressEmitter.event;
   private stateValue: RootState = { kind: 'loading' };
   private activity: DvcActivity | undefined;
   private progressValue: HashProgress | undefined;
@@ -32,6 +37,8 @@ export class DvcRootService extends Disposable {
   private running = false;
   private again = false;
   private checks = 0;
+  /** When the change that the next check answers was first seen. */
+  private requestedAt: number | undefined;
   private readonly abort = new AbortController();
 
   constructor(
@@ -72,6 +79,7 @@ export class DvcRootService extends Disposable {
 
   /** Asks for a re-check after the debounce; bursts of calls make one check. */
   schedule(delay = CHANGE_DEBOUNCE_MS): void {
+    this.requestedAt ??= performance.now();
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), delay);
   }
@@ -118,18 +126,22 @@ export class DvcRootService extends Disposable {
 
   private async check(): Promise<void> {
     const started = performance.now();
+    const requested = this.requestedAt;
+    this.requestedAt = undefined;
     try {
+      if (this.stateValue.kind === 'loading' && !this.stateValue.preview) await this.preview();
       const inspection = await this.repo.inspect({
         signal: this.abort.signal,
         onProgress: (progress) => {
           this.progressValue = progress.filesDone < progress.filesTotal ? progress : undefined;
-          this.changeEmitter.fire();
+          this.progressEmitter.fire();
         },
       });
       const durationMs = performance.now() - started;
       this.stateValue = { kind: 'ready', inspection, checkedAt: Date.now(), durationMs };
       const changed = inspection.status.stages.filter((s) => s.state !== 'up-to-date').length;
-      const line = `dvc: ${this.label}: ${inspection.stages.length} stages, ${changed} not up to date, checked in ${durationMs.toFixed(1)} ms`;
+      const seen = requested === undefined ? '' : `, ${(performance.now() - requested).toFixed(0)} ms after the change was seen`;
+      const line = `dvc: ${this.label}: ${inspection.stages.length} stages, ${changed} not up to date, checked in ${durationMs.toFixed(1)} ms${seen}`;
       if (this.checks++ === 0 || durationMs > 500) this.log.info(line);
       else this.log.trace(line);
     } catch (error) {
@@ -138,7 +150,16 @@ export class DvcRootService extends Disposable {
       this.stateValue = { kind: 'error', message: (error as Error).message ?? String(error) };
     } finally {
       this.progressValue = undefined;
+      this.progressEmitter.fire();
     }
+    this.changeEmitter.fire();
+  }
+
+  /** The stages without status, shown while a first (cold) check hashes the data. */
+  private async preview(): Promise<void> {
+    const { stages, dag } = await this.repo.load({ signal: this.abort.signal });
+    if (this.stateValue.kind !== 'loading') return;
+    this.stateValue = { kind: 'loading', preview: { stages, dag } };
     this.changeEmitter.fire();
   }
 }

@@ -36,16 +36,20 @@ export function interpreterEnv(python: string): Record<string, string> {
 /** Runs one argv (never a shell string) as a task; resolves with its exit code (undefined: unknown). */
 export async function runTask(spec: TaskSpec, folder: vscode.WorkspaceFolder, definition: Record<string, string>): Promise<number | undefined> {
   if (!vscode.workspace.isTrusted) throw new Error('This workspace is in Restricted Mode: ML Workbench runs no commands from it. Trust the workspace to run DVC.');
-  const execution = new vscode.ProcessExecution(spec.command, [...spec.args], { cwd: spec.cwd, env: { ...spec.env } });
-  const task = new vscode.Task({ type: DVC_TASK_TYPE, ...definition }, folder, spec.label, 'ML Workbench', execution, []);
+  const processExecution = new vscode.ProcessExecution(spec.command, [...spec.args], { cwd: spec.cwd, env: { ...spec.env } });
+  const task = new vscode.Task({ type: DVC_TASK_TYPE, ...definition }, folder, spec.label, 'ML Workbench', processExecution, []);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
-  const ended = new Promise<number | undefined>((resolve) => {
-    const subscription = vscode.tasks.onDidEndTaskProcess((event) => {
-      if (event.execution.task.name !== spec.label || event.execution.task.definition.type !== DVC_TASK_TYPE) return;
-      subscription.dispose();
-      resolve(event.exitCode);
+  // Ends seen before executeTask resolves are kept, then matched to this execution.
+  const ends: vscode.TaskProcessEndEvent[] = [];
+  let onEnd: ((event: vscode.TaskProcessEndEvent) => void) | undefined;
+  const subscription = vscode.tasks.onDidEndTaskProcess((event) => (onEnd ? onEnd(event) : ends.push(event)));
+  try {
+    const execution = await vscode.tasks.executeTask(task);
+    return await new Promise<number | undefined>((resolve) => {
+      onEnd = (event) => event.execution === execution && resolve(event.exitCode);
+      ends.forEach(onEnd);
     });
-  });
-  await vscode.tasks.executeTask(task);
-  return ended;
+  } finally {
+    subscription.dispose();
+  }
 }

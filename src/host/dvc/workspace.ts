@@ -30,6 +30,10 @@ export class DvcWorkspace extends Disposable {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<DvcRootService | undefined>());
   /** A root's state changed (undefined: the set of roots changed). */
   readonly onDidChange = this.changeEmitter.event;
+  private readonly progressEmitter = this.register(new vscode.EventEmitter<DvcRootService>());
+  /** A root's hashing progressed. */
+  readonly onDidProgress = this.progressEmitter.event;
+  private discovering: Promise<void> = Promise.resolve();
   private readonly diagnostics = this.register(vscode.languages.createDiagnosticCollection('dvc'));
   private readonly diagnosedFiles = new Map<string, Set<string>>();
   private readonly hashService: HashService;
@@ -49,6 +53,8 @@ export class DvcWorkspace extends Disposable {
     const inits = this.register(vscode.workspace.createFileSystemWatcher('{**/.dvc,**/.dvc/config}', false, true, false));
     this.register(inits.onDidCreate(() => this.started && void this.rediscover()));
     this.register(inits.onDidDelete(() => this.started && void this.rediscover()));
+    // A save in the editor is known before the file watcher reports it.
+    this.register(vscode.workspace.onDidSaveTextDocument((document) => document.uri.scheme === 'file' && this.serviceFor(document.uri.fsPath)?.schedule()));
   }
 
   get roots(): readonly DvcRootService[] {
@@ -59,7 +65,7 @@ export class DvcWorkspace extends Disposable {
     return this.started !== undefined;
   }
 
-  /** Finds the roots and starts checking them, once; later calls wait for the same start. */
+  /** Finds the roots (their first checks start, and report through onDidChange), once. */
   ensureStarted(): Promise<void> {
     this.started ??= this.rediscover();
     return this.started;
@@ -80,7 +86,13 @@ export class DvcWorkspace extends Disposable {
     await Promise.all(this.services.map((s) => s.checkNow()));
   }
 
-  async rediscover(): Promise<void> {
+  /** Finds the roots again; serialized, so two calls never open one root twice. */
+  rediscover(): Promise<void> {
+    this.discovering = this.discovering.then(() => this.discover());
+    return this.discovering;
+  }
+
+  private async discover(): Promise<void> {
     const found = new Map<string, vscode.WorkspaceFolder>();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       for (const root of await findDvcRoots(folder.uri.fsPath).catch(() => [])) if (!found.has(root)) found.set(root, folder);
@@ -92,7 +104,7 @@ export class DvcWorkspace extends Disposable {
     this.options.log.info(`dvc: roots ${this.services.map((s) => s.root).join(', ') || '(none)'}`);
     this.checkWatchLimit();
     this.changeEmitter.fire(undefined);
-    await Promise.all(added.map((s) => s.checkNow()));
+    for (const service of added) service.schedule(0);
   }
 
   private add(root: string, folder: vscode.WorkspaceFolder): DvcRootService {
@@ -106,7 +118,8 @@ export class DvcWorkspace extends Disposable {
       }
       this.changeEmitter.fire(service);
     });
-    this.perRoot.set(root, vscode.Disposable.from(subscription, watcher, service));
+    const progress = service.onDidProgress(() => this.progressEmitter.fire(service));
+    this.perRoot.set(root, vscode.Disposable.from(subscription, progress, watcher, service));
     return service;
   }
 

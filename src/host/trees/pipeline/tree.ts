@@ -77,11 +77,12 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
   private stagesOf(service: DvcRootService, parent: RootElement | undefined): PipelineElement[] {
     const state = service.state;
     const note = (id: string, message: string, icon: MessageElement['icon'], detail?: string): MessageElement => ({ kind: 'message', id: `${service.root}:${id}`, message, icon, parent, ...(detail ? { detail } : {}) });
-    if (state.kind === 'loading') return [note('loading', service.busy ? `Waiting for ${service.busy.holders[0] ?? 'a dvc command'} to finish…` : 'Checking the pipeline…', service.busy ? 'busy' : 'loading')];
+    if (state.kind === 'loading' && !state.preview) return [note('loading', service.busy ? `Waiting for ${service.busy.holders[0] ?? 'a dvc command'} to finish…` : 'Checking the pipeline…', service.busy ? 'busy' : 'loading')];
     if (state.kind === 'error') return [note('error', `Could not read the pipeline: ${state.message.split('\n')[0]}`, 'error', state.message)];
-    const { stages, dag, status } = state.inspection;
+    // While the first check hashes, the stages show without a status ("checking").
+    const { stages, dag } = state.kind === 'ready' ? state.inspection : state.preview!;
     const byAddress = new Map(stages.map((s) => [s.address, s]));
-    const statusBy = new Map(status.stages.map((s) => [s.address, s]));
+    const statusBy = new Map(state.kind === 'ready' ? state.inspection.status.stages.map((s) => [s.address, s]) : []);
     const ordered = dag.order.map((a) => byAddress.get(a)).filter((s): s is Stage => s !== undefined);
     const rows: PipelineElement[] = ordered.map((stage) => ({ kind: 'stage', service, stage, status: statusBy.get(stage.address), parent }));
     if (rows.length === 0) rows.push(note('empty', 'No stages yet: add one with `dvc stage add` or `dvc add`', 'info'));
