@@ -21,7 +21,7 @@ import { demoProject, dvc, dvcStatus, git, recordedVersions } from './support/dv
 import { answerDialog, contextMenu, setPaneExpanded } from './support/interactions';
 import { assertMatchesDvc, dialogText, dvcFileMd5, lockOutMd5, runsTagged, statusTimings, timeToRow } from './support/pipelineViews';
 import { sleep } from './support/processes';
-import { childrenOf, editorLines, expandPath, fileTab, findPath, pane, parkMouse, poll, quickInput, rowLocator, rows, waitForPath, type Row } from './support/runsTree';
+import { childrenOf, clickPath, editorLines, expandPath, fileTab, findPath, pane, parkMouse, poll, quickInput, rowLocator, rows, waitForPath, webviewContaining, type Row } from './support/runsTree';
 import { ensureVsix } from './support/vsix';
 import { startWorkbench, type Workbench } from './support/workbench';
 
@@ -228,6 +228,12 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
       }
       if (path === 'models/model.pkl') assert.equal(expected.length, 3, 'model.pkl changed in three commits');
     }
+    // A run below a version opens as the Runs view opens it.
+    const v1 = recordedVersions(project, 'data/raw.csv.dvc', dvcFileMd5).at(-1)!;
+    const runName = (await runsTagged(project, [v1.commit]))[v1.commit]![0]!;
+    await clickPath(workbench, DATA, ['data/raw.csv', v1.subject, runName]);
+    await workbench.tab(`Run: ${runName}`).waitFor({ timeout: 30_000 });
+    await webviewContaining(workbench.page, runName);
     await parkMouse(workbench.page);
     await workbench.screenshot('data-versions-dark');
   });
