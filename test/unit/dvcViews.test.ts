@@ -151,3 +151,37 @@ test("measureWorkspace gives a directory's files with their md5, and the .dir ha
     await repo.dispose();
   }
 });
+
+test('a partial re-check decides the reached stages again and keeps the others, unless their definition changed', async () => {
+  const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+  const lock = (cmdB: string): string =>
+    `schema: '2.0'\nstages:\n  a:\n    cmd: echo a\n    deps:\n    - path: a.txt\n      hash: md5\n      md5: ${md5('a\n')}\n      size: 2\n    params:\n      params.yaml:\n        x: 1\n  b:\n    cmd: ${cmdB}\n    deps:\n    - path: b.txt\n      hash: md5\n      md5: ${md5('b\n')}\n      size: 2\n`;
+  const root = project({
+    'dvc.yaml': 'stages:\n  a:\n    cmd: echo a\n    deps: [a.txt]\n    params: [x]\n  b:\n    cmd: echo b\n    deps: [b.txt]\n',
+    'dvc.lock': lock('echo b'),
+    'params.yaml': 'x: 1\n',
+    'a.txt': 'a\n',
+    'b.txt': 'b\n',
+  });
+  const repo = openDvcRepo(root, { inProcess: true });
+  try {
+    const first = await repo.inspect();
+    assert.deepEqual(first.status.json, {});
+    writeFileSync(join(root, 'params.yaml'), 'x: 2\n');
+    writeFileSync(join(root, 'b.txt'), 'b changed\n');
+    const partial = await repo.inspect({ reuse: { previous: first, recheck: ['a'] } });
+    // b was not reached by the change the caller named, so its last verdict (up to date) stands.
+    assert.deepEqual(partial.status.json, { a: [{ 'changed deps': { 'params.yaml': { x: 'modified' } } }] });
+    const full = await repo.inspect();
+    assert.deepEqual(full.status.json, { a: [{ 'changed deps': { 'params.yaml': { x: 'modified' } } }], b: [{ 'changed deps': { 'b.txt': 'modified' } }] });
+    assert.deepEqual(partial.status.stages.find((s) => s.address === 'a'), full.status.stages.find((s) => s.address === 'a'));
+    // A stage whose definition changed is decided again even when the caller did not name it.
+    writeFileSync(join(root, 'b.txt'), 'b\n');
+    writeFileSync(join(root, 'dvc.yaml'), 'stages:\n  a:\n    cmd: echo a\n    deps: [a.txt]\n    params: [x]\n  b:\n    cmd: echo B\n    deps: [b.txt]\n');
+    const redefined = await repo.inspect({ reuse: { previous: first, recheck: [] } });
+    assert.deepEqual(redefined.status.json['b'], ['changed command']);
+    assert.deepEqual(redefined.status.json['a'], undefined, 'a kept its last verdict: nothing named it');
+  } finally {
+    await repo.dispose();
+  }
+});

@@ -46,12 +46,20 @@ export interface DvcRepo {
    * One consistent picture from one snapshot: the stages as loaded, their status and the tracked
    * data (what the views show; `load()` + `status()` could read the files twice, in between a change).
    */
-  inspect(options?: RequestOptions): Promise<Inspection>;
+  inspect(options?: InspectOptions): Promise<Inspection>;
   /** A tracked path as it is in the workspace now, with a directory's per-file hashes (for diffs). */
   measureWorkspace(repoPath: string, options?: RequestOptions): Promise<Measured | undefined>;
   /** Whether a dvc command holds the repo now (re-check after it ends). */
   activity(): Promise<DvcActivity>;
   dispose(): Promise<void>;
+}
+
+export interface InspectOptions extends RequestOptions {
+  /**
+   * The last inspection and the stages a change may have reached since (watchPaths.affectedStages):
+   * the other stages keep their verdicts unless their definition or record changed.
+   */
+  readonly reuse?: { readonly previous: Inspection; readonly recheck: readonly string[] };
 }
 
 export interface Inspection {
@@ -102,7 +110,8 @@ export function openDvcRepo(root: string, options: DvcRepoOptions = {}): DvcRepo
     },
     async inspect(opts = {}) {
       const s = await snapshot(opts.signal);
-      const status = await computeStatus(s, service, opts);
+      const reuse = opts.reuse ? { previous: opts.reuse.previous.status, previousStages: opts.reuse.previous.stages, recheck: new Set(opts.reuse.recheck) } : undefined;
+      const status = await computeStatus(s, service, opts, reuse);
       return { stages: s.stages, pipelines: s.pipelines, diagnostics: s.diagnostics, dag: buildDag(s.stages), status, data: trackedData(s, status) };
     },
     async measureWorkspace(repoPath, opts = {}) {

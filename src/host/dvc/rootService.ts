@@ -1,9 +1,10 @@
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
 import type { HashProgress } from '../../core/dvc/model.js';
 import type { DvcRepo, Inspection } from '../../core/dvc/repo.js';
 import type { DvcActivity } from '../../core/dvc/rwlock.js';
+import { affectedStages } from '../../core/dvc/watchPaths.js';
 import { Disposable } from '../dispose.js';
 
 /** Quiet time after a change before re-checking: VS Code already folds a burst of file events (~75 ms). */
@@ -39,6 +40,8 @@ export class DvcRootService extends Disposable {
   private checks = 0;
   /** When the change that the next check answers was first seen. */
   private requestedAt: number | undefined;
+  /** Files changed since the last check ('all': anything may have). */
+  private pending: Set<string> | 'all' = 'all';
   private readonly abort = new AbortController();
 
   constructor(
@@ -77,8 +80,13 @@ export class DvcRootService extends Disposable {
     return below === '' ? this.folder.name : below.startsWith('..') ? this.root : `${this.folder.name}/${below}`;
   }
 
-  /** Asks for a re-check after the debounce; bursts of calls make one check. */
-  schedule(delay = CHANGE_DEBOUNCE_MS): void {
+  /**
+   * Asks for a re-check after the debounce; bursts of calls make one check. With the changed
+   * file, only the stages it can reach are decided again; without, every stage is.
+   */
+  schedule(changed?: string, delay = CHANGE_DEBOUNCE_MS): void {
+    if (changed === undefined) this.pending = 'all';
+    else if (this.pending !== 'all') this.pending.add(changed);
     this.requestedAt ??= performance.now();
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), delay);
@@ -118,7 +126,8 @@ export class DvcRootService extends Disposable {
         this.log.info(`dvc: ${this.label}: waiting while DVC works (${activity.holders.join(', ')})`);
         this.changeEmitter.fire();
       }
-      this.schedule(BUSY_POLL_MS);
+      // A dvc command changes anything it likes: everything is checked once it ends.
+      this.schedule(undefined, BUSY_POLL_MS);
       return true;
     }
     return false;
@@ -130,7 +139,9 @@ export class DvcRootService extends Disposable {
     this.requestedAt = undefined;
     try {
       if (this.stateValue.kind === 'loading' && !this.stateValue.preview) await this.preview();
+      const reuse = this.reuse();
       const inspection = await this.repo.inspect({
+        ...(reuse ? { reuse } : {}),
         signal: this.abort.signal,
         onProgress: (progress) => {
           this.progressValue = progress.filesDone < progress.filesTotal ? progress : undefined;
@@ -141,7 +152,8 @@ export class DvcRootService extends Disposable {
       this.stateValue = { kind: 'ready', inspection, checkedAt: Date.now(), durationMs };
       const changed = inspection.status.stages.filter((s) => s.state !== 'up-to-date').length;
       const seen = requested === undefined ? '' : `, ${(performance.now() - requested).toFixed(0)} ms after the change was seen`;
-      const line = `dvc: ${this.label}: ${inspection.stages.length} stages, ${changed} not up to date, checked in ${durationMs.toFixed(1)} ms${seen}`;
+      const scope = reuse ? `${reuse.recheck.length} of ${inspection.stages.length} stages re-checked` : `${inspection.stages.length} stages`;
+      const line = `dvc: ${this.label}: ${scope}, ${changed} not up to date, checked in ${durationMs.toFixed(1)} ms${seen}`;
       if (this.checks++ === 0 || durationMs > 500) this.log.info(line);
       else this.log.trace(line);
     } catch (error) {
@@ -153,6 +165,25 @@ export class DvcRootService extends Disposable {
       this.progressEmitter.fire();
     }
     this.changeEmitter.fire();
+  }
+
+  /**
+   * What the next check may keep from the last one: every stage the changed files cannot reach.
+   * A change to a DVC file, a config or an unknown place (undefined from affectedStages) re-checks all.
+   */
+  private reuse(): { previous: Inspection; recheck: string[] } | undefined {
+    const pending = this.pending;
+    this.pending = new Set();
+    if (pending === 'all' || this.stateValue.kind !== 'ready') return undefined;
+    const previous = this.stateValue.inspection;
+    const recheck = new Set<string>();
+    for (const path of pending) {
+      const repoPath = relative(this.root, path).split(sep).join('/');
+      const reached = repoPath.startsWith('..') ? undefined : affectedStages(previous.stages, previous.dag, repoPath);
+      if (!reached) return undefined;
+      reached.forEach((address) => recheck.add(address));
+    }
+    return { previous, recheck: [...recheck] };
   }
 
   /** The stages without status, shown while a first (cold) check hashes the data. */

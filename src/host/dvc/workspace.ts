@@ -54,7 +54,7 @@ export class DvcWorkspace extends Disposable {
     this.register(inits.onDidCreate(() => this.started && void this.rediscover()));
     this.register(inits.onDidDelete(() => this.started && void this.rediscover()));
     // A save in the editor is known before the file watcher reports it.
-    this.register(vscode.workspace.onDidSaveTextDocument((document) => document.uri.scheme === 'file' && this.serviceFor(document.uri.fsPath)?.schedule()));
+    this.register(vscode.workspace.onDidSaveTextDocument((document) => document.uri.scheme === 'file' && this.serviceFor(document.uri.fsPath)?.schedule(document.uri.fsPath)));
   }
 
   get roots(): readonly DvcRootService[] {
@@ -104,13 +104,13 @@ export class DvcWorkspace extends Disposable {
     this.options.log.info(`dvc: roots ${this.services.map((s) => s.root).join(', ') || '(none)'}`);
     this.checkWatchLimit();
     this.changeEmitter.fire(undefined);
-    for (const service of added) service.schedule(0);
+    for (const service of added) service.schedule(undefined, 0);
   }
 
   private add(root: string, folder: vscode.WorkspaceFolder): DvcRootService {
     const repo = openDvcRepo(root, { hashService: this.hashService });
     const service = new DvcRootService(root, folder, repo, this.options.log);
-    const watcher = new RootWatcher(root, () => service.schedule());
+    const watcher = new RootWatcher(root, (uri, exact) => service.schedule(exact ? uri.fsPath : undefined));
     const subscription = service.onDidChange(() => {
       if (service.state.kind === 'ready') {
         watcher.update(service.state.inspection);

@@ -10,6 +10,7 @@ import { readParamsFile, type Snapshot } from '../load.js';
 import { buildDag, changedUpstream } from './dag.js';
 import type { ParamsFileState } from './params.js';
 import { paramLeafChanges, paramReason } from './paramLeaves.js';
+import { reusableVerdicts, type StatusReuse } from './reuse.js';
 import { algorithmFor, decideStage, type Facts, type StageVerdict } from './stageStatus.js';
 
 const key = (algorithm: HashAlgorithm, value: string): string => `${algorithm}\0${value}`;
@@ -45,9 +46,11 @@ export async function gatherFacts(snapshot: Snapshot, stages: readonly Stage[], 
   };
 }
 
-export async function computeStatus(snapshot: Snapshot, service: HashService, options: RequestOptions = {}): Promise<RepoStatus> {
-  const facts = await gatherFacts(snapshot, snapshot.stages, service, options);
-  const verdicts = new Map(snapshot.stages.map((s) => [s.address, decideStage(s, facts)] as const));
+/** Every stage's status; with `reuse`, only the stages a change may have reached are decided again. */
+export async function computeStatus(snapshot: Snapshot, service: HashService, options: RequestOptions = {}, reuse?: StatusReuse): Promise<RepoStatus> {
+  const reused = reuse ? reusableVerdicts(snapshot.stages, reuse) : new Map<string, StageVerdict>();
+  const facts = await gatherFacts(snapshot, snapshot.stages.filter((s) => !reused.has(s.address)), service, options);
+  const verdicts = new Map(snapshot.stages.map((s) => [s.address, reused.get(s.address) ?? decideStage(s, facts)] as const));
   const changed = new Set([...verdicts].filter(([, v]) => v.json.length > 0).map(([a]) => a));
   const upstream = changedUpstream(buildDag(snapshot.stages), changed);
   const stages = snapshot.stages.map((stage) => stageStatus(stage, verdicts.get(stage.address)!, upstream.get(stage.address) ?? []));
