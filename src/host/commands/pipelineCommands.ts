@@ -27,7 +27,11 @@ export interface PipelineCommandsContext {
 export function registerPipelineCommands(context: PipelineCommandsContext): vscode.Disposable {
   const { log, dvc } = context;
   return vscode.Disposable.from(
-    registerCommand(log, Commands.refreshPipeline, () => dvc.rediscover().then(() => dvc.refreshAll())),
+    registerCommand(log, Commands.refreshPipeline, async () => {
+      await dvc.rediscover();
+      context.tree.refresh();
+      await dvc.refreshAll();
+    }),
     registerCommand(log, Commands.runStage, (target?: PipelineElement | string, where?: string) => runStage(context, target, where)),
     registerCommand(log, Commands.showPipelineDag, () => showDag(context)),
     registerCommand(log, Commands.openStagePart, (uri?: vscode.Uri) => openPart(uri)),
@@ -103,11 +107,7 @@ async function openPart(uri: vscode.Uri | undefined): Promise<void> {
   else await vscode.commands.executeCommand('vscode.open', uri);
 }
 
-/** The dvc.yaml (or .dvc file) that defines a stage, for CodeLens and navigation. */
-export function stageFile(service: DvcRootService, stage: Stage): string {
-  return join(service.root, stage.file);
-}
-
+/** The file that records a stage's outputs: its `.dvc` file, or the dvc.lock beside its dvc.yaml. */
 export function lockFileOf(service: DvcRootService, stage: Stage): string {
   return stage.kind === 'data' ? join(service.root, stage.file) : join(service.root, dirname(stage.file), 'dvc.lock');
 }

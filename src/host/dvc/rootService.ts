@@ -8,7 +8,7 @@ import { affectedStages } from '../../core/dvc/watchPaths.js';
 import { Disposable } from '../dispose.js';
 
 /** Quiet time after a change before re-checking: VS Code already folds a burst of file events (~75 ms). */
-export const CHANGE_DEBOUNCE_MS = 30;
+const CHANGE_DEBOUNCE_MS = 30;
 /** How often to look again while a dvc command holds the repo. */
 const BUSY_POLL_MS = 400;
 
@@ -92,9 +92,10 @@ export class DvcRootService extends Disposable {
     this.timer = setTimeout(() => void this.run(), delay);
   }
 
-  /** A check now, resolved when it (or the one it joined) has finished. */
+  /** A check of every stage now, resolved when it (or the one it joined) has finished. */
   async checkNow(): Promise<void> {
     clearTimeout(this.timer);
+    this.pending = 'all';
     await this.run();
     while (this.running) await new Promise((resolve) => setTimeout(resolve, 20));
   }

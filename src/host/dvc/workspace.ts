@@ -61,10 +61,6 @@ export class DvcWorkspace extends Disposable {
     return this.services;
   }
 
-  get isStarted(): boolean {
-    return this.started !== undefined;
-  }
-
   /** Finds the roots (their first checks start, and report through onDidChange), once. */
   ensureStarted(): Promise<void> {
     this.started ??= this.rediscover();

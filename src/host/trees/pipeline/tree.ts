@@ -58,14 +58,6 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
     }
   }
 
-  /** The stage row of `address` in `root` as shown now (for reveal). */
-  findStage(root: string, address: string): StageElement | undefined {
-    const service = this.dvc.roots.find((s) => s.root === root);
-    if (service?.state.kind !== 'ready') return undefined;
-    const parent = this.dvc.roots.length > 1 ? { kind: 'root' as const, service } : undefined;
-    return this.stagesOf(service, parent).find((e): e is StageElement => e.kind === 'stage' && e.stage.address === address);
-  }
-
   private async roots(): Promise<PipelineElement[]> {
     await this.dvc.ensureStarted();
     const roots = this.dvc.roots;
