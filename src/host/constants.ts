@@ -69,6 +69,14 @@ export const Commands = {
   openServerLogs: 'mlWorkbench.openServerLogs',
   removeServer: 'mlWorkbench.removeServer',
   refreshServing: 'mlWorkbench.refreshServing',
+  // DVC: Pipeline and Data views.
+  refreshPipeline: 'mlWorkbench.refreshPipeline',
+  showPipelineDag: 'mlWorkbench.showPipelineDag',
+  openStagePart: 'mlWorkbench.openStagePart',
+  refreshData: 'mlWorkbench.refreshData',
+  diffDataWithWorkspace: 'mlWorkbench.diffDataWithWorkspace',
+  diffDataVersions: 'mlWorkbench.diffDataVersions',
+  checkoutDataVersion: 'mlWorkbench.checkoutDataVersion',
 } as const;
 
 export const Settings = {
@@ -115,6 +123,12 @@ export const ContextValues = {
   modelSourceRun: 'modelSourceRun',
   server: 'server',
   stoppedServer: 'stoppedServer',
+  dvcStage: 'dvcStage',
+  dvcDataStage: 'dvcDataStage',
+  dvcStagePart: 'dvcStagePart',
+  dvcData: 'dvcData',
+  dvcDataVersion: 'dvcDataVersion',
+  dvcDataRun: 'dvcDataRun',
 } as const;
 
 export const WebviewTypes = {

@@ -10,6 +10,7 @@ import { Commands, Settings, Views } from './constants.js';
 import { VIRTUAL_SCHEME, VirtualDocuments } from './documents/virtualDocuments.js';
 import { METRIC_SCHEME, MetricHistoryDocuments } from './documents/metricHistory.js';
 import { ARTIFACT_SCHEME, ArtifactFileSystem } from './fs/artifactFileSystem.js';
+import { registerDvc } from './dvc/register.js';
 import { createLogger } from './log.js';
 import { TrackingStatusBar } from './statusBar.js';
 import { PythonService } from './python.js';
@@ -68,9 +69,9 @@ export function activate(context: vscode.ExtensionContext): void {
     registerModelCommands({ log, modelsTree, runsTree, runsView, writes }),
     registerCommand(log, Commands.showLog, () => channel.show()),
   );
-  // Training and deployment tasks, the Serving view; `tasks.onDidEndDvcTask` is for the Pipeline view.
+  // Training and deployment tasks and the Serving view; the Pipeline view re-checks when a DVC task ends.
   const tasks = registerTasks({ context, log, tracking, python, runsTree, documents });
-  context.subscriptions.push(tasks);
+  context.subscriptions.push(tasks, registerDvc({ extension: context, log, tracking, python, documents, dvcTaskEnded: tasks.onDidEndDvcTask }));
 }
 
 export function deactivate(): void {

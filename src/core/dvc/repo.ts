@@ -9,11 +9,13 @@
 import type { DataState, DataVersion, DvcDiagnostic, PipelineFile, RepoStatus, Stage, TrackedData } from './model.js';
 import { HashService, type RequestOptions } from './hashing/service.js';
 import type { DirEntry } from './hashing/dirListing.js';
+import type { Measured } from './hashing/engine.js';
 import type { IgnoreSpec } from './ignore.js';
 import { loadSnapshot, ParseCache, type Snapshot } from './load.js';
 import { dvcActivity, type DvcActivity } from './rwlock.js';
 import { computeStatus } from './status/run.js';
 import { buildDag, type Dag } from './status/dag.js';
+import { algorithmFor } from './status/stageStatus.js';
 import { dataVersions, recordSource, VersionsError } from './versions.js';
 
 export interface DvcRepoOptions {
@@ -40,9 +42,33 @@ export interface DvcRepo {
   dataVersions(repoPath: string, options?: Signal): Promise<DataVersion[]>;
   /** The files of a directory version from the cache (`.dir` object), for diffs. */
   dirListing(hash: string, options?: Signal): Promise<DirEntry[] | undefined>;
+  /**
+   * One consistent picture from one snapshot: the stages as loaded, their status and the tracked
+   * data (what the views show; `load()` + `status()` could read the files twice, in between a change).
+   */
+  inspect(options?: InspectOptions): Promise<Inspection>;
+  /** A tracked path as it is in the workspace now, with a directory's per-file hashes (for diffs). */
+  measureWorkspace(repoPath: string, options?: RequestOptions): Promise<Measured | undefined>;
   /** Whether a dvc command holds the repo now (re-check after it ends). */
   activity(): Promise<DvcActivity>;
   dispose(): Promise<void>;
+}
+
+export interface InspectOptions extends RequestOptions {
+  /**
+   * The last inspection and the stages a change may have reached since (watchPaths.affectedStages):
+   * the other stages keep their verdicts unless their definition or record changed.
+   */
+  readonly reuse?: { readonly previous: Inspection; readonly recheck: readonly string[] };
+}
+
+export interface Inspection {
+  readonly stages: readonly Stage[];
+  readonly pipelines: readonly PipelineFile[];
+  readonly diagnostics: readonly DvcDiagnostic[];
+  readonly dag: Dag;
+  readonly status: RepoStatus;
+  readonly data: readonly TrackedData[];
 }
 
 export function openDvcRepo(root: string, options: DvcRepoOptions = {}): DvcRepo {
@@ -81,6 +107,23 @@ export function openDvcRepo(root: string, options: DvcRepoOptions = {}): DvcRepo
       const s = lastSnapshot ?? (await snapshot(opts.signal));
       const md5 = await service.listing({ cacheDir: s.config.cacheDir, hash, algorithm: 'md5' }, opts);
       return md5 ?? service.listing({ cacheDir: s.config.cacheDir, hash, algorithm: 'md5-dos2unix' }, opts);
+    },
+    async inspect(opts = {}) {
+      const s = await snapshot(opts.signal);
+      const reuse = opts.reuse ? { previous: opts.reuse.previous.status, previousStages: opts.reuse.previous.stages, recheck: new Set(opts.reuse.recheck) } : undefined;
+      const status = await computeStatus(s, service, opts, reuse);
+      return { stages: s.stages, pipelines: s.pipelines, diagnostics: s.diagnostics, dag: buildDag(s.stages), status, data: trackedData(s, status) };
+    },
+    async measureWorkspace(repoPath, opts = {}) {
+      const s = lastSnapshot ?? (await snapshot(opts.signal));
+      for (const stage of s.stages) {
+        const out = stage.outs.find((o) => o.repoPath === repoPath);
+        if (!out) continue;
+        const algorithm = algorithmFor(stage, stage.lock?.outs.get(out.defPath));
+        const [measured] = await service.measure([{ path: out.absPath, algorithm, ignore: { spec: s.ignore.spec, relPath: out.repoPath }, withEntries: true }], opts);
+        return measured;
+      }
+      return undefined;
     },
     activity: () => dvcActivity(root),
     async dispose() {

@@ -40,9 +40,10 @@ export function stageFromArguments(first: unknown, second: unknown): StageTarget
     const file = relative(root, dvcYaml).replace(/\\/g, '/');
     return withFolder(root, file === 'dvc.yaml' ? first : `${file}:${first}`);
   }
-  const element = first as { stage?: { name?: unknown; address?: unknown; file?: unknown }; root?: unknown } | undefined;
+  // A Pipeline view row carries its DVC root on its service; CodeLens and others pass `root`.
+  const element = first as { stage?: { name?: unknown; address?: unknown; file?: unknown }; root?: unknown; service?: { root?: unknown } } | undefined;
   const name = element?.stage?.name;
-  const rootPath = pathOf(element?.root);
+  const rootPath = pathOf(element?.root ?? element?.service?.root);
   if (typeof name !== 'string' || !rootPath) return undefined;
   if (typeof element?.stage?.address === 'string') return withFolder(rootPath, element.stage.address);
   const file = typeof element?.stage?.file === 'string' ? element.stage.file.replace(/\\/g, '/') : 'dvc.yaml';

@@ -10,7 +10,7 @@ import { join, sep } from 'node:path';
 import type { HashAlgorithm, HashProgress } from '../model.js';
 import { IgnoreRules, type IgnoreSpec } from '../ignore.js';
 import { inCache, readListing, type CacheQuery } from './cachePresence.js';
-import { dirHash, type DirEntry } from './dirListing.js';
+import { compareCodePoints, dirHash, type DirEntry } from './dirListing.js';
 import { hashFiles, type HashJob } from './reader.js';
 import { StatCache, type FileStat } from './statCache.js';
 
@@ -21,6 +21,8 @@ export interface MeasureItem {
   readonly algorithm: HashAlgorithm;
   /** `.dvcignore` rules of the repo and this path's POSIX path relative to its root. */
   readonly ignore?: { readonly spec: IgnoreSpec; readonly relPath: string };
+  /** Return a directory's per-file hashes too (for diffs against a recorded version). */
+  readonly withEntries?: boolean;
 }
 
 export interface Measured {
@@ -31,6 +33,8 @@ export interface Measured {
   readonly size?: number;
   readonly nfiles?: number;
   readonly error?: string;
+  /** A directory's files with their hashes, when the item asked for them. */
+  readonly entries?: readonly DirEntry[];
 }
 
 export interface EngineHooks {
@@ -51,6 +55,8 @@ interface Plan {
   readonly result: Measured;
   readonly algorithm: HashAlgorithm;
   readonly files?: FileTask[];
+  /** Return the directory's per-file hashes too (MeasureItem.withEntries). */
+  readonly withEntries?: boolean;
 }
 
 /** A file to hash, once however many items list it. */
@@ -135,7 +141,7 @@ export class HashEngine {
     const rules = item.ignore ? this.rules(item.ignore.spec) : undefined;
     const files: FileTask[] = [];
     this.walk(item.path, '', rules, item.ignore?.relPath, files);
-    return { algorithm, result: { path: item.path, exists: true, isDir: true }, files };
+    return { algorithm, result: { path: item.path, exists: true, isDir: true }, files, ...(item.withEntries ? { withEntries: true } : {}) };
   }
 
   private rules(spec: IgnoreSpec): IgnoreRules {
@@ -173,7 +179,10 @@ export class HashEngine {
     if (!files) return plan.result;
     const size = files.reduce((n, file) => n + file.stat.size, 0);
     if (!plan.result.isDir) return { ...plan.result, hash: files[0]!.md5, size };
-    return { ...plan.result, hash: this.dirHash(`${plan.algorithm}\0${plan.result.path}`, files), size, nfiles: files.length };
+    const hash = this.dirHash(`${plan.algorithm}\0${plan.result.path}`, files);
+    if (!plan.withEntries) return { ...plan.result, hash, size, nfiles: files.length };
+    const entries = files.map((f) => ({ relpath: f.relpath, md5: f.md5! })).sort((a, b) => compareCodePoints(a.relpath, b.relpath));
+    return { ...plan.result, hash, size, nfiles: files.length, entries };
   }
 
   /**

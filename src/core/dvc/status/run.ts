@@ -3,13 +3,14 @@
  * another, each params file read once), then decide each stage and assemble both the UI model and
  * the exact `dvc status --json` object.
  */
-import type { DvcStatusEntry, HashAlgorithm, ParamChange, PathChange, RepoStatus, Stage, StageStatus } from '../model.js';
-import { pyRepr } from '../pyValue.js';
+import type { DvcStatusEntry, HashAlgorithm, PathChange, RepoStatus, Stage, StageStatus } from '../model.js';
 import type { CacheQuery, MeasureItem, Measured } from '../hashing/engine.js';
 import type { HashService, RequestOptions } from '../hashing/service.js';
 import { readParamsFile, type Snapshot } from '../load.js';
 import { buildDag, changedUpstream } from './dag.js';
 import type { ParamsFileState } from './params.js';
+import { paramLeafChanges, paramReason } from './paramLeaves.js';
+import { reusableVerdicts, type StatusReuse } from './reuse.js';
 import { algorithmFor, decideStage, type Facts, type StageVerdict } from './stageStatus.js';
 
 const key = (algorithm: HashAlgorithm, value: string): string => `${algorithm}\0${value}`;
@@ -45,9 +46,11 @@ export async function gatherFacts(snapshot: Snapshot, stages: readonly Stage[], 
   };
 }
 
-export async function computeStatus(snapshot: Snapshot, service: HashService, options: RequestOptions = {}): Promise<RepoStatus> {
-  const facts = await gatherFacts(snapshot, snapshot.stages, service, options);
-  const verdicts = new Map(snapshot.stages.map((s) => [s.address, decideStage(s, facts)] as const));
+/** Every stage's status; with `reuse`, only the stages a change may have reached are decided again. */
+export async function computeStatus(snapshot: Snapshot, service: HashService, options: RequestOptions = {}, reuse?: StatusReuse): Promise<RepoStatus> {
+  const reused = reuse ? reusableVerdicts(snapshot.stages, reuse) : new Map<string, StageVerdict>();
+  const facts = await gatherFacts(snapshot, snapshot.stages.filter((s) => !reused.has(s.address)), service, options);
+  const verdicts = new Map(snapshot.stages.map((s) => [s.address, reused.get(s.address) ?? decideStage(s, facts)] as const));
   const changed = new Set([...verdicts].filter(([, v]) => v.json.length > 0).map(([a]) => a));
   const upstream = changedUpstream(buildDag(snapshot.stages), changed);
   const stages = snapshot.stages.map((stage) => stageStatus(stage, verdicts.get(stage.address)!, upstream.get(stage.address) ?? []));
@@ -82,7 +85,7 @@ function reasons(verdict: StageVerdict, neverRun: boolean, upstream: readonly st
   if (verdict.checksumChanged) out.push('stage checksum changed');
   if (verdict.alwaysChanged) out.push('always changed');
   out.push(...verdict.changedDeps.map((c) => pathReason('dep', c)));
-  out.push(...verdict.changedParams.map(paramReason));
+  out.push(...verdict.changedParams.flatMap(paramLeafChanges).map(paramReason));
   out.push(...verdict.changedOuts.map((c) => pathReason('out', c)));
   if (upstream.length > 0) out.push(`upstream changed: ${upstream.join(', ')}`);
   return out;
@@ -90,16 +93,4 @@ function reasons(verdict: StageVerdict, neverRun: boolean, upstream: readonly st
 
 function pathReason(kind: string, change: PathChange): string {
   return `${kind} ${change.repoPath} ${change.state === 'modified' ? 'changed' : change.state}`;
-}
-
-function paramReason(change: ParamChange): string {
-  if (change.key === undefined) return `params ${change.file} ${change.state}`;
-  if (change.state === 'modified') return `param ${change.key} ${show(change.old)}→${show(change.new)}`;
-  return `param ${change.key} ${change.state}`;
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || typeof value !== 'object') return String(value);
-  return pyRepr(value as never);
 }

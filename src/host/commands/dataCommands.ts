@@ -1,0 +1,142 @@
+import { basename, relative } from 'node:path';
+import { simpleGit } from 'simple-git';
+import * as vscode from 'vscode';
+import { diffFile, diffListings, formatDataDiff, type DataDiff, type DiffSide } from '../../core/dvc/dataDiff.js';
+import type { DirEntry } from '../../core/dvc/hashing/dirListing.js';
+import type { DataVersion } from '../../core/dvc/model.js';
+import type { Logger } from '../../core/log.js';
+import { dataVersionCheckout } from '../../core/tasks/dvc.js';
+import { Commands } from '../constants.js';
+import type { VirtualDocuments } from '../documents/virtualDocuments.js';
+import { dvcPython, interpreterEnv, runTask } from '../dvc/tasks.js';
+import type { DvcWorkspace } from '../dvc/workspace.js';
+import type { PythonService } from '../python.js';
+import type { DataElement, TrackedElement, VersionElement } from '../trees/data/elements.js';
+import type { DataTreeProvider } from '../trees/data/tree.js';
+import { lockFileOf } from './pipelineCommands.js';
+import { registerCommand } from './register.js';
+
+export interface DataCommandsContext {
+  readonly log: Logger;
+  readonly dvc: DvcWorkspace;
+  readonly python: PythonService;
+  readonly documents: VirtualDocuments;
+  readonly tree: DataTreeProvider;
+}
+
+export function registerDataCommands(context: DataCommandsContext): vscode.Disposable {
+  const { log, dvc, tree } = context;
+  return vscode.Disposable.from(
+    registerCommand(log, Commands.refreshData, async () => {
+      tree.refresh();
+      await dvc.refreshAll();
+    }),
+    registerCommand(log, Commands.diffDataWithWorkspace, (element?: DataElement) => diffWithWorkspace(context, element)),
+    registerCommand(log, Commands.diffDataVersions, (element?: DataElement, selection?: readonly DataElement[]) => diffVersions(context, element, selection)),
+    registerCommand(log, Commands.checkoutDataVersion, (element?: DataElement) => checkoutVersion(context, element)),
+  );
+}
+
+type Files = { readonly hash: string | undefined; readonly entries: readonly DirEntry[] | undefined };
+
+/** A version's files: a directory's listing from the cache, or a file's one hash. */
+async function versionFiles(owner: TrackedElement, hash: string | undefined): Promise<Files> {
+  if (!hash?.endsWith('.dir')) return { hash, entries: undefined };
+  const entries = await owner.service.repo.dirListing(hash);
+  if (!entries) throw new Error(`The file list of ${owner.data.repoPath} version ${hash} is not in the DVC cache: fetch it first (dvc fetch).`);
+  return { hash, entries };
+}
+
+async function workspaceFiles(owner: TrackedElement): Promise<Files> {
+  const measured = await owner.service.repo.measureWorkspace(owner.data.repoPath);
+  if (!measured?.exists) return { hash: undefined, entries: owner.data.isDir ? [] : undefined };
+  return { hash: measured.hash, entries: measured.isDir ? (measured.entries ?? []) : undefined };
+}
+
+function diffOf(name: string, before: Files, after: Files): DataDiff {
+  if (before.entries || after.entries) return diffListings(before.entries ?? [], after.entries ?? []);
+  return diffFile(name, before.hash, after.hash);
+}
+
+const versionSide = (version: DataVersion): DiffSide => ({ label: `${version.commit.slice(0, 7)} (${version.message.slice(0, 60)})`, hash: version.hash });
+
+async function showDiff(context: DataCommandsContext, owner: TrackedElement, sides: [DiffSide, Files, DiffSide, Files]): Promise<void> {
+  const [beforeSide, before, afterSide, after] = sides;
+  const diff = diffOf(basename(owner.data.repoPath), before, after);
+  const text = formatDataDiff(owner.data.repoPath, beforeSide, afterSide, diff);
+  const short = (label: string): string => label.split(' ')[0]!;
+  const document = await vscode.workspace.openTextDocument(context.documents.add(text, `${basename(owner.data.repoPath)} ${short(beforeSide.label)}..${short(afterSide.label)}.diff`));
+  await vscode.window.showTextDocument(document, { preview: true });
+}
+
+/** A version (or the recorded one, from a tracked path's row) against the workspace now. */
+async function diffWithWorkspace(context: DataCommandsContext, element: DataElement | undefined): Promise<void> {
+  if (element?.kind !== 'version' && element?.kind !== 'tracked') throw new Error('Choose a tracked path or one of its versions in the Data view.');
+  const owner = element.kind === 'version' ? element.owner : element;
+  const side: DiffSide = element.kind === 'version' ? versionSide(element.version) : { label: 'recorded', hash: owner.data.hash };
+  const before = await versionFiles(owner, side.hash);
+  const after = await workspaceFiles(owner);
+  await showDiff(context, owner, [side, before, { label: 'workspace', hash: after.hash }, after]);
+}
+
+/** Two versions of one path: the two selected rows, else this row and one picked from the others. */
+async function diffVersions(context: DataCommandsContext, element: DataElement | undefined, selection: readonly DataElement[] | undefined): Promise<void> {
+  if (element?.kind !== 'version') throw new Error('Choose a version of a tracked path in the Data view.');
+  const chosen = (selection ?? []).filter((e): e is VersionElement => e.kind === 'version' && e.owner.data.repoPath === element.owner.data.repoPath);
+  let other: DataVersion | undefined = chosen.find((e) => e.version.commit !== element.version.commit)?.version;
+  if (!other) {
+    const others = element.siblings.filter((v) => v.commit !== element.version.commit);
+    if (others.length === 0) throw new Error(`${element.owner.data.repoPath} has only one version in git history.`);
+    const picked = await vscode.window.showQuickPick(
+      others.map((v) => ({ label: v.message, description: `${v.commit.slice(0, 7)} · ${v.date.slice(0, 10)} · ${v.author}`, version: v })),
+      { title: `Diff ${element.owner.data.repoPath} ${element.version.commit.slice(0, 7)} with…`, placeHolder: 'The other version' },
+    );
+    if (!picked) return;
+    other = picked.version;
+  }
+  // Older first: versions are listed newest first.
+  const order = element.siblings.map((v) => v.commit);
+  const [older, newer] = order.indexOf(other.commit) > order.indexOf(element.version.commit) ? [other, element.version] : [element.version, other];
+  const owner = element.owner;
+  await showDiff(context, owner, [versionSide(older), await versionFiles(owner, older.hash), versionSide(newer), await versionFiles(owner, newer.hash)]);
+}
+
+/**
+ * "Check Out This Version": after a modal confirmation, `git checkout REV -- <record file>` then
+ * `dvc checkout --force <record file>` as tasks. Refused (nothing run) when the data or its record
+ * file holds changes that would be lost.
+ */
+async function checkoutVersion(context: DataCommandsContext, element: DataElement | undefined): Promise<void> {
+  if (element?.kind !== 'version') throw new Error('Choose a version of a tracked path in the Data view.');
+  const { service, data } = element.owner;
+  if (service.state.kind !== 'ready') throw new Error('The DVC status of this project is still being checked: try again in a moment.');
+  const { stages, data: allData } = service.state.inspection;
+  const stage = stages.find((s) => s.address === data.stage);
+  if (!stage) throw new Error(`${data.repoPath} is no longer tracked.`);
+  const recordFile = lockFileOf(service, stage);
+  const recordRel = relative(service.root, recordFile).split('\\').join('/');
+  const restored = stage.kind === 'data' ? [data] : allData.filter((d) => d.source === 'stage-out' && stages.some((s) => s.address === d.stage && lockFileOf(service, s) === recordFile));
+  const unsaved = restored.filter((d) => d.state === 'modified');
+  if (unsaved.length > 0) {
+    const detail = `${unsaved.map((d) => d.repoPath).join(', ')} ${unsaved.length === 1 ? 'has' : 'have'} changes that ${recordRel} does not record, and checking out another version would lose them. Record them first (dvc add / dvc commit, then git commit) or move them aside.`;
+    void vscode.window.showWarningMessage(`Not checking out ${data.repoPath}`, { modal: true, detail });
+    return;
+  }
+  const dirty = (await simpleGit({ baseDir: service.root }).raw(['status', '--porcelain', '--', recordRel])).trim();
+  if (dirty) {
+    const detail = `${recordRel} has uncommitted changes in git (${dirty.split('\n')[0]!.trim()}). Commit or stash them first, so no recorded version is lost.`;
+    void vscode.window.showWarningMessage(`Not checking out ${data.repoPath}`, { modal: true, detail });
+    return;
+  }
+  const what = stage.kind === 'data' ? data.repoPath : `every output recorded in ${recordRel} (${restored.map((d) => d.repoPath).join(', ')})`;
+  const detail = `This replaces ${what} in the workspace with the version of ${element.version.commit.slice(0, 7)} "${element.version.message}", and ${recordRel} with that commit's copy (git checkout ${element.version.commit.slice(0, 7)} -- ${recordRel}; dvc checkout --force ${recordRel}).`;
+  const confirm = await vscode.window.showWarningMessage(`Check out ${data.repoPath} as of ${element.version.commit.slice(0, 7)}?`, { modal: true, detail }, 'Check Out');
+  if (confirm !== 'Check Out') return;
+  const python = await dvcPython(context.python, service.folder);
+  const [git, checkout] = dataVersionCheckout({ python, cwd: service.root, revision: element.version.commit, dvcFile: recordRel, env: interpreterEnv(python) });
+  const gitExit = await runTask(git, service.folder, { command: 'git-checkout', file: recordRel });
+  if (gitExit !== 0) throw new Error(`${git.label} failed (exit code ${gitExit ?? 'unknown'}): see its terminal.`);
+  const dvcExit = await runTask(checkout, service.folder, { command: 'checkout', file: recordRel });
+  if (dvcExit !== 0) throw new Error(`${checkout.label} failed (exit code ${dvcExit ?? 'unknown'}): see its terminal.`);
+  service.schedule();
+}
