@@ -293,7 +293,7 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
   await step('run-stage', async () => {
     // The stage's context menu runs dvc repro as a task (prepare and train come first, as DVC decides).
     const row = await waitForPath(workbench, PIPELINE, ['evaluate']);
-    await contextMenu(workbench.page, rowLocator(workbench, PIPELINE, row), 'Run Stage…');
+    await contextMenu(workbench.page, rowLocator(workbench, PIPELINE, row), 'Run Stage');
     await waitForRows(PIPELINE, (r) => r.filter((x) => x.level === 1).every((x) => x.description === 'up to date'), 'every stage up to date after Run Stage on evaluate', 180_000);
     assert.deepEqual(await dvcStatus(project), {});
   });
