@@ -30,9 +30,10 @@ export function cacheRoot(): string {
 export function findBenchStore(runs = 10_000): BenchStore | undefined {
   const bench = join(cacheRoot(), 'bench');
   if (!existsSync(bench)) return undefined;
-  for (const version of readdirSync(bench)) {
-    const dir = join(bench, version);
-    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+  // bench/generate.py's stores live in bench/mlflow<version>/; other benchmarks keep files beside them.
+  for (const version of readdirSync(bench, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('mlflow'))) {
+    const dir = join(bench, version.name);
+    for (const name of readdirSync(dir)) {
       if (name.startsWith('.') || !name.startsWith('listing-')) continue;
       const manifestPath = join(dir, name, 'manifest.json');
       const dbPath = join(dir, name, 'mlflow.db');
