@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { trackingFixture, type TrackingFixture } from '../support/fixtures';
 import { env, pythonEnv } from '../support/python';
 import { benchStore, findBenchStore } from './support/benchStore';
+import { contextMenu } from './support/interactions';
 import { sleep } from './support/processes';
 import {
   childrenOf,
@@ -24,6 +25,7 @@ import {
   fileTab,
   findPath,
   metricNumber,
+  parkMouse,
   mlflowAnswers,
   nest,
   pickQuickItemWith,
@@ -278,7 +280,7 @@ describe('Runs view features (one workbench on the fixture store)', () => {
     });
   });
 
-  test('a metric row opens mlflow-metric: CSV whose lines equal get_metric_history (step,timestamp,value)', { timeout: TEST_TIMEOUT }, async () => {
+  test('a metric row’s "Open Metric History as CSV" opens mlflow-metric: CSV whose lines equal get_metric_history (step,timestamp,value)', { timeout: TEST_TIMEOUT }, async () => {
     await failureReport(workbench, 'runs-metric-history', async () => {
       await resetQuery(workbench);
       const cases = [
@@ -293,7 +295,8 @@ describe('Runs view features (one workbench on the fixture store)', () => {
         assert.ok(expected.length > 0, `MLflow has a history for ${run}/${key}`);
         await expandPath(workbench, VIEW, [EXPERIMENT, run]);
         await expandPath(workbench, VIEW, [EXPERIMENT, run, 'Metrics']);
-        await clickPath(workbench, VIEW, [EXPERIMENT, run, 'Metrics', key]);
+        // (A click opens the metric's chart: charts.test.ts.)
+        await contextMenu(workbench.page, rowLocator(workbench, VIEW, await waitForPath(workbench, VIEW, [EXPERIMENT, run, 'Metrics', key])), 'Open Metric History as CSV');
         await fileTab(workbench.page, `${key}.csv`).waitFor({ state: 'visible' });
         const lines = await poll(() => editorLines(workbench.page), (value) => value.filter((l) => l !== '').length >= expected.length + 1, 30_000);
         assertHistoryMatches(lines, expected, `${run}/${key}`);
@@ -349,7 +352,7 @@ describe('Runs view features (one workbench on the fixture store)', () => {
     });
   });
 
-  test('Compare Runs on two ctrl-clicked runs opens a Markdown preview with both names and the differing param', { timeout: TEST_TIMEOUT }, async () => {
+  test('Compare Runs on two ctrl-clicked runs opens the Compare panel with both runs and the differing param marked', { timeout: TEST_TIMEOUT }, async () => {
     await failureReport(workbench, 'runs-compare', async () => {
       await resetQuery(workbench);
       const { page } = workbench;
@@ -373,15 +376,17 @@ describe('Runs view features (one workbench on the fixture store)', () => {
       await workbench.runCommand('ML Workbench: Compare Runs');
       const frame = await webviewContaining(page, 'Compare 2 runs', 60_000);
       const text = await frame.locator('body').innerText();
-      assert.ok(text.includes(a.name) && text.includes(b.name), `preview names both runs:\n${text}`);
-      const tableRows = await frame.locator('table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th,td')].map((cell) => (cell.textContent ?? '').trim())));
-      const row = tableRows.find((cells) => cells[0]?.replace(/^≠\s*/, '') === `params.${differing}`);
-      assert.ok(row, `a row for params.${differing} in ${JSON.stringify(tableRows)}`);
-      assert.match(row[0]!, /≠/, 'the differing row is marked');
-      const header = tableRows[0]!;
-      const column = (name: string): number => header.indexOf(name);
-      assert.equal(row[column(a.name)], a.params[differing], `params.${differing} of ${a.name}`);
-      assert.equal(row[column(b.name)], b.params[differing], `params.${differing} of ${b.name}`);
+      assert.ok(text.includes(a.name) && text.includes(b.name), `the panel names both runs:\n${text}`);
+      const tableRows = await frame.locator('#compare-table tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('th,td')].map((cell) => (cell.textContent ?? '').trim())));
+      const header = tableRows[0]!.map((cell) => cell.replace(/ [▲▼]$/, ''));
+      const column = header.indexOf(`params.${differing}`);
+      assert.ok(column > 0, `a column for params.${differing} in ${JSON.stringify(header)}`);
+      const differs = await frame.locator('#compare-table thead th').nth(column).getAttribute('class');
+      assert.match(differs ?? '', /differs/, 'the differing column is marked');
+      const byRun = new Map(tableRows.slice(1).map((cells) => [cells[0], cells]));
+      assert.equal(byRun.get(a.name)?.[column], a.params[differing], `params.${differing} of ${a.name}`);
+      assert.equal(byRun.get(b.name)?.[column], b.params[differing], `params.${differing} of ${b.name}`);
+      await parkMouse(page);
       await workbench.screenshot('runs-compare');
     });
   });
