@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrackingError } from './errors.js';
 import { filesUnder, readKeyValues, readYaml, subdirectories, type Yaml } from './fileReading.js';
@@ -53,10 +53,30 @@ export function readRun(info: RunInfo, dir: string, experimentDir: string): Run 
   };
 }
 
+/**
+ * The latest point of each metric file, remembered while the file keeps its size and mtime: MLflow
+ * only appends to these files, and finding the latest point means reading the whole file (tens of
+ * MB for a history of a million points), which a chart or a live row would otherwise redo each time.
+ */
+const latestByFile = new Map<string, { size: number; mtimeMs: number; latest: MetricPoint | undefined }>();
+const LATEST_CACHE_SIZE = 20_000;
+
+function latestOfFile(path: string, key: string): MetricPoint | undefined {
+  const stats = statSync(path);
+  const known = latestByFile.get(path);
+  if (known && known.size === stats.size && known.mtimeMs === stats.mtimeMs) return known.latest;
+  const latest = latestInText(readFileSync(path, 'utf8'), key);
+  // Only big files are worth remembering; a small one costs less to read than to look up.
+  if (stats.size >= 64 * 1024) {
+    if (latestByFile.size >= LATEST_CACHE_SIZE) latestByFile.delete(latestByFile.keys().next().value!);
+    latestByFile.set(path, { size: stats.size, mtimeMs: stats.mtimeMs, latest });
+  }
+  return latest;
+}
+
 function readLatestMetrics(dir: string, runId: string): Metric[] {
   return filesUnder(dir).map((key) => {
-    const text = readFileSync(join(dir, key), 'utf8');
-    const latest = latestInText(text, key);
+    const latest = latestOfFile(join(dir, key), key);
     if (!latest) throw new TrackingError('corrupt-entity', `Metric '${key}' is malformed: no data found`, join(dir, key));
     return compact({
       key,
