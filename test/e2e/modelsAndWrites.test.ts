@@ -18,6 +18,7 @@ import { startMlflowServer, type MlflowServer } from '../support/mlflowServer';
 import { pythonEnv } from '../support/python';
 import { answerDialog, contextMenu, contextMenuTitles, mlflowClient, notification, setPaneExpanded, submitInput } from './support/interactions';
 import { childrenOf, collapseAll, expandPath, findPath, mlflowAnswers, nest, poll, quickInputTitle, rowLocator, rows, waitForPath, type Row } from './support/runsTree';
+import { failureReport, reportLoggedProblems } from './support/reporting';
 import { ensureVsix } from './support/vsix';
 import { startWorkbench, type Workbench } from './support/workbench';
 
@@ -136,25 +137,6 @@ async function showModelsOnly(workbench: Workbench): Promise<void> {
   await setPaneExpanded(workbench, MODELS, true);
   await waitForPath(workbench, MODELS, [MODEL], 60_000);
   await collapseAll(workbench, MODELS);
-}
-
-/** Warnings and errors the extension logged (printed even when every step passed). */
-function reportLoggedProblems(workbench: Workbench | undefined, name: string): void {
-  if (!workbench) return;
-  const problems = workbench.extensionHostLog().split('\n').filter((line) => /\[(warning|error)\]/.test(line) && !/github|open-vsx|vsda|copilot/i.test(line));
-  console.log(`[e2e ${name}] extension log warnings/errors: ${problems.length === 0 ? 'none' : `\n${problems.join('\n')}`}`);
-}
-
-async function failureReport(workbench: Workbench, name: string, body: () => Promise<void>): Promise<void> {
-  const started = Date.now();
-  try {
-    await body();
-    console.log(`[e2e ${name}] passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  } catch (error) {
-    const shot = await workbench.screenshot(`${name}-failure`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
-    console.error(`\n[e2e ${name}] failed after ${((Date.now() - started) / 1000).toFixed(1)} s; screenshot: ${shot}\n${workbench.diagnostics()}`);
-    throw error;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

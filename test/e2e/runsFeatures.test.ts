@@ -43,6 +43,7 @@ import {
   type ReferencePoint,
   type Row,
 } from './support/runsTree';
+import { failureReport } from './support/reporting';
 import { ensureVsix } from './support/vsix';
 import { SCREENSHOT_DIR, startWorkbench, withWorkbench, type Workbench } from './support/workbench';
 
@@ -118,16 +119,6 @@ async function resetQuery(workbench: Workbench): Promise<void> {
   for (const command of ['Clear Run Filter', 'Show Runs of Every Status', 'Hide Deleted Runs']) await tryCommand(workbench.page, `ML Workbench: ${command}`);
   await workbench.page.keyboard.press('Escape');
   await collapseAll(workbench, VIEW);
-}
-
-async function failureReport(workbench: Workbench, name: string, body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (error) {
-    const shot = await workbench.screenshot(`${name}-failure`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
-    console.error(`\n[e2e ${name}] failed; screenshot: ${shot}\n${workbench.diagnostics()}`);
-    throw error;
-  }
 }
 
 function assertHistoryMatches(lines: readonly string[], expected: readonly ReferencePoint[], what: string): void {

@@ -27,6 +27,7 @@ import { shlexQuote } from '../../src/core/tasks/pythonValues';
 import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
 import { answerDialog, contextMenu, mlflowClient, notification, setPaneExpanded } from './support/interactions';
 import { editorLines, expandPath, findPath, parkMouse, poll, quickInput, quickInputMessage, quickInputTitle, rowLocator, rows, waitForPath } from './support/runsTree';
+import { failureReport as step, reportLoggedProblems } from './support/reporting';
 import { ensureVsix } from './support/vsix';
 import { startWorkbench, type Workbench } from './support/workbench';
 
@@ -77,24 +78,6 @@ function demoRuns(): Promise<RunState[]> {
 async function dvc(...args: string[]): Promise<string> {
   const { stdout } = await execFileAsync(python.python, ['-m', 'dvc', ...args], { cwd: workspace, env: env(python, { DVC_NO_ANALYTICS: '1' }) });
   return stdout;
-}
-
-function reportLoggedProblems(workbench: Workbench | undefined, name: string): void {
-  if (!workbench) return;
-  const problems = workbench.extensionHostLog().split('\n').filter((line) => /\[(warning|error)\]/.test(line) && !/github|open-vsx|vsda|copilot/i.test(line));
-  console.log(`[e2e ${name}] extension log warnings/errors: ${problems.length === 0 ? 'none' : `\n${problems.join('\n')}`}`);
-}
-
-async function step(workbench: Workbench, name: string, body: () => Promise<void>): Promise<void> {
-  const started = Date.now();
-  try {
-    await body();
-    console.log(`[e2e ${name}] passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  } catch (error) {
-    const shot = await workbench.screenshot(`${name}-failure`).catch((e: unknown) => `(no screenshot: ${String(e)})`);
-    console.error(`\n[e2e ${name}] failed after ${((Date.now() - started) / 1000).toFixed(1)} s; screenshot: ${shot}\n${workbench.diagnostics()}`);
-    throw error;
-  }
 }
 
 /** Chooses the quick pick item whose label is `label` (typing `filter` first). */

@@ -1,4 +1,5 @@
 import type { FromWebview, JsonDouble, KeyValue, Metric, RunPanelState, ToWebview } from '../../src/protocol/runPanel.js';
+import { el } from '../shared/dom.js';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void; setState(state: unknown): void; getState(): unknown };
 
@@ -17,13 +18,6 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   }
 });
 vscode.postMessage({ type: 'ready' });
-
-/** Every string from the store goes in through textContent: names and values are data, never markup. */
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const node = Object.assign(document.createElement(tag), props);
-  for (const child of children) node.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  return node;
-}
 
 function render(state: RunPanelState): void {
   const { run } = state;

@@ -1,5 +1,5 @@
 import { formatDuration, formatMetricValue } from '../format.js';
-import type { JsonDouble, Run } from './model.js';
+import { fromJsonDouble, type Run } from './model.js';
 import { runDisplayName } from './runTree.js';
 
 /**
@@ -38,10 +38,6 @@ export interface Comparison {
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function metricNumber(value: JsonDouble): number {
-  return typeof value === 'number' ? value : value === 'NaN' ? Number.NaN : value === 'Infinity' ? Infinity : -Infinity;
-}
-
 export function compareRuns(runs: readonly Run[], now: number): Comparison {
   const cells = runs.map(() => new Map<string, ComparisonCell>());
   const columns: ComparisonColumn[] = [];
@@ -71,7 +67,7 @@ export function compareRuns(runs: readonly Run[], now: number): Comparison {
   for (const key of keys((r) => r.data.metrics)) {
     add('metric', key, (r) => {
       const metric = r.data.metrics?.find((m) => m.key === key);
-      return metric === undefined ? undefined : { text: formatMetricValue(metric.value), number: metricNumber(metric.value) };
+      return metric === undefined ? undefined : { text: formatMetricValue(metric.value), number: fromJsonDouble(metric.value) };
     });
   }
   const rows = runs.map((run, i) => ({ runId: run.info.run_id, name: runDisplayName(run), status: run.info.status, cells: Object.fromEntries(cells[i]!) }));
