@@ -17,6 +17,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 installed() { [ -x "$dir/bin/code-server" ]; }
 
+# Under `npm test` or `npm run demo` the outer npm (on Node 20) exports its configuration and
+# lifecycle state as npm_* variables; a nested npm takes npm_config_* as its own configuration, and
+# code-server's postinstall reads the Node version from npm_config_user_agent ("node/v20" there).
+# The nested installs below must see only their own npm and Node 24, so none of that leaks in.
+# (User-set NPM_CONFIG_* in upper case, such as a registry, are kept.)
+for name in $(compgen -e); do
+  case "$name" in npm_*) unset "$name" ;; esac
+done
+
 if installed; then
   echo "$dir"
   exit 0

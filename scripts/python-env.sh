@@ -48,8 +48,9 @@ if ! "$tmp/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
 fi
 # A venv writes its own absolute path into bin/ (shebangs of console scripts, activate): point
 # those at the final location before the rename makes it live.
-grep -lIF "$tmp/venv" "$tmp/venv/bin/"* | while IFS= read -r file; do
-  sed -i "s|$tmp/venv|$venv|g" "$file"
+# (Only regular files: some wheels leave a __pycache__ folder in bin/.)
+for file in "$tmp/venv/bin/"*; do
+  if [ -f "$file" ] && grep -qIF "$tmp/venv" "$file"; then sed -i "s|$tmp/venv|$venv|g" "$file"; fi
 done
 touch "$tmp/venv/.complete"
 rm -rf "$venv"
