@@ -2,14 +2,11 @@
  * A tracked path's versions from git history: every commit that changed the hash its `.dvc` file
  * or dvc.lock entry records, newest first. git runs with argv arrays (no shell).
  */
-import { execFile } from 'node:child_process';
 import { dirname, join, relative, sep } from 'node:path';
-import { promisify } from 'node:util';
+import { Git } from '../git/index.js';
 import type { DataVersion, HashRecord, Stage } from './model.js';
 import { parseDvcFile } from './files/dvcFile.js';
 import { parseLockfile } from './files/lockfile.js';
-
-const run = promisify(execFile);
 
 export class VersionsError extends Error {
   constructor(
@@ -39,10 +36,9 @@ export function recordSource(root: string, stages: readonly Stage[], repoPath: s
 
 async function git(cwd: string, args: readonly string[], signal?: AbortSignal): Promise<string> {
   try {
-    const { stdout } = await run('git', [...args], { cwd, maxBuffer: 64 << 20, encoding: 'utf8', ...(signal ? { signal } : {}) });
-    return stdout;
+    return await new Git(cwd).text(args, signal ? { signal } : {});
   } catch (error) {
-    throw new VersionsError(`git ${args[0]} failed: ${(error as Error).message.split('\n')[0]}`, 'git-failed');
+    throw new VersionsError((error as Error).message.split('\n')[0] ?? 'git failed', 'git-failed');
   }
 }
 

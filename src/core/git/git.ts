@@ -1,0 +1,106 @@
+/**
+ * The only way core reaches git: argv arrays (never a shell), an AbortSignal per call, bounded
+ * output, and an environment that makes git read-only and quiet (no prompts, no optional locks, no
+ * pager, C locale for parseable messages). Callers get typed GitErrors, never raw exec errors.
+ */
+import { spawn } from 'node:child_process';
+import { BlobReader } from './blobReader.js';
+import { gitEnvironment } from './environment.js';
+import { GitError } from './errors.js';
+
+export interface GitCallOptions {
+  readonly signal?: AbortSignal;
+  /** Bytes of stdout kept before the call fails with `too-large`. Default 64 MiB. */
+  readonly maxBytes?: number;
+}
+
+export class Git {
+  /**
+   * @param cwd a folder inside the work tree (commands run there, so relative paths are its).
+   * @param command the git executable (a test may point it elsewhere).
+   */
+  constructor(
+    readonly cwd: string,
+    private readonly command = 'git',
+  ) {}
+
+  /** stdout of `git ARGS` as UTF-8; a non-zero exit is a GitError. */
+  async text(args: readonly string[], options: GitCallOptions = {}): Promise<string> {
+    return (await this.bytes(args, options)).toString('utf8');
+  }
+
+  /** stdout of `git ARGS` as UTF-8, or undefined where git exits non-zero (a missing rev or path). */
+  async tryText(args: readonly string[], options: GitCallOptions = {}): Promise<string | undefined> {
+    try {
+      return await this.text(args, options);
+    } catch (error) {
+      if (error instanceof GitError && (error.reason === 'failed' || error.reason === 'not-found')) return undefined;
+      throw error;
+    }
+  }
+
+  /** stdout of `git ARGS` as bytes. */
+  bytes(args: readonly string[], options: GitCallOptions = {}): Promise<Buffer> {
+    options.signal?.throwIfAborted();
+    const maxBytes = options.maxBytes ?? 64 << 20;
+    return new Promise<Buffer>((resolve, reject) => {
+      const child = spawn(this.command, [...args], { cwd: this.cwd, env: gitEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let stderr = '';
+      let failure: GitError | undefined;
+      const onAbort = (): void => {
+        failure ??= new GitError('aborted', `git ${args[0] ?? ''} was cancelled`);
+        child.kill('SIGKILL');
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      child.stdout.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          failure ??= new GitError('too-large', `git ${args[0] ?? ''} printed more than ${maxBytes} bytes`);
+          child.kill('SIGKILL');
+          return;
+        }
+        chunks.push(chunk);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        if (stderr.length < 8192) stderr += chunk.toString('utf8');
+      });
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        reject(error.code === 'ENOENT' ? new GitError('git-missing', `git is not installed (or not on PATH): ${error.message}`, { cause: error }) : new GitError('failed', `git could not start: ${error.message}`, { cause: error }));
+      });
+      child.once('close', (code) => {
+        options.signal?.removeEventListener('abort', onAbort);
+        if (failure) return reject(failure);
+        if (code === 0) return resolve(Buffer.concat(chunks));
+        reject(classify(args, stderr));
+      });
+    });
+  }
+
+  /** The work tree's top folder (absolute, as git prints it). */
+  async topLevel(options: GitCallOptions = {}): Promise<string> {
+    return (await this.text(['rev-parse', '--show-toplevel'], options)).trim();
+  }
+
+  /** The full commit id a revision names, or undefined when it names none. */
+  async resolveCommit(rev: string, options: GitCallOptions = {}): Promise<string | undefined> {
+    if (rev.startsWith('-')) return undefined;
+    const out = await this.tryText(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], options);
+    return out?.trim() || undefined;
+  }
+
+  /** A persistent `git cat-file --batch` for many object reads; dispose it when done. */
+  blobReader(): BlobReader {
+    return new BlobReader(this.cwd, this.command);
+  }
+}
+
+function classify(args: readonly string[], stderr: string): GitError {
+  const first = stderr.split('\n').find((line) => line.trim()) ?? 'no message';
+  const message = `git ${args[0] ?? ''} failed: ${first.replace(/^(fatal|error): /, '')}`;
+  if (/not a git repository/i.test(stderr)) return new GitError('not-a-repo', message);
+  if (/unknown revision|bad revision|does not exist|exists on disk, but not in|invalid object name|not a valid object name|bad object|path .* does not exist/i.test(stderr)) return new GitError('not-found', message);
+  return new GitError('failed', message);
+}
