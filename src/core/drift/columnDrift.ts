@@ -40,10 +40,13 @@ export function summarize(column: StoredColumn): ColumnSummary {
     const values = sortedValues(column.values);
     if (values.length === 0) return { ...base, infinite: column.infinite, unique: 0 };
     let sum = 0;
-    for (const v of values) sum += v;
+    for (let i = 0; i < values.length; i++) sum += values[i]!;
     const mean = sum / values.length;
     let squares = 0;
-    for (const v of values) squares += (v - mean) ** 2;
+    for (let i = 0; i < values.length; i++) {
+      const d = values[i]! - mean;
+      squares += d * d;
+    }
     return { ...base, infinite: column.infinite, unique: distinctCount(values), mean, std: Math.sqrt(squares / values.length), min: values[0]!, max: values[values.length - 1]! };
   }
   if (column.kind === 'opaque') return base;

@@ -15,19 +15,21 @@ const MAX_CATEGORIES = 20;
 function moments(a: Float64Array, b: Float64Array): { n: number; mean: number; std: number; skew: number } {
   const n = a.length + b.length;
   let sum = 0;
-  for (const x of a) sum += x;
-  for (const x of b) sum += x;
+  for (let i = 0; i < a.length; i++) sum += a[i]!;
+  for (let i = 0; i < b.length; i++) sum += b[i]!;
   const mean = sum / n;
   let m2 = 0;
-  for (const x of a) m2 += (x - mean) ** 2;
-  for (const x of b) m2 += (x - mean) ** 2;
-  const std = Math.sqrt(m2 / n);
   let m3 = 0;
-  if (std > 0) {
-    for (const x of a) m3 += ((x - mean) / std) ** 3;
-    for (const x of b) m3 += ((x - mean) / std) ** 3;
+  for (const x of [a, b]) {
+    for (let i = 0; i < x.length; i++) {
+      const d = x[i]! - mean;
+      const d2 = d * d;
+      m2 += d2;
+      m3 += d2 * d;
+    }
   }
-  return { n, mean, std, skew: m3 / n };
+  const std = Math.sqrt(m2 / n);
+  return { n, mean, std, skew: std > 0 ? m3 / n / (std * std * std) : 0 };
 }
 
 /** Doane's bin edges for the two sorted samples together. */

@@ -5,6 +5,7 @@
  * strings as counts per distinct value.
  */
 import type { ColumnType } from '../model';
+import { sortFloat64 } from '../stats/sort';
 
 /** Kinds of Python value an object column can hold; Evidently looks at the first and last non-missing one. */
 export type ValueKind = 'string' | 'number' | 'bool' | 'list' | 'dict' | 'other';
@@ -84,7 +85,7 @@ const sorted = new WeakSet<Float64Array>();
  */
 export function sortedValues(values: Float64Array): Float64Array {
   if (!sorted.has(values)) {
-    values.sort();
+    sortFloat64(values);
     sorted.add(values);
   }
   return values;

@@ -19,9 +19,51 @@ const FALSE_VALUES = new Set(['False', 'FALSE', 'false']);
 const BOOL_TOKENS = new Set([...TRUE_VALUES, ...FALSE_VALUES]);
 const MAX_NA_LENGTH = 9;
 
+/** The first bytes pandas' NA markers start with: other fields need no string to be told apart. */
+const NA_FIRST_BYTES = new Set([...NA_VALUES].filter((v) => v !== '').map((v) => v.charCodeAt(0)));
+
 function isMissing(buffer: Buffer, start: number, end: number): boolean {
-  if (end - start > MAX_NA_LENGTH) return false;
+  if (end === start) return true;
+  if (end - start > MAX_NA_LENGTH || !NA_FIRST_BYTES.has(buffer[start]!)) return false;
   return NA_VALUES.has(buffer.toString('latin1', start, end));
+}
+
+/**
+ * Distinct field values by their bytes, so a column of a few categories costs a hash and a byte
+ * comparison per field instead of a decoded string. Stops taking new values past `limit`
+ * (a text column), after which values are decoded.
+ */
+class ByteInterner {
+  private readonly table = new Map<number, number[]>();
+  private readonly bytes: Buffer[] = [];
+  readonly keys: string[] = [];
+  readonly counts: number[] = [];
+
+  constructor(private readonly limit = 4096) {}
+
+  /** Counts the value; false when it is new and the table is full. */
+  count(buffer: Buffer, start: number, end: number, escaped: boolean): boolean {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buffer[i]!, 0x01000193);
+    const bucket = this.table.get(hash);
+    if (bucket) {
+      for (const id of bucket) {
+        const known = this.bytes[id]!;
+        if (known.length === end - start && buffer.compare(known, 0, known.length, start, end) === 0) {
+          this.counts[id]!++;
+          return true;
+        }
+      }
+    }
+    if (this.keys.length >= this.limit) return false;
+    const id = this.keys.length;
+    this.bytes.push(Buffer.from(buffer.subarray(start, end)));
+    this.keys.push(fieldText(buffer, start, end, escaped));
+    this.counts.push(1);
+    if (bucket) bucket.push(id);
+    else this.table.set(hash, [id]);
+    return true;
+  }
 }
 
 /** One column's state while reading: numbers until a non-number, then raw strings. */
@@ -32,6 +74,7 @@ class DelimitedColumn {
   private integers = true;
   private readonly tokens = new Map<string, number>();
   private readonly counts = new Map<string, number>();
+  private readonly interner = new ByteInterner();
   private present = 0;
   missing = 0;
   /** Rows before this one held numbers that must be re-read as strings. */
@@ -46,24 +89,25 @@ class DelimitedColumn {
     }
     this.present++;
     if (this.lane === 'object') {
-      increment(this.counts, fieldText(buffer, start, end, escaped));
+      if (!this.interner.count(buffer, start, end, escaped)) increment(this.counts, fieldText(buffer, start, end, escaped));
       return;
     }
     const number = this.lane === 'bool' ? undefined : parseFieldNumber(buffer, start, end);
     if (number !== undefined) {
       this.lane = 'number';
-      if (!lastWasInteger) this.integers = false;
+      if (!lastWasInteger()) this.integers = false;
       if (Number.isFinite(number)) this.numbers.push(number);
       else this.infinite++;
       return;
     }
-    const text = fieldText(buffer, start, end, escaped);
+    const length = end - start;
+    const text = length === 4 || length === 5 ? buffer.toString('latin1', start, end) : '';
     if (this.lane !== 'number' && BOOL_TOKENS.has(text)) {
       this.lane = 'bool';
       increment(this.tokens, text);
       return;
     }
-    this.toObject(row, line, text);
+    this.toObject(row, line, fieldText(buffer, start, end, escaped));
   }
 
   addMissing(): void {
@@ -108,6 +152,7 @@ class DelimitedColumn {
         return { kind: 'object', counts, present: this.present, missing: this.missing, first: 'bool', last: 'bool' };
       }
       case 'object':
+        this.interner.keys.forEach((key, id) => increment(this.counts, key, this.interner.counts[id]));
         return { kind: 'object', counts: this.counts, present: this.present, missing: this.missing, first: 'string', last: 'string' };
     }
   }
@@ -226,7 +271,7 @@ class Rescanner implements FieldSink {
 async function tokenize(path: string, delimiter: string, sink: FieldSink, signal: AbortSignal | undefined, stop?: () => boolean): Promise<number> {
   const tokenizer = new DelimitedTokenizer(delimiter.charCodeAt(0), sink);
   let bytes = 0;
-  const stream = createReadStream(path, { highWaterMark: 1 << 20, signal });
+  const stream = createReadStream(path, { highWaterMark: 4 << 20, signal });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       bytes += chunk.length;

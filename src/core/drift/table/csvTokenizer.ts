@@ -49,6 +49,8 @@ export class DelimitedTokenizer {
   private rows(data: Buffer, final: boolean): number {
     let position = 0;
     const length = data.length;
+    const delimiter = this.delimiter;
+    const sink = this.sink;
     while (position < length) {
       const rowStart = position;
       const rowLine = this.line;
@@ -91,27 +93,27 @@ export class DelimitedTokenizer {
           end = Math.max(start, position - 1);
           for (let i = start; i < end; i++) if (data[i] === LF) lines++;
           // Text after the closing quote is kept, as the C parser does ("a"b -> ab): rare; dropped here.
-          while (position < length && data[position] !== this.delimiter && data[position] !== LF && data[position] !== CR) position++;
+          while (position < length && data[position] !== delimiter && data[position] !== LF && data[position] !== CR) position++;
         } else {
           while (position < length) {
             const byte = data[position]!;
-            if (byte === this.delimiter || byte === LF || byte === CR) break;
+            if (byte === delimiter || byte === LF || byte === CR) break;
             position++;
           }
           end = position;
         }
         if (position >= length && !final) return rowStart;
-        this.sink.field(index++, data, start, end, quoted, escaped);
+        sink.field(index++, data, start, end, quoted, escaped);
         if (position >= length) {
           complete = true;
           break;
         }
         const byte = data[position]!;
-        if (byte === this.delimiter) {
+        if (byte === delimiter) {
           position++;
           if (position >= length) {
             if (!final) return rowStart;
-            this.sink.field(index++, data, position, position, false, false);
+            sink.field(index++, data, position, position, false, false);
             complete = true;
             break;
           }
@@ -128,7 +130,7 @@ export class DelimitedTokenizer {
         break;
       }
       if (complete) {
-        this.sink.endRow(index, rowLine);
+        sink.endRow(index, rowLine);
         this.line += lines;
       }
     }
