@@ -23,6 +23,7 @@ function valueClass(column: StoredColumn): 'number' | 'text' | 'other' {
 function countsOf(column: StoredColumn): Counts {
   if (column.kind === 'object' || column.kind === 'category') return column.counts;
   if (column.kind === 'opaque') return new Map();
+  if (column.distinct) return new Map([...column.distinct].map(([value, count]) => [objectKey('number', String(value)), count]));
   const sorted = sortedValues(column.values);
   const counts = new Map<string, number>();
   for (let i = 0; i < sorted.length; ) {
@@ -37,7 +38,7 @@ function countsOf(column: StoredColumn): Counts {
 export function summarize(column: StoredColumn): ColumnSummary {
   const base = { count: presentCount(column), missing: missingCount(column), dtype: dtypeName(column) };
   if (column.kind === 'number') {
-    const values = sortedValues(column.values);
+    const values = sortedValues(column.values, column.distinct);
     if (values.length === 0) return { ...base, infinite: column.infinite, unique: 0 };
     let sum = 0;
     for (let i = 0; i < values.length; i++) sum += values[i]!;
@@ -47,7 +48,7 @@ export function summarize(column: StoredColumn): ColumnSummary {
       const d = values[i]! - mean;
       squares += d * d;
     }
-    return { ...base, infinite: column.infinite, unique: distinctCount(values), mean, std: Math.sqrt(squares / values.length), min: values[0]!, max: values[values.length - 1]! };
+    return { ...base, infinite: column.infinite, unique: column.distinct ? column.distinct.size : distinctCount(values), mean, std: Math.sqrt(squares / values.length), min: values[0]!, max: values[values.length - 1]! };
   }
   if (column.kind === 'opaque') return base;
   return { ...base, unique: column.counts.size };
@@ -111,8 +112,10 @@ function textColumn(name: string, reference: StoredColumn, summaries: Record<Sid
 }
 
 function numericalColumn(name: string, reference: StoredColumn, current: StoredColumn, summaries: Record<Side, ColumnSummary>): ColumnDrift {
-  const ref = sortedValues((reference as Extract<StoredColumn, { kind: 'number' }>).values);
-  const cur = sortedValues((current as Extract<StoredColumn, { kind: 'number' }>).values);
+  const refColumn = reference as Extract<StoredColumn, { kind: 'number' }>;
+  const curColumn = current as Extract<StoredColumn, { kind: 'number' }>;
+  const ref = sortedValues(refColumn.values, refColumn.distinct);
+  const cur = sortedValues(curColumn.values, curColumn.distinct);
   const id = chooseMethod('numerical', ref.length, distinctInBoth(ref, cur, 6));
   let score: number;
   if (id === 'ks') score = ksPValue(ref, cur);

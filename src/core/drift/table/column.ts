@@ -17,6 +17,8 @@ export type StoredColumn =
       readonly dtype: 'int64' | 'int32' | 'int16' | 'int8' | 'float64' | 'float32' | 'bool';
       /** Finite values only (true/false as 1/0); sorted in place once the drift needs them. */
       readonly values: Float64Array;
+      /** Counts per value when there are at most `FEW_VALUES` distinct ones (then nothing needs sorting). */
+      readonly distinct?: ReadonlyMap<number, number>;
       readonly infinite: number;
       readonly missing: number;
     }
@@ -51,7 +53,7 @@ export function inferColumnType(column: StoredColumn): ColumnType {
     case 'number':
       if (column.dtype === 'bool') return 'categorical';
       if (column.dtype.startsWith('float')) return 'numerical';
-      return distinctCount(column.values) <= INTEGER_CARDINALITY_LIMIT ? 'categorical' : 'numerical';
+      return distinctNumbers(column) <= INTEGER_CARDINALITY_LIMIT ? 'categorical' : 'numerical';
     case 'object':
       if (column.present === 0) return 'unknown';
       if (column.first === 'string' && column.last === 'string') return column.counts.size > column.present * 0.5 ? 'text' : 'categorical';
@@ -81,29 +83,58 @@ const sorted = new WeakSet<Float64Array>();
 
 /**
  * The values sorted ascending, in place: the tests and the chart need the order statistics, never
- * the file order, and a sorted copy would double the largest allocation.
+ * the file order, and a sorted copy would double the largest allocation. With the counts of a
+ * few-valued column, a counting sort.
  */
-export function sortedValues(values: Float64Array): Float64Array {
-  if (!sorted.has(values)) {
+export function sortedValues(values: Float64Array, distinct?: ReadonlyMap<number, number>): Float64Array {
+  if (sorted.has(values)) return values;
+  if (distinct) {
+    let at = 0;
+    for (const value of [...distinct.keys()].sort((a, b) => a - b)) {
+      const count = distinct.get(value)!;
+      values.fill(value, at, at + count);
+      at += count;
+    }
+  } else {
     sortFloat64(values);
-    sorted.add(values);
   }
+  sorted.add(values);
   return values;
 }
 
-export function distinctCount(values: Float64Array): number {
-  const sorted = sortedValues(values);
+/** Distinct values of a sorted array. */
+export function distinctCount(sorted: Float64Array): number {
   let count = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) count++;
   return count;
 }
 
+/** Distinct values of a number column (from its counts when it has few). */
+export function distinctNumbers(column: Extract<StoredColumn, { kind: 'number' }>): number {
+  return column.distinct ? column.distinct.size : distinctCount(sortedValues(column.values));
+}
+
 /** A Float64Array that grows by doubling: 8 bytes a value, at most twice that while growing. */
+/** Counted while reading: more distinct values than this and a column is sorted instead. */
+export const FEW_VALUES = INTEGER_CARDINALITY_LIMIT + 1;
+
 export class GrowableFloat64 {
   private buffer = new Float64Array(1024);
   private size = 0;
+  private few: number[] | undefined = [];
+  private fewCounts: number[] = [];
 
   push(value: number): void {
+    const few = this.few;
+    if (few) {
+      let k = 0;
+      while (k < few.length && few[k] !== value) k++;
+      if (k < few.length) this.fewCounts[k]!++;
+      else if (few.length < FEW_VALUES) {
+        few.push(value);
+        this.fewCounts.push(1);
+      } else this.few = undefined;
+    }
     if (this.size === this.buffer.length) {
       const bigger = new Float64Array(this.buffer.length * 2);
       bigger.set(this.buffer);
@@ -114,6 +145,11 @@ export class GrowableFloat64 {
 
   get length(): number {
     return this.size;
+  }
+
+  /** Counts per value, when there were at most FEW_VALUES distinct ones. */
+  distinct(): Map<number, number> | undefined {
+    return this.few ? new Map(this.few.map((v, k) => [v, this.fewCounts[k]!])) : undefined;
   }
 
   /** The values, trimmed to a copy of their own size (the growth buffer is released). */

@@ -20,11 +20,12 @@ const BOOL_TOKENS = new Set([...TRUE_VALUES, ...FALSE_VALUES]);
 const MAX_NA_LENGTH = 9;
 
 /** The first bytes pandas' NA markers start with: other fields need no string to be told apart. */
-const NA_FIRST_BYTES = new Set([...NA_VALUES].filter((v) => v !== '').map((v) => v.charCodeAt(0)));
+const NA_FIRST_BYTES = new Uint8Array(256);
+for (const v of NA_VALUES) if (v !== '') NA_FIRST_BYTES[v.charCodeAt(0)] = 1;
 
 function isMissing(buffer: Buffer, start: number, end: number): boolean {
   if (end === start) return true;
-  if (end - start > MAX_NA_LENGTH || !NA_FIRST_BYTES.has(buffer[start]!)) return false;
+  if (end - start > MAX_NA_LENGTH || NA_FIRST_BYTES[buffer[start]!] === 0) return false;
   return NA_VALUES.has(buffer.toString('latin1', start, end));
 }
 
@@ -33,6 +34,11 @@ function isMissing(buffer: Buffer, start: number, end: number): boolean {
  * comparison per field instead of a decoded string. Stops taking new values past `limit`
  * (a text column), after which values are decoded.
  */
+function sameBytes(known: Buffer, buffer: Buffer, start: number): boolean {
+  for (let i = 0; i < known.length; i++) if (known[i] !== buffer[start + i]) return false;
+  return true;
+}
+
 class ByteInterner {
   private readonly table = new Map<number, number[]>();
   private readonly bytes: Buffer[] = [];
@@ -49,7 +55,7 @@ class ByteInterner {
     if (bucket) {
       for (const id of bucket) {
         const known = this.bytes[id]!;
-        if (known.length === end - start && buffer.compare(known, 0, known.length, start, end) === 0) {
+        if (known.length === end - start && sameBytes(known, buffer, start)) {
           this.counts[id]!++;
           return true;
         }
@@ -133,17 +139,19 @@ class DelimitedColumn {
   finish(): StoredColumn {
     switch (this.lane) {
       case 'empty':
-        return { kind: 'number', dtype: 'float64', values: this.numbers.finish(), infinite: 0, missing: this.missing };
+        return { kind: 'number', dtype: 'float64', values: this.numbers.finish(), distinct: new Map(), infinite: 0, missing: this.missing };
       case 'number': {
         const dtype = this.integers && this.missing === 0 ? 'int64' : 'float64';
-        return { kind: 'number', dtype, values: this.numbers.finish(), infinite: this.infinite, missing: this.missing };
+        const distinct = this.numbers.distinct();
+        return { kind: 'number', dtype, values: this.numbers.finish(), ...(distinct ? { distinct } : {}), infinite: this.infinite, missing: this.missing };
       }
       case 'bool': {
         const trues = [...this.tokens].filter(([t]) => TRUE_VALUES.has(t)).reduce((a, [, c]) => a + c, 0);
         if (this.missing === 0) {
           const values = new Float64Array(this.present);
           values.fill(1, 0, trues);
-          return { kind: 'number', dtype: 'bool', values, infinite: 0, missing: 0 };
+          const distinct = new Map([[1, trues], [0, this.present - trues]].filter(([, c]) => c! > 0) as [number, number][]);
+          return { kind: 'number', dtype: 'bool', values, distinct, infinite: 0, missing: 0 };
         }
         // read_csv leaves True/False with NaN as an object column of Python bools.
         const counts = new Map<string, number>();

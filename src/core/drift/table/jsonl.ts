@@ -111,10 +111,11 @@ class JsonColumn {
       return { kind: 'opaque', dtype: 'datetime64[ns]', type: 'datetime', present: this.present, missing };
     }
     if (this.lane === 'object') return { kind: 'object', counts: this.counts, present: this.present, missing, first: this.first, last: this.last };
+    const distinct = this.numbers.distinct();
     const values = this.numbers.finish();
-    if (this.lane === 'number' && this.nonBools === 0 && missing === 0) return { kind: 'number', dtype: 'bool', values, infinite: 0, missing: 0 };
+    if (this.lane === 'number' && this.nonBools === 0 && missing === 0) return { kind: 'number', dtype: 'bool', values, ...(distinct ? { distinct } : {}), infinite: 0, missing: 0 };
     const whole = missing === 0 && this.notANumber === 0 && this.infinite === 0 && this.integral && this.lane === 'number';
-    return { kind: 'number', dtype: whole ? 'int64' : 'float64', values, infinite: this.infinite, missing: missing + this.notANumber };
+    return { kind: 'number', dtype: whole ? 'int64' : 'float64', values, ...(distinct ? { distinct } : {}), infinite: this.infinite, missing: missing + this.notANumber };
   }
 }
 

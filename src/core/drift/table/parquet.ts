@@ -110,6 +110,7 @@ class NumberBuilder implements Builder {
     }
   }
   finish(): StoredColumn {
+    const distinct = this.values.distinct();
     const values = this.values.finish();
     if (this.dtype === 'bool' && this.missing > 0) {
       const counts = new Map<string, number>();
@@ -120,7 +121,7 @@ class NumberBuilder implements Builder {
     const nullable = this.dtype !== 'float32' && this.dtype !== 'float64' && this.missing > 0;
     if (this.dtype === 'uint' && !nullable) return { kind: 'opaque', dtype: 'uint64', type: 'unknown', present: values.length, missing: 0 };
     const dtype = nullable ? 'float64' : this.dtype === 'uint' ? 'float64' : this.dtype;
-    return { kind: 'number', dtype, values, infinite: this.infinite, missing: this.missing };
+    return { kind: 'number', dtype, values, ...(distinct ? { distinct } : {}), infinite: this.infinite, missing: this.missing };
   }
 }
 
