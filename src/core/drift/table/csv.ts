@@ -23,6 +23,16 @@ const MAX_NA_LENGTH = 9;
 const NA_FIRST_BYTES = new Uint8Array(256);
 for (const v of NA_VALUES) if (v !== '') NA_FIRST_BYTES[v.charCodeAt(0)] = 1;
 
+/** One of pandas' true/false tokens, compared on the bytes. */
+function boolToken(buffer: Buffer, start: number, end: number): string | undefined {
+  const length = end - start;
+  if (length !== 4 && length !== 5) return undefined;
+  const first = buffer[start];
+  if (first !== 0x54 && first !== 0x74 && first !== 0x46 && first !== 0x66) return undefined;
+  const text = buffer.toString('latin1', start, end);
+  return BOOL_TOKENS.has(text) ? text : undefined;
+}
+
 function isMissing(buffer: Buffer, start: number, end: number): boolean {
   if (end === start) return true;
   if (end - start > MAX_NA_LENGTH || NA_FIRST_BYTES[buffer[start]!] === 0) return false;
@@ -89,28 +99,37 @@ class DelimitedColumn {
   firstText: { line: number; text: string; numbersBefore: number } | undefined;
 
   add(row: number, line: number, buffer: Buffer, start: number, end: number, escaped: boolean): void {
-    if (isMissing(buffer, start, end)) {
+    if (end === start) {
       this.missing++;
       return;
     }
-    this.present++;
     if (this.lane === 'object') {
-      if (!this.interner.count(buffer, start, end, escaped)) increment(this.counts, fieldText(buffer, start, end, escaped));
+      if (isMissing(buffer, start, end)) this.missing++;
+      else {
+        this.present++;
+        if (!this.interner.count(buffer, start, end, escaped)) increment(this.counts, fieldText(buffer, start, end, escaped));
+      }
       return;
     }
+    // No NA marker reads as a number, so a number needs no NA check.
     const number = this.lane === 'bool' ? undefined : parseFieldNumber(buffer, start, end);
     if (number !== undefined) {
+      this.present++;
       this.lane = 'number';
       if (!lastWasInteger()) this.integers = false;
       if (Number.isFinite(number)) this.numbers.push(number);
       else this.infinite++;
       return;
     }
-    const length = end - start;
-    const text = length === 4 || length === 5 ? buffer.toString('latin1', start, end) : '';
-    if (this.lane !== 'number' && BOOL_TOKENS.has(text)) {
+    if (isMissing(buffer, start, end)) {
+      this.missing++;
+      return;
+    }
+    this.present++;
+    const token = this.lane === 'number' ? undefined : boolToken(buffer, start, end);
+    if (token !== undefined) {
       this.lane = 'bool';
-      increment(this.tokens, text);
+      increment(this.tokens, token);
       return;
     }
     this.toObject(row, line, fieldText(buffer, start, end, escaped));
