@@ -13,7 +13,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { evidentlyEnv, REPO_ROOT } from '../test/support/python';
+import { pythonEnv, REPO_ROOT } from '../test/support/python';
 
 const BENCH = join(process.env['ML_WORKBENCH_CACHE'] ?? join(homedir(), '.cache', 'ml-workbench'), 'bench', 'drift-v1');
 const RESULTS = join(REPO_ROOT, 'bench', 'RESULTS.md');
@@ -84,7 +84,7 @@ function section(results: ReadonlyMap<string, { mine: Run[]; peer: Run[] }>, rep
   return [
     '## Drift',
     '',
-    `Written by \`npm run bench:drift\` (bench/drift.ts). ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; commit ${commit}; ours ${repeat} run(s), Evidently ${peerRepeat} per format, same run. Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${fixed(totalmem() / 2 ** 30, 0)} GB, shared with other jobs (load average at the end ${load}); Node ${process.versions.node}; Evidently 0.7.23, pandas 2.3.3, pyarrow 25.0.1 (scripts/python/requirements-evidently.txt).`,
+    `Written by \`npm run bench:drift\` (bench/drift.ts). ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; commit ${commit}; ours ${repeat} run(s), Evidently ${peerRepeat} per format, same run. Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${fixed(totalmem() / 2 ** 30, 0)} GB, shared with other jobs (load average at the end ${load}); Node ${process.versions.node}; Evidently 0.7.23, pandas 2.3.3 (scripts/python/requirements.txt).`,
     `Data: bench/drift_generate.py, reference and current of ${generated.rows.toLocaleString('en-US')} rows × 20 columns each (10 float, 2 wide int, 2 few-valued float, 4 string categories, 2 bool; half shifted): CSV ${mb('reference.csv')} + ${mb('current.csv')} MB, Parquet (snappy) ${mb('reference.parquet')} + ${mb('current.parquet')} MB.`,
     'Both read both files and test all 20 columns (Wasserstein for the 12 wide numeric columns, Jensen–Shannon for the rest, as DataDriftPreset picks at this size). Wall is the child process from outside; CPU is user + sys from the kernel, the fairer measure on a loaded machine; peak RSS is GNU time\'s %M. Target: Evidently / ours ≥ 10.',
     '',
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     log('npm run build');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   }
-  const python = await evidentlyEnv();
+  const python = await pythonEnv();
   if (!existsSync(join(BENCH, 'complete.json'))) log(`generating ${BENCH} (once; a few minutes)`);
   execFileSync(python.python, [join(REPO_ROOT, 'bench', 'drift_generate.py'), BENCH], { stdio: ['ignore', 'inherit', 'inherit'] });
   const results = new Map<string, { mine: Run[]; peer: Run[] }>();

@@ -6,20 +6,16 @@
 #
 #   venv="$(scripts/python-env.sh)" && "$venv/bin/python" -c 'import mlflow'
 #
-# With a NAME argument, the pins of scripts/python/requirements-NAME.txt in a venv of their own
-# (`scripts/python-env.sh evidently`: Evidently 0.7.23 does not import under the main venv's pandas 3).
-#
 # Env: ML_WORKBENCH_CACHE (default ~/.cache/ml-workbench), PYTHON (default python3).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-name="${1:-}"
-requirements="$here/python/requirements${name:+-$name}.txt"
+requirements="$here/python/requirements.txt"
 cache="${ML_WORKBENCH_CACHE:-$HOME/.cache/ml-workbench}"
 python="${PYTHON:-python3}"
 
 hash="$(sha256sum "$requirements" | cut -c1-12)"
-venv="$cache/venv${name:+-$name}-$hash"
+venv="$cache/venv-$hash"
 
 log() { printf 'python-env: %s\n' "$*" >&2; }
 

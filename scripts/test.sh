@@ -19,8 +19,6 @@ npm run --silent package
 stage "test environment"
 bash scripts/apt-deps.sh
 bash scripts/python-env.sh >/dev/null
-# Evidently (the drift contract's peer) in a venv of its own: it does not import under pandas 3.
-bash scripts/python-env.sh evidently >/dev/null
 bash scripts/code-server.sh >/dev/null
 
 stage "unit tests (Node 20: the sql.js SQLite path)"

@@ -18,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { ColumnDrift } from '../../src/core/drift/model';
 import { computeDrift } from '../../src/core/drift/report';
-import { evidentlyEnv, REPO_ROOT } from '../support/python';
+import { pythonEnv, REPO_ROOT } from '../support/python';
 
 const execFileAsync = promisify(execFile);
 
@@ -46,7 +46,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let expected: Record<string, Record<string, Expected>>;
 
 before(async () => {
-  const python = await evidentlyEnv();
+  const python = await pythonEnv();
   const { stdout } = await execFileAsync(python.python, [join(REPO_ROOT, 'test', 'support', 'evidently_drift_reference.py'), dir, ...CASES], {
     maxBuffer: 64 << 20,
     timeout: 20 * 60_000,

@@ -61,24 +61,3 @@ export function env(python: PythonEnv | undefined = resolved, extra: NodeJS.Proc
   if (!('MLFLOW_TRACKING_URI' in extra)) delete result['MLFLOW_TRACKING_URI'];
   return result;
 }
-
-let evidentlyPending: Promise<PythonEnv> | undefined;
-
-/**
- * The venv of scripts/python/requirements-evidently.txt (`scripts/python-env.sh evidently`):
- * Evidently 0.7.23 with the pandas 2 it imports under, for the drift contract and benchmark.
- */
-export function evidentlyEnv(): Promise<PythonEnv> {
-  evidentlyPending ??= execFileAsync('bash', [join(REPO_ROOT, 'scripts', 'python-env.sh'), 'evidently'], { maxBuffer: 1 << 20, timeout: 15 * 60_000 }).then(
-    ({ stdout }) => {
-      const venv = stdout.trim();
-      const bin = join(venv, 'bin');
-      return { venv, python: join(bin, 'python'), bin };
-    },
-    (error: unknown) => {
-      evidentlyPending = undefined;
-      throw error;
-    },
-  );
-  return evidentlyPending;
-}
