@@ -23,14 +23,15 @@ const MAX_NA_LENGTH = 9;
 const NA_FIRST_BYTES = new Uint8Array(256);
 for (const v of NA_VALUES) if (v !== '') NA_FIRST_BYTES[v.charCodeAt(0)] = 1;
 
-/** One of pandas' true/false tokens, compared on the bytes. */
+const TOKENS = [...BOOL_TOKENS];
+const TOKEN_BYTES = TOKENS.map((t) => Buffer.from(t, 'latin1'));
+
+/** One of pandas' true/false tokens, compared on the bytes (no string per field). */
 function boolToken(buffer: Buffer, start: number, end: number): string | undefined {
   const length = end - start;
   if (length !== 4 && length !== 5) return undefined;
-  const first = buffer[start];
-  if (first !== 0x54 && first !== 0x74 && first !== 0x46 && first !== 0x66) return undefined;
-  const text = buffer.toString('latin1', start, end);
-  return BOOL_TOKENS.has(text) ? text : undefined;
+  for (let i = 0; i < TOKEN_BYTES.length; i++) if (TOKEN_BYTES[i]!.length === length && sameBytes(TOKEN_BYTES[i]!, buffer, start)) return TOKENS[i];
+  return undefined;
 }
 
 function isMissing(buffer: Buffer, start: number, end: number): boolean {
