@@ -81,6 +81,9 @@ describe('drift on empty and missing data', () => {
     assert.ok(report.columns.every((c) => c.status === 'skipped' && c.problems[0]!.reason === 'only-in-reference'));
     assert.equal(report.dataset.tested, 0);
     assert.equal(report.dataset.detected, false);
+    const lines = await computeDrift(file('empty-ref.jsonl', '{"x": 1}\n{"x": 2}\n'), file('empty-cur.jsonl', ''));
+    assert.deepEqual(lines.problems.map((p) => [p.reason, p.dataset]), [['empty-file', 'current']]);
+    assert.equal(column(lines, 'x').problems[0]!.reason, 'only-in-reference');
   });
 
   test('a header-only file and an all-missing column are named per column, the rest is computed', async () => {
