@@ -92,7 +92,7 @@ function section(results: ReadonlyMap<string, { mine: Run[]; peer: Run[] }>, rep
     '|---|---|--:|--:|--:|--:|--:|--:|',
     ...[...results].flatMap(([format, r]) => rows(format, r.mine, r.peer)),
     '',
-    'Memory bound of ours: 8 bytes per non-missing value of each numeric column of the file being read (a Float64Array, doubled while growing), plus one entry per distinct value of each string column; Parquet is decoded one column chunk of one row group at a time. Evidently holds both DataFrames and their copies.',
+    'Memory bound of ours: 8 bytes per non-missing value of each numeric column of both files (Float64Arrays, twice that while one grows), plus one entry per distinct value of each string column; Parquet is decoded one column chunk of one row group at a time. Evidently holds both DataFrames and their copies.',
   ].join('\n');
 }
 
