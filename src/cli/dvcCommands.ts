@@ -10,11 +10,16 @@ import type { DvcDiagnostic } from '../core/dvc/model.js';
 import { openDvcRepo, type DvcRepo } from '../core/dvc/repo.js';
 import { VersionsError } from '../core/dvc/versions.js';
 import { HashingError } from '../core/dvc/hashing/service.js';
+import { Git } from '../core/git/index.js';
+import { DvcPlots } from '../core/dvc/plots/collect.js';
+import type { PlotsResult } from '../core/dvc/plots/model.js';
+import { defaultRevisions } from '../core/dvc/plots/revisions.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
 
 export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache]   (as dvc status --json)
   data            [--repo DIR]   tracked data (.dvc files and stage outs) with size, files, state
-  data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash`;
+  data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash
+  plots-diff      [REV...] [--repo DIR]   plots of each revision (workspace, commits, experiments), as dvc plots diff --json --split`;
 
 export const DVC_BOOLEAN_FLAGS = ['no-stat-cache'] as const;
 
@@ -46,7 +51,25 @@ const COMMANDS: Readonly<Record<string, DvcCommand>> = {
     const text = versions.map((v) => [v.commit.slice(0, 12), v.date, v.author, v.hash ?? '-', v.message].join('\t') + '\n').join('');
     return { json: versions, text, diagnostics: [] };
   },
+  async 'plots-diff'(repo, args) {
+    const plots = new DvcPlots(repo.root);
+    try {
+      const result = await plots.diff(await defaultRevisions(new Git(repo.root), args.positionals));
+      return { json: result, text: plotsText(result), diagnostics: [] };
+    } finally {
+      plots.dispose();
+    }
+  },
 };
+
+function plotsText(result: PlotsResult): string {
+  const lines = result.plots.map((p) => {
+    const revs = p.kind === 'vega' ? p.revisions.map((r) => `${r}: ${p.datapoints[r]!.length} points`) : p.revisions.map((r) => `${r}: ${r.format} ${r.bytes} bytes`);
+    return `${p.kind === 'vega' ? p.template : 'image'}\t${p.id}\t${revs.join(', ') || 'no data'}${p.errors.length ? `\t${p.errors.length} problem(s)` : ''}`;
+  });
+  const problems = [...result.errors, ...result.plots.flatMap((p) => p.errors)].map((e) => `${e.rev}: ${e.source ? `${e.source}: ` : ''}${e.message}`);
+  return [...lines, ...problems.map((m) => `problem\t${m}`)].join('\n') + '\n';
+}
 
 export function isDvcCommand(name: string | undefined): boolean {
   return name !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, name);

@@ -14,6 +14,13 @@ export interface GitCallOptions {
   readonly maxBytes?: number;
 }
 
+export interface TreeEntry {
+  /** `100644`, `100755` or `120000` (a symlink: its blob is the link's target). */
+  readonly mode: string;
+  readonly oid: string;
+  readonly path: string;
+}
+
 export class Git {
   /**
    * @param cwd a folder inside the work tree (commands run there, so relative paths are its).
@@ -89,6 +96,37 @@ export class Git {
     if (rev.startsWith('-')) return undefined;
     const out = await this.tryText(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], options);
     return out?.trim() || undefined;
+  }
+
+  /**
+   * The files (blobs, recursively) under `path` in a commit's tree, as paths relative to the work
+   * tree's top with their blob ids. `path` '' lists the whole tree. Submodules are left out.
+   */
+  async listTree(commit: string, path = '', options: GitCallOptions = {}): Promise<TreeEntry[]> {
+    if (commit.startsWith('-')) throw new GitError('not-found', `not a commit: ${commit}`);
+    const args = ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, ...(path ? ['--', path] : [])];
+    const out = await this.text(args, options);
+    const entries: TreeEntry[] = [];
+    for (const record of out.split('\0')) {
+      const match = /^(\d{6}) (blob|tree|commit) ([0-9a-f]{40,64})\t(.*)$/s.exec(record);
+      if (match?.[2] === 'blob') entries.push({ mode: match[1]!, oid: match[3]!, path: match[4]! });
+    }
+    return entries;
+  }
+
+  /** Every ref under a prefix (`refs/exps/`) with the commit it points at. */
+  async refs(prefix: string, options: GitCallOptions = {}): Promise<{ readonly ref: string; readonly commit: string }[]> {
+    const out = await this.text(['for-each-ref', '--format=%(objectname) %(refname)', prefix], options);
+    return out
+      .split('\n')
+      .map((line) => /^([0-9a-f]{40,64}) (.+)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ commit: m[1]!, ref: m[2]! }));
+  }
+
+  /** Whether tracked files differ from HEAD (staged or not); untracked files do not count. */
+  async hasTrackedChanges(options: GitCallOptions = {}): Promise<boolean> {
+    return (await this.text(['status', '--porcelain', '--untracked-files=no'], options)).trim() !== '';
   }
 
   /** A persistent `git cat-file --batch` for many object reads; dispose it when done. */

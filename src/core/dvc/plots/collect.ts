@@ -1,0 +1,266 @@
+/**
+ * The plots of a DVC repo across revisions — what `dvc plots diff --json --split REV…` prints,
+ * read natively: each revision's definitions from its own dvc.yaml/dvc.lock, each data file from
+ * git, the workspace or the DVC cache, joined per plot id across revisions (the first revision's
+ * props win, as dvc/render/match.py `_squash_plots_properties` does). A problem belongs to its
+ * plot and revision (or its data file); every other plot and revision is still returned.
+ *
+ *   const plots = new DvcPlots(root);
+ *   const result = await plots.diff(['workspace', 'main', 'exp-four'], { signal });
+ *   const png = await plots.readFile(image.revisions[0].ref);
+ *   plots.dispose();
+ */
+import { readFile } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
+import { Git, type BlobReader } from '../../git/index.js';
+import { readDvcConfig, type DvcConfig } from '../files/config.js';
+import { parseDvcFile } from '../files/dvcFile.js';
+import { loadPipeline, loadSnapshot } from '../load.js';
+import type { DvcDiagnostic, PipelineFile, Stage } from '../model.js';
+import { convert, finishDatapoints, seriesKeyOf, type Converted, type PlotProps } from './datapoints.js';
+import { collectDefinitions, dataSources, type PlotDefinition, type RevisionDefinitions } from './definitions.js';
+import { PlotError, isPlotTemplate, type Datapoint, type ImagePlot, type ImageRevision, type JsonValue, type PlotFileRef, type PlotProblem, type PlotsResult, type RevisionInfo, type VegaPlot } from './model.js';
+import { IMAGE_MIME, isImagePath, parsePlotData, sniffImage } from './parse.js';
+import { CommitFiles, MAX_PLOT_FILE_BYTES, WorkspaceFiles, type RevisionFiles } from './revisionFiles.js';
+import { RevisionResolver } from './revisions.js';
+import { stepGroups } from './steps.js';
+
+export interface PlotsOptions {
+  readonly signal?: AbortSignal;
+  /** Largest data or image file read (default 64 MiB). */
+  readonly maxFileBytes?: number;
+}
+
+interface LoadedRevision {
+  readonly info: RevisionInfo;
+  readonly files: RevisionFiles;
+  readonly definitions: RevisionDefinitions;
+  readonly sources: Map<string, Promise<Source>>;
+}
+
+type Entry = { readonly revision: LoadedRevision; readonly definition: PlotDefinition };
+
+export class DvcPlots {
+  private readonly git: Git;
+  private reader: BlobReader | undefined;
+  private config: Promise<DvcConfig> | undefined;
+
+  constructor(
+    readonly root: string,
+    git?: Git,
+  ) {
+    this.git = git ?? new Git(root);
+  }
+
+  async diff(revisions: readonly string[], options: PlotsOptions = {}): Promise<PlotsResult> {
+    const resolver = new RevisionResolver(this.git);
+    const errors: PlotProblem[] = [];
+    const loaded = await Promise.all(
+      revisions.map(async (name) => {
+        try {
+          return await this.load(await resolver.resolve(name, options.signal), options);
+        } catch (error) {
+          if (!(error instanceof PlotError) && !isGitError(error)) throw error;
+          errors.push({ rev: name, reason: 'bad-revision', message: (error as Error).message });
+          return undefined;
+        }
+      }),
+    );
+    const present = loaded.filter((r): r is LoadedRevision => r !== undefined);
+    for (const revision of present) errors.push(...revision.definitions.problems);
+    const groups = new Map<string, Entry[]>();
+    for (const revision of present) {
+      for (const [id, definition] of revision.definitions.plots) groups.set(id, [...(groups.get(id) ?? []), { revision, definition }]);
+    }
+    const plots: (VegaPlot | ImagePlot)[] = [];
+    for (const [id, entries] of groups) {
+      options.signal?.throwIfAborted();
+      plots.push(isImagePath(entries[0]!.definition.innerId) ? await imagePlot(id, entries) : await vegaPlot(id, entries));
+    }
+    const steps = stepGroups(plots.filter((p) => p.kind === 'image').map((p) => p.id));
+    const withSteps = plots.map((p) => (p.kind === 'image' && steps.has(p.id) ? { ...p, step: steps.get(p.id)! } : p));
+    return { revisions: present.map((r) => r.info), plots: withSteps, errors };
+  }
+
+  /** The bytes behind an image's (or any plot file's) reference. */
+  async readFile(ref: PlotFileRef): Promise<Buffer> {
+    if (ref.kind === 'git') {
+      const object = await this.blobs().read(ref.oid);
+      if (!object || object.type !== 'blob') throw new PlotError('missing', `git object ${ref.oid} is not in this clone`);
+      return object.content;
+    }
+    const base = ref.kind === 'workspace' ? this.root : (await this.dvcConfig()).cacheDir;
+    const inside = relative(base, resolve(ref.path));
+    if (inside.startsWith('..') || inside.startsWith(sep) || resolve(ref.path) !== ref.path) throw new PlotError('missing', `'${ref.path}' is not inside ${ref.kind === 'workspace' ? 'the repository' : 'the DVC cache'}`);
+    return readFile(ref.path);
+  }
+
+  dispose(): void {
+    this.reader?.dispose();
+    this.reader = undefined;
+  }
+
+  private blobs(): BlobReader {
+    this.reader ??= this.git.blobReader();
+    return this.reader;
+  }
+
+  private dvcConfig(): Promise<DvcConfig> {
+    this.config ??= readDvcConfig(this.root);
+    return this.config;
+  }
+
+  private async load(info: RevisionInfo, options: PlotsOptions): Promise<LoadedRevision> {
+    const config = await this.dvcConfig();
+    const maxBytes = options.maxFileBytes ?? MAX_PLOT_FILE_BYTES;
+    let files: RevisionFiles;
+    let loaded: { stages: readonly Stage[]; pipelines: readonly PipelineFile[]; diagnostics: readonly DvcDiagnostic[] };
+    if (info.kind === 'workspace') {
+      files = new WorkspaceFiles(this.root, config.cacheDir, maxBytes);
+      loaded = await loadSnapshot(this.root, options.signal);
+    } else {
+      const commitFiles = await this.commitFiles(info.commit!, config, maxBytes, options.signal);
+      files = commitFiles;
+      loaded = await this.loadCommit(commitFiles, config);
+    }
+    files.useStages(loaded.stages);
+    const definitions = await collectDefinitions(info.name, loaded.pipelines, loaded.stages, files);
+    for (const d of loaded.diagnostics) {
+      if (d.severity === 'error') definitions.problems.push({ rev: info.name, source: relative(this.root, d.file).split(sep).join('/'), reason: 'bad-definition', message: `${d.line}:${d.column}: ${d.message}` });
+    }
+    return { info, files, definitions, sources: new Map() };
+  }
+
+  private async commitFiles(commit: string, config: DvcConfig, maxBytes: number, signal?: AbortSignal): Promise<CommitFiles> {
+    const top = await this.git.topLevel(signal ? { signal } : {});
+    const prefix = relative(top, this.root).split(sep).join('/');
+    const entries = await this.git.listTree(commit, prefix, signal ? { signal } : {});
+    const blobs = new Map<string, { oid: string; mode: string }>();
+    for (const entry of entries) {
+      const path = prefix ? entry.path.slice(prefix.length + 1) : entry.path;
+      if (!prefix || entry.path.startsWith(`${prefix}/`)) blobs.set(path, { oid: entry.oid, mode: entry.mode });
+    }
+    return new CommitFiles(this.root, config.cacheDir, maxBytes, blobs, this.blobs());
+  }
+
+  private async loadCommit(files: CommitFiles, config: DvcConfig): Promise<{ stages: Stage[]; pipelines: PipelineFile[]; diagnostics: DvcDiagnostic[] }> {
+    const stages: Stage[] = [];
+    const pipelines: PipelineFile[] = [];
+    const diagnostics: DvcDiagnostic[] = [];
+    for (const file of await files.dvcFiles()) {
+      const path = resolve(this.root, file);
+      if (file.endsWith('.dvc')) {
+        const text = await files.textFiles.readText(path);
+        const parsed = text === undefined ? undefined : parseDvcFile(this.root, path, text);
+        if (parsed?.stage) stages.push(parsed.stage);
+        diagnostics.push(...(parsed?.diagnostics ?? []));
+        continue;
+      }
+      const loaded = await loadPipeline(this.root, path, config.parsing, undefined, files.textFiles);
+      stages.push(...loaded.stages);
+      if (loaded.pipeline) pipelines.push(loaded.pipeline);
+      diagnostics.push(...loaded.diagnostics);
+    }
+    return { stages, pipelines, diagnostics };
+  }
+}
+
+function isGitError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'GitError';
+}
+
+type Source = { readonly content: JsonValue } | { readonly problem: PlotProblem };
+
+/** A data file of a revision, parsed once however many plots read it. */
+function source(revision: LoadedRevision, path: string): Promise<Source> {
+  let pending = revision.sources.get(path);
+  if (!pending) {
+    const header = revision.definitions.outProps.get(path)?.header ?? true;
+    pending = revision.files.read(path).then(
+      (file) => ({ content: parsePlotData(path, file.bytes, header) }),
+      (error: unknown) => ({ problem: problem(revision.info.name, error, path) }),
+    );
+    pending = pending.catch((error: unknown) => ({ problem: problem(revision.info.name, error, path) }));
+    revision.sources.set(path, pending);
+  }
+  return pending;
+}
+
+function problem(rev: string, error: unknown, source?: string): PlotProblem {
+  if (!(error instanceof PlotError)) throw error;
+  return { rev, ...(source === undefined ? {} : { source }), reason: error.reason, message: error.message };
+}
+
+/** `_squash_plots_properties`: every revision's props, the first revision's winning. */
+function squash(entries: readonly Entry[]): PlotProps {
+  let props: PlotProps = {};
+  for (const entry of [...entries].reverse()) props = { ...props, ...entry.definition.props };
+  return props;
+}
+
+async function vegaPlot(id: string, entries: readonly Entry[]): Promise<VegaPlot> {
+  const props = squash(entries);
+  const template = props.template ?? 'linear';
+  const errors: PlotProblem[] = [];
+  const revisions: string[] = [];
+  const datapoints: Record<string, Datapoint[]> = {};
+  let first: Converted | undefined;
+  for (const { revision, definition } of entries) {
+    const rev = revision.info.name;
+    if (!isPlotTemplate(template)) errors.push({ rev, reason: 'unknown-template', message: `plot '${id}': template '${template}' is not one ML Workbench draws (${'linear, simple, scatter, scatter_jitter, smooth, confusion, confusion_normalized, bar_horizontal, bar_horizontal_sorted'})` });
+    const data = new Map<string, JsonValue>();
+    for (const path of dataSources(definition.innerId, definition.props)) {
+      const loaded = await source(revision, path);
+      if ('problem' in loaded) errors.push(loaded.problem);
+      else data.set(path, loaded.content);
+    }
+    try {
+      const converted = convert(definition.innerId, props, data, rev);
+      if (converted.datapoints.length === 0) continue;
+      first ??= converted;
+      if (!revisions.includes(rev)) revisions.push(rev);
+      datapoints[rev] = [...(datapoints[rev] ?? []), ...converted.datapoints];
+    } catch (error) {
+      errors.push(problem(rev, error));
+    }
+  }
+  const series = first && seriesKeyOf(first.yDefinitions);
+  for (const rev of revisions) finishDatapoints(datapoints[rev]!, series);
+  const x = first?.x ?? (typeof props.x === 'string' ? props.x : 'step');
+  const y = first?.y ?? (typeof props.y === 'string' ? props.y : '');
+  const all = revisions.flatMap((rev) => datapoints[rev]!);
+  for (const field of [x, y]) {
+    if (all.length > 0 && field && !all.some((d) => field in d)) errors.push({ rev: revisions[0]!, reason: 'bad-definition', message: `plot '${id}': field '${field}' does not exist in the data` });
+  }
+  return {
+    kind: 'vega',
+    id,
+    template,
+    known: isPlotTemplate(template),
+    title: props.title ?? id,
+    x,
+    y,
+    xLabel: first?.xLabel ?? props.x_label ?? x,
+    yLabel: first?.yLabel || props.y_label || y,
+    ...(series ? { series } : {}),
+    revisions,
+    datapoints,
+    errors,
+  };
+}
+
+async function imagePlot(id: string, entries: readonly Entry[]): Promise<ImagePlot> {
+  const revisions: ImageRevision[] = [];
+  const errors: PlotProblem[] = [];
+  for (const { revision, definition } of entries) {
+    const rev = revision.info.name;
+    try {
+      const file = await revision.files.read(definition.innerId);
+      const format = sniffImage(definition.innerId, file.bytes);
+      revisions.push({ rev, ref: file.ref, format, mime: IMAGE_MIME[format], bytes: file.bytes.length });
+    } catch (error) {
+      errors.push(problem(rev, error, definition.innerId));
+    }
+  }
+  return { kind: 'image', id, revisions, errors };
+}
