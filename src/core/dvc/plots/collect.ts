@@ -22,7 +22,7 @@ import { collectDefinitions, dataSources, type PlotDefinition, type RevisionDefi
 import { PlotError, isPlotTemplate, type Datapoint, type ImagePlot, type ImageRevision, type JsonValue, type PlotFileRef, type PlotProblem, type PlotsResult, type RevisionInfo, type VegaPlot } from './model.js';
 import { IMAGE_MIME, isImagePath, parsePlotData, sniffImage } from './parse.js';
 import { CommitFiles, MAX_PLOT_FILE_BYTES, WorkspaceFiles, type RevisionFiles } from './revisionFiles.js';
-import { RevisionResolver } from './revisions.js';
+import { RevisionResolver, WORKSPACE } from './revisions.js';
 import { stepGroups } from './steps.js';
 
 export interface PlotsOptions {
@@ -55,8 +55,10 @@ export class DvcPlots {
   async diff(revisions: readonly string[], options: PlotsOptions = {}): Promise<PlotsResult> {
     const resolver = new RevisionResolver(this.git);
     const errors: PlotProblem[] = [];
+    // dvc/repo/plots/__init__.py `collect`: the workspace comes first, as DVC's brancher yields it.
+    const ordered = [...new Set(revisions.includes(WORKSPACE) ? [WORKSPACE, ...revisions] : revisions)];
     const loaded = await Promise.all(
-      revisions.map(async (name) => {
+      ordered.map(async (name) => {
         try {
           return await this.load(await resolver.resolve(name, options.signal), options);
         } catch (error) {
