@@ -13,7 +13,7 @@ import { HashingError } from '../core/dvc/hashing/service.js';
 import { Git } from '../core/git/index.js';
 import { DvcPlots } from '../core/dvc/plots/collect.js';
 import type { PlotsResult } from '../core/dvc/plots/model.js';
-import { defaultRevisions } from '../core/dvc/plots/revisions.js';
+import { defaultRevisions } from '../core/dvc/revision/resolve.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
 
 export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache]   (as dvc status --json)

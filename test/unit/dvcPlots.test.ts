@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import { convert, finishDatapoints, seriesKeyOf } from '../../src/core/dvc/plots/datapoints.js';
 import { PlotError, type JsonValue } from '../../src/core/dvc/plots/model.js';
 import { parseDelimited, parsePlotData, sniffImage } from '../../src/core/dvc/plots/parse.js';
-import { normalizeRepoPath } from '../../src/core/dvc/plots/revisionFiles.js';
-import { parseExperimentRef } from '../../src/core/dvc/plots/revisions.js';
+import { normalizeRepoPath } from '../../src/core/dvc/revision/files.js';
+import { parseExperimentRef } from '../../src/core/dvc/revision/resolve.js';
 import { stepGroups, stepOf } from '../../src/core/dvc/plots/steps.js';
 
 const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');

@@ -18,6 +18,7 @@ export interface TreeEntry {
   /** `100644`, `100755` or `120000` (a symlink: its blob is the link's target). */
   readonly mode: string;
   readonly oid: string;
+  readonly size: number;
   readonly path: string;
 }
 
@@ -104,12 +105,12 @@ export class Git {
    */
   async listTree(commit: string, path = '', options: GitCallOptions = {}): Promise<TreeEntry[]> {
     if (commit.startsWith('-')) throw new GitError('not-found', `not a commit: ${commit}`);
-    const args = ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, ...(path ? ['--', path] : [])];
+    const args = ['--literal-pathspecs', 'ls-tree', '-r', '-z', '-l', '--full-tree', commit, ...(path ? ['--', path] : [])];
     const out = await this.text(args, options);
     const entries: TreeEntry[] = [];
     for (const record of out.split('\0')) {
-      const match = /^(\d{6}) (blob|tree|commit) ([0-9a-f]{40,64})\t(.*)$/s.exec(record);
-      if (match?.[2] === 'blob') entries.push({ mode: match[1]!, oid: match[3]!, path: match[4]! });
+      const match = /^(\d{6}) (blob|tree|commit) ([0-9a-f]{40,64}) +(\d+|-)\t(.*)$/s.exec(record);
+      if (match?.[2] === 'blob') entries.push({ mode: match[1]!, oid: match[3]!, size: Number(match[4]), path: match[5]! });
     }
     return entries;
   }

@@ -10,19 +10,15 @@
  *   const png = await plots.readFile(image.revisions[0].ref);
  *   plots.dispose();
  */
-import { readFile } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
-import { Git, type BlobReader } from '../../git/index.js';
-import { readDvcConfig, type DvcConfig } from '../files/config.js';
-import { parseDvcFile } from '../files/dvcFile.js';
-import { loadPipeline, loadSnapshot } from '../load.js';
-import type { DvcDiagnostic, PipelineFile, Stage } from '../model.js';
+import { relative, sep } from 'node:path';
+import type { Git } from '../../git/index.js';
+import { RevisionFileError, type FileRef } from '../revision/files.js';
+import { RevisionLoader, type LoadedRevision as Loaded } from '../revision/load.js';
+import { RevisionError, RevisionResolver, WORKSPACE } from '../revision/resolve.js';
 import { convert, finishDatapoints, seriesKeyOf, type Converted, type PlotProps } from './datapoints.js';
 import { collectDefinitions, dataSources, type PlotDefinition, type RevisionDefinitions } from './definitions.js';
-import { PlotError, isPlotTemplate, type Datapoint, type ImagePlot, type ImageRevision, type JsonValue, type PlotFileRef, type PlotProblem, type PlotsResult, type RevisionInfo, type VegaPlot } from './model.js';
+import { PlotError, isPlotTemplate, type Datapoint, type ImagePlot, type ImageRevision, type JsonValue, type PlotProblem, type PlotsResult, type VegaPlot } from './model.js';
 import { IMAGE_MIME, isImagePath, parsePlotData, sniffImage } from './parse.js';
-import { CommitFiles, MAX_PLOT_FILE_BYTES, WorkspaceFiles, type RevisionFiles } from './revisionFiles.js';
-import { RevisionResolver, WORKSPACE } from './revisions.js';
 import { stepGroups } from './steps.js';
 
 export interface PlotsOptions {
@@ -31,9 +27,7 @@ export interface PlotsOptions {
   readonly maxFileBytes?: number;
 }
 
-interface LoadedRevision {
-  readonly info: RevisionInfo;
-  readonly files: RevisionFiles;
+interface LoadedRevision extends Loaded {
   readonly definitions: RevisionDefinitions;
   readonly sources: Map<string, Promise<Source>>;
 }
@@ -41,19 +35,17 @@ interface LoadedRevision {
 type Entry = { readonly revision: LoadedRevision; readonly definition: PlotDefinition };
 
 export class DvcPlots {
-  private readonly git: Git;
-  private reader: BlobReader | undefined;
-  private config: Promise<DvcConfig> | undefined;
+  private readonly loader: RevisionLoader;
 
   constructor(
     readonly root: string,
     git?: Git,
   ) {
-    this.git = git ?? new Git(root);
+    this.loader = new RevisionLoader(root, git);
   }
 
   async diff(revisions: readonly string[], options: PlotsOptions = {}): Promise<PlotsResult> {
-    const resolver = new RevisionResolver(this.git);
+    const resolver = new RevisionResolver(this.loader.git);
     const errors: PlotProblem[] = [];
     // dvc/repo/plots/__init__.py `collect`: the workspace comes first, as DVC's brancher yields it.
     const ordered = [...new Set(revisions.includes(WORKSPACE) ? [WORKSPACE, ...revisions] : revisions)];
@@ -62,7 +54,7 @@ export class DvcPlots {
         try {
           return await this.load(await resolver.resolve(name, options.signal), options);
         } catch (error) {
-          if (!(error instanceof PlotError) && !isGitError(error)) throw error;
+          if (!(error instanceof RevisionError) && !isGitError(error)) throw error;
           errors.push({ rev: name, reason: 'bad-revision', message: (error as Error).message });
           return undefined;
         }
@@ -84,86 +76,22 @@ export class DvcPlots {
     return { revisions: present.map((r) => r.info), plots: withSteps, errors };
   }
 
-  /** The bytes behind an image's (or any plot file's) reference. */
-  async readFile(ref: PlotFileRef): Promise<Buffer> {
-    if (ref.kind === 'git') {
-      const object = await this.blobs().read(ref.oid);
-      if (!object || object.type !== 'blob') throw new PlotError('missing', `git object ${ref.oid} is not in this clone`);
-      return object.content;
-    }
-    const base = ref.kind === 'workspace' ? this.root : (await this.dvcConfig()).cacheDir;
-    const inside = relative(base, resolve(ref.path));
-    if (inside.startsWith('..') || inside.startsWith(sep) || resolve(ref.path) !== ref.path) throw new PlotError('missing', `'${ref.path}' is not inside ${ref.kind === 'workspace' ? 'the repository' : 'the DVC cache'}`);
-    return readFile(ref.path);
+  /** The bytes behind an image's (or any plot file's) reference; refuses paths outside the repo and cache. */
+  readFile(ref: FileRef): Promise<Buffer> {
+    return this.loader.read(ref);
   }
 
   dispose(): void {
-    this.reader?.dispose();
-    this.reader = undefined;
+    this.loader.dispose();
   }
 
-  private blobs(): BlobReader {
-    this.reader ??= this.git.blobReader();
-    return this.reader;
-  }
-
-  private dvcConfig(): Promise<DvcConfig> {
-    this.config ??= readDvcConfig(this.root);
-    return this.config;
-  }
-
-  private async load(info: RevisionInfo, options: PlotsOptions): Promise<LoadedRevision> {
-    const config = await this.dvcConfig();
-    const maxBytes = options.maxFileBytes ?? MAX_PLOT_FILE_BYTES;
-    let files: RevisionFiles;
-    let loaded: { stages: readonly Stage[]; pipelines: readonly PipelineFile[]; diagnostics: readonly DvcDiagnostic[] };
-    if (info.kind === 'workspace') {
-      files = new WorkspaceFiles(this.root, config.cacheDir, maxBytes);
-      loaded = await loadSnapshot(this.root, options.signal);
-    } else {
-      const commitFiles = await this.commitFiles(info.commit!, config, maxBytes, options.signal);
-      files = commitFiles;
-      loaded = await this.loadCommit(commitFiles, config);
-    }
-    files.useStages(loaded.stages);
-    const definitions = await collectDefinitions(info.name, loaded.pipelines, loaded.stages, files);
+  private async load(info: LoadedRevision['info'], options: PlotsOptions): Promise<LoadedRevision> {
+    const loaded = await this.loader.load(info, options);
+    const definitions = await collectDefinitions(info.name, loaded.pipelines, loaded.stages, loaded.files);
     for (const d of loaded.diagnostics) {
       if (d.severity === 'error') definitions.problems.push({ rev: info.name, source: relative(this.root, d.file).split(sep).join('/'), reason: 'bad-definition', message: `${d.line}:${d.column}: ${d.message}` });
     }
-    return { info, files, definitions, sources: new Map() };
-  }
-
-  private async commitFiles(commit: string, config: DvcConfig, maxBytes: number, signal?: AbortSignal): Promise<CommitFiles> {
-    const top = await this.git.topLevel(signal ? { signal } : {});
-    const prefix = relative(top, this.root).split(sep).join('/');
-    const entries = await this.git.listTree(commit, prefix, signal ? { signal } : {});
-    const blobs = new Map<string, { oid: string; mode: string }>();
-    for (const entry of entries) {
-      const path = prefix ? entry.path.slice(prefix.length + 1) : entry.path;
-      if (!prefix || entry.path.startsWith(`${prefix}/`)) blobs.set(path, { oid: entry.oid, mode: entry.mode });
-    }
-    return new CommitFiles(this.root, config.cacheDir, maxBytes, blobs, this.blobs());
-  }
-
-  private async loadCommit(files: CommitFiles, config: DvcConfig): Promise<{ stages: Stage[]; pipelines: PipelineFile[]; diagnostics: DvcDiagnostic[] }> {
-    const stages: Stage[] = [];
-    const pipelines: PipelineFile[] = [];
-    const diagnostics: DvcDiagnostic[] = [];
-    for (const file of await files.dvcFiles()) {
-      const path = resolve(this.root, file);
-      if (file.endsWith('.dvc')) {
-        const text = await files.textFiles.readText(path);
-        const parsed = text === undefined ? undefined : parseDvcFile(this.root, path, text);
-        if (parsed?.stage) stages.push(parsed.stage);
-        diagnostics.push(...(parsed?.diagnostics ?? []));
-        continue;
-      }
-      const loaded = await loadPipeline(this.root, path, config.parsing, undefined, files.textFiles);
-      stages.push(...loaded.stages);
-      if (loaded.pipeline) pipelines.push(loaded.pipeline);
-      diagnostics.push(...loaded.diagnostics);
-    }
-    return { stages, pipelines, diagnostics };
+    return { ...loaded, definitions, sources: new Map() };
   }
 }
 
@@ -189,7 +117,7 @@ function source(revision: LoadedRevision, path: string): Promise<Source> {
 }
 
 function problem(rev: string, error: unknown, source?: string): PlotProblem {
-  if (!(error instanceof PlotError)) throw error;
+  if (!(error instanceof PlotError) && !(error instanceof RevisionFileError)) throw error;
   return { rev, ...(source === undefined ? {} : { source }), reason: error.reason, message: error.message };
 }
 

@@ -10,7 +10,7 @@ import type { PipelineFile, Stage } from '../model.js';
 import type { PyValue } from '../pyValue.js';
 import type { PlotProps } from './datapoints.js';
 import type { PlotProblem } from './model.js';
-import { normalizeRepoPath } from './revisionFiles.js';
+import { normalizeRepoPath } from '../revision/files.js';
 
 export interface PlotDefinition {
   /** The plot id within its config file: a repo path for path ids, else the name. */

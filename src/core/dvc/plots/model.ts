@@ -8,6 +8,9 @@
  * sources share a plot. Values keep their file's types: every CSV/TSV value is a string.
  */
 
+import type { FileRef } from '../revision/files.js';
+import type { RevisionInfo } from '../revision/resolve.js';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type Datapoint = Record<string, JsonValue>;
 
@@ -56,16 +59,6 @@ export interface PlotProblem {
   readonly message: string;
 }
 
-export interface RevisionInfo {
-  /** The name as asked for: `workspace`, a branch, tag, commit or experiment name. */
-  readonly name: string;
-  readonly kind: 'workspace' | 'commit' | 'experiment';
-  /** The full commit (absent for the workspace). */
-  readonly commit?: string;
-  /** For an experiment, the commit it was based on. */
-  readonly baseline?: string;
-}
-
 /** How the lines of one revision are told apart when a plot has several sources. */
 export type SeriesKey = 'field' | 'filename' | 'filename::field';
 
@@ -91,14 +84,12 @@ export interface VegaPlot {
   readonly errors: readonly PlotProblem[];
 }
 
-/** Where a file's bytes are: a path on disk (workspace or DVC cache) or a git blob. */
-export type PlotFileRef =
-  | { readonly kind: 'workspace' | 'cache'; readonly path: string }
-  | { readonly kind: 'git'; readonly oid: string };
+export type { FileRef as PlotFileRef } from '../revision/files.js';
+export type { RevisionInfo } from '../revision/resolve.js';
 
 export interface ImageRevision {
   readonly rev: string;
-  readonly ref: PlotFileRef;
+  readonly ref: FileRef;
   readonly format: 'png' | 'jpeg' | 'gif' | 'svg';
   readonly mime: string;
   readonly bytes: number;

@@ -1,11 +1,25 @@
 /**
- * Revision names as `dvc plots diff` takes them: `workspace`, anything git resolves to a commit
+ * Revision names as `dvc plots diff` and `dvc diff` take them: `workspace`, anything git resolves to a commit
  * (branch, tag, sha, `HEAD~1`), or an experiment's name — the last part of its ref
  * `refs/exps/<sha[:2]>/<sha[2:]>/<name>` (dvc/repo/experiments/refs.py); the other namespaces
  * under refs/exps (stash, exec, celery, apply, temp) are not experiments.
  */
 import type { Git } from '../../git/index.js';
-import { PlotError, type RevisionInfo } from './model.js';
+
+export interface RevisionInfo {
+  /** The name as asked for: `workspace`, a branch, tag, commit or experiment name. */
+  readonly name: string;
+  readonly kind: 'workspace' | 'commit' | 'experiment';
+  /** The full commit (absent for the workspace). */
+  readonly commit?: string;
+  /** For an experiment, the commit it was based on. */
+  readonly baseline?: string;
+}
+
+/** A revision name that names nothing in this repository (or more than one experiment). */
+export class RevisionError extends Error {
+  override readonly name = 'RevisionError';
+}
 
 export const WORKSPACE = 'workspace';
 
@@ -34,8 +48,8 @@ export class RevisionResolver {
     if (commit) return { name, kind: 'commit', commit };
     const matches = (await this.experimentRefs(signal)).filter((e) => e.name === name);
     if (matches.length === 1) return { name, kind: 'experiment', commit: matches[0]!.commit, baseline: matches[0]!.baseline };
-    if (matches.length > 1) throw new PlotError('bad-revision', `'${name}' names ${matches.length} experiments (on baselines ${matches.map((m) => m.baseline.slice(0, 7)).join(', ')}); name one by its commit`);
-    throw new PlotError('bad-revision', `'${name}' is not the workspace, a commit, branch or tag, or an experiment of this repository`);
+    if (matches.length > 1) throw new RevisionError(`'${name}' names ${matches.length} experiments (on baselines ${matches.map((m) => m.baseline.slice(0, 7)).join(', ')}); name one by its commit`);
+    throw new RevisionError(`'${name}' is not the workspace, a commit, branch or tag, or an experiment of this repository`);
   }
 
   private experimentRefs(signal?: AbortSignal): Promise<ExperimentRef[]> {

@@ -1,5 +1,5 @@
 /**
- * A revision's files as DVC's `dvcfs` sees them: the workspace on disk, or a commit's git tree;
+ * A revision's files as DVC's `dvcfs` sees them (what `dvc plots diff` and a data diff read): the workspace on disk, or a commit's git tree;
  * and for outputs DVC caches, the object in the DVC cache named by that revision's dvc.lock or
  * `.dvc` record (a directory's file through its `.dir` listing). Paths are repo-relative POSIX
  * (relative to the DVC root); one that climbs out of the repository is refused, and so is a
@@ -12,11 +12,38 @@ import type { HashAlgorithm, Stage } from '../model.js';
 import type { TextFiles } from '../load.js';
 import { objectPath } from '../hashing/cachePresence.js';
 import { parseDirListing } from '../hashing/dirListing.js';
-import { PlotError, type PlotFileRef } from './model.js';
+
+/** Where a file's bytes are: a path on disk (workspace or DVC cache) or a git blob. */
+export type FileRef = { readonly kind: 'workspace' | 'cache'; readonly path: string } | { readonly kind: 'git'; readonly oid: string };
+
+export class RevisionFileError extends Error {
+  override readonly name = 'RevisionFileError';
+  constructor(
+    /** `missing`: not in this revision (nor in the cache); `too-large`: over the read limit. */
+    readonly reason: 'missing' | 'too-large',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface ReadFile {
   readonly bytes: Buffer;
-  readonly ref: PlotFileRef;
+  readonly ref: FileRef;
+}
+
+/** A path located without reading it: a file (with its size where known), or a directory's files. */
+export type Located =
+  | { readonly kind: 'file'; readonly ref: FileRef; readonly size: number | undefined; readonly md5?: string }
+  | { readonly kind: 'directory'; readonly files: readonly LocatedEntry[] };
+
+export interface LocatedEntry {
+  /** Relative to the directory. */
+  readonly relpath: string;
+  readonly ref: FileRef;
+  /** What tells two versions apart: `md5:<hash>` (DVC) or `git:<oid>`. */
+  readonly identity: string;
+  readonly size: number | undefined;
 }
 
 interface CachedOut {
@@ -42,6 +69,13 @@ export function normalizeRepoPath(path: string): string | undefined {
   return parts.join('/');
 }
 
+async function sizeOf(path: string): Promise<number | undefined> {
+  return stat(path).then(
+    (s) => s.size,
+    () => undefined,
+  );
+}
+
 export abstract class RevisionFiles {
   private outs: CachedOut[] = [];
   private readonly listings = new Map<string, Promise<Map<string, string> | undefined>>();
@@ -58,6 +92,8 @@ export abstract class RevisionFiles {
   abstract dvcFiles(): Promise<string[]>;
   protected abstract readPlain(repoPath: string): Promise<ReadFile | undefined>;
   protected abstract listPlain(repoPath: string): Promise<string[] | undefined>;
+  /** A file outside DVC's cache: where it is, its size and identity; undefined when absent. */
+  protected abstract plainEntry(repoPath: string): Promise<{ ref: FileRef; size: number | undefined; identity: string } | undefined>;
   /** The workspace prefers its own file over the cache; a commit reads cached outs from the cache. */
   protected abstract readonly plainFirst: boolean;
 
@@ -84,7 +120,7 @@ export abstract class RevisionFiles {
       const plain = await this.readPlain(path);
       if (plain) return plain;
     }
-    throw new PlotError('missing', `No such file: '${path}'`);
+    throw new RevisionFileError('missing', `No such file: '${path}'`);
   }
 
   /** The files under a directory (repo-relative), or undefined when `repoPath` is not a directory. */
@@ -100,14 +136,51 @@ export abstract class RevisionFiles {
     return found.size === 0 ? undefined : [...found].sort();
   }
 
+  /**
+   * Where a path's content is in this revision, without reading it: a DVC-cached out (or a file
+   * of a cached directory) in the cache, anything else in git or on disk. Undefined when absent.
+   */
+  async locate(repoPath: string): Promise<Located | undefined> {
+    const path = this.checked(repoPath);
+    const out = this.outs.find((o) => o.repoPath === path);
+    if (out && !(this.plainFirst && (await this.plainEntry(path)))) {
+      if (!out.hash.endsWith('.dir')) {
+        const object = objectPath(this.cacheDir, out.hash, out.algorithm);
+        return { kind: 'file', ref: { kind: 'cache', path: object }, size: await sizeOf(object), md5: out.hash };
+      }
+      const listing = await this.listing(out);
+      if (!listing) throw new RevisionFileError('missing', `the file list of '${path}' (${out.hash}) is not in the DVC cache (dvc fetch brings it)`);
+      const files = await Promise.all(
+        [...listing].map(async ([relpath, md5]) => {
+          const object = objectPath(this.cacheDir, md5, out.algorithm);
+          return { relpath, ref: { kind: 'cache' as const, path: object }, identity: `md5:${md5}`, size: await sizeOf(object) };
+        }),
+      );
+      return { kind: 'directory', files };
+    }
+    const plain = await this.plainEntry(path);
+    if (plain) return { kind: 'file', ref: plain.ref, size: plain.size };
+    const cached = await this.cachedObject(path);
+    if (cached) return { kind: 'file', ref: { kind: 'cache', path: cached }, size: await sizeOf(cached) };
+    const listed = await this.listPlain(path);
+    if (!listed) return undefined;
+    const files = await Promise.all(
+      listed.map(async (file) => {
+        const entry = (await this.plainEntry(file))!;
+        return { relpath: file.slice(path.length + 1), ...entry };
+      }),
+    );
+    return { kind: 'directory', files };
+  }
+
   protected checked(repoPath: string): string {
     const path = normalizeRepoPath(repoPath);
-    if (path === undefined || path === '') throw new PlotError('missing', `'${repoPath}' is outside the repository`);
+    if (path === undefined || path === '') throw new RevisionFileError('missing', `'${repoPath}' is outside the repository`);
     return path;
   }
 
-  protected tooLarge(path: string, size: number): PlotError {
-    return new PlotError('too-large', `'${path}' is ${size} bytes, more than the ${this.maxBytes} a plot file may have`);
+  protected tooLarge(path: string, size: number): RevisionFileError {
+    return new RevisionFileError('too-large', `'${path}' is ${size} bytes, more than the ${this.maxBytes} a plot file may have`);
   }
 
   /** The cache object of a cached out or of a file inside a cached directory. */
@@ -124,7 +197,7 @@ export abstract class RevisionFiles {
 
   private async readCacheObject(path: string, object: string): Promise<ReadFile> {
     const info = await stat(object).catch(() => undefined);
-    if (!info?.isFile()) throw new PlotError('missing', `'${path}' is tracked by DVC but its object is not in the cache (dvc pull or dvc fetch brings it): ${object}`);
+    if (!info?.isFile()) throw new RevisionFileError('missing', `'${path}' is tracked by DVC but its object is not in the cache (dvc pull or dvc fetch brings it): ${object}`);
     if (info.size > this.maxBytes) throw this.tooLarge(path, info.size);
     return { bytes: await readFile(object), ref: { kind: 'cache', path: object } };
   }
@@ -168,10 +241,18 @@ export class WorkspaceFiles extends RevisionFiles {
     if ((await lstat(path)).isSymbolicLink()) {
       const target = await realpath(path);
       const inside = relative(await realpath(this.root), target);
-      if (inside.startsWith('..') || inside.startsWith(sep)) throw new PlotError('missing', `'${repoPath}' is a symlink that leads out of the repository`);
+      if (inside.startsWith('..') || inside.startsWith(sep)) throw new RevisionFileError('missing', `'${repoPath}' is a symlink that leads out of the repository`);
     }
     if (info.size > this.maxBytes) throw this.tooLarge(repoPath, info.size);
     return { bytes: await readFile(path), ref: { kind: 'workspace', path } };
+  }
+
+  protected async plainEntry(repoPath: string): Promise<{ ref: FileRef; size: number | undefined; identity: string } | undefined> {
+    const path = join(this.root, ...repoPath.split('/'));
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
+    // Same size and mtime: the same content as far as a listing goes (hashing is for the diff itself).
+    return { ref: { kind: 'workspace', path }, size: info.size, identity: `stat:${info.size}:${info.mtimeMs}` };
   }
 
   protected async listPlain(repoPath: string): Promise<string[] | undefined> {
@@ -204,7 +285,7 @@ export class CommitFiles extends RevisionFiles {
     root: string,
     cacheDir: string,
     maxBytes: number,
-    private readonly blobs: ReadonlyMap<string, { oid: string; mode: string }>,
+    private readonly blobs: ReadonlyMap<string, { oid: string; mode: string; size?: number }>,
     private readonly reader: BlobReader,
   ) {
     super(root, cacheDir, maxBytes);
@@ -233,13 +314,18 @@ export class CommitFiles extends RevisionFiles {
   protected async readPlain(repoPath: string): Promise<ReadFile | undefined> {
     const blob = this.blobs.get(repoPath);
     if (!blob) return undefined;
-    if (blob.mode === '120000') throw new PlotError('missing', `'${repoPath}' is a symlink in this commit; plots are read from regular files`);
+    if (blob.mode === '120000') throw new RevisionFileError('missing', `'${repoPath}' is a symlink in this commit; plots are read from regular files`);
     const object = await this.reader.read(blob.oid).catch((error: unknown) => {
-      throw new PlotError((error as { reason?: string }).reason === 'too-large' ? 'too-large' : 'missing', (error as Error).message);
+      throw new RevisionFileError((error as { reason?: string }).reason === 'too-large' ? 'too-large' : 'missing', (error as Error).message);
     });
     if (!object) return undefined;
     if (object.content.length > this.maxBytes) throw this.tooLarge(repoPath, object.content.length);
     return { bytes: object.content, ref: { kind: 'git', oid: blob.oid } };
+  }
+
+  protected async plainEntry(repoPath: string): Promise<{ ref: FileRef; size: number | undefined; identity: string } | undefined> {
+    const blob = this.blobs.get(repoPath);
+    return blob && { ref: { kind: 'git', oid: blob.oid }, size: blob.size, identity: `git:${blob.oid}` };
   }
 
   protected async listPlain(repoPath: string): Promise<string[] | undefined> {
