@@ -4,6 +4,9 @@
  * pager, C locale for parseable messages). Callers get typed GitErrors, never raw exec errors.
  */
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { BlobReader } from './blobReader.js';
 import { gitEnvironment } from './environment.js';
 import { GitError } from './errors.js';
@@ -85,6 +88,39 @@ export class Git {
         reject(classify(args, stderr));
       });
     });
+  }
+
+  /** Streams a blob into a file (a large data file is never held in memory). */
+  async writeBlob(oid: string, destination: string, options: GitCallOptions = {}): Promise<void> {
+    if (!/^[0-9a-f]{40,64}$/.test(oid)) throw new GitError('not-found', `not an object id: ${oid}`);
+    options.signal?.throwIfAborted();
+    const out = createWriteStream(destination, { flags: 'wx' });
+    // A destination that cannot be written fails here, as a file-system error (not git's).
+    await once(out, 'open');
+    const child = spawn(this.command, ['cat-file', 'blob', oid], { cwd: this.cwd, env: gitEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4096) stderr += chunk.toString('utf8');
+    });
+    const onAbort = (): void => void child.kill('SIGKILL');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const exit = new Promise<number | null>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', resolve);
+      });
+      await pipeline(child.stdout, out);
+      const code = await exit;
+      options.signal?.throwIfAborted();
+      if (code !== 0) throw classify(['cat-file'], stderr);
+    } catch (error) {
+      if (error instanceof GitError) throw error;
+      if (options.signal?.aborted) throw new GitError('aborted', 'git cat-file was cancelled');
+      const code = (error as NodeJS.ErrnoException).code;
+      throw code === 'ENOENT' ? new GitError('git-missing', `git is not installed (or not on PATH): ${(error as Error).message}`) : new GitError('failed', `git cat-file failed: ${(error as Error).message}`);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** The work tree's top folder (absolute, as git prints it). */
