@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -178,6 +178,21 @@ describe('what a diff shows', () => {
     } finally {
       rmSync(spillDir, { recursive: true, force: true });
     }
+  });
+
+  it('by key, a block moved further than the look-ahead and rows deleted around it: only those rows', async () => {
+    const row = (i: number): string => `${i},${(i * 7) % 13},name ${i}`;
+    const ids = Array.from({ length: 5000 }, (_, i) => i);
+    const moved = ids.slice(1000, 1500);
+    const after = [...ids.slice(0, 1000), ...ids.slice(1500).filter((i) => i !== 3000 && i !== 3001), ...moved, 9999];
+    const a = join(dir, 'moved_a.csv');
+    const b = join(dir, 'moved_b.csv');
+    writeFileSync(a, ['id,v,name', ...ids.map(row)].join('\n') + '\n');
+    writeFileSync(b, ['id,v,name', ...after.map((i) => (i === 4000 ? `${i},changed,name ${i}` : row(i)))].join('\n') + '\n');
+    const diff = await diffTables({ before: a, after: b, format: 'csv', key: 'id', stats: false });
+    assert.deepEqual(diff.rows, { before: 5000, after: 4999, added: 1, removed: 2, changed: 1, unchanged: 4997, duplicateKeys: 0 });
+    assert.deepEqual(diff.removed.map((r) => r.key), ['3000', '3001']);
+    assert.deepEqual(diff.changed.map((r) => [r.key, r.columns]), [['4000', ['v']]]);
   });
 
   it('a version without the file: every row added', async () => {

@@ -83,10 +83,29 @@ export async function scanLines(before: LineTable, after: LineTable, matcher: Ma
   let rowsBefore = 0;
   let rowsAfter = 0;
   const problems: TableProblem[] = [];
+  /** By key, the side whose rows the other side had earlier (a block moved or deleted): read alone. */
+  let behind: Side | undefined;
   for (let step = 0; ; step++) {
     if (step % 1024 === 0) {
       options.signal?.throwIfAborted();
       await matcher.drain();
+    }
+    if (behind) {
+      const ahead = behind === a ? b : a;
+      const sideName = behind === a ? 'before' : 'after';
+      const [next] = await behind.peek(1);
+      const [theirs] = await ahead.peek(1);
+      // Caught up when both sides read the same record next (or this side ran out, or nothing waits).
+      if (!next || (theirs && next.bytes.equals(theirs.bytes)) || matcher.waitingRows(sideName === 'before' ? 'after' : 'before') === 0) {
+        behind = undefined;
+        continue;
+      }
+      behind.queue.shift();
+      if (behind.malformed(next, sideName, problems)) continue;
+      if (behind === a) rowsBefore++;
+      else rowsAfter++;
+      if (!matcher.row(sideName, behind.pending(next))) behind = undefined;
+      continue;
     }
     if (options.byteComparable && a.queue.length === 0 && b.queue.length === 0) {
       const skipped = await skipIdentical(a.reader, b.reader, quoted);
@@ -126,6 +145,7 @@ export async function scanLines(before: LineTable, after: LineTable, matcher: Ma
     const counted = await realign(a, b, x, y, matcher, options.byteComparable, problems);
     rowsBefore += counted.before;
     rowsAfter += counted.after;
+    if (counted.behind) behind = counted.behind === 'before' ? a : b;
   }
   return { rowsBefore, rowsAfter, problems };
 }
@@ -135,33 +155,52 @@ export async function scanLines(before: LineTable, after: LineTable, matcher: Ma
  * included); the rows before it on each side are differing rows, the pair itself is identical.
  * Returns how many rows beyond x and y it consumed.
  */
-async function realign(a: Side, b: Side, x: Rec, y: Rec, matcher: Matcher, byteComparable: boolean, problems: TableProblem[]): Promise<{ before: number; after: number }> {
-  await a.peek(LOOKAHEAD - 1);
-  await b.peek(LOOKAHEAD - 1);
-  a.dropMalformed('before', problems);
-  b.dropMalformed('after', problems);
-  const left = [x, ...a.queue.slice(0, LOOKAHEAD - 1)];
-  const right = [y, ...b.queue.slice(0, LOOKAHEAD - 1)];
+async function realign(a: Side, b: Side, x: Rec, y: Rec, matcher: Matcher, byteComparable: boolean, problems: TableProblem[]): Promise<{ before: number; after: number; behind?: 'before' | 'after' }> {
   let best: [number, number] | undefined;
-  if (byteComparable) {
-    const at = new Map<string, number>();
-    right.forEach((r, j) => at.has(r.bytes.toString('latin1')) || at.set(r.bytes.toString('latin1'), j));
-    left.forEach((r, i) => {
-      const j = at.get(r.bytes.toString('latin1'));
-      if (j !== undefined && (!best || i + j < best[0] + best[1])) best = [i, j];
-    });
+  let left: Rec[] = [];
+  let right: Rec[] = [];
+  // Most differences are a changed row: the very next rows agree. Look further only when they do not.
+  for (const window of [2, LOOKAHEAD]) {
+    await a.peek(window - 1);
+    await b.peek(window - 1);
+    a.dropMalformed('before', problems);
+    b.dropMalformed('after', problems);
+    left = [x, ...a.queue.slice(0, window - 1)];
+    right = [y, ...b.queue.slice(0, window - 1)];
+    if (byteComparable) best = nearestPair(left, right);
+    if (best) break;
   }
   const [i, j] = best ?? [left.length, right.length];
   // x and y are taken already; the others leave the queues as they are consumed.
-  for (let k = 0; k < i; k++) matcher.row('before', a.pending(k === 0 ? x : a.queue.shift()!));
-  for (let k = 0; k < j; k++) matcher.row('after', b.pending(k === 0 ? y : b.queue.shift()!));
+  let metBefore = 0;
+  let metAfter = 0;
+  for (let k = 0; k < i; k++) if (matcher.row('before', a.pending(k === 0 ? x : a.queue.shift()!))) metBefore++;
+  for (let k = 0; k < j; k++) if (matcher.row('after', b.pending(k === 0 ? y : b.queue.shift()!))) metAfter++;
   if (best) {
     if (i > 0) a.queue.shift();
     if (j > 0) b.queue.shift();
     matcher.identical(1);
   }
   const consumed = (n: number, matched: boolean): number => Math.max(0, n - 1) + (matched && n > 0 ? 1 : 0);
-  return { before: consumed(i, best !== undefined), after: consumed(j, best !== undefined) };
+  // No pair in sight, and one side's rows were all waited for by the other: that side is behind.
+  const behind = best ? undefined : metBefore === i && metAfter === 0 ? 'before' : metAfter === j && metBefore === 0 ? 'after' : undefined;
+  return { before: consumed(i, best !== undefined), after: consumed(j, best !== undefined), ...(behind ? { behind } : {}) };
+}
+
+/** The equal pair (i, j) of two windows with the smallest i + j. */
+function nearestPair(left: readonly Rec[], right: readonly Rec[]): [number, number] | undefined {
+  let best: [number, number] | undefined;
+  if (left.length <= 2 && right.length <= 2) {
+    left.forEach((l, i) => right.forEach((r, j) => (!best || i + j < best[0] + best[1]) && l.bytes.equals(r.bytes) && (best = [i, j])));
+    return best;
+  }
+  const at = new Map<string, number>();
+  right.forEach((r, j) => at.has(r.bytes.toString('latin1')) || at.set(r.bytes.toString('latin1'), j));
+  left.forEach((r, i) => {
+    const j = at.get(r.bytes.toString('latin1'));
+    if (j !== undefined && (!best || i + j < best[0] + best[1])) best = [i, j];
+  });
+  return best;
 }
 
 /** Skips the records both readers have byte for byte; returns how many. */

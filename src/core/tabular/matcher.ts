@@ -75,10 +75,19 @@ export class Matcher {
     this.compare(before, after);
   }
 
-  /** A row of one side that differs from what the other side has at that place. */
-  row(side: 'before' | 'after', row: PendingRow): void {
-    if (this.options.mode === 'position') return this.unmatched(side, row);
-    if (this.spill) return this.spillRow(side, row);
+  /**
+   * A row of one side that differs from what the other side has at that place. True when it met
+   * a row of the other side that was waiting for it (that side had it earlier: this side is behind).
+   */
+  row(side: 'before' | 'after', row: PendingRow): boolean {
+    if (this.options.mode === 'position') {
+      this.unmatched(side, row);
+      return false;
+    }
+    if (this.spill) {
+      this.spillRow(side, row);
+      return false;
+    }
     const other = this.waiting[side === 'before' ? 'after' : 'before'];
     const match = other.get(row.key);
     if (match) {
@@ -86,16 +95,22 @@ export class Matcher {
       this.waitingBytes -= match.text.length;
       if (side === 'before') this.compare(row, match);
       else this.compare(match, row);
-      return;
+      return true;
     }
     const mine = this.waiting[side];
     if (mine.has(row.key)) {
       this.duplicateKeys++;
-      return;
+      return false;
     }
     mine.set(row.key, row);
     this.waitingBytes += row.text.length;
     if (!this.partitioned && this.waitingBytes > (this.options.budgetBytes ?? 256 << 20)) this.startSpill();
+    return false;
+  }
+
+  /** Rows of a side still waiting for their match. */
+  waitingRows(side: 'before' | 'after'): number {
+    return this.waiting[side].size;
   }
 
   /** Lets writes to spill files finish (call between reads). */
