@@ -8,7 +8,7 @@ import { nextRecord, openLineTable, delimiterOf, parseJsonRecord, type LineForma
 import type { TableProblem } from './model.js';
 import type { RecordReader } from './records.js';
 import { ColumnAccumulator, type ColumnStats } from './stats.js';
-import { MISSING, numberAt, slowNumber, splitFields } from './values.js';
+import { hasQuote, MISSING, numberAt, slowNumber, splitFields } from './values.js';
 
 export interface StatsResult {
   readonly columns: readonly ColumnStats[];
@@ -39,8 +39,7 @@ export async function lineStats(file: FileHandle, format: LineFormat, side: 'bef
       rows--;
       continue;
     }
-    const quote = buffer.indexOf(0x22, start);
-    if (quote >= 0 && quote < end) {
+    if (hasQuote(buffer, start, end)) {
       splitFields(buffer, start, end, delimiter, cells);
       if (cells.length !== columns.length) {
         problem(reader.recordLine, `${cells.length} fields, but the header has ${columns.length}`);
@@ -71,11 +70,28 @@ function countFields(buffer: Buffer, start: number, end: number, delimiter: numb
   return count;
 }
 
+/** pandas' missing markers other than '' by first byte: the longest one's length (#N/A N/A, -1.#QNAN, NULL…). */
+const MISSING_FIRST = new Map<number, number>([
+  [0x23, 9],
+  [0x2d, 8],
+  [0x31, 7],
+  [0x3c, 4],
+  [0x4e, 4],
+  [0x6e, 4],
+]);
+
 function addBytes(column: ColumnAccumulator, buffer: Buffer, start: number, end: number): void {
   if (start === end) return column.addMissing();
   const number = numberAt(buffer, start, end);
   if (number !== undefined) return column.addNumber(number);
-  addCell(column, buffer.toString('utf8', start, end));
+  const first = buffer[start]!;
+  // Text is counted from its bytes; only what may be a missing marker or a spaced/inf number becomes a string.
+  if (end - start <= (MISSING_FIRST.get(first) ?? 0) && MISSING.has(buffer.toString('latin1', start, end))) return column.addMissing();
+  if (first === 0x20 || buffer[end - 1] === 0x20 || first === 0x2b || first === 0x69 || first === 0x49) {
+    const number = slowNumber(buffer.toString('utf8', start, end));
+    if (number !== undefined) return column.addNumber(number);
+  }
+  column.addTextBytes(buffer, start, end);
 }
 
 function addCell(column: ColumnAccumulator, cell: string): void {

@@ -40,7 +40,13 @@ export class ColumnAccumulator {
   private max = -Infinity;
   private texts = 0;
   private numberCounts: Map<number, number> | undefined = new Map();
-  private readonly textCounts = new Map<string, number>();
+  /**
+   * Text values by a 30-bit hash of their UTF-8 bytes (a small integer: V8's fastest Map key), the
+   * bytes kept to confirm a hit, so a value seen before costs no string; a value whose hash is
+   * taken by another goes to `collided`, by its text.
+   */
+  private readonly textCounts = new Map<number, { count: number; readonly bytes: Buffer }>();
+  private readonly collided = new Map<string, number>();
   private capped = false;
 
   constructor(readonly name: string) {}
@@ -65,12 +71,30 @@ export class ColumnAccumulator {
   }
 
   addText(value: string): void {
+    const bytes = Buffer.from(value, 'utf8');
+    this.addTextBytes(bytes, 0, bytes.length);
+  }
+
+  /** A text value given as bytes [start, end) of a buffer (UTF-8). */
+  addTextBytes(buffer: Buffer, start: number, end: number): void {
     this.count++;
     this.texts++;
-    const counts = this.textCounts;
-    const seen = counts.get(value);
-    if (seen !== undefined) counts.set(value, seen + 1);
-    else if (counts.size < DISTINCT_CAP) counts.set(value, 1);
+    const key = hash30(buffer, start, end);
+    const seen = this.textCounts.get(key);
+    if (seen !== undefined && seen.bytes.length === end - start && buffer.compare(seen.bytes, 0, seen.bytes.length, start, end) === 0) {
+      seen.count++;
+      return;
+    }
+    const distinct = this.textCounts.size + this.collided.size;
+    if (seen === undefined) {
+      if (distinct < DISTINCT_CAP) this.textCounts.set(key, { count: 1, bytes: Buffer.from(buffer.subarray(start, end)) });
+      else this.capped = true;
+      return;
+    }
+    const text = buffer.toString('utf8', start, end);
+    const count = this.collided.get(text);
+    if (count !== undefined) this.collided.set(text, count + 1);
+    else if (distinct < DISTINCT_CAP) this.collided.set(text, 1);
     else this.capped = true;
   }
 
@@ -93,7 +117,8 @@ export class ColumnAccumulator {
       const counts = this.numberCounts;
       return { ...base, kind: 'numeric', ...numeric, ...(counts ? { distinct: counts.size, top: top([...counts].map(([v, c]) => [String(v), c])) } : {}) };
     }
-    const all = new Map(this.textCounts);
+    const all = new Map([...this.textCounts.values()].map((e) => [e.bytes.toString('utf8'), e.count]));
+    for (const [text, count] of this.collided) all.set(text, (all.get(text) ?? 0) + count);
     for (const [value, count] of this.numberCounts ?? []) all.set(String(value), (all.get(String(value)) ?? 0) + count);
     const lowerBound = this.capped || (this.numbers > 0 && !this.numberCounts);
     return {
@@ -112,4 +137,11 @@ function top(entries: [string, number][]): { value: string; count: number }[] {
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, TOP)
     .map(([value, count]) => ({ value, count }));
+}
+
+/** FNV-1a over the bytes, folded to 30 bits. */
+function hash30(buffer: Buffer, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buffer[i]!, 0x01000193);
+  return (h ^ (h >>> 30)) & 0x3fffffff;
 }

@@ -54,8 +54,8 @@ export function slowNumber(text: string): number | undefined {
  */
 export function splitFields(buffer: Buffer, start: number, end: number, delimiter: number, out: string[] = []): string[] {
   out.length = 0;
-  const quote = buffer.indexOf(0x22, start);
-  if (quote < 0 || quote >= end) {
+  // Searched within the record only: an unbounded indexOf would scan the rest of the window.
+  if (!hasQuote(buffer, start, end)) {
     let from = start;
     for (;;) {
       const next = buffer.indexOf(delimiter, from);
@@ -68,6 +68,10 @@ export function splitFields(buffer: Buffer, start: number, end: number, delimite
     }
   }
   return splitQuoted(buffer.toString('utf8', start, end), String.fromCharCode(delimiter), out);
+}
+
+export function hasQuote(buffer: Buffer, start: number, end: number): boolean {
+  return end > start && buffer.subarray(start, end).indexOf(0x22) >= 0;
 }
 
 function splitQuoted(text: string, delimiter: string, out: string[]): string[] {
