@@ -101,10 +101,30 @@ async function loadDataFile(root: string, path: string): Promise<{ stages: Stage
   return { stages: stage ? [stage] : [], diagnostics };
 }
 
-export async function loadPipeline(root: string, path: string, parsing: ParsingConfig, track: (path: string) => void = () => {}): Promise<Loaded> {
-  const readValues = (p: string): Promise<PyValue> => (track(p), readValuesFile(p));
-  const exists = (p: string): Promise<boolean> => (track(p), fileExists(p));
-  const text = await readText(path);
+/**
+ * Where a load reads its files: the disk, or a git revision's tree (the plots of a commit are
+ * defined by that commit's dvc.yaml, dvc.lock and params). Paths are absolute, under the root.
+ */
+export interface TextFiles {
+  /** The file's text, or undefined when it does not exist (or is not a file). */
+  readText(path: string): Promise<string | undefined>;
+  /** 'file', 'directory', or undefined when nothing is there. */
+  kind(path: string): Promise<'file' | 'directory' | undefined>;
+}
+
+export const DISK_FILES: TextFiles = {
+  readText,
+  kind: (path) =>
+    stat(path).then(
+      (s) => (s.isDirectory() ? 'directory' : 'file'),
+      () => undefined,
+    ),
+};
+
+export async function loadPipeline(root: string, path: string, parsing: ParsingConfig, track: (path: string) => void = () => {}, files: TextFiles = DISK_FILES): Promise<Loaded> {
+  const readValues = (p: string): Promise<PyValue> => (track(p), readValuesFile(p, files));
+  const exists = async (p: string): Promise<boolean> => (track(p), (await files.kind(p)) !== undefined);
+  const text = await files.readText(path);
   if (text === undefined) return { stages: [], diagnostics: [] };
   const loaded = loadYaml(path, text);
   const diagnostics = [...loaded.diagnostics];
@@ -129,7 +149,7 @@ export async function loadPipeline(root: string, path: string, parsing: ParsingC
   diagnostics.push(...resolved.diagnostics);
   const lockPath = join(dir, 'dvc.lock');
   track(lockPath);
-  const lockText = await readText(lockPath);
+  const lockText = await files.readText(lockPath);
   const lock = lockText === undefined ? undefined : parseLockfile(lockPath, lockText);
   if (lock) diagnostics.push(...lock.diagnostics);
   const stages: Stage[] = [];
@@ -170,30 +190,19 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-async function fileExists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** A vars/params file as DVC's `load_path` reads it, for templating (errors are TemplateErrors). */
-async function readValuesFile(path: string): Promise<PyValue> {
-  const state = await readParamsFile(path);
+async function readValuesFile(path: string, files: TextFiles): Promise<PyValue> {
+  const state = await readParamsFile(path, files);
   if (state.kind === 'missing') throw new TemplateError(`'${path}' does not exist`);
   if (state.kind === 'unreadable') throw new TemplateError(state.message);
   return state.value;
 }
 
-export async function readParamsFile(path: string): Promise<ParamsFileState> {
-  let text: string;
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) return { kind: 'unreadable', message: `'${path}' is a directory` };
-    text = await readFile(path, 'utf8');
-  } catch {
-    return { kind: 'missing' };
-  }
+export async function readParamsFile(path: string, files: TextFiles = DISK_FILES): Promise<ParamsFileState> {
+  const kind = await files.kind(path);
+  if (kind === 'directory') return { kind: 'unreadable', message: `'${path}' is a directory` };
+  const text = kind === undefined ? undefined : await files.readText(path);
+  if (text === undefined) return { kind: 'missing' };
   const format = paramsFormat(path);
   if (format === 'toml' || format === 'py') return { kind: 'unreadable', message: `${format.toUpperCase()} params files are not read yet: '${path}'` };
   const loaded = loadYaml(path, text);

@@ -55,6 +55,8 @@ export interface PathDep {
 export interface StageOut extends PathDep {
   readonly kind: OutKind;
   readonly flags: OutFlags;
+  /** For `plots` outs: the plot's props as written (x, y, template, title, x_label, y_label, header). */
+  readonly plot?: PyDict;
 }
 
 export interface ParamsDep {

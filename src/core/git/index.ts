@@ -2,4 +2,4 @@
 export { BlobReader, type GitObject } from './blobReader.js';
 export { gitEnvironment } from './environment.js';
 export { GitError, type GitErrorReason } from './errors.js';
-export { Git, type GitCallOptions } from './git.js';
+export { Git, type GitCallOptions, type TreeEntry } from './git.js';
