@@ -14,6 +14,13 @@ export interface GitCallOptions {
   readonly maxBytes?: number;
 }
 
+/** A ref as `for-each-ref` lists it; `commit` is the peeled target of an annotated tag, else `oid`. */
+export interface RefEntry {
+  readonly ref: string;
+  readonly oid: string;
+  readonly commit: string;
+}
+
 export class Git {
   /**
    * @param cwd a folder inside the work tree (commands run there, so relative paths are its).
@@ -89,6 +96,31 @@ export class Git {
     if (rev.startsWith('-')) return undefined;
     const out = await this.tryText(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], options);
     return out?.trim() || undefined;
+  }
+
+  /**
+   * Every ref under `patterns` (all refs when none) with its object and, for an annotated tag, the
+   * commit it peels to. One process for the whole listing; ref names cannot hold spaces.
+   */
+  async forEachRef(patterns: readonly string[] = [], options: GitCallOptions = {}): Promise<RefEntry[]> {
+    const out = await this.text(['for-each-ref', '--format=%(objectname) %(*objectname) %(refname)', '--', ...patterns], options);
+    const refs: RefEntry[] = [];
+    for (const line of out.split('\n')) {
+      const match = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64})? (.+)$/.exec(line);
+      if (match) refs.push({ ref: match[3]!, oid: match[1]!, commit: match[2] ?? match[1]! });
+    }
+    return refs;
+  }
+
+  /** The branch HEAD names (`refs/heads/main`), or undefined when HEAD is detached. */
+  async symbolicHead(options: GitCallOptions = {}): Promise<string | undefined> {
+    return (await this.tryText(['symbolic-ref', '-q', 'HEAD'], options))?.trim() || undefined;
+  }
+
+  /** Commit ids `git rev-list ARGS` prints (newest first unless the args say otherwise). */
+  async revList(args: readonly string[], options: GitCallOptions = {}): Promise<string[]> {
+    const out = await this.text(['rev-list', ...args], options);
+    return out.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
   }
 
   /** A persistent `git cat-file --batch` for many object reads; dispose it when done. */
