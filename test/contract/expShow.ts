@@ -28,7 +28,10 @@ function state(s: Json): Json {
     out['data'] = { ...data, params: files(data['params']), metrics: files(data['metrics']) };
   }
   if (out['error']) out['error'] = error(out['error']);
-  if (out['experiments']) out['experiments'] = (out['experiments'] as Json[]).map((r) => ({ ...r, revs: (r['revs'] as Json[]).map(state) })).sort((a, b) => compare(`${a['name']}:${a['revs'][0]?.['rev']}`, `${b['name']}:${b['revs'][0]?.['rev']}`));
+  if (out['experiments']) {
+    const ranges: Json[] = (out['experiments'] as Json[]).map((r) => ({ ...r, revs: (r['revs'] as Json[]).map(state) }));
+    out['experiments'] = ranges.sort((a, b) => compare(`${a['name']}:${a['revs'][0]?.['rev']}`, `${b['name']}:${b['revs'][0]?.['rev']}`));
+  }
   return out;
 }
 

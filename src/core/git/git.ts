@@ -12,13 +12,21 @@ export interface GitCallOptions {
   readonly signal?: AbortSignal;
   /** Bytes of stdout kept before the call fails with `too-large`. Default 64 MiB. */
   readonly maxBytes?: number;
+  /** Receives what git wrote to stderr (its warnings) when the call succeeds. */
+  readonly onStderr?: (text: string) => void;
 }
 
-/** A ref as `for-each-ref` lists it; `commit` is the peeled target of an annotated tag, else `oid`. */
+/** A ref as `for-each-ref` lists it. */
 export interface RefEntry {
   readonly ref: string;
+  /** The object it names: a commit, or an annotated tag's own object. */
   readonly oid: string;
-  readonly commit: string;
+}
+
+export interface RefListing {
+  readonly refs: RefEntry[];
+  /** Refs git ignored because their file holds no object id. */
+  readonly broken: string[];
 }
 
 export class Git {
@@ -80,7 +88,10 @@ export class Git {
       child.once('close', (code) => {
         options.signal?.removeEventListener('abort', onAbort);
         if (failure) return reject(failure);
-        if (code === 0) return resolve(Buffer.concat(chunks));
+        if (code === 0) {
+          if (stderr !== '') options.onStderr?.(stderr);
+          return resolve(Buffer.concat(chunks));
+        }
         reject(classify(args, stderr));
       });
     });
@@ -99,17 +110,20 @@ export class Git {
   }
 
   /**
-   * Every ref under `patterns` (all refs when none) with its object and, for an annotated tag, the
-   * commit it peels to. One process for the whole listing; ref names cannot hold spaces.
+   * Every ref under `patterns` (all refs when none) with the object it names (not peeled: peeling
+   * makes git fail the whole listing when one ref names a missing object), and the refs git skips
+   * as broken (a ref file that holds no object id). One process; ref names cannot hold spaces.
    */
-  async forEachRef(patterns: readonly string[] = [], options: GitCallOptions = {}): Promise<RefEntry[]> {
-    const out = await this.text(['for-each-ref', '--format=%(objectname) %(*objectname) %(refname)', '--', ...patterns], options);
+  async forEachRef(patterns: readonly string[] = [], options: GitCallOptions = {}): Promise<RefListing> {
+    let warnings = '';
+    const out = await this.text(['for-each-ref', '--format=%(objectname) %(refname)', '--', ...patterns], { ...options, onStderr: (text) => (warnings = text) });
     const refs: RefEntry[] = [];
     for (const line of out.split('\n')) {
-      const match = /^([0-9a-f]{40,64}) ([0-9a-f]{40,64})? (.+)$/.exec(line);
-      if (match) refs.push({ ref: match[3]!, oid: match[1]!, commit: match[2] ?? match[1]! });
+      const match = /^([0-9a-f]{40,64}) (.+)$/.exec(line);
+      if (match) refs.push({ ref: match[2]!, oid: match[1]! });
     }
-    return refs;
+    const broken = [...warnings.matchAll(/ignoring broken ref (\S+)/g)].map((m) => m[1]!);
+    return { refs, broken };
   }
 
   /** The branch HEAD names (`refs/heads/main`), or undefined when HEAD is detached. */

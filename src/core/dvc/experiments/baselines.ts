@@ -11,11 +11,21 @@ import { parseExpRef } from './refs.js';
 
 const EXEC_BASELINE = 'refs/exps/exec/EXEC_BASELINE';
 
+/** A ref with the commit it names (an annotated tag peeled). */
+export interface PeeledRef extends RefEntry {
+  readonly commit: string;
+}
+
 export interface RefIndex {
-  readonly refs: readonly RefEntry[];
+  readonly refs: readonly PeeledRef[];
   /** The branch HEAD is on (`refs/heads/x`), undefined when detached. */
   readonly symbolicHead: string | undefined;
   readonly head: string;
+}
+
+/** Tags may name tag objects: those are peeled to their commit (other refs name commits). */
+export async function peelRefs(objects: ObjectStore, refs: readonly RefEntry[]): Promise<PeeledRef[]> {
+  return Promise.all(refs.map(async (r) => ({ ...r, commit: r.ref.startsWith('refs/tags/') ? ((await objects.commit(r.oid))?.oid ?? r.oid) : r.oid })));
 }
 
 export async function baselineRevs(git: Git, objects: ObjectStore, index: RefIndex, options: ExpShowOptions): Promise<string[]> {

@@ -91,7 +91,8 @@ async function readFileResult(view: DvcView, path: string, shape: (value: PyValu
     return { data: jsonValue(shape(parseValues(path, await view.read(path)))) };
   } catch (error) {
     if (!(error instanceof ValuesFileError)) throw error;
-    return { error: { type: error.type, msg: error.message } };
+    const why = error.type === 'FileNotFoundError' ? view.whyMissing(path) : undefined;
+    return { error: { type: error.type, msg: why ? `${error.message}: ${why}` : error.message } };
   }
 }
 

@@ -14,6 +14,8 @@ import { textOf, type FileText, type RepoFiles } from '../files/repoFiles.js';
 
 export class DvcView {
   private readonly outs = new Map<string, HashRecord>();
+  /** Cached outs whose stage has no record of them (never run, or no dvc.lock in this revision). */
+  private readonly unrecorded = new Map<string, string>();
   private readonly listings = new Map<string, DirEntry[] | undefined>();
 
   constructor(
@@ -25,6 +27,7 @@ export class DvcView {
       for (const out of stage.outs) {
         const record = stage.lock?.outs.get(out.defPath);
         if (out.flags.cache && record?.hash) this.outs.set(out.repoPath, record);
+        else if (out.flags.cache) this.unrecorded.set(out.repoPath, stage.address);
       }
     }
   }
@@ -39,6 +42,15 @@ export class DvcView {
     } catch {
       return undefined;
     }
+  }
+
+  /** Why a file that `read` did not find is missing, when the pipeline says more than "no such file". */
+  whyMissing(path: string): string | undefined {
+    const stage = this.unrecorded.get(path);
+    if (stage !== undefined) return `an output of stage '${stage}' that DVC keeps in its cache, and this revision's dvc.lock records no hash for it`;
+    const cached = this.cachedObject(path);
+    if (cached) return `an output DVC keeps in its cache, and its object ${cached.md5} is not in the cache (dvc pull or dvc fetch brings it)`;
+    return undefined;
   }
 
   async isDir(path: string): Promise<boolean> {

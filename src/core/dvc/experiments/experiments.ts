@@ -10,11 +10,11 @@
  *   experiments.dispose();
  */
 import { relative, sep } from 'node:path';
-import { Git, GitError, ObjectStore, type BlobReader, type RefEntry } from '../../git/index.js';
+import { Git, GitError, ObjectStore, type BlobReader } from '../../git/index.js';
 import { readDvcConfig, type DvcConfig } from '../files/config.js';
 import { commitFiles, diskFiles } from '../files/repoFiles.js';
 import { loadSnapshot, ParseCache } from '../load.js';
-import { baselineRevs, describe, type RefIndex } from './baselines.js';
+import { baselineRevs, describe, peelRefs, type PeeledRef, type RefIndex } from './baselines.js';
 import { collectExp, RowError } from './collectExp.js';
 import { DvcView } from './dvcView.js';
 import { ExperimentsError, type ExpExecutor, type ExpRange, type ExpShowOptions, type ExpState, type SerializableError, type SerializableExp } from './model.js';
@@ -71,9 +71,10 @@ export class DvcExperiments {
     const { gitDir, prefix } = await this.locate();
     const objects = this.store();
     const call = signal ? { signal } : {};
-    const [refs, symbolicHead, headCommit, config, queue] = await Promise.all([this.git.forEachRef([], call), this.git.symbolicHead(call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    const [listing, symbolicHead, headCommit, config, queue] = await Promise.all([this.git.forEachRef([], call), this.git.symbolicHead(call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
     const watch = watchPlan(this.root, gitDir);
     if (!headCommit) return { states: [], watch, problems: queue.problems };
+    const refs = await peelRefs(objects, listing.refs);
     const index: RefIndex = { refs, symbolicHead, head: headCommit.oid };
     const baselines = await baselineRevs(this.git, objects, index, options);
     const names = describe(index, baselines);
@@ -81,7 +82,7 @@ export class DvcExperiments {
     const context: Context = { config, prefix, objects, queue, wanted, signal };
     const states: ExpState[] = [];
     if (!options.hideWorkspace) states.push(await this.workspace(config, 'workspace', null));
-    const groups = [await this.running(context, headCommit.oid), await this.successful(context, refs), options.hideQueued ? new Map() : await this.queued(context), options.hideFailed ? new Map() : await this.failed(context)];
+    const groups = [await this.running(context, headCommit.oid), await this.successful(context, refs, listing.broken), options.hideQueued ? new Map() : await this.queued(context), options.hideFailed ? new Map() : await this.failed(context)];
     const baselineRows = await mapLimited(baselines, (rev) => this.commit(rev, context));
     baselines.forEach((rev, i) => {
       const row = baselineRows[i]!;
@@ -165,9 +166,15 @@ export class DvcExperiments {
   }
 
   /** `collect_successful`: every experiment ref of a wanted baseline, with its queue executor if any. */
-  private async successful(context: Context, refs: readonly RefEntry[]): Promise<Map<string, ExpRange[]>> {
+  private async successful(context: Context, refs: readonly PeeledRef[], broken: readonly string[]): Promise<Map<string, ExpRange[]>> {
     const executors = successExecutors(context.queue, context.wanted);
     const out = new Map<string, ExpRange[]>();
+    for (const ref of broken.map(parseExpRef)) {
+      // DVC skips such a ref without a word; the row says what is wrong instead.
+      if (!ref || !context.wanted.has(ref.baseline)) continue;
+      const error = { type: 'SCMError', msg: `the experiment ref ${ref.ref} is broken: its file holds no commit id` };
+      push(out, ref.baseline, { revs: [{ rev: ref.ref, name: ref.name, data: null, error, experiments: null }], executor: null, name: ref.name });
+    }
     for (const baseline of context.wanted) {
       const prefix = baselinePrefix(baseline);
       const mine = refs.filter((r) => r.ref.startsWith(prefix)).map((r) => ({ entry: r, ref: parseExpRef(r.ref) }));
@@ -178,7 +185,7 @@ export class DvcExperiments {
         revs[0] = { ...revs[0]!, name: ref.name };
         return { revs, executor: executors.get(entry.ref) ?? null, name: ref.name };
       });
-      out.set(baseline, ranges.filter((r): r is ExpRange => r !== undefined));
+      out.set(baseline, [...(out.get(baseline) ?? []), ...ranges.filter((r): r is ExpRange => r !== undefined)]);
     }
     return out;
   }
@@ -234,15 +241,16 @@ export class DvcExperiments {
         push(out, run.info.baselineRev, { revs, executor: { state: 'running', name: 'workspace', local }, name: run.info.name });
       } else {
         const local = run.process ? { root: run.info.rootDir, log: run.process.stdout, pid: run.process.pid, returncode: null, task_id: null } : null;
-        const state = await this.workspace(undefined, run.entry.stashRev, run.entry.name, executorRoot(run.info));
+        const state = { ...(await this.workspace(undefined, 'workspace', run.entry.name, executorRoot(run.info))), rev: run.entry.stashRev };
         push(out, run.info.baselineRev, { revs: [state], executor: { state: 'running', name: run.info.location, local }, name: run.entry.name });
       }
     }
     for (const task of context.queue.started) {
       if (task.ready || !context.wanted.has(task.entry.baselineRev)) continue;
       const local = task.process && task.info ? { root: task.info.rootDir, log: task.process.stdout, pid: task.process.pid, returncode: null, task_id: task.entry.stashRev } : null;
+      // The row is the executor clone's workspace, named by the task's stash commit (its data keeps rev 'workspace').
       const state: ExpState = task.info
-        ? await this.workspace(undefined, task.entry.stashRev, task.entry.name, executorRoot(task.info))
+        ? { ...(await this.workspace(undefined, 'workspace', task.entry.name, executorRoot(task.info))), rev: task.entry.stashRev }
         : { rev: task.entry.stashRev, name: task.entry.name, data: null, error: { type: 'FileNotFoundError', msg: `the running task has no executor record yet (.dvc/tmp/exps/run/${task.entry.stashRev})` }, experiments: null };
       push(out, task.entry.baselineRev, { revs: [state], executor: { state: 'running', name: task.info?.location ?? 'dvc-task', local }, name: task.entry.name });
     }
