@@ -26,15 +26,19 @@ import { jsonDiff } from '../test/contract/jsonDiff';
 import { pairedRatio, rounds, spread, type Spread } from './dvcRounds';
 
 const BENCH = join(process.env['ML_WORKBENCH_CACHE'] ?? join(homedir(), '.cache', 'ml-workbench'), 'bench');
-const REPO = join(BENCH, 'exp-20x10-v1');
+/** The brief's size; `--commits`/`--exps` make a smaller one (its own cached repo) on a machine that cannot wait. */
+const COMMITS = option('commits', 20);
+const EXPS = option('exps', 10);
+const REPO = join(BENCH, `exp-${COMMITS}x${EXPS}-v1`);
 const RESULTS = join(REPO_ROOT, 'bench', 'RESULTS.md');
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
-const FLAGS = ['-n', '20'];
+const FLAGS = ['-n', String(COMMITS)];
 const WARM_RUNS = 20;
 
 const log = (message: string): void => void process.stderr.write(`bench:exp: ${message}\n`);
 
 function option(name: string, fallback: number): number {
+  // Hoisted: the constants above read it.
   const i = process.argv.indexOf(`--${name}`);
   return i === -1 ? fallback : Number(process.argv[i + 1]);
 }
@@ -43,8 +47,8 @@ function option(name: string, fallback: number): number {
 function ensureRepo(python: string, childEnv: NodeJS.ProcessEnv): void {
   if (existsSync(join(REPO, '.complete'))) return;
   rmSync(REPO, { recursive: true, force: true });
-  log(`generating ${REPO} with real dvc (20 commits × 10 experiments; about 15 minutes, once)`);
-  execFileSync(python, [join(REPO_ROOT, 'test', 'fixtures', 'make_exp_repo.py'), '--out', REPO, '--commits', '20', '--exps', '10', '--queue-runs', '--queued', '3'], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  log(`generating ${REPO} with real dvc (${COMMITS} commits × ${EXPS} experiments, one dvc exp run each: minutes on an idle machine; once)`);
+  execFileSync(python, [join(REPO_ROOT, 'test', 'fixtures', 'make_exp_repo.py'), '--out', REPO, '--commits', String(COMMITS), '--exps', String(EXPS), '--queue-runs', '--queued', '3'], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
   writeFileSync(join(REPO, '.complete'), '');
 }
 
@@ -53,15 +57,15 @@ async function inProcess(): Promise<{ cold: number; warm: Spread; lagMs: number;
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const start = performance.now();
-  const states = await experiments.show({ num: 20 });
+  const states = await experiments.show({ num: COMMITS });
   const cold = (performance.now() - start) / 1000;
   histogram.disable();
   const lagMs = histogram.max / 1e6;
-  for (let i = 0; i < 3; i++) await experiments.show({ num: 20 });
+  for (let i = 0; i < 3; i++) await experiments.show({ num: COMMITS });
   const warm: number[] = [];
   for (let i = 0; i < WARM_RUNS; i++) {
     const t = performance.now();
-    await experiments.show({ num: 20 });
+    await experiments.show({ num: COMMITS });
     warm.push((performance.now() - t) / 1000);
   }
   experiments.dispose();
@@ -97,7 +101,7 @@ async function main(): Promise<void> {
   log('in-process: ours');
   const mine = await inProcess();
   log('in-process: dvc (Python API, one process)');
-  const peer = JSON.parse(execFileSync(python.python, [join(REPO_ROOT, 'bench', 'dvc_exp_peer.py'), REPO, '20', String(WARM_RUNS + 1)], { env: childEnv, maxBuffer: 1 << 24 }).toString()) as { seconds: number[] };
+  const peer = JSON.parse(execFileSync(python.python, [join(REPO_ROOT, 'bench', 'dvc_exp_peer.py'), REPO, String(COMMITS), String(WARM_RUNS + 1)], { env: childEnv, maxBuffer: 1 << 24 }).toString()) as { seconds: number[] };
   const peerWarm = spread(peer.seconds.slice(1));
   const block = report({ repeat, same: differences.length === 0, cold, mine, peerWarm, rows: mine.rows });
   process.stdout.write(`${block}\n`);
@@ -127,15 +131,16 @@ function report({ repeat, same, cold, mine, peerWarm, rows }: ReportInput): stri
   return [
     '<!-- bench:exp:start -->',
     '## DVC experiments (`exp show`)',
+    ...(COMMITS === 20 && EXPS === 10 ? [] : ['', `**Smaller than the target's data set**: ${COMMITS} commits × ${EXPS} experiments (\`npm run bench:exp -- --commits ${COMMITS} --exps ${EXPS}\`), not 20 × 10.`]),
     '',
     `${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${repeat} rounds; commit ${commit}. Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GB, shared with other jobs (1-minute load average ${cold.load.min.toFixed(1)} – ${cold.load.max.toFixed(1)} during the rounds); Node ${process.versions.node}, DVC ${dvcVersion}.`,
     '',
-    `How it is measured (\`npm run bench:exp\`, bench/exp.ts): a repo made by real DVC (test/fixtures/make_exp_repo.py, cached under ~/.cache/ml-workbench/bench): 20 baseline commits × 10 experiments run with \`dvc exp run\`, 2 through the celery queue (one failed) and 3 left queued; every read shows the 20 baselines (\`-n 20\`), ${rows} rows. Same content from both tools (baselines, experiments, status, executor, params, metrics, deps, outs; order, timestamps and error wording aside): ${same ? 'yes' : '**no**'}.`,
-    '- **Cold**: a new process each time, rounds of (ours: `node dist/cli.js exp-show --json -n 20`; `dvc exp show --json -n 20` with its exp cache filled by an earlier run, which is DVC\'s usual state; `dvc exp show --json -n 20 -f`, which collects every row again as DVC\'s first run does), in a rotating order; ratios within each round, median and range over the rounds. Neither side has the page cache dropped: both read little, and the point is the work done.',
-    `- **Warm, in-process**: one reader asked again, as the extension host does after a change (${WARM_RUNS} reads after 3 warm-ups); each read lists the refs (\`git for-each-ref\`, \`git symbolic-ref\`), reads the queue folder and the workspace row again, and reuses the rows of commits it has read. The peer: DVC's Python API asked again in one process (\`Repo.experiments.show(num=20)\`, ${WARM_RUNS} reads after one, bench/dvc_exp_peer.py).`,
+    `How it is measured (\`npm run bench:exp\`, bench/exp.ts): a repo made by real DVC (test/fixtures/make_exp_repo.py, cached under ~/.cache/ml-workbench/bench): ${COMMITS} baseline commits × ${EXPS} experiments run with \`dvc exp run\`, 2 through the celery queue (one failed) and 3 left queued; every read shows the ${COMMITS} baselines (\`-n ${COMMITS}\`), ${rows} rows. Same content from both tools (baselines, experiments, status, executor, params, metrics, deps, outs; order, timestamps and error wording aside): ${same ? 'yes' : '**no**'}.`,
+    `- **Cold**: a new process each time, rounds of (ours: \`node dist/cli.js exp-show --json -n ${COMMITS}\`; \`dvc exp show --json -n ${COMMITS}\` with its exp cache filled by an earlier run, which is DVC's usual state; the same with \`-f\`, which collects every row again as DVC's first run does), in a rotating order; ratios within each round, median and range over the rounds. Neither side has the page cache dropped: both read little, and the point is the work done.`,
+    `- **Warm, in-process**: one reader asked again, as the extension host does after a change (${WARM_RUNS} reads after 3 warm-ups); each read lists the refs (\`git for-each-ref\`, \`git symbolic-ref\`), reads the queue folder and the workspace row again, and reuses the rows of commits it has read. The peer: DVC's Python API asked again in one process (\`Repo.experiments.show(num=${COMMITS})\`, ${WARM_RUNS} reads after one, bench/dvc_exp_peer.py).`,
     "- **Event-loop block**: the worst delay of a 1 ms timer on the main thread while a new reader reads the whole view (no rows cached), beside the same watch over an idle loop for as long (the machine's own noise).",
     '',
-    '| exp show, 20 commits × 10 experiments (+ queued/failed) | seconds (median) | min – max | ratio | target |',
+    `| exp show, ${COMMITS} commits × ${EXPS} experiments (+ queued/failed) | seconds (median) | min – max | ratio | target |`,
     '|---|--:|--:|--:|:-:|',
     row('**ours, cold** (new process)', s('ours'), '1'),
     row('`dvc exp show`, cold, its exp cache filled', s('dvc'), `ours ${x(coldRatio)} faster`, `≥ 10× ${coldRatio.median >= 10 ? '✅' : '❌'}${coldRatio.min >= 10 ? ' (every round)' : ''}`),

@@ -58,8 +58,10 @@ export const diskFiles: RepoFiles = {
  * checkout would give DVC nothing it can parse through them either.
  */
 export function commitFiles(objects: ObjectStore, tree: string, root: string, prefix: string): RepoFiles {
+  const base = root.endsWith(sep) ? root : root + sep;
   const inTree = (path: string): string | undefined => {
-    const rel = relative(root, path);
+    // Paths are the loaders' joins onto root: a prefix test spares path.relative's resolving.
+    const rel = path.startsWith(base) && !path.includes(`${sep}..`) && !path.includes(`${sep}.${sep}`) ? path.slice(base.length) : relative(root, path);
     if (rel.startsWith('..') || rel.startsWith(sep + sep)) return undefined;
     const posix = sep === '/' ? rel : rel.split(sep).join('/');
     return prefix === '' ? posix : posix === '' ? prefix : `${prefix}/${posix}`;
