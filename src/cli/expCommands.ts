@@ -3,13 +3,16 @@
  * `-a`, `-T`, `--hide-queued`, `--hide-failed`, `--hide-workspace`), read natively; without
  * `--json`, one line per row. NaN and infinite metrics print as null (JSON has no word for them).
  */
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DvcExperiments, experimentRows, ExperimentsError, type ExpShowOptions } from '../core/dvc/experiments/index.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
 
-export const EXP_USAGE = `  exp-show        [--repo DIR] [--rev REV]... [-n N] [-A] [-a] [-T] [--hide-queued] [--hide-failed] [--hide-workspace]   (as dvc exp show --json)`;
+export const EXP_USAGE = `  exp-show        [--repo DIR] [--rev REV]... [-n N] [-A] [-a] [-T] [--hide-queued] [--hide-failed] [--hide-workspace]
+                  [--row-cache FILE | --no-row-cache]   (as dvc exp show --json; commit rows kept in ~/.cache/ml-workbench)`;
 
-export const EXP_BOOLEAN_FLAGS = ['all-commits', 'all-branches', 'all-tags', 'hide-queued', 'hide-failed', 'hide-workspace'] as const;
+export const EXP_BOOLEAN_FLAGS = ['all-commits', 'all-branches', 'all-tags', 'hide-queued', 'hide-failed', 'hide-workspace', 'no-row-cache'] as const;
 
 /** dvc's one-letter flags, spelled as this CLI's long ones. */
 export const EXP_SHORT_FLAGS: Readonly<Record<string, string>> = { '-A': '--all-commits', '-a': '--all-branches', '-T': '--all-tags', '-n': '--num' };
@@ -21,7 +24,9 @@ interface Io {
 
 export async function runExpShow(args: ParsedArgs, io: Io): Promise<number> {
   const options = showOptions(args);
-  const experiments = new DvcExperiments(resolve(single(args, 'repo') ?? process.cwd()));
+  const root = resolve(single(args, 'repo') ?? process.cwd());
+  const rowCachePath = args.flags.has('no-row-cache') ? undefined : (single(args, 'row-cache') ?? defaultRowCache(root));
+  const experiments = new DvcExperiments(root, rowCachePath ? { rowCachePath } : {});
   try {
     const { states, problems } = await experiments.read(options);
     if (args.flags.has('json')) io.out(JSON.stringify(states) + '\n');
@@ -37,6 +42,12 @@ export async function runExpShow(args: ParsedArgs, io: Io): Promise<number> {
   } finally {
     experiments.dispose();
   }
+}
+
+/** One file per repo in our cache folder (never in the repo), like the stat cache of `status`. */
+function defaultRowCache(root: string): string {
+  const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  return join(base, 'ml-workbench', 'dvc-exp-rows', `${createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
 }
 
 function showOptions(args: ParsedArgs): ExpShowOptions {

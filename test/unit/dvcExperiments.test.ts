@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -232,7 +232,9 @@ describe('dvc experiments: bad input', () => {
   it('reading writes nothing in the repo', async () => {
     const before = listing(repo);
     await experiments.show({ allCommits: true });
-    await new DvcExperiments(repo).show({ num: 3 });
+    const another = new DvcExperiments(repo);
+    await another.show({ num: 3 });
+    another.dispose();
     assert.deepEqual(listing(repo), before);
   });
 
@@ -252,6 +254,29 @@ describe('dvc experiments: bad input', () => {
     assert.equal(classifyChange(watch, join(repo, 'extra.toml')), 'workspace');
     assert.equal(classifyChange(watch, join(repo, 'train.py')), undefined);
     assert.ok(watch.rootGlobs.includes('eval.yaml'));
+  });
+
+  it('a row cache file outside the repo: a new reader answers the same from it; a corrupt one is ignored', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'mlw-exp-rows-'));
+    const path = join(cacheDir, 'rows.json');
+    try {
+      const first = new DvcExperiments(repo, { rowCachePath: path });
+      const expected = await first.show();
+      first.dispose();
+      const kept = JSON.parse(readFileSync(path, 'utf8')) as { rows: Record<string, unknown> };
+      // Rows with an error are not kept (bad-files), error-free ones are (the baseline, good).
+      assert.ok(baseline in kept.rows);
+      assert.ok(!Object.values(kept.rows).some((row) => JSON.stringify(row).includes('FileCorruptedError')));
+      const second = new DvcExperiments(repo, { rowCachePath: path, gitCommand: 'git' });
+      assert.deepEqual(await second.show(), expected);
+      second.dispose();
+      writeFileSync(path, '{"format": 1, "rows": ');
+      const third = new DvcExperiments(repo, { rowCachePath: path });
+      assert.deepEqual(await third.show(), expected);
+      third.dispose();
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 
   it('decodes a task message; other tasks and queues are not queue entries', () => {

@@ -56,10 +56,11 @@ export class BlobReader {
   }
 
   private flush(child: ChildProcessWithoutNullStreams): void {
+    // A process that died meanwhile failed its reads already; what waits now is its successor's.
+    if (this.child !== child) return;
     const text = this.unsent;
     this.unsent = '';
-    // A process that died meanwhile failed these reads already; its successor gets them anew.
-    if (text !== '' && this.child === child) child.stdin.write(text);
+    if (text !== '') child.stdin.write(text);
   }
 
   dispose(): void {

@@ -56,6 +56,20 @@ export class ObjectStore {
     return pending;
   }
 
+  /**
+   * Reads every tree below `oid` (up to `limit` trees), a level at a time: a later walk then finds
+   * them read, having waited for git once per level instead of once per folder.
+   */
+  async prefetchTrees(oid: string, limit = 2000): Promise<void> {
+    let level = [oid];
+    let count = 0;
+    while (level.length > 0 && count < limit) {
+      count += level.length;
+      const trees = await Promise.all(level.map((t) => this.tree(t).catch(() => [] as readonly TreeEntry[])));
+      level = trees.flatMap((entries) => entries.filter((e) => e.kind === 'tree').map((e) => e.oid)).slice(0, Math.max(0, limit - count));
+    }
+  }
+
   /** The entry at a POSIX path below a tree ('' is the tree itself), or undefined. */
   async entry(treeOid: string, path: string): Promise<TreeEntry | undefined> {
     let current: TreeEntry = { name: '', oid: treeOid, kind: 'tree', executable: false };

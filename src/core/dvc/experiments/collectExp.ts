@@ -48,11 +48,9 @@ async function collectParams(snapshot: Snapshot, view: DvcView): Promise<Record<
   for (const pipeline of snapshot.pipelines) for (const file of pipeline.params) entries.push([joinRepo(pipeline.file, file), []]);
   if ((await view.read(DEFAULT_PARAMS_FILE)) !== undefined) entries.push([DEFAULT_PARAMS_FILE, []]);
   const files = mergeParams(entries);
-  const out: Record<string, FileResult> = {};
-  for (const [path, keys] of await expand(view, [...files.keys()], files)) {
-    out[path] = await readFileResult(view, path, (value) => (keys.length === 0 ? value : searchKeys(value, keys)));
-  }
-  return out;
+  const expanded = await expand(view, [...files.keys()], files);
+  const results = await Promise.all(expanded.map(([path, keys]) => readFileResult(view, path, (value) => (keys.length === 0 ? value : searchKeys(value, keys)))));
+  return Object.fromEntries(expanded.map(([path], i) => [path, results[i]!]));
 }
 
 /** `_merge_params`: a file tracked whole (an entry with no keys) takes no key list. */
@@ -70,17 +68,18 @@ async function collectMetrics(snapshot: Snapshot, view: DvcView): Promise<Record
   const paths: string[] = [];
   for (const stage of snapshot.stages) for (const out of stage.outs) if (out.kind === 'metrics') paths.push(relativePath(snapshot.root, out.absPath));
   for (const pipeline of snapshot.pipelines) for (const file of pipeline.metrics) paths.push(joinRepo(pipeline.file, file));
-  const out: Record<string, FileResult> = {};
-  for (const [path] of await expand(view, [...new Set(paths)])) out[path] = await readFileResult(view, path, (value) => extractMetrics(value) ?? {});
-  return out;
+  const expanded = await expand(view, [...new Set(paths)]);
+  const results = await Promise.all(expanded.map(([path]) => readFileResult(view, path, (value) => extractMetrics(value) ?? {})));
+  return Object.fromEntries(expanded.map(([path], i) => [path, results[i]!]));
 }
 
 /** `try_expand_paths`: a directory stands for every file below it. */
 async function expand(view: DvcView, paths: readonly string[], keys?: ReadonlyMap<string, string[]>): Promise<[string, string[]][]> {
+  const dirs = await Promise.all(paths.map((path) => view.isDir(path)));
   const out: [string, string[]][] = [];
-  for (const path of paths) {
+  for (const [i, path] of paths.entries()) {
     const own = keys?.get(path) ?? [];
-    if (await view.isDir(path)) for (const file of await view.find(path)) out.push([file, own]);
+    if (dirs[i]) for (const file of await view.find(path)) out.push([file, own]);
     else out.push([path, own]);
   }
   return out;

@@ -20,11 +20,16 @@ import { DvcView } from './dvcView.js';
 import { ExperimentsError, type ExpExecutor, type ExpRange, type ExpShowOptions, type ExpState, type SerializableError, type SerializableExp } from './model.js';
 import { executorRoot, pidAlive, readQueue, type QueueState, type StartedTask } from './queue.js';
 import { baselinePrefix, parseExpRef } from './refs.js';
+import { RowCache } from './rowCache.js';
 import { watchPlan, type ExperimentsWatch } from './watch.js';
 
 /** The longest first-parent walk from an experiment's tip back to its baseline (a bad ref stops here). */
 const MAX_RANGE = 1000;
-const CONCURRENCY = 8;
+/**
+ * Rows collected at once: their reads share each round trip to `git cat-file`, which is what a
+ * cold read waits for; each row yields to the event loop between its steps.
+ */
+const CONCURRENCY = 64;
 
 type Collected = { readonly data: SerializableExp; readonly error?: undefined } | { readonly data?: undefined; readonly error: SerializableError };
 
@@ -33,6 +38,11 @@ export interface DvcExperimentsOptions {
   readonly gitCommand?: string;
   /** Whether a process lives (`psutil.pid_exists`); tests replace it. */
   readonly isAlive?: (pid: number) => boolean;
+  /**
+   * A file (outside the repo: the extension's storage, the CLI's cache folder) that keeps commit
+   * rows between processes; without it they are kept for this reader's life only.
+   */
+  readonly rowCachePath?: string;
 }
 
 export interface ExperimentsResult {
@@ -51,6 +61,7 @@ export class DvcExperiments {
   private readonly rows = new Map<string, Promise<Collected>>();
   private readonly workspaceParses = new ParseCache();
   private readonly isAlive: (pid: number) => boolean;
+  private readonly saved: RowCache | undefined;
 
   constructor(
     readonly root: string,
@@ -58,6 +69,7 @@ export class DvcExperiments {
   ) {
     this.git = new Git(root, options.gitCommand);
     this.isAlive = options.isAlive ?? pidAlive;
+    this.saved = options.rowCachePath ? new RowCache(options.rowCachePath) : undefined;
   }
 
   /** The states `dvc exp show --json` prints for the same options. */
@@ -89,6 +101,8 @@ export class DvcExperiments {
       const experiments = groups.flatMap((group) => sortRanges(group.get(rev) ?? []));
       states.push({ rev, name: names.get(rev) ?? null, data: row.data ?? null, error: row.error ?? null, experiments: experiments.length > 0 ? experiments : null });
     });
+    // The cache is an optimisation: a folder that cannot be written costs the next process time, not this answer.
+    await this.saved?.save().catch(() => undefined);
     return { states, watch: watchPlan(this.root, gitDir, states[0]?.rev === 'workspace' ? states[0] : undefined), problems: queue.problems };
   }
 
@@ -151,13 +165,24 @@ export class DvcExperiments {
     return pending;
   }
 
-  private async collectCommit(oid: string, { objects, config, prefix, signal }: Context): Promise<Collected> {
+  private async collectCommit(oid: string, context: Context): Promise<Collected> {
+    const saved = await this.saved?.get(oid);
+    if (saved) return { data: saved };
+    const row = await this.collectFresh(oid, context);
+    if (row.data && !containsError(row.data)) await this.saved?.set(oid, row.data);
+    return row;
+  }
+
+  private async collectFresh(oid: string, { objects, config, prefix, signal }: Context): Promise<Collected> {
     try {
       signal?.throwIfAborted();
       const commit = await objects.commit(oid);
       if (!commit) return { error: { type: 'RevError', msg: `commit ${oid} is not in this git repository (garbage-collected, or never fetched)` } };
+      await objects.prefetchTrees(commit.tree);
+      await yieldToLoop();
       const files = commitFiles(objects, commit.tree, this.root, prefix);
       const snapshot = await loadSnapshot(this.root, signal, undefined, { files, config });
+      await yieldToLoop();
       return { data: await collectExp(snapshot, new DvcView(this.root, files, snapshot), oid, localIso(commit.committerTime)) };
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -308,6 +333,10 @@ function rowError(error: unknown): SerializableError {
   if (error instanceof GitError) return { type: 'SCMError', msg: error.message };
   if (error instanceof Error) return { type: error.name === 'Error' ? 'DvcException' : error.name, msg: error.message };
   return { type: 'DvcException', msg: String(error) };
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Python's naive `datetime.fromtimestamp(t).isoformat()`: local time, no offset. */
