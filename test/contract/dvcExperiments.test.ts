@@ -7,7 +7,7 @@
  * and after. Order, timestamps and error wording aside (expShow.ts).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,7 +123,7 @@ test('reading writes nothing: refs, the queue folder and the work tree are as th
 test('a queued run while it runs (running, read from its executor clone), then once it succeeded', async () => {
   const release = join(scratch, 'release');
   await dvc('exp', 'run', '-q', '--queue', '-n', 'q-slow', '-S', `train.wait_for=${release}`, '-S', 'train.lr=0.42');
-  await dvc('queue', 'start', '-j', '1');
+  await startQueueWorker();
   try {
     await until(async () => experimentRows(await experiments.show()).some((r) => r.name === 'q-slow' && r.status === 'running'));
     const running = (await sameAsDvc([])) as ExpState[];
@@ -137,6 +137,19 @@ test('a queued run while it runs (running, read from its executor clone), then o
   await until(async () => experimentRows(await experiments.show()).some((r) => r.name === 'q-slow' && r.status === 'success'));
   await sameAsDvc([]);
 });
+
+/**
+ * `dvc queue start`, waited for until it exits: the worker it leaves running holds inherited
+ * pipes open, so waiting for its output to end (execFile) would wait for the experiment.
+ */
+async function startQueueWorker(): Promise<void> {
+  const child = spawn('dvc', ['queue', 'start', '-j', '1'], { cwd: dir, env: env(), stdio: 'ignore' });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  assert.equal(code, 0, 'dvc queue start failed');
+}
 
 /** Every path under the repo (but the DVC cache and git objects) with its size and mtime, and every ref. */
 function snapshot(root: string): string[] {
