@@ -64,7 +64,7 @@ describe('core/git', () => {
     assert.deepEqual(tree.map((e) => [e.path, e.size]).sort(), [['a.txt', 4], ['bin.dat', binary.length], ['name with space; $(touch x).txt', 4]]);
     assert.deepEqual((await git.listTree(second, 'a.txt')).map((e) => e.path), ['a.txt']);
     execFileSync('git', ['update-ref', `refs/exps/ab/${'c'.repeat(38)}/exp-one`, first], { cwd: repo });
-    assert.deepEqual(await git.refs('refs/exps/'), [{ commit: first, ref: `refs/exps/ab/${'c'.repeat(38)}/exp-one` }]);
+    assert.deepEqual((await git.forEachRef(['refs/exps/'])).refs, [{ oid: first, ref: `refs/exps/ab/${'c'.repeat(38)}/exp-one` }]);
     assert.equal(await git.hasTrackedChanges(), false);
     const out = mkdtempSync(join(tmpdir(), 'mlw-blob-'));
     try {

@@ -50,6 +50,8 @@ export interface PathDep {
   readonly repoPath: string;
   readonly absPath: string;
   readonly position: Position;
+  /** A `.dvc` import's source in another repo (`repo:`) or a database (`db:`): no local path. */
+  readonly external?: boolean;
 }
 
 export interface StageOut extends PathDep {

@@ -9,7 +9,7 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { BlobReader } from '../../git/index.js';
 import type { HashAlgorithm, Stage } from '../model.js';
-import type { TextFiles } from '../load.js';
+import { diskFiles, textOf, type RepoFiles } from '../files/repoFiles.js';
 import { objectPath } from '../hashing/cachePresence.js';
 import { parseDirListing } from '../hashing/dirListing.js';
 
@@ -87,7 +87,7 @@ export abstract class RevisionFiles {
   ) {}
 
   /** The loader's view (absolute paths) for this revision's dvc.yaml, dvc.lock and params. */
-  abstract readonly textFiles: TextFiles;
+  abstract readonly textFiles: RepoFiles;
   /** dvc.yaml and `.dvc` files of this revision, repo-relative. */
   abstract dvcFiles(): Promise<string[]>;
   protected abstract readPlain(repoPath: string): Promise<ReadFile | undefined>;
@@ -221,14 +221,7 @@ export abstract class RevisionFiles {
 /** The workspace: files on disk, the cache for outputs not checked out. */
 export class WorkspaceFiles extends RevisionFiles {
   protected readonly plainFirst = true;
-  readonly textFiles: TextFiles = {
-    readText: (path) => readFile(path, 'utf8').catch(() => undefined),
-    kind: (path) =>
-      stat(path).then(
-        (s) => (s.isDirectory() ? 'directory' : 'file'),
-        () => undefined,
-      ),
-  };
+  readonly textFiles: RepoFiles = diskFiles;
 
   dvcFiles(): Promise<string[]> {
     throw new Error('the workspace is loaded with loadSnapshot');
@@ -275,7 +268,7 @@ export class WorkspaceFiles extends RevisionFiles {
 export class CommitFiles extends RevisionFiles {
   protected readonly plainFirst = false;
   private readonly directories = new Set<string>();
-  readonly textFiles: TextFiles;
+  readonly textFiles: RepoFiles;
 
   /**
    * @param blobs every blob under the DVC root at this commit: repo-relative path → object id.
@@ -292,17 +285,31 @@ export class CommitFiles extends RevisionFiles {
     for (const path of blobs.keys()) for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) this.directories.add(path.slice(0, i));
     const toRepo = (abs: string): string | undefined => normalizeRepoPath(relative(root, abs).split(sep).join('/'));
     this.textFiles = {
-      readText: async (abs) => {
+      read: async (abs) => {
         const path = toRepo(abs);
         const blob = path === undefined ? undefined : this.blobs.get(path);
         if (!blob || blob.mode === '120000') return undefined;
-        return (await this.reader.read(blob.oid))?.content.toString('utf8');
+        const object = await this.reader.read(blob.oid);
+        return object && { ...textOf(object.content), oid: blob.oid };
       },
       kind: async (abs) => {
         const path = toRepo(abs);
         if (path === undefined) return undefined;
-        if (path === '' || this.directories.has(path)) return 'directory';
+        if (path === '' || this.directories.has(path)) return 'dir';
         return this.blobs.has(path) ? 'file' : undefined;
+      },
+      list: async (abs) => {
+        const path = toRepo(abs);
+        if (path === undefined || (path !== '' && !this.directories.has(path))) return [];
+        const names = new Map<string, boolean>();
+        const prefix = path === '' ? '' : `${path}/`;
+        for (const blob of this.blobs.keys()) {
+          if (!blob.startsWith(prefix)) continue;
+          const rest = blob.slice(prefix.length);
+          const slash = rest.indexOf('/');
+          names.set(slash < 0 ? rest : rest.slice(0, slash), slash >= 0);
+        }
+        return [...names].map(([name, isDir]) => ({ name, isDir }));
       },
     };
   }

@@ -9,6 +9,7 @@ import { relative, resolve, sep } from 'node:path';
 import { Git, type BlobReader } from '../../git/index.js';
 import { readDvcConfig, type DvcConfig } from '../files/config.js';
 import { parseDvcFile } from '../files/dvcFile.js';
+import { readTextOf } from '../files/repoFiles.js';
 import { loadPipeline, loadSnapshot } from '../load.js';
 import type { DvcDiagnostic, PipelineFile, Stage } from '../model.js';
 import { CommitFiles, MAX_PLOT_FILE_BYTES, RevisionFileError, WorkspaceFiles, type FileRef, type RevisionFiles } from './files.js';
@@ -102,7 +103,7 @@ export class RevisionLoader {
     for (const file of await files.dvcFiles()) {
       const path = resolve(this.root, file);
       if (file.endsWith('.dvc')) {
-        const text = await files.textFiles.readText(path);
+        const text = await readTextOf(files.textFiles, path);
         const parsed = text === undefined ? undefined : parseDvcFile(this.root, path, text);
         if (parsed?.stage) stages.push(parsed.stage);
         diagnostics.push(...(parsed?.diagnostics ?? []));

@@ -53,10 +53,10 @@ export class RevisionResolver {
   }
 
   private experimentRefs(signal?: AbortSignal): Promise<ExperimentRef[]> {
-    this.experiments ??= this.git.refs('refs/exps/', signal ? { signal } : {}).then((refs) =>
-      refs.flatMap(({ ref, commit }) => {
+    this.experiments ??= this.git.forEachRef(['refs/exps/'], signal ? { signal } : {}).then(({ refs }) =>
+      refs.flatMap(({ ref, oid }) => {
         const parsed = parseExperimentRef(ref);
-        return parsed ? [{ ...parsed, commit }] : [];
+        return parsed ? [{ ...parsed, commit: oid }] : [];
       }),
     );
     return this.experiments;
