@@ -46,7 +46,8 @@ function changes(project: string): Change[] {
       label: 'params.yaml: `train.alpha` set to a new value',
       stage: 'train',
       write: (i) => {
-        const value = (0.05 + i / 100).toFixed(2);
+        // Values the row prints as written (YAML floats shown as Python's repr: no trailing zero).
+        const value = `0.0${2 + (i % 8)}`;
         writeFileSync(params, originalParams.replace('alpha: 0.01', `alpha: ${value}`));
         return `param train.alpha 0.01→${value}`;
       },

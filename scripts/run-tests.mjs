@@ -1,6 +1,6 @@
-// Runs node's test runner on every *.test.ts under the given folders (Node 20 has no --test globs),
-// then lists every skipped and todo test with its reason, and fails the run when a test was skipped
-// without one: a check that vanishes must say why, in CI's output.
+// Runs node's test runner on every *.test.ts under the given folders, or on the given test files
+// (Node 20 has no --test globs), then lists every skipped and todo test with its reason, and fails
+// the run when a test was skipped without one: a check that vanishes must say why, in CI's output.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -18,7 +18,10 @@ const walk = (dir) => {
     else if (name.endsWith('.test.ts')) files.push(path);
   }
 };
-for (const folder of folders) walk(folder);
+for (const folder of folders) {
+  if (statSync(folder).isDirectory()) walk(folder);
+  else files.push(folder);
+}
 if (files.length === 0) {
   console.error(`no test files under ${folders.join(', ')}`);
   process.exit(1);
