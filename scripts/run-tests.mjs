@@ -46,11 +46,9 @@ const where = (e) => `${e.file ? relative(process.cwd(), e.file) : '?'} › ${e.
 const hasReason = (e) => typeof e.reason === 'string' && e.reason.trim() !== '';
 const skips = entries.filter((e) => e.kind === 'skip');
 const todos = entries.filter((e) => e.kind === 'todo');
-if (skips.length + todos.length > 0) {
-  console.log(`\n=== skipped ${skips.length}, todo ${todos.length} (${folders.join(', ')}) ===`);
-  for (const e of skips) console.log(`SKIP ${where(e)}: ${hasReason(e) ? e.reason : 'NO REASON GIVEN'}`);
-  for (const e of todos) console.log(`TODO ${where(e)}: ${hasReason(e) ? e.reason : 'NO REASON GIVEN'}${e.failed ? ' (fails)' : ' (passes: remove the todo)'}`);
-}
+console.log(`\n=== skipped ${skips.length}, todo ${todos.length} (${folders.join(', ')}) ===`);
+for (const e of skips) console.log(`SKIP ${where(e)}: ${hasReason(e) ? e.reason : 'NO REASON GIVEN'}`);
+for (const e of todos) console.log(`TODO ${where(e)}: ${hasReason(e) ? e.reason : 'NO REASON GIVEN'}${e.failed ? ' (fails)' : ' (passes: remove the todo)'}`);
 const unexplained = entries.filter((e) => !hasReason(e));
 if (unexplained.length > 0) {
   console.error(`\n${unexplained.length} test(s) skipped or marked todo without a reason: give each a reason string ({ skip: 'why' }, t.skip('why')).`);
