@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -126,6 +126,9 @@ test('a queued run while it runs (running, read from its executor clone), then o
   await startQueueWorker();
   try {
     await until(async () => experimentRows(await experiments.show()).some((r) => r.name === 'q-slow' && r.status === 'running'));
+    // 'running' is set before DVC removes the stage's outs and starts its command: compared before
+    // that, DVC and we may read the executor on either side of the removal. The script marks its wait.
+    await until(async () => existsSync(`${release}.started`));
     const running = (await sameAsDvc([])) as ExpState[];
     const slow = running[1]!.experiments!.find((r) => r.name === 'q-slow')!;
     assert.equal(slow.executor?.state, 'running');
