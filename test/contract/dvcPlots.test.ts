@@ -186,11 +186,12 @@ describe('plots of 3 commits, 2 experiments and the workspace', () => {
     assert.ok(result.plots.every((p) => p.kind === 'image' || p.known));
   });
 
-  test("each plot's template, x and y render the spec DVC rendered (dvc-render's template, its anchors filled)", async () => {
+  test("each plot's template, x, y and series render the spec DVC rendered (dvc-render's template, its anchors filled)", async () => {
     const python = await pythonEnv();
     const script = join(REPO_ROOT, 'test', 'support', 'dvc_render_templates.py');
     const templates = JSON.parse((await run(python.python, [script], { env: env(python), maxBuffer: 1 << 20 })).stdout) as Record<string, unknown>;
     let matched = 0;
+    const series: string[] = [];
     for (const [id, items] of Object.entries(dvc.data)) {
       const item = items[0]!;
       if (item.type !== 'vega') continue;
@@ -199,9 +200,20 @@ describe('plots of 3 commits, 2 experiments and the workspace', () => {
       assert.ok(template, `${id}: dvc-render has no template '${ours.template}'`);
       const problem = specMismatch(template, item.content, { '<DVC_METRIC_X>': ours.x, '<DVC_METRIC_Y>': ours.y }, '$');
       assert.equal(problem, undefined, `${id}: DVC's spec is not template '${ours.template}' with x '${ours.x}' and y '${ours.y}': ${problem}`);
+      // The key that tells a revision's series apart: the field DVC dashes or shapes them by (with
+      // one y source DVC fills the anchor in place with {}, and there is none).
+      const anchors = item.anchor_definitions ?? {};
+      const seriesAnchors = ['<DVC_METRIC_STROKE_DASH>', '<DVC_METRIC_SHAPE>'].filter((anchor) => JSON.stringify(template).includes(anchor));
+      if (seriesAnchors.length > 0) {
+        const by = seriesAnchors.find((anchor) => anchor in anchors);
+        const field = by === undefined ? undefined : (anchors[by] as { field?: string }).field;
+        assert.equal(ours.series, field, `${id}: series`);
+        series.push(field ?? '-');
+      }
       matched++;
     }
     assert.ok(matched >= 10, `only ${matched} vega plots matched`);
+    assert.ok(series.length >= 6 && series.filter((field) => field !== '-').length >= 2, `series compared: ${JSON.stringify(series)}`);
   });
 
   test('images by step share a group; each comes from where the revision keeps it', () => {
