@@ -105,13 +105,18 @@ export function kubernetesManifests(options: KubernetesOptions): string {
     },
   };
   const header = [
-    `# ${options.modelUri}${options.modelVersion ? ` (version ${options.modelVersion})` : ''} served by MLflow's scoring server in ${image} (ML Workbench).`,
+    `# ${oneLineText(options.modelUri)}${options.modelVersion ? ` (version ${oneLineText(String(options.modelVersion))})` : ''} served by MLflow's scoring server in ${image} (ML Workbench).`,
     `#   kubectl apply -f <this file>${options.namespace ? '' : ' [-n NAMESPACE]'}`,
     `#   kubectl port-forward service/${name} 8080:${servicePort}   then POST JSON to http://127.0.0.1:8080/invocations`,
     '',
   ].join('\n');
   const document = (value: unknown): string => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
   return `${header}${document(deployment)}---\n${document(service)}`;
+}
+
+/** A comment line cannot be ended by a value: YAML breaks lines at CR, LF, NEL, LS and PS. */
+function oneLineText(value: string): string {
+  return value.replace(/[\r\n\u0085\u2028\u2029]+/g, ' ');
 }
 
 function checkResources(spec: ResourceSpec, what: string): ResourceSpec {

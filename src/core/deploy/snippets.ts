@@ -86,7 +86,7 @@ export function modelSnippet(request: SnippetRequest): Snippet {
   const imports = new Set(['import mlflow']);
   const lines: string[] = [];
   const pinned = request.resolvedVersion && !/\/\d+$/.test(request.modelUri) ? ` (version ${request.resolvedVersion} when this was written)` : '';
-  lines.push(`# ${request.modelUri}${pinned}: ${native ? native.returns : 'a pyfunc model: predict() takes a DataFrame and enforces the signature'}`);
+  lines.push(`# ${request.modelUri.replace(/[\r\n\u2028\u2029]+/g, ' ')}${pinned}: ${native ? native.returns : 'a pyfunc model: predict() takes a DataFrame and enforces the signature'}`);
   if (request.trackingUri) lines.push(`mlflow.set_tracking_uri(${pythonStringLiteral(request.trackingUri)})`);
   lines.push(`model = mlflow.${native ? flavor : 'pyfunc'}.load_model(${uri})`);
   const input = exampleLines(request.example);
