@@ -45,7 +45,9 @@ async function make(): Promise<DeployProject> {
 export type ReferenceCommand =
   | { readonly op: 'predict'; readonly model_uri: string; readonly input: string }
   | { readonly op: 'set_alias'; readonly name: string; readonly alias: string; readonly version: string }
-  | { readonly op: 'requirements'; readonly model_uri: string };
+  | { readonly op: 'requirements'; readonly model_uri: string }
+  | { readonly op: 'resolve'; readonly model_uri: string }
+  | { readonly op: 'contains'; readonly cases: readonly (readonly [string, string])[] };
 
 /** MLflow's answers to each command, from one Python process. */
 export async function mlflowAnswers(trackingUri: string, commands: readonly ReferenceCommand[]): Promise<unknown[]> {

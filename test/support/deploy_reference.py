@@ -5,6 +5,10 @@ costs seconds). Reads a JSON list of commands on stdin, prints a JSON list of re
        columns (all columns without a signature), as a list
   {"op": "set_alias", "name": N, "alias": A, "version": V} -> null
   {"op": "requirements", "model_uri": URI} -> the lines of the model's requirements.txt
+  {"op": "resolve", "model_uri": URI} -> {"name", "version"} as MLflow resolves the URI when it
+       loads a model, or {"error": MLflow's error code, "message"}
+  {"op": "contains", "cases": [[VERSION, SPECIFIER], ...]} -> packaging's
+       SpecifierSet(SPECIFIER).contains(VERSION, prereleases=True) per case, or "invalid"
 
 The tracking URI comes from MLFLOW_TRACKING_URI.
 """
@@ -40,8 +44,38 @@ def requirements(command):
     return [line for line in Path(path).read_text().splitlines() if line.strip()]
 
 
+def resolve(command):
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+    from mlflow.store.artifact.utils.models import get_model_name_and_version
+
+    client = MlflowClient()
+    try:
+        found = get_model_name_and_version(client, command["model_uri"])
+        if len(found) == 1:
+            return {"model_id": found[0]}
+        # A version number is not looked up by the parse; loading the model reads it.
+        version = client.get_model_version(found[0], str(found[1]))
+    except MlflowException as error:
+        return {"error": error.error_code, "message": error.message}
+    return {"name": version.name, "version": str(version.version)}
+
+
+def contains(command):
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    answers = []
+    for version, specifier in command["cases"]:
+        try:
+            answers.append(SpecifierSet(specifier).contains(version, prereleases=True))
+        except InvalidSpecifier:
+            answers.append("invalid")
+    return answers
+
+
 def main():
-    operations = {"predict": predict, "set_alias": set_alias, "requirements": requirements}
+    operations = {"predict": predict, "set_alias": set_alias, "requirements": requirements, "resolve": resolve,
+                  "contains": contains}
     commands = json.load(sys.stdin)
     json.dump([operations[command["op"]](command) for command in commands], sys.stdout)
 

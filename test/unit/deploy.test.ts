@@ -120,6 +120,12 @@ describe('requirements merge', () => {
     assert.ok(satisfies('1.4.0+cpu', '==1.4'));
     assert.ok(!satisfies('1.0.post1', '>1.0'));
     assert.throws(() => satisfies('1.0', '~=1'));
+    // Prefix matches compare the candidate cut to the prefix's length (packaging pads only the candidate).
+    assert.ok(satisfies('1.4.2', '~=1.4'));
+    assert.ok(satisfies('1.4.2', '~=1.4.1'));
+    assert.ok(!satisfies('2.0.1', '!=2.0.*'));
+    assert.ok(satisfies('1', '==1.0.*'));
+    assert.ok(!satisfies('1.40', '==1.4.*'));
   });
 });
 

@@ -148,11 +148,11 @@ function prefixEqual(version: Version, prefixText: string): boolean {
   };
   const candidate = split(publicOf(version));
   const wanted = split(prefix);
-  // Pad the release parts of the shorter one with zeros, as packaging's _pad_version does.
-  const releaseLength = Math.max(version.release.length, prefix.release.length);
-  const pad = (parts: string[], v: Version): string[] => [parts[0]!, ...v.release.map(String), ...Array.from({ length: releaseLength - v.release.length }, () => '0'), ...parts.slice(1 + v.release.length)];
-  const left = pad(candidate, publicOf(version)).slice(0, pad(wanted, prefix).length);
-  return left.join('.') === pad(wanted, prefix).join('.');
+  // The candidate's release padded with zeros to the prefix's length (packaging's _pad_version),
+  // cut to the prefix's length; the prefix itself is compared as written (`~=1.4` is `==1.*`).
+  const padding = Math.max(0, prefix.release.length - version.release.length);
+  const padded = [candidate[0]!, ...version.release.map(String), ...Array.from({ length: padding }, () => '0'), ...candidate.slice(1 + version.release.length)];
+  return padded.slice(0, wanted.length).join('.') === wanted.join('.');
 }
 
 function formatRelease(version: Version): string {
