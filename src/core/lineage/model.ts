@@ -75,7 +75,7 @@ export interface DataInput {
   readonly producedBy: string | null;
   /** The tracked path holding this dep when it lies inside a tracked directory. */
   readonly trackedAs: string | null;
-  /** DVC: the md5 (`…​.dir` for a directory) at the commit; git: the blob id. */
+  /** DVC: the md5 (`….dir` for a directory) at the commit; git: the blob id. */
   readonly hash: string | null;
   /** What dvc.lock at the commit records for this dep of the stage (DVC inputs). */
   readonly lockHash: string | null;
