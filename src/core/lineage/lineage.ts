@@ -219,26 +219,32 @@ export class LineageService {
       }
     }
     const runIds = new Set(runs.map((r) => r.runId));
-    const modelVersions = runIds.size === 0 ? [] : (await this.store.searchModelVersions(options)).items.filter((v) => v.run_id && runIds.has(v.run_id)).map(modelVersionRef);
+    const modelVersions: ModelVersionRef[] = [];
+    if (runIds.size > 0) {
+      const aliases = new Map<string, string[]>();
+      for (const model of (await this.store.searchRegisteredModels(options)).items) for (const a of model.aliases ?? []) aliases.set(`${model.name}\0${a.version}`, [...(aliases.get(`${model.name}\0${a.version}`) ?? []), a.alias]);
+      for (const v of (await this.store.searchModelVersions(options)).items) if (v.run_id && runIds.has(v.run_id)) modelVersions.push(modelVersionRef({ ...v, aliases: [...new Set([...(v.aliases ?? []), ...(aliases.get(`${v.name}\0${v.version}`) ?? [])])] }));
+    }
     return { path: repoPath, rev, commit: info.commit ?? null, hash, recordedIn: record.key.file, versions, inCache, runs, experiments: exps, modelVersions, gaps };
   }
 
   // ---- pieces ----
 
+  /**
+   * A registered model's version by number or alias, with its aliases (MLflow's model version
+   * search leaves them out; the registered model holds them).
+   */
   async findModelVersion(name: string, selector: { version: string } | { alias: string }, options: LineageOptions = {}): Promise<ModelVersion> {
-    const versions = (await this.store.searchModelVersions({ filter: `name = '${name.replace(/'/g, "\\'")}'`, ...options })).items.filter((v) => v.name === name);
-    if ('version' in selector) {
-      const found = versions.find((v) => v.version === selector.version);
-      if (!found) throw new LineageError('not-found', `registered model '${name}' has no version ${selector.version}`);
-      return found;
-    }
-    const found = versions.find((v) => v.aliases?.includes(selector.alias));
-    if (found) return found;
-    const model = (await this.store.searchRegisteredModels({ filter: `name = '${name.replace(/'/g, "\\'")}'`, ...options })).items.find((m) => m.name === name);
-    const aliased = model?.aliases?.find((a) => a.alias === selector.alias);
-    const byAlias = aliased && versions.find((v) => v.version === aliased.version);
-    if (byAlias) return byAlias;
-    throw new LineageError('not-found', model ? `registered model '${name}' has no alias @${selector.alias}` : `no registered model '${name}'`);
+    const quoted = `name = '${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const [versions, models] = await Promise.all([this.store.searchModelVersions({ filter: quoted, ...options }), this.store.searchRegisteredModels({ filter: quoted, ...options })]);
+    const model = models.items.find((m) => m.name === name);
+    if (!model) throw new LineageError('not-found', `no registered model '${name}'`);
+    const wanted = 'version' in selector ? selector.version : model.aliases?.find((a) => a.alias === selector.alias)?.version;
+    if (wanted === undefined) throw new LineageError('not-found', `registered model '${name}' has no alias @${(selector as { alias: string }).alias}`);
+    const found = versions.items.find((v) => v.name === name && v.version === wanted);
+    if (!found) throw new LineageError('not-found', `registered model '${name}' has no version ${wanted}`);
+    const aliases = (model.aliases ?? []).filter((a) => a.version === found.version).map((a) => a.alias);
+    return { ...found, aliases: [...new Set([...(found.aliases ?? []), ...aliases])] };
   }
 
   private async stageLineage(stage: Stage, stages: readonly Stage[], commit: string, facts: RepoFacts, gaps: Gap[], options: LineageOptions): Promise<StageLineage> {
