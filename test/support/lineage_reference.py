@@ -8,6 +8,7 @@
 """
 import json
 import os
+import posixpath
 import sys
 
 
@@ -21,7 +22,8 @@ def dvc_view(repo, revs):
                 outs, deps = {}, {}
                 for o in r.index.outs:
                     value = o.hash_info.value if o.hash_info else None
-                    outs[o.def_path if o.stage.is_data_source else o.fs_path.replace(os.path.join(r.root_dir, ''), '')] = {
+                    path = posixpath.normpath(posixpath.join(posixpath.dirname(o.stage.path_in_repo.replace(os.sep, '/')), o.def_path))
+                    outs[path] = {
                         'hash': value, 'in_cache': bool(value) and cache.exists(value)}
                 for stage in r.index.stages:
                     if stage.is_data_source:

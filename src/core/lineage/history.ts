@@ -8,7 +8,9 @@
 import { posix } from 'node:path';
 import type { BlobReader, Git } from '../git/index.js';
 import { parseDvcFile } from '../dvc/files/dvcFile.js';
-import { parseLockfile } from '../dvc/files/lockfile.js';
+import { parseLockfile, recordsByPath } from '../dvc/files/lockfile.js';
+import { isDict, type PyValue } from '../dvc/pyValue.js';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import type { HashRecord } from '../dvc/model.js';
 
 /** Where a path's hash is written, relative to the git top: a `.dvc` file, or a dvc.lock stage entry. */
@@ -98,6 +100,34 @@ export class HistoryReader {
     return pending;
   }
 
+  /**
+   * Reads the commit lists of many record files with one `git log --name-only` (one pass over the
+   * history instead of one per file); files already known are left out.
+   */
+  async prefetch(head: string, files: readonly string[], signal?: AbortSignal): Promise<void> {
+    const wanted = [...new Set(files)].filter((f) => !this.logs.has(`${head}\0${f}`));
+    if (wanted.length < 2) return;
+    const all = this.git
+      .text(['log', '--topo-order', '--format=%x01%H %ct', '--name-only', '--no-renames', head, '--', ...wanted], signal ? { signal } : {})
+      .then((out) => {
+        const byFile = new Map<string, { commit: string; time: number }[]>(wanted.map((f) => [f, []]));
+        for (const chunk of out.split('\x01')) {
+          const [header, ...names] = chunk.split('\n');
+          const match = /^([0-9a-f]{40,64}) (\d+)$/.exec(header ?? '');
+          if (!match) continue;
+          for (const name of names) byFile.get(name)?.push({ commit: match[1]!, time: Number(match[2]) });
+        }
+        return byFile;
+      });
+    for (const file of wanted) {
+      const id = `${head}\0${file}`;
+      const pending = all.then((byFile) => byFile.get(file)!);
+      pending.catch(() => this.logs.delete(id));
+      this.logs.set(id, pending);
+    }
+    await all.catch(() => undefined);
+  }
+
   private log(head: string, file: string, signal?: AbortSignal): Promise<{ commit: string; time: number }[]> {
     const id = `${head}\0${file}`;
     let pending = this.logs.get(id);
@@ -125,6 +155,18 @@ export function parseRecords(top: string, file: string, text: string): ReadonlyM
     const { lock } = parseLockfile(posix.join(top, file), text);
     for (const [stage, record] of lock?.stages ?? []) for (const [path, hash] of record.outs) out.set(`${stage}\0${path}`, hash);
     return out;
+  }
+  // The common case, as `dvc add` writes it, without the position-keeping parse (thousands of revisions).
+  if (!/(^|[\s[{,:-])[&*!][^\s]/m.test(text)) {
+    try {
+      const value = load(text, { schema: CORE_SCHEMA, json: true });
+      if (isDict(value) && value['wdir'] === undefined) {
+        for (const [path, hash] of recordsByPath(value['outs'] as PyValue)) out.set(`\0${path}`, hash);
+        return out;
+      }
+    } catch {
+      // Falls through to the full parse.
+    }
   }
   const { stage } = parseDvcFile(top, posix.join(top, file), text);
   for (const [path, hash] of stage?.lock?.outs ?? []) out.set(`\0${path}`, hash);

@@ -119,7 +119,7 @@ export class LineageService {
     }
     const commit = await this.commitRef(commitId, tags, facts, options);
     if (!commit.inClone) {
-      gaps.push(missingCommitGap(commitId, runRef.repoUrl, facts));
+      gaps.push({ ...missingCommitGap(commitId, runRef.repoUrl, facts), subject: runId });
       return { ...base, commit, stages: [], currency: unknownCurrency(facts), gaps };
     }
     if (runRef.repoUrl && facts.remotes.length > 0 && !facts.remotes.some((r) => sameRepo(r, runRef.repoUrl!))) {
@@ -249,6 +249,10 @@ export class LineageService {
 
   private async stageLineage(stage: Stage, stages: readonly Stage[], commit: string, facts: RepoFacts, gaps: Gap[], options: LineageOptions): Promise<StageLineage> {
     if (!stage.lock) gaps.push({ code: 'stage-not-locked', message: `dvc.lock at ${short(commit)} has no entry for stage ${stage.address}: its params and outputs were not recorded at that commit`, subject: stage.address });
+    if (facts.head) {
+      const files = stage.deps.map((d) => recordOf(stages, d.repoPath, this.root, facts.top)?.key.file).filter((f): f is string => f !== undefined);
+      await (await this.historyReader(facts.head)).prefetch(facts.head, files, options.signal);
+    }
     const inputs: DataInput[] = [];
     for (const dep of stage.deps) {
       if (dep.external) continue;
