@@ -62,6 +62,8 @@ export class LineageService {
   private readonly loader: RevisionLoader;
   private readonly stagesByCommit = new Map<string, Promise<readonly Stage[]>>();
   private histories: HistoryReader | undefined;
+  /** Answers of git that depend only on commits (and HEAD, part of each key). */
+  private readonly gitAnswers = new Map<string, Promise<string>>();
   private facts: Promise<RepoFacts> | undefined;
 
   constructor(
@@ -83,6 +85,18 @@ export class LineageService {
   /** Forgets HEAD-dependent answers (call when HEAD, refs or the workspace's records change). */
   refresh(): void {
     this.facts = undefined;
+  }
+
+  /** `git ARGS` remembered: only for arguments that name commits by id (their answer never changes). */
+  private gitOnce(args: readonly string[], options: LineageOptions): Promise<string> {
+    const key = args.join('\0');
+    let pending = this.gitAnswers.get(key);
+    if (!pending) {
+      pending = this.git.text(args, options.signal ? { signal: options.signal } : {});
+      pending.catch(() => this.gitAnswers.delete(key));
+      this.gitAnswers.set(key, pending);
+    }
+    return pending;
   }
 
   // ---- forward ----
@@ -253,11 +267,17 @@ export class LineageService {
       const files = stage.deps.map((d) => recordOf(stages, d.repoPath, this.root, facts.top)?.key.file).filter((f): f is string => f !== undefined);
       await (await this.historyReader(facts.head)).prefetch(facts.head, files, options.signal);
     }
-    const inputs: DataInput[] = [];
-    for (const dep of stage.deps) {
-      if (dep.external) continue;
-      inputs.push(await this.inputOf(dep.repoPath, dep.defPath, stage, stages, commit, facts, gaps, options));
-    }
+    // Read side by side; each input's gaps kept with it so the answer's order does not depend on timing.
+    const read = await Promise.all(
+      stage.deps
+        .filter((dep) => !dep.external)
+        .map(async (dep) => {
+          const own: Gap[] = [];
+          return { input: await this.inputOf(dep.repoPath, dep.defPath, stage, stages, commit, facts, own, options), gaps: own };
+        }),
+    );
+    const inputs: DataInput[] = read.map((r) => r.input);
+    for (const r of read) gaps.push(...r.gaps);
     const params: Record<string, Record<string, unknown>> = {};
     for (const [file, values] of stage.lock?.params ?? []) params[file] = plain(values) as Record<string, unknown>;
     const outputs = stage.outs.map((o) => ({ path: o.repoPath, hash: stage.lock?.outs.get(o.defPath)?.hash ?? null }));
@@ -295,7 +315,7 @@ export class LineageService {
     const history = facts.head ? await this.historyOf(facts.head, record.key, options) : { key: record.key, segments: [], order: new Map<string, number>() };
     let segment = history.segments.filter((s) => s.hash === hash);
     if (segment.length > 1) {
-      const at = (await this.git.revList(['-1', commit, '--', record.key.file], options))[0];
+      const at = (await this.gitOnce(['rev-list', '-1', commit, '--', record.key.file], options)).trim() || undefined;
       const holding = at === undefined ? undefined : segmentAt(history, at);
       segment = holding && holding.hash === hash ? [holding] : [];
     }
@@ -359,7 +379,7 @@ export class LineageService {
     const dirty = dirtyTag === 'true' ? true : dirtyTag === 'false' ? false : null;
     const info = /^[0-9a-f]{7,64}$/i.test(id) ? await this.objects.commit(id.toLowerCase()) : undefined;
     if (!info) return { id, inClone: false, dirty, subject: null, time: null, behindHead: null };
-    const behind = facts.head ? Number((await this.git.text(['rev-list', '--count', `${info.oid}..${facts.head}`], options)).trim()) : NaN;
+    const behind = facts.head ? Number((await this.gitOnce(['rev-list', '--count', `${info.oid}..${facts.head}`], options)).trim()) : NaN;
     return { id: info.oid, inClone: true, dirty, subject: info.message.split('\n')[0] ?? '', time: new Date(info.committerTime * 1000).toISOString(), behindHead: Number.isFinite(behind) ? behind : null };
   }
 
