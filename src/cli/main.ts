@@ -10,6 +10,7 @@ import { COMMANDS, type CommandContext } from './commands.js';
 import { DVC_BOOLEAN_FLAGS, DVC_USAGE, isDvcCommand, runDvcCommand } from './dvcCommands.js';
 import { DRIFT_BOOLEAN_FLAGS, DRIFT_USAGE, runDriftCommand } from './driftCommand.js';
 import { EXP_BOOLEAN_FLAGS, EXP_SHORT_FLAGS, EXP_USAGE, runExpShow } from './expCommands.js';
+import { LINEAGE_BOOLEAN_FLAGS, LINEAGE_USAGE, runLineageCommand } from './lineageCommands.js';
 
 const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's REST shape
 
@@ -26,6 +27,7 @@ Usage: ml-workbench <command> [--tracking-uri URI] [--json] [options]
 ${DVC_USAGE}
 ${EXP_USAGE}
 ${DRIFT_USAGE}
+${LINEAGE_USAGE}
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
 experiments, else sqlite:///mlflow.db in the current folder.
@@ -40,7 +42,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
     const long = argv[0] === 'exp-show' ? argv.map((a) => EXP_SHORT_FLAGS[a] ?? a) : argv;
-    args = parseArgs(long, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS, ...EXP_BOOLEAN_FLAGS, ...DRIFT_BOOLEAN_FLAGS]));
+    args = parseArgs(long, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS, ...EXP_BOOLEAN_FLAGS, ...DRIFT_BOOLEAN_FLAGS, ...LINEAGE_BOOLEAN_FLAGS]));
   } catch (error) {
     io.err(`ml-workbench: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -52,6 +54,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (isDvcCommand(args.command)) return runWithoutStore(args, io, runDvcCommand);
   if (args.command === 'exp-show') return runWithoutStore(args, io, runExpShow);
   if (args.command === 'drift') return runWithoutStore(args, io, runDriftCommand);
+  if (args.command === 'lineage' || args.command === 'gate') return runWithoutStore(args, io, (a, o) => runLineageCommand(a, o, openStore));
   const command = COMMANDS[args.command];
   if (!command) {
     io.err(`ml-workbench: unknown command '${args.command}'\n${USAGE}\n`);
