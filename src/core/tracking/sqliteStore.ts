@@ -8,6 +8,7 @@ import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Ru
 import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { lifecycleStagesFor } from './shape.js';
 import { createPageToken, parsePageToken } from './search/index.js';
+import { checkMaxResults } from './search/maxResults.js';
 import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
 import { marks, readExperiments, readLoggedModels, readMetricColumns, readMetricHistory, readRuns, readSampledHistory } from './sqliteRuns.js';
 import type {
@@ -47,15 +48,17 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     this.label = `sqlite: ${basename(path)}`;
   }
 
-  searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
+  async searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
+    checkMaxResults('experiments', 'sqlite', options.maxResults);
     return this.withDatabase(options.signal, (db) => {
       const experiments = searchExperimentsInMemory(readExperiments(db, lifecycleStagesFor(options.viewType)), options);
       return page(experiments, options);
     });
   }
 
-  searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
-    if (options.experimentIds.length === 0) return Promise.resolve({ items: [], problems: [] });
+  async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
+    checkMaxResults('runs', 'sqlite', options.maxResults);
+    if (options.experimentIds.length === 0) return { items: [], problems: [] };
     return this.withDatabase(options.signal, (db) => {
       const stages = lifecycleStagesFor(options.viewType);
       const where = `experiment_id IN (${marks(options.experimentIds.length)}) AND lifecycle_stage IN (${marks(stages.length)})`;
@@ -123,11 +126,13 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     return this.withDatabase(options.signal, (db) => ({ items: readLoggedModels(db, options.experimentIds), problems: [] }));
   }
 
-  searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
+  async searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
+    checkMaxResults('registered-models', 'sqlite', options.maxResults);
     return this.withDatabase(options.signal, (db) => searchRegisteredModelsInMemory(readRegisteredModels(db), options));
   }
 
-  searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
+  async searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
+    checkMaxResults('model-versions', 'sqlite', options.maxResults);
     return this.withDatabase(options.signal, (db) => searchModelVersionsInMemory(readModelVersions(db), options));
   }
 
