@@ -1,7 +1,7 @@
 import type { HistoryPool } from './history/pool.js';
 import type { MetricColumns } from './metricColumns.js';
 import { basename } from 'node:path';
-import { DatabaseBusyError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
+import { DatabaseBusyError, DatabaseRecoveryError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
 import { TrackingError } from './errors.js';
 import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
@@ -174,6 +174,7 @@ function openError(path: string, error: unknown): TrackingError {
   if (code === 'ENOENT') return new TrackingError('not-found', `No MLflow database at ${path}`, path, { cause: error });
   if (error instanceof DatabaseBusyError) return new TrackingError('busy', error.message, path, { cause: error });
   if (error instanceof DatabaseTooLargeError) return new TrackingError('too-large', error.message, path, { cause: error });
+  if (error instanceof DatabaseRecoveryError) return new TrackingError('corrupt-store', error.message, path, { cause: error });
   if (error instanceof NotASqliteDatabaseError) {
     return new TrackingError('corrupt-store', `${path} is not an SQLite database: it cannot be an MLflow store`, path, { cause: error });
   }
