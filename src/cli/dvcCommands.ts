@@ -1,7 +1,9 @@
 /**
  * DVC commands of the CLI: `status` prints what `dvc status --json` prints for the same repo;
  * `data` lists tracked data with its state; `data-versions PATH` lists the commits that changed a
- * path's recorded hash. Problems in the repo's files go to stderr (exit 1), like DVC's errors.
+ * path's recorded hash. Problems in the repo's files go to stderr (exit 1) and, as with DVC's
+ * errors, no answer goes to stdout beside them. While a dvc command holds the repository the
+ * answer waits for it (`--wait`, bounded), as the extension's views do.
  */
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -10,13 +12,21 @@ import type { DvcDiagnostic } from '../core/dvc/model.js';
 import { openDvcRepo, type DvcRepo } from '../core/dvc/repo.js';
 import { VersionsError } from '../core/dvc/versions.js';
 import { HashingError } from '../core/dvc/hashing/service.js';
+import { DvcBusyError, whileDvcIdle } from '../core/dvc/rwlock.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
+import { toJsonText } from './json.js';
 
-export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache]   (as dvc status --json)
-  data            [--repo DIR]   tracked data (.dvc files and stage outs) with size, files, state
-  data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash`;
+/** Seconds `status` and `data` wait by default for a dvc command (a `dvc repro`) to end. */
+const DEFAULT_WAIT_S = 60;
+
+export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache] [--wait SECONDS]   (as dvc status --json)
+  data            [--repo DIR] [--wait SECONDS]   tracked data (.dvc files and stage outs) with size, files, state
+  data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash
+  (--wait: how long to wait for a running dvc command to release the repository; default ${DEFAULT_WAIT_S}, 0 not at all)`;
 
 export const DVC_BOOLEAN_FLAGS = ['no-stat-cache'] as const;
+
+
 
 interface Io {
   out(text: string): void;
@@ -53,6 +63,7 @@ export function isDvcCommand(name: string | undefined): boolean {
 }
 
 export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const waitMs = waitOption(args);
   const root = await findRoot(resolve(single(args, 'repo') ?? process.cwd()));
   if (!root) {
     io.err(`ml-workbench: no DVC repository (.dvc folder) at or above ${single(args, 'repo') ?? process.cwd()}\n`);
@@ -62,12 +73,19 @@ export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
   // A CLI has no event loop to keep responsive: hashing on its own thread saves a worker's start-up.
   const repo = openDvcRepo(root, { inProcess: true, ...(statCachePath ? { statCachePath } : {}) });
   try {
-    const result = await COMMANDS[args.command!]!(repo, args);
-    io.out(args.flags.has('json') ? JSON.stringify(result.json) + '\n' : result.text);
+    const command = COMMANDS[args.command!]!;
+    // data-versions reads git history, which a dvc command does not rewrite: it need not wait.
+    const result = args.command === 'data-versions' ? await command(repo, args) : await whileDvcIdle(() => repo.activity(), () => command(repo, args), { timeoutMs: waitMs });
     for (const d of result.diagnostics) io.err(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`);
-    return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+    if (result.diagnostics.some((d) => d.severity === 'error')) return 1;
+    io.out(args.flags.has('json') ? toJsonText(result.json) + '\n' : result.text);
+    return 0;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (error instanceof DvcBusyError) {
+      const waited = waitMs > 0 ? `waited ${waitMs / 1000} s for it; --wait SECONDS waits longer` : '--wait SECONDS waits for it';
+      io.err(`ml-workbench: ${error.message} (${waited})\n`);
+      return 1;
+    }
     if (error instanceof VersionsError || error instanceof HashingError) {
       io.err(`ml-workbench: ${error.message}\n`);
       return 1;
@@ -76,6 +94,13 @@ export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
   } finally {
     await repo.dispose();
   }
+}
+
+function waitOption(args: ParsedArgs): number {
+  const value = single(args, 'wait');
+  if (value === undefined) return DEFAULT_WAIT_S * 1000;
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new UsageError('--wait must be a number of seconds (0: do not wait)');
+  return Number(value) * 1000;
 }
 
 function defaultStatCache(): string {

@@ -15,7 +15,7 @@ import { collectDvcFiles } from './discovery.js';
 import type { IgnoreRules } from './ignore.js';
 import { containsPlaceholder, resolveStages } from './pipeline/resolve.js';
 import { buildStage, repoRelative } from './pipeline/stageModel.js';
-import { Context, DEFAULT_PARAMS_FILE } from './templating/context.js';
+import { Context, DEFAULT_PARAMS_FILE, ValuesFileError } from './templating/context.js';
 import { resolveValue, TemplateError, type ParsingConfig } from './templating/interpolate.js';
 import { paramsFormat, type ParamsFileState } from './status/params.js';
 
@@ -122,7 +122,9 @@ export async function loadPipeline(root: string, path: string, parsing: ParsingC
     await context.loadVars(vars, dir, readValues, exists, DEFAULT_PARAMS_FILE);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
-    diagnostics.push(diagnostic(path, file.positionOf(['vars']), `failed to parse 'vars': ${error.message}`));
+    // A params or vars file that cannot be read is reported in that file, at its line (as DVC names it).
+    if (error instanceof ValuesFileError) diagnostics.push(...error.diagnostics);
+    else diagnostics.push(diagnostic(path, file.positionOf(['vars']), `failed to parse 'vars': ${error.message}`));
     return { stages: [], diagnostics };
   }
   const resolved = await resolveStages({ file, dir, context, config: parsing, read: readValues, exists }, file.value['stages'] ?? null);
@@ -181,7 +183,7 @@ async function fileExists(path: string): Promise<boolean> {
 async function readValuesFile(path: string): Promise<PyValue> {
   const state = await readParamsFile(path);
   if (state.kind === 'missing') throw new TemplateError(`'${path}' does not exist`);
-  if (state.kind === 'unreadable') throw new TemplateError(state.message);
+  if (state.kind === 'unreadable') throw new ValuesFileError(state.message, state.diagnostics);
   return state.value;
 }
 
@@ -189,14 +191,18 @@ export async function readParamsFile(path: string): Promise<ParamsFileState> {
   let text: string;
   try {
     const info = await stat(path);
-    if (info.isDirectory()) return { kind: 'unreadable', message: `'${path}' is a directory` };
+    if (info.isDirectory()) return unreadable(path, `'${path}' is a directory`);
     text = await readFile(path, 'utf8');
   } catch {
     return { kind: 'missing' };
   }
   const format = paramsFormat(path);
-  if (format === 'toml' || format === 'py') return { kind: 'unreadable', message: `${format.toUpperCase()} params files are not read yet: '${path}'` };
+  if (format === 'toml' || format === 'py') return unreadable(path, `${format.toUpperCase()} params files are not read yet: '${path}'`);
   const loaded = loadYaml(path, text);
-  if (!loaded.value) return { kind: 'unreadable', message: loaded.diagnostics[0]?.message ?? `cannot parse '${path}'` };
+  if (!loaded.value) return { kind: 'unreadable', message: loaded.diagnostics[0]?.message ?? `cannot parse '${path}'`, diagnostics: loaded.diagnostics };
   return { kind: 'ok', value: loaded.value.value };
+}
+
+function unreadable(path: string, message: string): ParamsFileState {
+  return { kind: 'unreadable', message, diagnostics: [diagnostic(path, { line: 1, column: 1 }, message)] };
 }

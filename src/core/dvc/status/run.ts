@@ -3,7 +3,7 @@
  * another, each params file read once), then decide each stage and assemble both the UI model and
  * the exact `dvc status --json` object.
  */
-import type { DvcStatusEntry, HashAlgorithm, PathChange, RepoStatus, Stage, StageStatus } from '../model.js';
+import type { DvcDiagnostic, DvcStatusEntry, HashAlgorithm, PathChange, RepoStatus, Stage, StageStatus } from '../model.js';
 import type { CacheQuery, MeasureItem, Measured } from '../hashing/engine.js';
 import type { HashService, RequestOptions } from '../hashing/service.js';
 import { readParamsFile, type Snapshot } from '../load.js';
@@ -56,7 +56,27 @@ export async function computeStatus(snapshot: Snapshot, service: HashService, op
   const stages = snapshot.stages.map((stage) => stageStatus(stage, verdicts.get(stage.address)!, upstream.get(stage.address) ?? []));
   const json: Record<string, DvcStatusEntry[]> = {};
   for (const s of stages) if (s.dvcJson) json[s.address] = s.dvcJson;
-  return { stages, diagnostics: snapshot.diagnostics, json };
+  return { stages, diagnostics: withUnreadableParams(snapshot, facts), json };
+}
+
+/**
+ * A params file a stage tracks that cannot be read decides nothing (DVC stops at it): its
+ * problems join the load's, at that file's lines, so no status stands beside them unexplained.
+ */
+function withUnreadableParams(snapshot: Snapshot, facts: Facts): DvcDiagnostic[] {
+  const diagnostics = [...snapshot.diagnostics];
+  const seen = new Set(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}:${d.message}`));
+  const files = new Set(snapshot.stages.filter((s) => !s.frozen).flatMap((s) => s.params.map((p) => p.absPath)));
+  for (const file of files) {
+    const state = facts.paramsFile(file);
+    if (state.kind !== 'unreadable') continue;
+    for (const d of state.diagnostics) {
+      const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+      if (!seen.has(key)) diagnostics.push(d);
+      seen.add(key);
+    }
+  }
+  return diagnostics;
 }
 
 function stageStatus(stage: Stage, verdict: StageVerdict, upstream: readonly string[]): StageStatus {
