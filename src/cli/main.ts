@@ -27,6 +27,9 @@ ${DVC_USAGE}
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
 experiments, else sqlite:///mlflow.db in the current folder.
+A server is reached as MLflow's client reaches it (MLFLOW_TRACKING_USERNAME/PASSWORD/TOKEN,
+MLFLOW_HTTP_REQUEST_TIMEOUT, …); ML_WORKBENCH_HTTP_REQUEST_DEADLINE bounds one request in all
+(seconds, default 300). ML_WORKBENCH_SQLJS_MAX_MB: the largest store read without node:sqlite.
 Exit codes: 0 done; 1 the store, server or repository could not answer (or DVC stayed busy);
 2 bad usage, including a filter, order_by or max_results MLflow would refuse.`;
 

@@ -16,7 +16,7 @@ import { applyWal, WalRecoveryError } from './wal.js';
 
 /**
  * sql.js holds the whole database (and a replayed log) in WebAssembly memory, and reads it whole
- * for every query: about 1.4 times the file in memory (bench/RESULTS.md, "sql.js memory").
+ * for every query: about 1.4 times the file in memory (bench/RESULTS.md, "SQLite memory").
  * Past this a store is refused with what to do instead (ML_WORKBENCH_SQLJS_MAX_MB changes it).
  */
 export const SQL_JS_MAX_BYTES = 512 * 1024 * 1024;
@@ -86,7 +86,7 @@ async function checkSize(path: string): Promise<void> {
   if (size <= limit) return;
   const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
   throw new DatabaseTooLargeError(
-    `${path} is ${mb(size)}: without node:sqlite (Node 22.13 or newer, as in VS Code 1.101 and later) it would be copied whole into memory, ` +
+    `${path} is ${mb(size)}: without node:sqlite (Node 22.13 or newer, as in a recent VS Code) it would be copied whole into memory, ` +
       `and the limit for that is ${mb(limit)} (ML_WORKBENCH_SQLJS_MAX_MB). Update VS Code or Node, or point the tracking URI at an MLflow server for this store.`,
   );
 }
