@@ -159,9 +159,7 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
       return query(db);
     } catch (error) {
       if (error instanceof TrackingError || (error as Error).name === 'AbortError') throw error;
-      if (/database is locked|SQLITE_BUSY/i.test((error as Error).message)) {
-        throw new TrackingError('busy', `The MLflow database ${this.path} stayed locked by a writer; try again in a moment`, this.path, { cause: error });
-      }
+      if (isLocked(error)) throw lockedError(this.path, error);
       throw new TrackingError('corrupt-store', `Cannot read the MLflow database ${this.path}: ${(error as Error).message}`, this.path, { cause: error });
     } finally {
       db.close();
@@ -173,10 +171,20 @@ function openError(path: string, error: unknown): TrackingError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new TrackingError('not-found', `No MLflow database at ${path}`, path, { cause: error });
   if (error instanceof DatabaseBusyError) return new TrackingError('busy', error.message, path, { cause: error });
+  if (isLocked(error)) return lockedError(path, error);
   if (error instanceof DatabaseTooLargeError) return new TrackingError('too-large', error.message, path, { cause: error });
   if (error instanceof DatabaseRecoveryError) return new TrackingError('corrupt-store', error.message, path, { cause: error });
   if (error instanceof NotASqliteDatabaseError) {
     return new TrackingError('corrupt-store', `${path} is not an SQLite database: it cannot be an MLflow store`, path, { cause: error });
   }
   return new TrackingError('corrupt-store', `Cannot open the MLflow database ${path}: ${(error as Error).message}`, path, { cause: error });
+}
+
+/** SQLite's SQLITE_BUSY after the busy timeout: a writer holds the lock (also when met at open). */
+function isLocked(error: unknown): boolean {
+  return /database is locked|SQLITE_BUSY/i.test((error as Error).message ?? '');
+}
+
+function lockedError(path: string, error: unknown): TrackingError {
+  return new TrackingError('busy', `The MLflow database ${path} stayed locked by a writer; try again in a moment`, path, { cause: error });
 }
