@@ -64,6 +64,7 @@ const SCENARIOS: readonly [string, string, readonly string[]][] = [
   ['wal-uncommitted', 'pages of an uncommitted transaction spilled into -wal are not', ['-wal']],
   ['wal-restarted', 'a restarted log over a longer old one counts only its own frames', ['-wal']],
   ['hot-journal', 'a hot journal a killed writer left is rolled back (the store stays as it is)', ['-journal']],
+  ['hot-rewrite', 'a hot journal of many segments (a writer that spilled again and again) is rolled back whole', ['-journal']],
   ['persist', "PERSIST mode's zeroed journal is no transaction", ['-journal']],
   ['truncate', "TRUNCATE mode's empty journal is no transaction", ['-journal']],
 ];
