@@ -10,6 +10,8 @@ import { COMMANDS, type CommandContext } from './commands.js';
 import { DVC_BOOLEAN_FLAGS, DVC_USAGE, isDvcCommand, runDvcCommand } from './dvcCommands.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, unexpectedError, usageLine } from './failure.js';
 import { toJsonText } from './json.js';
+import { DRIFT_BOOLEAN_FLAGS, DRIFT_USAGE, runDriftCommand } from './driftCommand.js';
+import { EXP_BOOLEAN_FLAGS, EXP_SHORT_FLAGS, EXP_USAGE, runExpShow } from './expCommands.js';
 
 const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's REST shape
 
@@ -24,6 +26,8 @@ Usage: ml-workbench <command> [--tracking-uri URI] [--json] [options]
   logged-models   [--experiment-id ID]...
   artifacts       --run-id ID [--path PATH]
 ${DVC_USAGE}
+${EXP_USAGE}
+${DRIFT_USAGE}
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
 experiments, else sqlite:///mlflow.db in the current folder.
@@ -31,7 +35,8 @@ A server is reached as MLflow's client reaches it (MLFLOW_TRACKING_USERNAME/PASS
 MLFLOW_HTTP_REQUEST_TIMEOUT, …); ML_WORKBENCH_HTTP_REQUEST_DEADLINE bounds one request in all
 (seconds, default 300). ML_WORKBENCH_SQLJS_MAX_MB: the largest store read without node:sqlite.
 Exit codes: 0 done; 1 the store, server or repository could not answer (or DVC stayed busy);
-2 bad usage, including a filter, order_by or max_results MLflow would refuse.`;
+2 bad usage, including a filter, order_by or max_results MLflow would refuse;
+3 drift --fail-on-drift: the dataset drifts.`;
 
 export interface Io {
   out(text: string): void;
@@ -41,7 +46,8 @@ export interface Io {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS]));
+    const long = argv[0] === 'exp-show' ? argv.map((a) => EXP_SHORT_FLAGS[a] ?? a) : argv;
+    args = parseArgs(long, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS, ...EXP_BOOLEAN_FLAGS, ...DRIFT_BOOLEAN_FLAGS]));
   } catch (error) {
     return fail(io, error);
   }
@@ -50,7 +56,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return EXIT_OK;
   }
   if (args.command === undefined) return fail(io, new UsageError('a command is needed (experiments, runs, run, metric-history, models, status, …)'));
-  if (isDvcCommand(args.command)) return runDvc(args, io);
+  if (isDvcCommand(args.command)) return runWithoutStore(args, io, runDvcCommand);
+  if (args.command === 'exp-show') return runWithoutStore(args, io, runExpShow);
+  if (args.command === 'drift') return runWithoutStore(args, io, runDriftCommand);
   const command = COMMANDS[args.command];
   if (!command) return fail(io, new UsageError(`unknown command '${args.command}'`));
   let store: (TrackingStore & ModelRegistry) | undefined;
@@ -83,9 +91,10 @@ function fail(io: Io, error: unknown): number {
   return EXIT_FAILED;
 }
 
-async function runDvc(args: ParsedArgs, io: Io): Promise<number> {
+/** A command that reads no tracking store: usage errors are one line (exit 2), the rest exit 1. */
+async function runWithoutStore(args: ParsedArgs, io: Io, run: (args: ParsedArgs, io: Io) => Promise<number>): Promise<number> {
   try {
-    return await runDvcCommand(args, io);
+    return await run(args, io);
   } catch (error) {
     return fail(io, error);
   }

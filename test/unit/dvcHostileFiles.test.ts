@@ -72,7 +72,7 @@ test('a params file a stage tracks that cannot be read is an error at that file,
   const { code, out, err } = await cli('status', '--repo', root, '--json', '--no-stat-cache', '--wait', '0');
   assert.equal(code, 1);
   assert.equal(out, '');
-  assert.match(err, new RegExp(`^${join(root, 'config.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: error: YAML: `));
+  assert.match(err, new RegExp(`^${join(root, 'config.yaml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: error: unable to read: .*, YAML file structure is corrupted: `));
 });
 
 test('an invalid params.yaml read for templating is reported in params.yaml, not as dvc.yaml:1:1', async () => {
@@ -83,6 +83,28 @@ test('an invalid params.yaml read for templating is reported in params.yaml, not
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0]!.file, join(root, 'params.yaml'));
     assert.doesNotMatch(diagnostics[0]!.message, /failed to parse 'vars'/);
+  } finally {
+    await repo.dispose();
+  }
+});
+
+test('JSON, TOML and Python params files that cannot be read are errors at the line their parser names', async () => {
+  const root = project({
+    'dvc.yaml': 'stages:\n  train:\n    cmd: echo hi\n    params:\n    - params.json:\n      - a\n    - p.toml:\n      - a\n    - p.py:\n      - a\n',
+    'params.json': `{\n  "b": 1,\n  "a": ${'['.repeat(100_000)}${']'.repeat(100_000)}\n}\n`,
+    'p.toml': 'b = 1\n\na = [1,\n',
+    'p.py': 'b = 1\na = (\n',
+  });
+  const repo = openDvcRepo(root, { inProcess: true });
+  try {
+    const status = await repo.status();
+    const at = (file: string): number[] => status.diagnostics.filter((d) => d.file === join(root, file)).map((d) => d.line);
+    assert.deepEqual(at('params.json'), [3]);
+    assert.deepEqual(at('p.toml').length, 1);
+    assert.ok(at('p.toml')[0]! >= 3, `p.toml at line ${at('p.toml')[0]}`);
+    assert.equal(at('p.py').length, 1);
+    assert.ok(at('p.py')[0]! >= 2, `p.py at line ${at('p.py')[0]}`);
+    assert.ok(status.diagnostics.every((d) => d.severity === 'error' && !d.file.endsWith('dvc.yaml')));
   } finally {
     await repo.dispose();
   }

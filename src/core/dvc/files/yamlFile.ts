@@ -30,7 +30,30 @@ export const MAX_YAML_DEPTH = 256;
 /** Nodes aliases may expand to in one file: a "billion laughs" file expands to 10^9. */
 const MAX_ALIAS_COUNT = 10_000;
 
+/**
+ * Parses kept by path and text, so that many commits holding the same dvc.yaml, dvc.lock or params
+ * file (experiments of one baseline) parse it once. Callers treat the result as read-only.
+ */
+const PARSED = new Map<string, Loaded<YamlFile>>();
+const PARSED_MAX_ENTRIES = 512;
+const PARSED_MAX_TEXT = 1 << 20;
+
 export function loadYaml(path: string, text: string): Loaded<YamlFile> {
+  if (text.length > PARSED_MAX_TEXT) return parseYaml(path, text);
+  const key = `${path}\0${text}`;
+  const known = PARSED.get(key);
+  if (known) {
+    PARSED.delete(key);
+    PARSED.set(key, known);
+    return known;
+  }
+  const loaded = parseYaml(path, text);
+  PARSED.set(key, loaded);
+  if (PARSED.size > PARSED_MAX_ENTRIES) PARSED.delete(PARSED.keys().next().value!);
+  return loaded;
+}
+
+function parseYaml(path: string, text: string): Loaded<YamlFile> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: false, lineCounter, prettyErrors: false, strict: false });
   const toPosition = (offset: number | undefined): Position => {

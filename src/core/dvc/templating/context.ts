@@ -12,7 +12,7 @@ import { TemplateError, type Selector } from './interpolate.js';
 export type ValuesReader = (absPath: string) => Promise<PyValue>;
 
 /** A params or vars file that cannot be read: its problems are at its own lines, not the dvc.yaml's. */
-export class ValuesFileError extends TemplateError {
+export class UnreadableValuesFile extends TemplateError {
   constructor(
     message: string,
     readonly diagnostics: readonly DvcDiagnostic[],
@@ -99,7 +99,8 @@ export class Context implements Selector {
       if (selected === null && imported === null) return;
       checkLoaded(item, imported, selected);
     }
-    const data = await read(path);
+    // A copy: merging writes into these dicts, and the loaded file may be shared (yamlFile's cache).
+    const data = structuredClone(await read(path));
     if (!isDict(data)) throw new TemplateError(`expected a dictionary in file '${path}'`);
     let values: PyDict = data;
     if (selected) {
