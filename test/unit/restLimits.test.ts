@@ -76,7 +76,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-test('a server that repeats next_page_token ends experiments, runs and metric-history with an error naming it, not a loop', async () => {
+test('a server that repeats next_page_token ends experiments, runs and metric-history with an error naming it, not a loop', { timeout: 30_000 }, async () => {
   handler = (request, response) => {
     if (request.url!.includes('experiments/search')) json(response, 200, { experiments: [experiment(1)], next_page_token: 'same' });
     else if (request.url!.includes('runs/search')) json(response, 200, { runs: [run(requests.length)], next_page_token: 'same' });
@@ -92,7 +92,7 @@ test('a server that repeats next_page_token ends experiments, runs and metric-hi
   rest.dispose();
 });
 
-test('a page token given back as the next one, a cycle of tokens, and fresh tokens over the same page all end', async () => {
+test('a page token given back as the next one, a cycle of tokens, and fresh tokens over the same page all end', { timeout: 30_000 }, async () => {
   const rest = store();
   handler = (_request, response) => json(response, 200, { experiments: [experiment(1)], next_page_token: 'start' });
   await assert.rejects(rest.searchExperiments({ pageToken: 'start' }), rejectsWith('bad-response', /already sent/));
@@ -115,7 +115,7 @@ test('a page token given back as the next one, a cycle of tokens, and fresh toke
   rest.dispose();
 });
 
-test('a server that pages properly is read to the end', async () => {
+test('a server that pages properly is read to the end', { timeout: 30_000 }, async () => {
   handler = (request, response) => {
     const token = JSON.parse(request.body).page_token as string | undefined;
     const page = token === undefined ? 0 : Number(token);
@@ -130,7 +130,7 @@ test('a server that pages properly is read to the end', async () => {
   rest.dispose();
 });
 
-test('the CLI ends endless paging with exit 1 and one line naming the server', async () => {
+test('the CLI ends endless paging with exit 1 and one line naming the server', { timeout: 30_000 }, async () => {
   handler = (_request, response) => json(response, 200, { experiments: [experiment(1)], next_page_token: 'same' });
   const { code, out, err } = await cli('experiments', '--json');
   assert.equal(code, 1);
@@ -138,7 +138,7 @@ test('the CLI ends endless paging with exit 1 and one line naming the server', a
   assert.match(err, new RegExp(`^ml-workbench: MLflow server ${host} sent a next_page_token it had already sent .*\\n$`));
 });
 
-test('a trickle that never goes silent ends at the deadline per request, not at the silence timeout', async () => {
+test('a trickle that never goes silent ends at the deadline per request, not at the silence timeout', { timeout: 30_000 }, async () => {
   handler = (_request, response) => {
     response.writeHead(200, { 'Content-Type': 'application/json' });
     response.write('{"experiments": [');
@@ -162,7 +162,7 @@ test('ML_WORKBENCH_HTTP_REQUEST_DEADLINE sets the deadline in seconds; unset lea
   }
 });
 
-test("a redirect loop ends with 'too many redirects' after a bounded number of hops", async () => {
+test("a redirect loop ends with 'too many redirects' after a bounded number of hops", { timeout: 30_000 }, async () => {
   handler = (request, response) => response.writeHead(302, { Location: request.url!.startsWith('/a') ? '/b?x=1' : '/a' }).end();
   const client = new RestClient(base, FAST);
   await assert.rejects(client.json('GET', '/a'), rejectsWith('bad-response', new RegExp(`^MLflow server ${host} redirected GET /a more than 5 times \\(too many redirects; the last went to /[ab]\\)`)));
@@ -170,7 +170,7 @@ test("a redirect loop ends with 'too many redirects' after a bounded number of h
   client.dispose();
 });
 
-test('a 401 to credentials that were sent says they were refused, and never shows them even when the server echoes them', async () => {
+test('a 401 to credentials that were sent says they were refused, and never shows them even when the server echoes them', { timeout: 30_000 }, async () => {
   handler = (request, response) => {
     const [scheme, value] = (request.headers.authorization ?? ' ').split(' ');
     const decoded = scheme === 'Basic' ? Buffer.from(value!, 'base64').toString('utf8') : value;
@@ -190,7 +190,7 @@ test('a 401 to credentials that were sent says they were refused, and never show
   for (const client of [withPassword, withToken, withNothing]) client.dispose();
 });
 
-test('an answer nested 200,000 deep is a clear error, in the client and in the CLI, never a stack overflow', async () => {
+test('an answer nested 200,000 deep is a clear error, in the client and in the CLI, never a stack overflow', { timeout: 30_000 }, async () => {
   const depth = 200_000;
   handler = (_request, response) => json(response, 200, `{"experiments": [{"experiment_id": "1", "name": "deep", "tags": ${'['.repeat(depth)}${']'.repeat(depth)}}]}`);
   const rest = store();
@@ -203,7 +203,7 @@ test('an answer nested 200,000 deep is a clear error, in the client and in the C
   assert.match(err, /nested more than 256 levels deep/);
 });
 
-test('a deep answer within the bound, and strings full of brackets, are read as they came', async () => {
+test('a deep answer within the bound, and strings full of brackets, are read as they came', { timeout: 30_000 }, async () => {
   const nested = JSON.parse(`${'['.repeat(200)}1${']'.repeat(200)}`) as unknown;
   handler = (_request, response) => json(response, 200, { experiments: [{ experiment_id: '1', name: '[[[{{{'.repeat(100), extra: nested }] });
   const rest = store();
