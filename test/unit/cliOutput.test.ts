@@ -4,6 +4,9 @@
  * prints whatever the depth of the value.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'node:test';
 import fc from 'fast-check';
 import { unexpectedError } from '../../src/cli/failure.js';
@@ -28,12 +31,36 @@ test('a usage error prints one line and where the usage is, exit 2', async () =>
     [['run', '--run-id'], '--run-id needs a value'],
     [['experiments', '--json=yes'], '--json takes no value'],
     [['run'], '--run-id is required'],
+    [['drift', '--current', 'x.csv'], 'drift needs --reference FILE and --current FILE'],
+    [['exp-show', '-n', 'x'], '-n/--num must be an integer'],
   ];
   for (const [argv, message] of cases) {
     const { code, out, err } = await cli(...argv, '--tracking-uri', 'sqlite:////nonexistent/mlflow.db');
     assert.equal(code, 2, argv.join(' '));
     assert.equal(out, '');
     assert.equal(err, `ml-workbench: ${message}\n${HELP_LINE}`);
+  }
+});
+
+test('a filter, order_by or page token the store refuses is bad usage: exit 2, its message on one line, nothing on stdout', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'mlw-cli-usage-'));
+  try {
+    mkdirSync(join(root, '0'));
+    writeFileSync(join(root, '0', 'meta.yaml'), `artifact_location: file://${root}/0\nexperiment_id: '0'\nlifecycle_stage: active\nname: Default\n`);
+    const cases: [string[], RegExp][] = [
+      [['runs', '--filter', 'metrics.acc == 1'], /^ml-workbench: Invalid comparator '==' not one of /],
+      [['runs', '--order-by', '`metrics.acc`'], /^ml-workbench: Invalid entity type '`metrics'/],
+      [['runs', '--page-token', 'not base64!'], /^ml-workbench: Invalid page token/],
+    ];
+    for (const [argv, pattern] of cases) {
+      const { code, out, err } = await cli(...argv, '--tracking-uri', root, '--json');
+      assert.equal(code, 2, `${argv.join(' ')}: ${err}`);
+      assert.equal(out, '');
+      assert.match(err, pattern);
+      assert.equal(err.split('\n').length, 2, `one line:\n${err}`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });
 
