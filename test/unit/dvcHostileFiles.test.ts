@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import { loadYaml, MAX_YAML_DEPTH } from '../../src/core/dvc/files/yamlFile.js';
+import { parseLockfile } from '../../src/core/dvc/files/lockfile.js';
 import { openDvcRepo } from '../../src/core/dvc/repo.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mlw-dvc-hostile-'));
@@ -108,4 +109,16 @@ test('JSON, TOML and Python params files that cannot be read are errors at the l
   } finally {
     await repo.dispose();
   }
+});
+
+test("dvc.lock checked against DVC's LOCKFILE_SCHEMA: empty, {}, an extra key beside valid stages and a stage without cmd are invalid, not missing", () => {
+  const messages = (text: string): string[] => parseLockfile('/r/dvc.lock', text).diagnostics.map((d) => d.message);
+  const required = "'dvc.lock' validation failed: required key not provided, in schema";
+  assert.deepEqual(messages(''), [required]);
+  assert.deepEqual(messages('{}\n'), [required]);
+  const valid = "schema: '2.0'\nstages:\n  train:\n    cmd: python train.py\n";
+  assert.deepEqual(messages(valid), []);
+  assert.deepEqual(messages(`${valid}extra: 1\n`), ["'dvc.lock' validation failed: extra keys not allowed, in extra"]);
+  assert.deepEqual(messages("schema: '2.0'\nstages:\n  train:\n    deps: []\n"), ["'dvc.lock' validation failed: required key not provided, in stages -> train -> cmd"]);
+  assert.equal(parseLockfile('/r/dvc.lock', `${valid}extra: 1\n`).lock, undefined);
 });

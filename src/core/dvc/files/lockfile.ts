@@ -36,10 +36,12 @@ function wellFormed(text: string): { lock: Lockfile; diagnostics: DvcDiagnostic[
   } catch {
     return undefined;
   }
+  // Only what the full parse would pass whole: anything it reports goes to it, to be reported at its line.
   if (!isDict(value) || value['schema'] !== '2.0' || !isDict(value['stages'])) return undefined;
+  if (Object.keys(value).some((key) => !LOCK_KEYS.has(key))) return undefined;
   const stages = new Map<string, LockRecord>();
   for (const [name, entry] of Object.entries(value['stages'] as PyDict)) {
-    if (!isDict(entry)) return undefined;
+    if (!isDict(entry) || !('cmd' in entry)) return undefined;
     stages.set(name, lockRecord(entry));
   }
   return { lock: { stages }, diagnostics: [] };
