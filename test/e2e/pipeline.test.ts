@@ -165,12 +165,15 @@ test('a broken nested dvc.yaml is a Problems entry at its line; fixing it clears
     assert.match(text, /stage 'broken': 'deps' must be a list/);
     assert.match(text, /\[Ln 6, Col 11\]/);
     await waitForRows(PIPELINE, (r) => r.some((x) => x.label === 'sub/dvc.yaml:hello'), 'the nested pipeline\'s stage is listed');
+    // The view says it too, beside the stages it could read.
+    await waitForRows(PIPELINE, (r) => r.some((x) => x.label === "sub/dvc.yaml:6: stage 'broken': 'deps' must be a list"), 'the broken stage is an error row in the view');
     await workbench.screenshot('pipeline-problems-dark');
     writeFileSync(sub, 'stages:\n  hello:\n    cmd: echo hi\n');
     await poll(async () => (await problems.allTextContents()).join(' | '), (t) => !t.includes('must be a list'), 30_000);
     assert.ok(!(await problems.allTextContents()).join(' ').includes('must be a list'));
     rmSync(dirname(sub), { recursive: true, force: true });
     await waitForRows(PIPELINE, (r) => !r.some((x) => x.label === 'sub/dvc.yaml:hello'), 'the nested stage is gone with its file');
+    assert.ok(!(await rows(workbench, PIPELINE)).some((x) => x.label.includes('must be a list')), 'the error row is gone with the file');
   });
 });
 

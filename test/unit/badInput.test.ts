@@ -171,13 +171,15 @@ print('locked', flush=True); time.sleep(30)`, join(dir, 'mlflow.db')], { stdio: 
   }
 });
 
-test('sqlite (sql.js): while a commit is being written (a hot -journal beside the file) the copy waits, then reports busy', async () => {
+test('sqlite: a -journal that is not hot (zeroed, as a writer leaves it before syncing and PERSIST mode after committing) is read around, never waited on for ever', async () => {
   const fixture = await trackingFixture('sqlite');
   const dir = mkdtempSync(join(tmpdir(), 'mlw-journal-'));
   const db = join(dir, 'mlflow.db');
   cpSync(join(fixture.dir, 'mlflow.db'), db);
-  // The on-disk sign of a commit in progress in rollback-journal mode (MLflow's mode).
   writeFileSync(`${db}-journal`, Buffer.alloc(512));
-  const store = new SqliteTrackingStore(`sqlite:///${db}`, db, { driver: 'sql.js', busyTimeoutMs: 300 });
-  await assert.rejects(store.searchExperiments(), (e: unknown) => e instanceof TrackingError && e.reason === 'busy' && e.message.includes(db));
+  for (const driver of availableDrivers()) {
+    const store = new SqliteTrackingStore(`sqlite:///${db}`, db, { driver, busyTimeoutMs: 300 });
+    const listing = await store.searchExperiments();
+    assert.ok(listing.items.some((e) => e.name === 'iris-classifier'), driver);
+  }
 });

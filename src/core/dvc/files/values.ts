@@ -24,6 +24,8 @@ export class ValuesFileError extends Error {
   constructor(
     readonly type: ValuesErrorType,
     message: string,
+    /** Where in the file its parser stopped, when it says. */
+    readonly at?: { readonly line: number; readonly column: number },
   ) {
     super(message);
   }
@@ -58,14 +60,26 @@ export function parseValues(displayPath: string, file: FileText | undefined): Py
     const [name, type] = FORMAT_NAMES[format];
     const detail = error instanceof JsonSyntaxError || error instanceof PythonSyntaxError || error instanceof TomlError ? `: ${firstLine((error as Error).message)}` : '';
     if (detail === '' && !(error instanceof YamlSyntax)) throw error;
-    throw new ValuesFileError(type, `unable to read: '${displayPath}', ${name} file structure is corrupted${detail || (error as YamlSyntax).detail}`);
+    throw new ValuesFileError(type, `unable to read: '${displayPath}', ${name} file structure is corrupted${detail || (error as YamlSyntax).detail}`, errorPosition(error));
   }
 }
 
 class YamlSyntax extends Error {
-  constructor(readonly detail: string) {
+  constructor(
+    readonly detail: string,
+    readonly at: { readonly line: number; readonly column: number } | undefined,
+  ) {
     super(detail);
   }
+}
+
+/** The line (and column) a parser's error names, so the problem is shown where it is. */
+function errorPosition(error: unknown): { line: number; column: number } | undefined {
+  if (error instanceof YamlSyntax) return error.at;
+  if (error instanceof JsonSyntaxError) return { line: error.line, column: error.column };
+  if (error instanceof PythonSyntaxError) return { line: error.line, column: 1 };
+  if (error instanceof TomlError) return { line: error.line, column: error.column };
+  return undefined;
 }
 
 function parseByFormat(format: ValuesFormat, path: string, text: string): PyValue {
@@ -75,7 +89,7 @@ function parseByFormat(format: ValuesFormat, path: string, text: string): PyValu
   const loaded = loadYaml(path, text);
   if (!loaded.value) {
     const first = loaded.diagnostics[0];
-    throw new YamlSyntax(first ? `: ${first.message.replace(/^YAML: /, '')} (line ${first.line}, column ${first.column})` : '');
+    throw new YamlSyntax(first ? `: ${first.message.replace(/^YAML: /, '')} (line ${first.line}, column ${first.column})` : '', first ? { line: first.line, column: first.column } : undefined);
   }
   return loaded.value.value;
 }

@@ -58,7 +58,7 @@ export async function computeStatus(snapshot: Snapshot, service: HashService, op
   const stages = snapshot.stages.map((stage) => stageStatus(stage, verdicts.get(stage.address)!, upstream.get(stage.address) ?? []));
   const json: Record<string, DvcStatusEntry[]> = {};
   for (const s of stages) if (s.dvcJson) json[s.address] = s.dvcJson;
-  return { stages, diagnostics: [...snapshot.diagnostics, ...snapshot.stages.flatMap((stage) => ignoredOuts(snapshot.root, stage, verdicts.get(stage.address)!))], json };
+  return { stages, diagnostics: [...withUnreadableParams(snapshot, facts), ...snapshot.stages.flatMap((stage) => ignoredOuts(snapshot.root, stage, verdicts.get(stage.address)!))], json };
 }
 
 /** DVC's OutputIsIgnoredError, at the out in its DVC file: DVC will not load the stage until it is fixed. */
@@ -68,6 +68,26 @@ function ignoredOuts(root: string, stage: Stage, verdict: StageVerdict): DvcDiag
     if (change.ignoredBy === undefined || !out) return [];
     return [diagnostic(join(root, stage.file), out.position, `Path '${out.absPath}' is ignored by ${change.ignoredBy}`)];
   });
+}
+
+/**
+ * A params file a stage tracks that cannot be read decides nothing (DVC stops at it): its
+ * problems join the load's, at that file's lines, so no status stands beside them unexplained.
+ */
+function withUnreadableParams(snapshot: Snapshot, facts: Facts): DvcDiagnostic[] {
+  const diagnostics = [...snapshot.diagnostics];
+  const seen = new Set(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}:${d.message}`));
+  const files = new Set(snapshot.stages.filter((s) => !s.frozen).flatMap((s) => s.params.map((p) => p.absPath)));
+  for (const file of files) {
+    const state = facts.paramsFile(file);
+    if (state.kind !== 'unreadable') continue;
+    for (const d of state.diagnostics) {
+      const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+      if (!seen.has(key)) diagnostics.push(d);
+      seen.add(key);
+    }
+  }
+  return diagnostics;
 }
 
 function stageStatus(stage: Stage, verdict: StageVerdict, upstream: readonly string[]): StageStatus {
