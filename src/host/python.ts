@@ -40,7 +40,7 @@ export class PythonService extends Disposable {
   }
 
   /** Which interpreter can do what `needs` names for the folder, or what is missing. */
-  async decide(folder: vscode.WorkspaceFolder, needs: readonly PythonPackage[]): Promise<InterpreterDecision> {
+  async decide(folder: vscode.WorkspaceFolder, needs: readonly PythonPackage[], options: { readonly quiet?: boolean } = {}): Promise<InterpreterDecision> {
     const key = folder.uri.toString();
     let probes = this.probes.get(key);
     if (!probes) {
@@ -51,10 +51,10 @@ export class PythonService extends Disposable {
     const decision = decideInterpreter(await probes, needs);
     const wanted = needs.length > 0 ? packageList(needs) : 'any Python';
     if (decision.ok) {
-      this.log.info(`python for ${folder.name} (${wanted}): ${decision.probe.executable} (mlflow ${decision.probe.mlflowVersion ?? 'none'}, dvc ${decision.probe.packages.dvc ?? 'none'}, from ${decision.candidate.source})`);
+      if (!options.quiet) this.log.info(`python for ${folder.name} (${wanted}): ${decision.probe.executable} (mlflow ${decision.probe.mlflowVersion ?? 'none'}, dvc ${decision.probe.packages.dvc ?? 'none'}, from ${decision.candidate.source})`);
     } else {
       const { shortfall } = decision;
-      this.log.warn(`python for ${folder.name} (${wanted}): ${shortfall.command} (from ${shortfall.source}) ${shortfall.problem ? `does not start: ${shortfall.problem.detail}` : `lacks ${packageList(shortfall.missing)}`}`);
+      if (!options.quiet) this.log.warn(`python for ${folder.name} (${wanted}): ${shortfall.command} (from ${shortfall.source}) ${shortfall.problem ? `does not start: ${shortfall.problem.detail}` : `lacks ${packageList(shortfall.missing)}`}`);
       if (this.probes.get(key) === probes) this.probes.delete(key);
     }
     return decision;
