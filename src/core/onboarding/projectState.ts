@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseConfigText } from '../dvc/files/config.js';
 import { parseLockfile } from '../dvc/files/lockfile.js';
+import { loadYaml } from '../dvc/files/yamlFile.js';
 
 export interface ProjectState {
   /** The folder holding `.git` (the folder or one above it). */
@@ -17,6 +18,8 @@ export interface ProjectState {
   readonly hasPipeline: boolean;
   /** Stages recorded in its dvc.lock (0: never reproduced). */
   readonly reproducedStages: number;
+  /** Stages its dvc.yaml declares (a `foreach` counts once). */
+  readonly pipelineStages: number;
   /** `core.remote` of its config, when that remote is defined. */
   readonly defaultRemote?: { readonly name: string; readonly url: string };
 }
@@ -26,11 +29,17 @@ const MAX_LOCK_BYTES = 8 << 20;
 export async function projectState(folder: string): Promise<ProjectState> {
   const gitRoot = await findUp(folder, '.git', () => true);
   const dvcRoot = (await findUp(folder, '.dvc', isDirectory)) ?? (await childWith(folder, '.dvc'));
-  if (!dvcRoot) return { ...(gitRoot ? { gitRoot } : {}), hasPipeline: false, reproducedStages: 0 };
-  const hasPipeline = await exists(join(dvcRoot, 'dvc.yaml'));
+  if (!dvcRoot) return { ...(gitRoot ? { gitRoot } : {}), hasPipeline: false, reproducedStages: 0, pipelineStages: 0 };
+  const pipelineStages = await declaredStages(join(dvcRoot, 'dvc.yaml'));
+  const hasPipeline = pipelineStages !== undefined;
   const reproducedStages = await lockedStages(join(dvcRoot, 'dvc.lock'));
   const defaultRemote = await readDefaultRemote(dvcRoot);
-  return { ...(gitRoot ? { gitRoot } : {}), dvcRoot, hasPipeline, reproducedStages, ...(defaultRemote ? { defaultRemote } : {}) };
+  return { ...(gitRoot ? { gitRoot } : {}), dvcRoot, hasPipeline, reproducedStages, pipelineStages: pipelineStages ?? 0, ...(defaultRemote ? { defaultRemote } : {}) };
+}
+
+/** Whether every stage dvc.yaml declares has a record in dvc.lock: the pipeline ran through once. */
+export function pipelineHasRun(state: ProjectState): boolean {
+  return state.hasPipeline && state.pipelineStages > 0 && state.reproducedStages >= state.pipelineStages;
 }
 
 async function findUp(start: string, name: string, accept: (path: string) => Promise<boolean> | boolean): Promise<string | undefined> {
@@ -60,6 +69,16 @@ async function isDirectory(path: string): Promise<boolean> {
     (s) => s.isDirectory(),
     () => false,
   );
+}
+
+/** The number of stages of a dvc.yaml; undefined when there is none. */
+async function declaredStages(path: string): Promise<number | undefined> {
+  const size = await stat(path).then((s) => s.size, () => -1);
+  if (size < 0) return undefined;
+  if (size > MAX_LOCK_BYTES) return 0;
+  const loaded = loadYaml(path, await readFile(path, 'utf8').catch(() => ''));
+  const stages = (loaded.value?.value as { stages?: unknown } | undefined)?.stages;
+  return stages && typeof stages === 'object' && !Array.isArray(stages) ? Object.keys(stages).length : 0;
 }
 
 async function lockedStages(path: string): Promise<number> {

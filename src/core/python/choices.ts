@@ -77,7 +77,8 @@ function option(interpreter: DiscoveredInterpreter, probe: ProbeResult, context:
 function detailOf(interpreter: DiscoveredInterpreter, probe: ProbeResult, context: OptionsContext): string {
   const where = KIND_TEXT[interpreter.kind];
   if (!probe.ok) return `${probe.problem === 'timeout' ? 'no answer' : probe.problem === 'not-found' ? 'not found' : 'failed'}: ${probe.detail} · ${where}`;
-  const shown: PythonPackage[] = context.needs.length > 0 ? [...context.needs] : ['mlflow', 'dvc'];
+  // MLflow and DVC always (what the item is about), then whatever else the action needs.
+  const shown: PythonPackage[] = [...new Set<PythonPackage>(['mlflow', 'dvc', ...context.needs])];
   const parts = shown.map((name) => {
     const version = probe.packages[name];
     const label = PYTHON_PACKAGES[name].distribution.toLowerCase();

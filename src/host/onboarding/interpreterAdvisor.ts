@@ -3,11 +3,11 @@ import type { Logger } from '../../core/log.js';
 import type { ProbedInterpreter } from '../../core/python/interpreter.js';
 import { packageList, type PythonPackage } from '../../core/python/packages.js';
 import { installPlan, shortfallMessage, venvPlan, type InstallStep, type Shortfall } from '../../core/python/requirements.js';
-import { shlexQuote } from '../../core/tasks/index.js';
+import { shlexQuote, type TaskSpec } from '../../core/tasks/index.js';
 import { CONFIG_SECTION, Settings } from '../constants.js';
-import { runTask } from '../dvc/tasks.js';
 import type { PythonService } from '../python.js';
 import { pickInterpreter } from './interpreterPicker.js';
+import { runSteps } from './steps.js';
 
 const SELECT = 'Select Interpreter…';
 const TRY_AGAIN = 'Try Again';
@@ -71,7 +71,7 @@ export class InterpreterAdvisor {
     const verb = options.upgrade ? 'Upgrade' : 'Install';
     const answer = await vscode.window.showWarningMessage(`${verb} ${packageList(packages)} into ${probe.executable} (Python ${probe.version})?`, { modal: true, detail }, verb);
     if (answer !== verb) return false;
-    const ok = await this.runSteps(folder, plan.steps, 'pip-install');
+    const ok = await runSteps(folder, plan.steps.map(taskOf(folder)));
     this.python.forget(folder);
     return ok;
   }
@@ -83,21 +83,9 @@ export class InterpreterAdvisor {
     const detail = create ? `${reason}\n\nCreate .venv and Install runs, as tasks:\n${plan.steps.map(commandLine).join('\n')}\nthen sets mlWorkbench.python to ${plan.setting} for ${folder.name}.` : reason;
     const answer = await vscode.window.showWarningMessage(`Cannot install ${packageList(packages)} into ${probe.executable}`, { modal: true, detail }, ...(create ? [create] : []));
     if (!create || answer !== create) return false;
-    if (!(await this.runSteps(folder, plan.steps, 'venv-install'))) return false;
+    if (!(await runSteps(folder, plan.steps.map(taskOf(folder))))) return false;
     await vscode.workspace.getConfiguration(CONFIG_SECTION, folder).update(Settings.python, plan.setting, vscode.ConfigurationTarget.WorkspaceFolder);
     this.python.forget(folder);
-    return true;
-  }
-
-  private async runSteps(folder: vscode.WorkspaceFolder, steps: readonly InstallStep[], command: string): Promise<boolean> {
-    for (const step of steps) {
-      this.log.info(`running ${commandLine(step)}`);
-      const exit = await runTask({ command: step.command, args: step.args, cwd: folder.uri.fsPath, env: { PIP_NO_INPUT: '1' }, label: step.label }, folder, { command });
-      if (exit !== 0) {
-        void vscode.window.showErrorMessage(`${step.label} failed (exit code ${exit ?? 'unknown'}): see its terminal for pip's reason.`);
-        return false;
-      }
-    }
     return true;
   }
 
@@ -109,6 +97,8 @@ export class InterpreterAdvisor {
     if (action === TRY_AGAIN) await retry?.();
   }
 }
+
+const taskOf = (folder: vscode.WorkspaceFolder) => (step: InstallStep): TaskSpec => ({ ...step, cwd: folder.uri.fsPath, env: {} });
 
 function commandLine(step: InstallStep): string {
   return [step.command, ...step.args].map(shlexQuote).join(' ');

@@ -10,7 +10,8 @@ import { loadTemplateSet, type TemplateInfo, type TemplateSet } from '../../core
 import { Commands } from '../constants.js';
 import type { PythonService } from '../python.js';
 import { checkTrust } from '../tasks/environment.js';
-import { runSteps, setupFolder } from './setupCommands.js';
+import { setupFolder } from './setupCommands.js';
+import { runSteps } from './steps.js';
 import type { WalkthroughState } from './walkthrough.js';
 
 export interface NewProjectContext {

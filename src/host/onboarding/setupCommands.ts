@@ -8,10 +8,11 @@ import { shlexQuote, type TaskSpec } from '../../core/tasks/index.js';
 import { parseTrackingUri } from '../../core/tracking/uri.js';
 import { registerCommand } from '../commands/register.js';
 import { CONFIG_SECTION, Commands, EXTENSION_ID, Settings, WALKTHROUGH_ID } from '../constants.js';
-import { dvcPython, interpreterEnv, runTask } from '../dvc/tasks.js';
+import { dvcPython } from '../dvc/tasks.js';
 import type { PythonService } from '../python.js';
 import { checkTrust } from '../tasks/environment.js';
 import type { TrackingService } from '../tracking.js';
+import { runSteps } from './steps.js';
 import type { WalkthroughState } from './walkthrough.js';
 
 export interface SetupContext {
@@ -33,19 +34,6 @@ export async function setupFolder(what: string): Promise<vscode.WorkspaceFolder 
   }
   if (folders.length === 1) return folders[0];
   return vscode.window.showWorkspaceFolderPick({ placeHolder: `${what}: in which folder?` });
-}
-
-/** Runs setup steps in order as visible tasks; false (after saying which failed) at the first failure. */
-export async function runSteps(folder: vscode.WorkspaceFolder, steps: readonly TaskSpec[], python?: string): Promise<boolean> {
-  for (const step of steps) {
-    const env = python ? { ...interpreterEnv(python), ...step.env } : step.env;
-    const exit = await runTask({ ...step, env }, folder, { command: step.label });
-    if (exit !== 0) {
-      void vscode.window.showErrorMessage(`${step.label} failed (exit code ${exit ?? 'unknown'}): its terminal says why.`);
-      return false;
-    }
-  }
-  return true;
 }
 
 const commandLine = (spec: TaskSpec): string => [spec.command, ...spec.args].map(shlexQuote).join(' ');

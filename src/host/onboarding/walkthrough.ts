@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
 import { packagesFor } from '../../core/python/packages.js';
-import { projectState } from '../../core/onboarding/projectState.js';
+import { pipelineHasRun, projectState } from '../../core/onboarding/projectState.js';
 import { parseTrackingUri } from '../../core/tracking/uri.js';
 import { ContextKeys } from '../constants.js';
 import { Disposable } from '../dispose.js';
@@ -43,7 +43,17 @@ const KEYS: Readonly<Record<keyof StepStates, string>> = {
  * project, a pipeline, a readable tracking store, a default DVC remote, a dvc.lock, a run in the
  * store), re-run when files, settings, the interpreter, the store or a task change. A step is
  * done when any workspace folder has it done. In Restricted Mode no interpreter is started.
+ *
+ * The state keys choose which variant of a step shows (done or to do). The check mark of a done
+ * variant comes from a second key, pulsed (true, then false) after each check and whenever the
+ * editors change: VS Code's walkthrough service registers lazily, and a completion expression
+ * that already holds when it registers is recorded as seen without ever checking the step
+ * (gettingStartedService.ts `registerDoneListeners` + `progressByEvent`). A pulse key is false at
+ * any registration, so its next pulse checks the step.
  */
+/** `mlWorkbench.onboarding.done.<step>`: the completion event of the step's done variant. */
+const doneKey = (step: keyof StepStates): string => `mlWorkbench.onboarding.done.${step}`;
+
 export class WalkthroughState extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<StepStates> | undefined;
@@ -67,7 +77,10 @@ export class WalkthroughState extends Disposable {
     this.register(tracking.onDidChangeStores(schedule));
     this.register(tracking.onDidChangeData(schedule));
     this.register(vscode.tasks.onDidEndTask(schedule));
+    // Opening the walkthrough (an editor) may be what creates VS Code's walkthrough service.
+    this.register(vscode.window.tabGroups.onDidChangeTabs(() => this.schedulePulse()));
     this.register({ dispose: () => clearTimeout(this.timer) });
+    this.register({ dispose: () => clearTimeout(this.pulseTimer) });
     this.register({ dispose: () => this.folderWatchers.forEach((w) => w.dispose()) });
     this.watch();
     this.timer = setTimeout(() => void this.check(), FIRST_CHECK_MS);
@@ -87,6 +100,20 @@ export class WalkthroughState extends Disposable {
   schedule(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.check(), DEBOUNCE_MS);
+  }
+
+  private pulseTimer: NodeJS.Timeout | undefined;
+
+  private schedulePulse(): void {
+    clearTimeout(this.pulseTimer);
+    this.pulseTimer = setTimeout(() => void this.pulse(), DEBOUNCE_MS);
+  }
+
+  /** Checks the done steps in the walkthrough (see the class comment). */
+  private async pulse(): Promise<void> {
+    const done = (Object.keys(KEYS) as (keyof StepStates)[]).filter((step) => this.last?.[step]);
+    for (const step of done) await vscode.commands.executeCommand('setContext', doneKey(step), true);
+    for (const step of done) await vscode.commands.executeCommand('setContext', doneKey(step), false);
   }
 
 
@@ -131,6 +158,7 @@ export class WalkthroughState extends Disposable {
     }
     if (JSON.stringify(states) !== JSON.stringify(this.last)) this.log.info(`getting started: ${Object.entries(states).map(([k, v]) => `${k} ${v ? 'done' : 'to do'}`).join(', ')}`);
     this.last = states;
+    await this.pulse();
     return states;
   }
 
@@ -143,7 +171,7 @@ export class WalkthroughState extends Disposable {
       pipeline: project.hasPipeline,
       trackingStore: store.readable,
       remote: project.defaultRemote !== undefined,
-      repro: project.reproducedStages > 0,
+      repro: pipelineHasRun(project),
       firstRun: store.hasRun,
     };
   }
@@ -170,7 +198,7 @@ export class WalkthroughState extends Disposable {
       const runs = ids.length > 0 ? await store.searchRuns({ experimentIds: ids, maxResults: 1 }) : undefined;
       return { readable: true, hasRun: (runs?.items.length ?? 0) > 0 };
     } catch (error) {
-      this.log.warn(`getting started: the store ${store.uri} could not be read: ${(error as Error).message}`);
+      this.log.info(`getting started: the store ${store.uri} could not be read (yet): ${(error as Error).message}`);
       return { readable: false, hasRun: false };
     }
   }
