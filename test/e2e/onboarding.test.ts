@@ -141,6 +141,18 @@ async function chooseQuickItem(workbench: Workbench, label: RegExp): Promise<voi
   await item.click();
 }
 
+/** The walkthrough of a project that has everything but a DVC remote: done variants, checked; the remote's step to do. */
+const ALL_BUT_REMOTE = [
+  { title: 'Python has MLflow and DVC', done: true },
+  { title: 'The folder has a pipeline', done: true },
+  { title: 'The folder is a git repository', done: true },
+  { title: 'The folder is a DVC project', done: true },
+  { title: 'The tracking store can be read', done: true },
+  { title: 'Add a DVC remote', done: false },
+  { title: 'The pipeline has run', done: true },
+  { title: 'The first run is in the Runs view', done: true },
+];
+
 /** Opens the Getting Started walkthrough and returns its steps (title, done) as shown. */
 async function walkthroughSteps(workbench: Workbench): Promise<{ title: string; done: boolean }[]> {
   const page = workbench.page;
@@ -274,16 +286,7 @@ describe('the demo project without the Python extension', () => {
   test('(c) Get Started on the demo: each step done or not as the project is', { timeout: TEST_TIMEOUT }, async () => {
     await step(workbench, 'onboarding-walkthrough-demo', async () => {
       await writeWorkspaceSettings(workbench, workspace, { 'mlWorkbench.python': python.python });
-      const expected = [
-        { title: 'Python has MLflow and DVC', done: true },
-        { title: 'The folder has a pipeline', done: true },
-        { title: 'The folder is a git repository', done: true },
-        { title: 'The folder is a DVC project', done: true },
-        { title: 'The tracking store can be read', done: true },
-        { title: 'Add a DVC remote', done: false },
-        { title: 'The pipeline has run', done: true },
-        { title: 'The first run is in the Runs view', done: true },
-      ];
+      const expected = ALL_BUT_REMOTE;
       const steps = await poll(() => walkthroughSteps(workbench), (s) => JSON.stringify(s) === JSON.stringify(expected), 30_000, 2_000);
       assert.deepEqual(steps, expected);
       await workbench.screenshot('onboarding-walkthrough-demo-dark');
@@ -360,17 +363,46 @@ describe('New ML Project on an empty folder, then Run Pipeline', () => {
       await workbench.screenshot('onboarding-new-project-views');
 
       const after = await poll(() => walkthroughSteps(workbench), (s) => s.filter((x) => x.done).length === 7, 30_000, 2_000);
-      assert.deepEqual(after, [
-        { title: 'Python has MLflow and DVC', done: true },
-        { title: 'The folder has a pipeline', done: true },
-        { title: 'The folder is a git repository', done: true },
-        { title: 'The folder is a DVC project', done: true },
-        { title: 'The tracking store can be read', done: true },
-        { title: 'Add a DVC remote', done: false },
-        { title: 'The pipeline has run', done: true },
-        { title: 'The first run is in the Runs view', done: true },
-      ]);
+      assert.deepEqual(after, ALL_BUT_REMOTE);
       await workbench.screenshot('onboarding-walkthrough-after-dark');
+    });
+  });
+});
+
+describe('Restricted Mode (an untrusted empty folder)', () => {
+  let workbench: Workbench;
+
+  before(async () => {
+    const workspace = join(scratch, 'untrusted');
+    mkdirSync(workspace);
+    workbench = await startWorkbench({ workspace, vsix, trust: false, theme: DARK, settings: { 'mlWorkbench.python': python.python } });
+    await showAt1600(workbench);
+    await workbench.openContainer(CONTAINER);
+  });
+
+  after(async () => {
+    reportLoggedProblems(workbench, 'onboarding-untrusted');
+    await workbench?.stop();
+  });
+
+  test('(e) the walkthrough steps that run things say why they cannot; New ML Project refuses; no interpreter is started', { timeout: TEST_TIMEOUT }, async () => {
+    await step(workbench, 'onboarding-untrusted', async () => {
+      const steps = await walkthroughSteps(workbench);
+      assert.deepEqual(steps.map((s) => s.title), ['Choose a Python with MLflow and DVC', 'Create a project from a template', 'Put the project under git', 'Initialize DVC', 'Choose where runs and models go', 'Add a DVC remote', 'Run the pipeline', 'See the first run']);
+      assert.ok(steps.every((s) => !s.done), JSON.stringify(steps));
+      const page = workbench.page;
+      const dvcStep = page.locator('.gettingStartedContainer .getting-started-step', { has: page.locator('.step-title', { hasText: /^\s*Initialize DVC\s*$/ }) }).first();
+      await dvcStep.locator('.step-title').click();
+      await poll(async () => (await dvcStep.innerText()).replace(/\s+/g, ' '), (text) => text.includes('Restricted Mode'), 10_000);
+      assert.match((await dvcStep.innerText()).replace(/\s+/g, ' '), /Restricted Mode: ML Workbench runs nothing from an untrusted workspace, so it cannot do this here\..*Manage Workspace Trust/);
+      await page.waitForTimeout(1_500);
+      await workbench.screenshot('onboarding-walkthrough-untrusted-dark');
+
+      await workbench.runCommand('ML Workbench: New ML Project…');
+      const toast = await toastWithButtons(workbench, /Creating an ML project runs code from this workspace/);
+      assert.deepEqual(toast.buttons, ['Manage Workspace Trust']);
+      assert.deepEqual(readdirSync(join(scratch, 'untrusted')), [], 'nothing was written');
+      assert.doesNotMatch(workbench.extensionHostLog(), /python for untrusted/, 'no interpreter was probed');
     });
   });
 });
