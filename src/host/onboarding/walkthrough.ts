@@ -12,6 +12,11 @@ import type { FolderTracking, TrackingService } from '../tracking.js';
 const DEBOUNCE_MS = 400;
 /** The first check waits until the window has settled: nothing runs on activation itself. */
 const FIRST_CHECK_MS = 1_500;
+/**
+ * Pulses after the editors change: the walkthrough's page registers its listeners some time after
+ * its tab opens (seconds on a busy machine), and a pulse before that is lost.
+ */
+const PULSE_AFTER_TABS_MS = [DEBOUNCE_MS, 1_500, 4_000, 10_000];
 /** Files whose appearance or change can move a step: git and DVC projects, pipelines, locks, DVC config. */
 const WATCHED = '{.git,.dvc,.dvc/config,.dvc/config.local,dvc.yaml,dvc.lock,*/.dvc,*/dvc.yaml,*/dvc.lock}';
 
@@ -80,7 +85,7 @@ export class WalkthroughState extends Disposable {
     // Opening the walkthrough (an editor) may be what creates VS Code's walkthrough service.
     this.register(vscode.window.tabGroups.onDidChangeTabs(() => this.schedulePulse()));
     this.register({ dispose: () => clearTimeout(this.timer) });
-    this.register({ dispose: () => clearTimeout(this.pulseTimer) });
+    this.register({ dispose: () => this.pulseTimers.forEach(clearTimeout) });
     this.register({ dispose: () => this.folderWatchers.forEach((w) => w.dispose()) });
     this.watch();
     this.timer = setTimeout(() => void this.check(), FIRST_CHECK_MS);
@@ -92,21 +97,16 @@ export class WalkthroughState extends Disposable {
     this.schedule();
   }
 
-  /** The states now (runs the checks when none ran yet or a change is pending). */
-  async current(): Promise<StepStates> {
-    return this.last && !this.timer ? this.last : this.check();
-  }
-
   schedule(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.check(), DEBOUNCE_MS);
   }
 
-  private pulseTimer: NodeJS.Timeout | undefined;
+  private pulseTimers: NodeJS.Timeout[] = [];
 
   private schedulePulse(): void {
-    clearTimeout(this.pulseTimer);
-    this.pulseTimer = setTimeout(() => void this.pulse(), DEBOUNCE_MS);
+    this.pulseTimers.forEach(clearTimeout);
+    this.pulseTimers = PULSE_AFTER_TABS_MS.map((ms) => setTimeout(() => void this.pulse(), ms));
   }
 
   /** Checks the done steps in the walkthrough (see the class comment). */
@@ -115,7 +115,6 @@ export class WalkthroughState extends Disposable {
     for (const step of done) await vscode.commands.executeCommand('setContext', doneKey(step), true);
     for (const step of done) await vscode.commands.executeCommand('setContext', doneKey(step), false);
   }
-
 
   private watch(): void {
     for (const watcher of this.folderWatchers) watcher.dispose();
