@@ -10,8 +10,10 @@
  *     writes the setting and the Serve goes through (HTTP 200);
  * (c) the Getting Started walkthrough shows each step done or not from the real state;
  * (d) New ML Project… on an empty folder, then Run Pipeline: every stage fresh for `dvc status`,
- *     the run in the Runs view, the registered model with @candidate in the Models view.
- * Screenshots of the message, the quick pick and the walkthrough in dark and light, at 1600×1000.
+ *     the run in the Runs view, the registered model with @candidate in the Models view; then the
+ *     walkthrough's Add DVC Remote… (a shared folder) turns its last step done;
+ * Screenshots of the message, the quick pick and the walkthrough in dark and light at 1600×1000, and
+ * (f) at 1280×800 (dark, light, light high contrast) and in dark high contrast.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -36,6 +38,15 @@ const SERVING = 'Serving';
 const RUNS = 'Runs';
 const DARK = 'Default Dark Modern';
 const LIGHT = 'Default Light Modern';
+const HC_DARK = 'Default High Contrast';
+const HC_LIGHT = 'Default High Contrast Light';
+/** Each screen is also judged at a laptop's size and in the high contrast themes. */
+const VARIANTS = [
+  { name: 'dark-1280', theme: DARK, width: 1280, height: 800 },
+  { name: 'light-1280', theme: LIGHT, width: 1280, height: 800 },
+  { name: 'hc-dark', theme: HC_DARK, width: 1600, height: 1000 },
+  { name: 'hc-light-1280', theme: HC_LIGHT, width: 1280, height: 800 },
+] as const;
 const TEST_TIMEOUT = 900_000;
 /** Serving imports MLflow and loads the model; a pipeline trains and logs a model: minutes on 2 busy cores. */
 const SLOW_MS = 360_000;
@@ -54,19 +65,39 @@ async function showAt1600(workbench: Workbench): Promise<void> {
   await workbench.page.setViewportSize({ width: 1600, height: 1000 });
 }
 
-/** Switches the color theme with the theme picker (Preferences: Color Theme), as a user does. */
+/** The workbench's theme class of each theme these screenshots use, and its label in the theme picker. */
+const THEMES: Readonly<Record<string, { label: string; kind: string }>> = {
+  [DARK]: { label: 'Dark Modern', kind: 'vs-dark' },
+  [LIGHT]: { label: 'Light Modern', kind: 'vs' },
+  [HC_DARK]: { label: 'Dark High Contrast', kind: 'hc-black' },
+  [HC_LIGHT]: { label: 'Light High Contrast', kind: 'hc-light' },
+};
+
+/**
+ * Switches the color theme with the theme picker (Preferences: Color Theme), as a user does. A
+ * walkthrough that has just opened or re-rendered can take the focus, which closes the picker: the
+ * pick is then tried again.
+ */
 async function setTheme(workbench: Workbench, theme: string): Promise<void> {
   const page = workbench.page;
-  await workbench.runCommand('Preferences: Color Theme');
-  const input = quickInput(page);
-  await input.waitFor({ state: 'visible' });
-  await page.waitForFunction((element) => !String((element as unknown as { value?: string } | null)?.value ?? '>').startsWith('>'), await input.elementHandle());
-  const label = theme.replace(/^Default /, '');
-  await input.fill(label);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) }).first().click();
-  const dark = theme !== LIGHT;
-  const classes = await poll(async () => (await page.locator('.monaco-workbench').getAttribute('class')) ?? '', (c) => c.split(/\s+/).includes('vs-dark') === dark, 15_000);
-  assert.equal(classes.split(/\s+/).includes('vs-dark'), dark, `the ${theme} theme is applied`);
+  const { label, kind } = THEMES[theme]!;
+  const applied = async (): Promise<boolean> => ((await page.locator('.monaco-workbench').getAttribute('class')) ?? '').split(/\s+/).includes(kind);
+  for (let attempt = 1; attempt <= 3 && !(await applied()); attempt++) {
+    try {
+      await workbench.runCommand('Preferences: Color Theme');
+      const input = quickInput(page);
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.waitForFunction((element) => !String((element as unknown as { value?: string } | null)?.value ?? '>').startsWith('>'), await input.elementHandle(), { timeout: 10_000 });
+      await input.fill(label, { timeout: 10_000 });
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) }).first().click({ timeout: 10_000 });
+      await poll(applied, (yes) => yes, 15_000);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1_000);
+    }
+  }
+  assert.ok(await applied(), `the ${theme} theme is applied`);
   await page.waitForTimeout(500);
 }
 
@@ -156,9 +187,16 @@ const ALL_BUT_REMOTE = [
 /** Opens the Getting Started walkthrough and returns its steps (title, done) as shown. */
 async function walkthroughSteps(workbench: Workbench): Promise<{ title: string; done: boolean }[]> {
   const page = workbench.page;
-  // The whole walkthrough in the screenshots: no terminal panel below it.
-  await tryCommand(page, 'View: Hide Panel', 2_000);
-  await workbench.runCommand('ML Workbench: Get Started');
+  // The whole walkthrough in the screenshots: no terminal panel below it. Commands only when needed:
+  // an opening walkthrough takes the focus, which closes a palette opened meanwhile.
+  if (await page.locator('.part.panel').isVisible()) {
+    // The panel's own Hide Panel button: a palette opened meanwhile would lose the focus to the walkthrough.
+    const hide = page.locator('.part.panel [aria-label^="Hide Panel"]').first();
+    if (await hide.isVisible()) await hide.click();
+    else await tryCommand(page, 'View: Hide Panel', 2_000).catch(() => page.keyboard.press('Escape'));
+    await page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+  if (!(await page.locator('.gettingStartedContainer').isVisible())) await workbench.runCommand('ML Workbench: Get Started');
   const steps = page.locator('.gettingStartedContainer .getting-started-step');
   await steps.first().waitFor({ state: 'visible', timeout: 30_000 });
   // The selected step's media (markdown, in a webview) renders a moment later.
@@ -182,7 +220,7 @@ describe('the demo project without the Python extension', () => {
   before(async () => {
     // Built in place (MLflow keeps absolute artifact paths: a moved copy cannot serve its models).
     workspace = join(scratch, 'demo');
-    execFileSync('bash', [join(REPO_ROOT, 'scripts', 'demo', 'make_demo_project.sh'), workspace], { env: env(python, { DVC_NO_ANALYTICS: '1' }), stdio: ['ignore', 'ignore', 'pipe'], timeout: 10 * 60_000 });
+    execFileSync('bash', [join(REPO_ROOT, 'scripts', 'demo', 'make_demo_project.sh'), workspace], { env: env(python, { DVC_NO_ANALYTICS: '1' }), stdio: ['ignore', 'ignore', 'pipe'], timeout: 20 * 60_000 });
     // The rig's venv, where pyenv-virtualenv puts a virtualenv: one of the interpreters our pick finds.
     pyenvRoot = join(scratch, 'pyenv');
     mkdirSync(join(pyenvRoot, 'versions'), { recursive: true });
@@ -295,6 +333,31 @@ describe('the demo project without the Python extension', () => {
       await setTheme(workbench, DARK);
     });
   });
+
+  test('(f) the message, the pick and the walkthrough at 1280×800 and in high contrast', { timeout: TEST_TIMEOUT }, async () => {
+    await step(workbench, 'onboarding-variants', async () => {
+      for (const variant of VARIANTS) {
+        await setTheme(workbench, variant.theme);
+        await workbench.page.setViewportSize({ width: variant.width, height: variant.height });
+        await writeWorkspaceSettings(workbench, workspace, { 'mlWorkbench.python': '${workspaceFolder}/.venv/bin/python' });
+        await serveVersion3(workbench);
+        const shown = await toastWithButtons(workbench, /Serving a model needs MLflow/);
+        assert.deepEqual(shown.buttons, ['Select Interpreter…', 'Install MLflow…']);
+        await parkMouse(workbench.page);
+        await workbench.screenshot(`onboarding-python-message-${variant.name}`);
+        await clickToastButton(shown.toast, 'Select Interpreter…');
+        await poll(() => quickPickItems(workbench), (list) => list.some((i) => /ml-rig/.test(i.label)), 60_000);
+        await workbench.screenshot(`onboarding-python-pick-${variant.name}`);
+        await workbench.page.keyboard.press('Escape');
+        await writeWorkspaceSettings(workbench, workspace, { 'mlWorkbench.python': python.python });
+        const steps = await poll(() => walkthroughSteps(workbench), (s) => JSON.stringify(s) === JSON.stringify(ALL_BUT_REMOTE), 30_000, 2_000);
+        assert.deepEqual(steps, ALL_BUT_REMOTE);
+        await workbench.screenshot(`onboarding-walkthrough-demo-${variant.name}`);
+      }
+      await setTheme(workbench, DARK);
+      await showAt1600(workbench);
+    });
+  });
 });
 
 describe('New ML Project on an empty folder, then Run Pipeline', () => {
@@ -328,6 +391,10 @@ describe('New ML Project on an empty folder, then Run Pipeline', () => {
       await workbench.screenshot('onboarding-walkthrough-empty-dark');
       await setTheme(workbench, LIGHT);
       await workbench.screenshot('onboarding-walkthrough-empty-light');
+      await setTheme(workbench, HC_DARK);
+      await workbench.page.setViewportSize({ width: 1280, height: 800 });
+      await workbench.screenshot('onboarding-walkthrough-empty-hc-dark-1280');
+      await showAt1600(workbench);
       await setTheme(workbench, DARK);
 
       await workbench.runCommand('ML Workbench: New ML Project…');
@@ -361,10 +428,35 @@ describe('New ML Project on an empty folder, then Run Pipeline', () => {
       assert.match(version.description, /@candidate/);
       await parkMouse(workbench.page);
       await workbench.screenshot('onboarding-new-project-views');
+      await workbench.page.setViewportSize({ width: 1280, height: 800 });
+      await workbench.page.waitForTimeout(500);
+      await workbench.screenshot('onboarding-new-project-views-1280');
+      await showAt1600(workbench);
 
       const after = await poll(() => walkthroughSteps(workbench), (s) => s.filter((x) => x.done).length === 7, 30_000, 2_000);
       assert.deepEqual(after, ALL_BUT_REMOTE);
       await workbench.screenshot('onboarding-walkthrough-after-dark');
+
+      // The last step from its own button: Add DVC Remote… (a shared folder), asked, run as a task; the step turns done.
+      const page = workbench.page;
+      const remoteStep = page.locator('.gettingStartedContainer .getting-started-step', { has: page.locator('.step-title', { hasText: /^\s*Add a DVC remote\s*$/ }) }).first();
+      await remoteStep.locator('.step-title').click();
+      await remoteStep.getByRole('button', { name: 'Add DVC Remote…' }).click();
+      assert.equal(await poll(() => quickInputTitle(page), (t) => t.startsWith('DVC remote'), 10_000), 'DVC remote: where data and models are pushed');
+      const storage = join(scratch, 'dvc-storage');
+      await quickInput(page).fill(storage);
+      await page.keyboard.press('Enter');
+      await poll(() => quickInputTitle(page), (t) => t === 'Name of the remote', 10_000);
+      assert.equal(await quickInput(page).inputValue(), 'storage');
+      await page.keyboard.press('Enter');
+      const remoteDialog = await dialogText(page);
+      assert.equal(remoteDialog.message, `Add ${storage} as the default DVC remote "storage"?`);
+      await page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: /^\s*Add Remote\s*$/ }).click();
+      await poll(async () => (existsSync(join(workspace, '.dvc', 'config')) ? readFileSync(join(workspace, '.dvc', 'config'), 'utf8') : ''), (c) => c.includes(storage), 60_000);
+      assert.match(readFileSync(join(workspace, '.dvc', 'config'), 'utf8'), /remote = storage/);
+      const complete = await poll(() => walkthroughSteps(workbench), (s) => s.every((x) => x.done), 30_000, 2_000);
+      assert.deepEqual(complete, ALL_BUT_REMOTE.map((s) => (s.done ? s : { title: 'The project has a default DVC remote', done: true })));
+      await workbench.screenshot('onboarding-walkthrough-complete-dark');
     });
   });
 });
@@ -397,6 +489,10 @@ describe('Restricted Mode (an untrusted empty folder)', () => {
       assert.match((await dvcStep.innerText()).replace(/\s+/g, ' '), /Restricted Mode: ML Workbench runs nothing from an untrusted workspace, so it cannot do this here\..*Manage Workspace Trust/);
       await page.waitForTimeout(1_500);
       await workbench.screenshot('onboarding-walkthrough-untrusted-dark');
+      await workbench.page.setViewportSize({ width: 1280, height: 800 });
+      await page.waitForTimeout(1_000);
+      await workbench.screenshot('onboarding-walkthrough-untrusted-dark-1280');
+      await showAt1600(workbench);
 
       await workbench.runCommand('ML Workbench: New ML Project…');
       const toast = await toastWithButtons(workbench, /Creating an ML project runs code from this workspace/);
