@@ -11,6 +11,7 @@ import { VIRTUAL_SCHEME, VirtualDocuments } from './documents/virtualDocuments.j
 import { METRIC_SCHEME, MetricHistoryDocuments } from './documents/metricHistory.js';
 import { ARTIFACT_SCHEME, ArtifactFileSystem } from './fs/artifactFileSystem.js';
 import { registerDvc } from './dvc/register.js';
+import { registerOnboarding } from './onboarding/index.js';
 import { createLogger } from './log.js';
 import { TrackingStatusBar } from './statusBar.js';
 import { PythonService } from './python.js';
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // Training and deployment tasks and the Serving view; the Pipeline view re-checks when a DVC task ends.
   const tasks = registerTasks({ context, log, tracking, python, runsTree, documents });
   context.subscriptions.push(tasks, registerDvc({ extension: context, log, tracking, python, documents, dvcTaskEnded: tasks.onDidEndDvcTask }));
+  context.subscriptions.push(registerOnboarding({ extensionUri: context.extensionUri, log, python, tracking }));
 }
 
 export function deactivate(): void {

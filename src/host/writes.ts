@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log.js';
 import { RestTrackingStore } from '../core/tracking/rest/restStore.js';
-import { needsAnotherInterpreter, WriteError } from '../core/tracking/writes/errors.js';
+import { needsAnotherInterpreter } from '../core/tracking/writes/errors.js';
 import { openTrackingWriter } from '../core/tracking/writes/open.js';
 import type { TrackingWriter } from '../core/tracking/writes/writer.js';
 import type { PythonService } from './python.js';
@@ -30,7 +30,7 @@ export class WriteService {
       });
     } catch (error) {
       if (needsAnotherInterpreter(error)) {
-        await this.offerInterpreter(error);
+        await this.python.advisor.explainWriteFailure(tracking.folder, error.message, error.reason === 'mlflow-too-old');
         return undefined;
       }
       throw error;
@@ -49,18 +49,8 @@ export class WriteService {
       void vscode.window.showWarningMessage('Changing runs or models of a local MLflow store runs MLflow\'s Python client, which Restricted Mode does not allow. Trust this workspace to make changes; browsing works as it is.', 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       return undefined;
     }
-    const choice = await this.python.interpreterFor(tracking.folder);
-    if (!choice.chosen) {
-      const tried = choice.probes.map((p) => (p.ok ? `${p.command} (Python ${p.version}, no mlflow)` : `${p.command} (${p.problem})`)).join('; ');
-      await this.offerInterpreter(new WriteError('mlflow-not-installed', `Changes to MLflow runs and models go through MLflow itself, but no Python with MLflow was found (tried: ${tried}). Select an interpreter that has mlflow installed, or run "pip install mlflow" in it.`, choice.probes[0]?.command ?? 'python3'));
-      return undefined;
-    }
-    return openTrackingWriter(uri, { cwd, python: choice.chosen.probe.executable });
-  }
-
-  private async offerInterpreter(error: WriteError): Promise<void> {
-    this.log.warn(error.message);
-    const action = await vscode.window.showErrorMessage(error.message, 'Select Interpreter');
-    if (action === 'Select Interpreter') await this.python.selectInterpreter();
+    const python = await this.python.ensure(tracking.folder, 'write', 'Changing runs and models of a local MLflow store');
+    if (!python) return undefined;
+    return openTrackingWriter(uri, { cwd, python });
   }
 }

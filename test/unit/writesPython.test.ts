@@ -113,16 +113,13 @@ describe('PythonTrackingWriter without MLflow', () => {
 });
 
 describe('interpreter choice', () => {
-  test('candidates: Python extension, setting, then python3 on PATH, without duplicates', () => {
+  test('candidates: Python extension, setting, without duplicates; python3 on PATH only when nothing is chosen', () => {
     assert.deepEqual(interpreterCandidates({ pythonExtensionPath: '/venv/bin/python', setting: '.venv/bin/python', workspaceFolder: '/ws', platform: 'linux' }), [
       { command: '/venv/bin/python', source: 'python-extension' },
       { command: '/ws/.venv/bin/python', source: 'setting' },
-      { command: 'python3', source: 'path' },
     ]);
-    assert.deepEqual(interpreterCandidates({ setting: '${workspaceFolder}/env/bin/python', workspaceFolder: '/ws', platform: 'linux' }), [
-      { command: '/ws/env/bin/python', source: 'setting' },
-      { command: 'python3', source: 'path' },
-    ]);
+    assert.deepEqual(interpreterCandidates({ setting: '${workspaceFolder}/env/bin/python', workspaceFolder: '/ws', platform: 'linux' }), [{ command: '/ws/env/bin/python', source: 'setting' }]);
+    assert.deepEqual(interpreterCandidates({ setting: ' ', workspaceFolder: '/ws', platform: 'linux' }), [{ command: 'python3', source: 'path' }]);
     assert.deepEqual(interpreterCandidates({ pythonExtensionPath: ' ', setting: 'python3', workspaceFolder: '/ws', platform: 'linux' }), [{ command: 'python3', source: 'setting' }]);
     assert.deepEqual(interpreterCandidates({ workspaceFolder: 'C:\\ws', platform: 'win32' }), [{ command: 'python', source: 'path' }]);
   });

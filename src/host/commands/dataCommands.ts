@@ -132,7 +132,7 @@ async function checkoutVersion(context: DataCommandsContext, element: DataElemen
   const detail = `This replaces ${what} in the workspace with the version of ${element.version.commit.slice(0, 7)} "${element.version.message}", and ${recordRel} with that commit's copy (git checkout ${element.version.commit.slice(0, 7)} -- ${recordRel}; dvc checkout --force ${recordRel}).`;
   const confirm = await vscode.window.showWarningMessage(`Check out ${data.repoPath} as of ${element.version.commit.slice(0, 7)}?`, { modal: true, detail }, 'Check Out');
   if (confirm !== 'Check Out') return;
-  const python = await dvcPython(context.python, service.folder);
+  const python = await dvcPython(context.python, service.folder, 'Checking out a data version');
   const [git, checkout] = dataVersionCheckout({ python, cwd: service.root, revision: element.version.commit, dvcFile: recordRel, env: interpreterEnv(python) });
   const gitExit = await runTask(git, service.folder, { command: 'git-checkout', file: recordRel });
   if (gitExit !== 0) throw new Error(`${git.label} failed (exit code ${gitExit ?? 'unknown'}): see its terminal.`);

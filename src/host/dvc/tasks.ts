@@ -8,15 +8,14 @@ import type { PythonService } from '../python.js';
 export const DVC_TASK_TYPE = 'mlWorkbench.dvc';
 
 /**
- * The Python that runs `python -m dvc` for a folder: the one the extension picked (Python
- * extension, setting, PATH), else the first interpreter that runs at all; a missing DVC then
- * shows as the task's own error in its terminal.
+ * The Python that runs `python -m dvc` for a folder: the one the user chose, when it has DVC;
+ * otherwise the user is told what is missing (with a pick and an install) and the command ends
+ * as cancelled.
  */
-export async function dvcPython(python: PythonService, folder: vscode.WorkspaceFolder): Promise<string> {
-  const choice = await python.interpreterFor(folder);
-  if (choice.chosen) return choice.chosen.probe.executable;
-  const runs = choice.probes.find((p) => p.ok);
-  return runs?.ok ? runs.executable : 'python3';
+export async function dvcPython(python: PythonService, folder: vscode.WorkspaceFolder, purpose = 'This DVC command'): Promise<string> {
+  const resolved = await python.ensure(folder, 'dvc-command', purpose);
+  if (resolved) return resolved;
+  throw new vscode.CancellationError();
 }
 
 /**

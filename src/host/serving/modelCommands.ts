@@ -5,6 +5,7 @@ import { dockerAvailability, failureLine, findFreePort, interpreterPath, modelsS
 import { registerCommand } from '../commands/register.js';
 import { Commands } from '../constants.js';
 import { checkTrust, readTaskSettings, Refused, type TaskEnvironment } from '../tasks/environment.js';
+import type { PythonService } from '../python.js';
 import type { TaskRunner } from '../tasks/runner.js';
 import type { TrackingService } from '../tracking.js';
 import { modelTarget, type ModelTarget } from './modelTarget.js';
@@ -17,6 +18,7 @@ export interface ModelTaskContext {
   readonly runner: TaskRunner;
   readonly servers: ServerManager;
   readonly revealServing: () => Thenable<void>;
+  readonly python: PythonService;
 }
 
 const DOCKER_DOCS = 'https://mlflow.org/docs/latest/ml/deployment/deploy-model-locally/';
@@ -25,11 +27,10 @@ const DOCKER_DOCS = 'https://mlflow.org/docs/latest/ml/deployment/deploy-model-l
 export function registerModelTaskCommands(context: ModelTaskContext): vscode.Disposable {
   const { log, tracking, environment, runner, servers } = context;
 
-  /** The interpreter with MLflow (serving loads the model in it): refuses with the reason otherwise. */
-  const mlflowPython = async (folder: vscode.WorkspaceFolder): Promise<string> => {
-    const { python, hasMlflow } = await environment.interpreter(folder);
-    if (hasMlflow) return python;
-    void vscode.window.showErrorMessage(`${python} has no MLflow installed, which serving a model needs. Select an interpreter with mlflow (and the model's libraries).`, 'Select Interpreter').then((a) => a && vscode.commands.executeCommand('python.setInterpreter'));
+  /** The interpreter with MLflow (serving loads the model in it): refuses with the reason, a pick and an install otherwise. */
+  const mlflowPython = async (folder: vscode.WorkspaceFolder, retry: () => unknown): Promise<string> => {
+    const python = await context.python.ensure(folder, 'serve', 'Serving a model', retry);
+    if (python) return python;
     throw new Refused();
   };
 
@@ -38,7 +39,7 @@ export function registerModelTaskCommands(context: ModelTaskContext): vscode.Dis
     const target = await modelTarget(tracking, element, 'Serve which model version?');
     if (!target) return;
     const folder = target.tracking.folder;
-    const python = await mlflowPython(folder);
+    const python = await mlflowPython(folder, () => serve(element));
     const port = await findFreePort();
     const trackingTarget = environment.trackingTarget(folder, { withExperiment: false });
     const spec = modelsServe({ python, cwd: folder.uri.fsPath, modelUri: target.uri, port, tracking: { trackingUri: trackingTarget.trackingUri, allowFileStore: trackingTarget.allowFileStore }, envManager: readTaskSettings(folder).envManager });

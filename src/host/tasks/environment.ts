@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EnvManager, TrackingTarget } from '../../core/tasks/index.js';
 import { absoluteTrackingUri, ENV_MANAGERS } from '../../core/tasks/index.js';
+import { packagesFor, type PythonAction } from '../../core/python/packages.js';
 import { parseTrackingUri } from '../../core/tracking/uri.js';
 import { CONFIG_SECTION, Settings } from '../constants.js';
 import type { PythonService } from '../python.js';
@@ -50,14 +51,15 @@ export class TaskEnvironment {
     private readonly tracking: TrackingService,
   ) {}
 
-  /** The interpreter with MLflow, else the first that runs at all (DVC alone needs no MLflow); throws Refused after offering to pick one. */
-  async interpreter(folder: vscode.WorkspaceFolder): Promise<{ python: string; hasMlflow: boolean }> {
-    const choice = await this.python.interpreterFor(folder);
-    if (choice.chosen) return { python: choice.chosen.probe.executable, hasMlflow: true };
-    const working = choice.probes.find((probe) => probe.ok);
-    if (working?.ok) return { python: working.executable, hasMlflow: false };
-    const tried = choice.probes.map((probe) => `${probe.command} (${probe.ok ? 'no mlflow' : probe.problem})`).join(', ');
-    void vscode.window.showErrorMessage(`No Python interpreter could be started for ${folder.name} (tried ${tried}). Select one that has MLflow and DVC installed.`, 'Select Interpreter').then((action) => action && this.python.selectInterpreter());
+  /**
+   * The interpreter that has what `action` needs (MLflow for `mlflow run` and predict, DVC for
+   * `dvc repro`, nothing for a plain script); throws Refused after telling the user what is
+   * missing, with a pick and an install.
+   */
+  async interpreter(folder: vscode.WorkspaceFolder, action: PythonAction = 'python-script', purpose = 'This task'): Promise<{ python: string; hasMlflow: boolean }> {
+    const decision = await this.python.decide(folder, packagesFor(action));
+    if (decision.ok) return { python: decision.probe.executable, hasMlflow: decision.probe.hasMlflow };
+    void this.python.advisor.explain(folder, decision.shortfall, purpose);
     throw new Refused();
   }
 

@@ -72,7 +72,7 @@ export class Tasks extends Disposable {
     const revealServing = (): Thenable<void> => vscode.commands.executeCommand(`${Views.serving}.focus`);
 
     this.register(registerTrainingCommands({ log, runner, environment }));
-    this.register(registerModelTaskCommands({ log, tracking, environment, runner, servers: this.servers, revealServing }));
+    this.register(registerModelTaskCommands({ log, tracking, environment, runner, servers: this.servers, revealServing, python }));
     this.register(registerServerCommands({ log, tracking, servers: this.servers, documents }));
   }
 }

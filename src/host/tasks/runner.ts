@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { openDvcRepo } from '../../core/dvc/repo.js';
+import { actionOfTask } from '../../core/python/packages.js';
 import type { Logger } from '../../core/log.js';
 import {
   definitionLabel,
@@ -100,7 +101,7 @@ export class TaskRunner extends Disposable {
 
   /** The argv of a definition for a folder: its interpreter (first on PATH too), the folder's store. */
   async spec(definition: WorkbenchTaskDefinition, folder: vscode.WorkspaceFolder): Promise<TaskSpec> {
-    const { python } = await this.environment.interpreter(folder);
+    const { python } = await this.environment.interpreter(folder, actionOfTask(definition.task), `The task "${definitionLabel(definition)}"`);
     const cwd = resolve(folder.uri.fsPath, definition.cwd ?? '.');
     const settings = readTaskSettings(folder);
     const withExperiment = definition.task === 'mlflowRun' || definition.task === 'pythonScript';
@@ -118,7 +119,7 @@ export class TaskRunner extends Disposable {
       if (!definition) return new MessageTerminal('Cancelled: the task did not start.', 0);
       spec = await this.spec(definition, folder);
     } catch (error) {
-      if (error instanceof Refused) return new MessageTerminal('The task did not start: no Python interpreter.', 1);
+      if (error instanceof Refused) return new MessageTerminal('The task did not start: its Python interpreter lacks what it needs (see the notification).', 1);
       this.log.warn(`task ${name} did not start: ${(error as Error).message}`);
       void vscode.window.showErrorMessage(`${name} did not start: ${(error as Error).message}`);
       return new MessageTerminal(`${name} did not start: ${(error as Error).message}`, 1);

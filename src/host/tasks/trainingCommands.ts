@@ -50,7 +50,7 @@ export function registerTrainingCommands(context: TrainingCommandsContext): vsco
     const found = await loadStage(target);
     const tracking = environment.trackingTarget(target.folder, { withExperiment: false });
     const config = stageDebugConfig({ stage: found.name, cmd: found.cmd ?? '', dvcYamlDir: target.root, wdir: found.wdir || '.', env: trackingEnv({ trackingUri: tracking.trackingUri, allowFileStore: tracking.allowFileStore }), home: process.env['HOME'] });
-    const { python } = await environment.interpreter(target.folder);
+    const { python } = await environment.interpreter(target.folder, 'python-script', 'Debugging a stage');
     await startPythonDebugging(target.folder, config, python, `stage ${found.address}`);
   };
 
@@ -71,7 +71,7 @@ export function registerTrainingCommands(context: TrainingCommandsContext): vsco
     if (!parameters) return;
     const tracking = environment.trackingTarget(target.folder, { withExperiment: true });
     const config = entryPointDebugConfig({ project: target.project, projectDir: target.projectDir, entryPoint: target.entryPoint, parameters, tracking, home: process.env['HOME'] });
-    const { python } = await environment.interpreter(target.folder);
+    const { python } = await environment.interpreter(target.folder, 'python-script', 'Debugging an entry point');
     await startPythonDebugging(target.folder, config, python, `entry point ${target.entryPoint}`);
   };
 
