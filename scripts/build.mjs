@@ -23,6 +23,7 @@ const builds = [
   // DVC hashing runs in a worker thread; the extension and the CLI load it from beside themselves.
   { ...node, entryPoints: ['src/core/dvc/hashing/worker.ts'], outfile: 'dist/dvcHashWorker.js' },
   { ...node, entryPoints: ['src/core/tracking/history/worker.ts'], outfile: 'dist/historyWorker.js' },
+  { ...node, entryPoints: ['src/core/dvc/experiments/worker.ts'], outfile: 'dist/dvcExpWorker.js' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviewEntries, outdir: 'dist/webview' },
 ];
 

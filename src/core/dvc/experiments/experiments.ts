@@ -12,7 +12,7 @@
 import { relative, sep } from 'node:path';
 import { Git, GitError, ObjectStore, type BlobReader } from '../../git/index.js';
 import { readDvcConfig, type DvcConfig } from '../files/config.js';
-import { commitFiles, diskFiles } from '../files/repoFiles.js';
+import { commitFiles, diskFiles, pausingFiles } from '../files/repoFiles.js';
 import { loadSnapshot, ParseCache } from '../load.js';
 import { baselineRevs, describe, peelRefs, type PeeledRef, type RefIndex } from './baselines.js';
 import { collectExp, RowError } from './collectExp.js';
@@ -21,6 +21,7 @@ import { ExperimentsError, type ExpExecutor, type ExpRange, type ExpShowOptions,
 import { executorRoot, pidAlive, readQueue, type QueueState, type StartedTask } from './queue.js';
 import { baselinePrefix, parseExpRef } from './refs.js';
 import { RowCache } from './rowCache.js';
+import { cooperative } from '../../util/cooperative.js';
 import { watchPlan, type ExperimentsWatch } from './watch.js';
 
 /** The longest first-parent walk from an experiment's tip back to its baseline (a bad ref stops here). */
@@ -30,6 +31,8 @@ const MAX_RANGE = 1000;
  * cold read waits for; each row yields to the event loop between its steps.
  */
 const CONCURRENCY = 64;
+/** Longest stretch of parsing between two yields to the event loop. */
+const SLICE_MS = 5;
 
 type Collected = { readonly data: SerializableExp; readonly error?: undefined } | { readonly data?: undefined; readonly error: SerializableError };
 
@@ -91,9 +94,10 @@ export class DvcExperiments {
     const baselines = await baselineRevs(this.git, objects, index, options);
     const names = describe(index, baselines);
     const wanted = new Set(baselines);
-    const context: Context = { config, prefix, objects, queue, wanted, signal };
+    const pause = cooperative(SLICE_MS);
+    const context: Context = { config, prefix, objects, queue, wanted, signal, pause };
     const states: ExpState[] = [];
-    if (!options.hideWorkspace) states.push(await this.workspace(config, 'workspace', null));
+    if (!options.hideWorkspace) states.push(await this.workspace(context, config, 'workspace', null));
     const groups = [await this.running(context, headCommit.oid), await this.successful(context, refs, listing.broken), options.hideQueued ? new Map() : await this.queued(context), options.hideFailed ? new Map() : await this.failed(context)];
     const baselineRows = await mapLimited(baselines, (rev) => this.commit(rev, context));
     baselines.forEach((rev, i) => {
@@ -138,11 +142,12 @@ export class DvcExperiments {
   }
 
   /** A work tree's row (the repo's own, or a running executor's clone). */
-  private async workspace(config: DvcConfig | undefined, rev: string, name: string | null, root = this.root): Promise<ExpState> {
+  private async workspace({ pause }: Context, config: DvcConfig | undefined, rev: string, name: string | null, root = this.root): Promise<ExpState> {
     try {
       const ownConfig = config ?? (await readDvcConfig(root));
-      const snapshot = await loadSnapshot(root, undefined, root === this.root ? this.workspaceParses : undefined, { config: ownConfig });
-      const data = await collectExp(snapshot, new DvcView(root, diskFiles, snapshot), rev, null);
+      const files = pausingFiles(diskFiles, pause);
+      const snapshot = await loadSnapshot(root, undefined, root === this.root ? this.workspaceParses : undefined, { config: ownConfig, files });
+      const data = await collectExp(snapshot, new DvcView(root, files, snapshot), rev, null);
       return { rev, name, data, error: null, experiments: null };
     } catch (error) {
       return { rev, name, data: null, error: rowError(error), experiments: null };
@@ -173,16 +178,16 @@ export class DvcExperiments {
     return row;
   }
 
-  private async collectFresh(oid: string, { objects, config, prefix, signal }: Context): Promise<Collected> {
+  private async collectFresh(oid: string, { objects, config, prefix, signal, pause }: Context): Promise<Collected> {
     try {
       signal?.throwIfAborted();
       const commit = await objects.commit(oid);
       if (!commit) return { error: { type: 'RevError', msg: `commit ${oid} is not in this git repository (garbage-collected, or never fetched)` } };
       await objects.prefetchTrees(commit.tree);
-      await yieldToLoop();
-      const files = commitFiles(objects, commit.tree, this.root, prefix);
+      await pause();
+      const files = pausingFiles(commitFiles(objects, commit.tree, this.root, prefix), pause);
       const snapshot = await loadSnapshot(this.root, signal, undefined, { files, config });
-      await yieldToLoop();
+      await pause();
       return { data: await collectExp(snapshot, new DvcView(this.root, files, snapshot), oid, localIso(commit.committerTime)) };
     } catch (error) {
       if (signal?.aborted) throw error;
@@ -260,13 +265,13 @@ export class DvcExperiments {
     for (const run of context.queue.active) {
       if (!context.wanted.has(run.info.baselineRev)) continue;
       if (run.kind === 'workspace') {
-        const revs = [await this.workspace(context.config, 'workspace', run.info.name)];
+        const revs = [await this.workspace(context, context.config, 'workspace', run.info.name)];
         if (head !== run.info.baselineRev) revs.push(...(await this.range(head, run.info.baselineRev, context)));
         const local = { root: run.info.rootDir, log: null, pid: run.process?.pid ?? null, returncode: null, task_id: null };
         push(out, run.info.baselineRev, { revs, executor: { state: 'running', name: 'workspace', local }, name: run.info.name });
       } else {
         const local = run.process ? { root: run.info.rootDir, log: run.process.stdout, pid: run.process.pid, returncode: null, task_id: null } : null;
-        const state = { ...(await this.workspace(undefined, 'workspace', run.entry.name, executorRoot(run.info))), rev: run.entry.stashRev };
+        const state = { ...(await this.workspace(context, undefined, 'workspace', run.entry.name, executorRoot(run.info))), rev: run.entry.stashRev };
         push(out, run.info.baselineRev, { revs: [state], executor: { state: 'running', name: run.info.location, local }, name: run.entry.name });
       }
     }
@@ -275,7 +280,7 @@ export class DvcExperiments {
       const local = task.process && task.info ? { root: task.info.rootDir, log: task.process.stdout, pid: task.process.pid, returncode: null, task_id: task.entry.stashRev } : null;
       // The row is the executor clone's workspace, named by the task's stash commit (its data keeps rev 'workspace').
       const state: ExpState = task.info
-        ? { ...(await this.workspace(undefined, 'workspace', task.entry.name, executorRoot(task.info))), rev: task.entry.stashRev }
+        ? { ...(await this.workspace(context, undefined, 'workspace', task.entry.name, executorRoot(task.info))), rev: task.entry.stashRev }
         : { rev: task.entry.stashRev, name: task.entry.name, data: null, error: { type: 'FileNotFoundError', msg: `the running task has no executor record yet (.dvc/tmp/exps/run/${task.entry.stashRev})` }, experiments: null };
       push(out, task.entry.baselineRev, { revs: [state], executor: { state: 'running', name: task.info?.location ?? 'dvc-task', local }, name: task.entry.name });
     }
@@ -290,6 +295,8 @@ interface Context {
   readonly queue: QueueState;
   readonly wanted: ReadonlySet<string>;
   readonly signal: AbortSignal | undefined;
+  /** Yields to the event loop once a slice of synchronous work has passed. */
+  readonly pause: () => Promise<void>;
 }
 
 /** A finished celery task: success when its executor recorded a result, else failed. */
@@ -333,10 +340,6 @@ function rowError(error: unknown): SerializableError {
   if (error instanceof GitError) return { type: 'SCMError', msg: error.message };
   if (error instanceof Error) return { type: error.name === 'Error' ? 'DvcException' : error.name, msg: error.message };
   return { type: 'DvcException', msg: String(error) };
-}
-
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Python's naive `datetime.fromtimestamp(t).isoformat()`: local time, no offset. */

@@ -88,6 +88,31 @@ export function commitFiles(objects: ObjectStore, tree: string, root: string, pr
   };
 }
 
+/**
+ * The same files, with `pause` awaited after each answer: a loader parses what it has just read
+ * synchronously, so many revisions loaded at once would otherwise parse back to back in one turn
+ * of the event loop. With `cooperative()` as the pause, they parse in slices of a few milliseconds.
+ */
+export function pausingFiles(files: RepoFiles, pause: () => Promise<void>): RepoFiles {
+  return {
+    read: async (path) => {
+      const text = await files.read(path);
+      await pause();
+      return text;
+    },
+    kind: async (path) => {
+      const kind = await files.kind(path);
+      await pause();
+      return kind;
+    },
+    list: async (path) => {
+      const entries = await files.list(path);
+      await pause();
+      return entries;
+    },
+  };
+}
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Bytes as UTF-8 text, and whether Python's strict decoder would accept them. */
