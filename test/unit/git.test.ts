@@ -65,6 +65,12 @@ describe('core/git', () => {
     assert.deepEqual((await git.listTree(second, 'a.txt')).map((e) => e.path), ['a.txt']);
     execFileSync('git', ['update-ref', `refs/exps/ab/${'c'.repeat(38)}/exp-one`, first], { cwd: repo });
     assert.deepEqual((await git.forEachRef(['refs/exps/'])).refs, [{ oid: first, ref: `refs/exps/ab/${'c'.repeat(38)}/exp-one` }]);
+    // The branch HEAD is on, from the same listing (undefined when detached or not listed).
+    assert.equal((await git.forEachRef()).head, 'refs/heads/main');
+    assert.equal((await git.forEachRef(['refs/exps/'])).head, undefined);
+    execFileSync('git', ['checkout', '-q', '--detach', 'HEAD'], { cwd: repo });
+    assert.equal((await git.forEachRef()).head, undefined);
+    execFileSync('git', ['checkout', '-q', 'main'], { cwd: repo });
     assert.equal(await git.hasTrackedChanges(), false);
     const out = mkdtempSync(join(tmpdir(), 'mlw-blob-'));
     try {

@@ -1,7 +1,7 @@
 /**
  * DVC experiments read natively, as `dvc exp show --json` reports them (dvc/repo/experiments/
- * collect.py), with no Python and no lock: git through one `for-each-ref`, one `symbolic-ref` and
- * one `cat-file --batch` per read; the queues from `.dvc/tmp/exps`. A commit's row is computed
+ * collect.py), with no Python and no lock: git through one `for-each-ref` per read and one
+ * long-lived `cat-file --batch`; the queues from `.dvc/tmp/exps`. A commit's row is computed
  * once per reader (commits never change; like DVC's own exp cache, a row with an error is
  * computed again next time), so a re-read after a change costs the new commits and the workspace.
  *
@@ -86,11 +86,12 @@ export class DvcExperiments {
     const { gitDir, prefix } = await this.locate();
     const objects = this.store();
     const call = signal ? { signal } : {};
-    const [listing, symbolicHead, headCommit, config, queue] = await Promise.all([this.git.forEachRef([], call), this.git.symbolicHead(call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    // One git process lists the refs and says which branch HEAD is on (a `symbolic-ref` less to start).
+    const [listing, headCommit, config, queue] = await Promise.all([this.git.forEachRef([], call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
     const watch = watchPlan(this.root, gitDir);
     if (!headCommit) return { states: [], watch, problems: queue.problems };
     const refs = await peelRefs(objects, listing.refs);
-    const index: RefIndex = { refs, symbolicHead, head: headCommit.oid };
+    const index: RefIndex = { refs, symbolicHead: listing.head, head: headCommit.oid };
     const baselines = await baselineRevs(this.git, objects, index, options);
     const names = describe(index, baselines);
     const wanted = new Set(baselines);
