@@ -16,7 +16,7 @@ import { commitFiles, diskFiles, pausingFiles } from '../files/repoFiles.js';
 import { loadSnapshot, ParseCache } from '../load.js';
 import { baselineRevs, describe, peelRefs, type PeeledRef, type RefIndex } from './baselines.js';
 import { collectExp, RowError } from './collectExp.js';
-import { DvcView } from './dvcView.js';
+import { CacheObjects, DvcView } from './dvcView.js';
 import { ExperimentsError, type ExpExecutor, type ExpRange, type ExpShowOptions, type ExpState, type SerializableError, type SerializableExp } from './model.js';
 import { executorRoot, pidAlive, readQueue, type QueueState, type StartedTask } from './queue.js';
 import { baselinePrefix, parseExpRef } from './refs.js';
@@ -96,7 +96,7 @@ export class DvcExperiments {
     const names = describe(index, baselines);
     const wanted = new Set(baselines);
     const pause = cooperative(SLICE_MS);
-    const context: Context = { config, prefix, objects, queue, wanted, signal, pause };
+    const context: Context = { config, prefix, objects, queue, wanted, signal, pause, cacheObjects: new CacheObjects() };
     const states: ExpState[] = [];
     if (!options.hideWorkspace) states.push(await this.workspace(context, config, 'workspace', null));
     const groups = [await this.running(context, headCommit.oid), await this.successful(context, refs, listing.broken), options.hideQueued ? new Map() : await this.queued(context), options.hideFailed ? new Map() : await this.failed(context)];
@@ -143,12 +143,12 @@ export class DvcExperiments {
   }
 
   /** A work tree's row (the repo's own, or a running executor's clone). */
-  private async workspace({ pause }: Context, config: DvcConfig | undefined, rev: string, name: string | null, root = this.root): Promise<ExpState> {
+  private async workspace({ pause, cacheObjects }: Context, config: DvcConfig | undefined, rev: string, name: string | null, root = this.root): Promise<ExpState> {
     try {
       const ownConfig = config ?? (await readDvcConfig(root));
       const files = pausingFiles(diskFiles, pause);
       const snapshot = await loadSnapshot(root, undefined, root === this.root ? this.workspaceParses : undefined, { config: ownConfig, files });
-      const data = await collectExp(snapshot, new DvcView(root, files, snapshot), rev, null);
+      const data = await collectExp(snapshot, new DvcView(root, files, snapshot, cacheObjects), rev, null);
       return { rev, name, data, error: null, experiments: null };
     } catch (error) {
       return { rev, name, data: null, error: rowError(error), experiments: null };
@@ -179,7 +179,7 @@ export class DvcExperiments {
     return row;
   }
 
-  private async collectFresh(oid: string, { objects, config, prefix, signal, pause }: Context): Promise<Collected> {
+  private async collectFresh(oid: string, { objects, config, prefix, signal, pause, cacheObjects }: Context): Promise<Collected> {
     try {
       signal?.throwIfAborted();
       const commit = await objects.commit(oid);
@@ -189,7 +189,7 @@ export class DvcExperiments {
       const files = pausingFiles(commitFiles(objects, commit.tree, this.root, prefix), pause);
       const snapshot = await loadSnapshot(this.root, signal, undefined, { files, config });
       await pause();
-      return { data: await collectExp(snapshot, new DvcView(this.root, files, snapshot), oid, localIso(commit.committerTime)) };
+      return { data: await collectExp(snapshot, new DvcView(this.root, files, snapshot, cacheObjects), oid, localIso(commit.committerTime)) };
     } catch (error) {
       if (signal?.aborted) throw error;
       return { error: rowError(error) };
@@ -298,6 +298,8 @@ interface Context {
   readonly signal: AbortSignal | undefined;
   /** Yields to the event loop once a slice of synchronous work has passed. */
   readonly pause: () => Promise<void>;
+  /** DVC cache objects read during this read (by hash: shared by every row). */
+  readonly cacheObjects: CacheObjects;
 }
 
 /** A finished celery task: success when its executor recorded a result, else failed. */

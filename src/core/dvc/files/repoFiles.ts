@@ -17,7 +17,10 @@ export interface FileText {
   readonly text: string;
   /** Whether the bytes are valid UTF-8 (Python's strict decoder refuses them otherwise). */
   readonly utf8: boolean;
-  /** The git blob id when read from a commit: equal ids, equal content (a cache key). */
+  /**
+   * A content key when the file is content-addressed: the git blob id when read from a commit, or
+   * `md5:<hash>` for a DVC cache object. Equal keys, equal content (parses are memoised by it).
+   */
   readonly oid?: string;
 }
 
