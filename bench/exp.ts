@@ -37,6 +37,8 @@ const WORKER = join(REPO_ROOT, 'dist', 'dvcExpWorker.js');
 const LAG_ROUNDS = 3;
 const FLAGS = ['-n', String(COMMITS)];
 const WARM_RUNS = 20;
+/** DVC's API takes tens of seconds a read at 20 × 10: fewer reads of it (`--peer-runs`). */
+const PEER_RUNS = option('peer-runs', 5);
 
 const log = (message: string): void => void process.stderr.write(`bench:exp: ${message}\n`);
 
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
   log('in-process: ours');
   const mine = await inProcess();
   log('in-process: dvc (Python API, one process)');
-  const peer = JSON.parse(execFileSync(python.python, [join(REPO_ROOT, 'bench', 'dvc_exp_peer.py'), REPO, String(COMMITS), String(WARM_RUNS + 1)], { env: childEnv, maxBuffer: 1 << 24 }).toString()) as { seconds: number[] };
+  const peer = JSON.parse(execFileSync(python.python, [join(REPO_ROOT, 'bench', 'dvc_exp_peer.py'), REPO, String(COMMITS), String(PEER_RUNS + 1)], { env: childEnv, maxBuffer: 1 << 24 }).toString()) as { seconds: number[] };
   const peerWarm = spread(peer.seconds.slice(1));
   const block = report({ repeat, same: differences.length === 0, cold, mine, peerWarm, rows: mine.rows });
   process.stdout.write(`${block}\n`);
@@ -184,7 +186,7 @@ function report({ repeat, same, cold, mine, peerWarm, rows }: ReportInput): stri
     '',
     `How it is measured (\`npm run bench:exp\`, bench/exp.ts): a repo made by real DVC (test/fixtures/make_exp_repo.py, cached under ~/.cache/ml-workbench/bench): ${COMMITS} baseline commits × ${EXPS} experiments run with \`dvc exp run\`, 2 through the celery queue (one failed) and 3 left queued; every read shows the ${COMMITS} baselines (\`-n ${COMMITS}\`), ${rows} rows. Same content from both tools (baselines, experiments, status, executor, params, metrics, deps, outs; order, timestamps and error wording aside): ${same ? 'yes' : '**no**'}.`,
     `- **Cold**: a new process each time, rounds of (ours: \`node dist/cli.js exp-show --json -n ${COMMITS}\` with its row cache — commit rows kept in ~/.cache/ml-workbench, never in the repo — filled by an earlier run; \`dvc exp show --json -n ${COMMITS}\` with its exp cache filled by an earlier run, which is DVC's usual state; ours with \`--no-row-cache\` and DVC with \`-f\`, which collect every row again as a first run does), in a rotating order; ratios within each round, median and range over the rounds. Neither side has the page cache dropped: both read little, and the point is the work done.`,
-    `- **Warm, in-process**: one reader asked again, as the extension host does after a change (${WARM_RUNS} reads after 3 warm-ups); each read lists the refs (one \`git for-each-ref\`, which also names the branch HEAD is on), reads the queue folder and the workspace row again, and reuses the rows of commits it has read. The peer: DVC's Python API asked again in one process (\`Repo.experiments.show(num=${COMMITS})\`, ${WARM_RUNS} reads after one, bench/dvc_exp_peer.py).`,
+    `- **Warm, in-process**: one reader asked again, as the extension host does after a change (${WARM_RUNS} reads after 3 warm-ups); each read lists the refs (one \`git for-each-ref\`, which also names the branch HEAD is on), reads the queue folder and the workspace row again, and reuses the rows of commits it has read. The peer: DVC's Python API asked again in one process (\`Repo.experiments.show(num=${COMMITS})\`, ${PEER_RUNS} reads after one, bench/dvc_exp_peer.py).`,
     `- **Event-loop block**: the worst (and 99th-percentile) delay of a 1 ms timer on the main thread (perf_hooks monitorEventLoopDelay) while a new reader reads the whole view with no rows cached, in ${LAG_ROUNDS} rounds of: the reader in a worker thread (\`ExperimentsThread\`, the bundled dist/dvcExpWorker.js, a new thread each round: what the extension host uses), the reader on the main thread (\`DvcExperiments\`, which yields every ${5} ms of parsing), and an idle loop watched as long (the machine's own noise: on a shared 2-core machine a busy scheduler delays an idle timer too). Worst over the rounds.`,
     '',
     `| exp show, ${COMMITS} commits × ${EXPS} experiments (+ queued/failed) | seconds (median) | min – max | ratio | target |`,
