@@ -109,8 +109,9 @@ export class MetricsLoader {
           newKeys = true;
           continue;
         }
-        const before = byRun.get(run.info.run_id);
         const columns = await metricColumns(loaded.store, run.info.run_id, metric.key);
+        // Read after the await: a refresh that ran meanwhile may have appended these points already.
+        const before = byRun.get(run.info.run_id);
         if (before && columns.step.length === before.length) continue;
         const after = new ChartHistory(columns, axis, run.info.start_time);
         byRun.set(run.info.run_id, after);

@@ -48,6 +48,8 @@ export class MetricsPanel extends Disposable {
   private width = DEFAULT_WIDTH;
   private ready = false;
   private liveTimer: NodeJS.Timeout | undefined;
+  private refreshing = false;
+  private refreshAgain = false;
   private readonly loader: MetricsLoader;
   private loading: AbortController | undefined;
   private reading: Promise<{ loaded: LoadedMetrics; readMs: number } | { error: Error }> | undefined;
@@ -215,12 +217,33 @@ export class MetricsPanel extends Disposable {
     this.liveTimer = setTimeout(() => void this.refreshLive(), seconds * 1000);
   }
 
-  /** Re-reads RUNNING runs and sends only the points logged since the last read. */
+  /**
+   * Re-reads RUNNING runs and sends only the points logged since the last read. One refresh at a
+   * time (the timer and the store's change events both ask): a request meanwhile runs once after.
+   */
   private async refreshLive(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    try {
+      do {
+        this.refreshAgain = false;
+        await this.refreshLiveOnce();
+      } while (this.refreshAgain);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  private async refreshLiveOnce(): Promise<void> {
     const loaded = this.loaded;
     if (!loaded || !this.ready) return;
     try {
       const updates = await this.loader.refreshActive(loaded, this.view.xAxis);
+      // A snapshot sent meanwhile already holds these points.
+      if (loaded !== this.loaded) return;
       if (updates.newKeys) return this.load();
       for (const update of updates.appended) await this.post({ type: 'append', key: update.key, series: payload(update.runId, update.series) });
       if (updates.statusChanged) await this.post({ type: 'runs', runs: this.panelRuns() });
