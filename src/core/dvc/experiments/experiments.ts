@@ -83,11 +83,16 @@ export class DvcExperiments {
   async read(options: ExpShowOptions = {}): Promise<ExperimentsResult> {
     const signal = options.signal;
     signal?.throwIfAborted();
-    const { gitDir, prefix } = await this.locate();
+    const located = this.locate();
     const objects = this.store();
     const call = signal ? { signal } : {};
-    // One git process lists the refs and says which branch HEAD is on (a `symbolic-ref` less to start).
-    const [listing, headCommit, config, queue] = await Promise.all([this.git.forEachRef([], call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    // Started beside the first read's `rev-parse`, not after it. One git process lists the refs and
+    // says which branch HEAD is on (a `symbolic-ref` less to start).
+    const reads = Promise.all([this.git.forEachRef([], call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    // Outside a repository, what locate() says (the reads fail too, less clearly).
+    reads.catch(() => undefined);
+    const { gitDir, prefix } = await located;
+    const [listing, headCommit, config, queue] = await reads;
     const watch = watchPlan(this.root, gitDir);
     if (!headCommit) return { states: [], watch, problems: queue.problems };
     const refs = await peelRefs(objects, listing.refs);
