@@ -37,6 +37,9 @@ copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm')
 mkdirSync('dist/webview', { recursive: true });
 copyFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'dist/webview/uPlot.min.css');
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(require.resolve(`@vscode/codicons/dist/${file}`), `dist/webview/${file}`);
+// The deployment scaffolds' Python templates (src/core/deploy/templates.ts reads them from dist/templates).
+mkdirSync('dist/templates', { recursive: true });
+for (const file of readdirSync('templates').filter((name) => name.endsWith('.py'))) copyFileSync(`templates/${file}`, `dist/templates/${file}`);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -2,8 +2,8 @@
  * The git port against a real git repository made here: argv calls, typed errors, the batch object
  * reader (many reads in flight, missing objects, binary content, a huge object refused, restart).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,6 +23,8 @@ describe('core/git', () => {
     writeFileSync(join(repo, 'a.txt'), 'one\n');
     writeFileSync(join(repo, 'bin.dat'), binary);
     writeFileSync(join(repo, 'name with space; $(touch x).txt'), 'odd\n');
+    mkdirSync(join(repo, 'dir', 'sub'), { recursive: true });
+    writeFileSync(join(repo, 'dir', 'sub', 'ünï "q".txt'), 'nested and non-ASCII\n');
     git('add', '.');
     git('commit', '-q', '-m', 'first');
     first = git('rev-parse', 'HEAD');
@@ -61,17 +63,38 @@ describe('core/git', () => {
   it('lists a commit\'s blobs with sizes, refs under a prefix, tracked changes, and streams a blob to a file', async () => {
     const git = new Git(repo);
     const tree = await git.listTree(first);
-    assert.deepEqual(tree.map((e) => [e.path, e.size]).sort(), [['a.txt', 4], ['bin.dat', binary.length], ['name with space; $(touch x).txt', 4]]);
-    assert.deepEqual((await git.listTree(second, 'a.txt')).map((e) => e.path), ['a.txt']);
+    // git's own answers, path by path: the paths it tracks, each one's object id and size.
+    const gitSays = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+    const paths = gitSays('ls-files', '-z', '--with-tree', first).split('\0').filter(Boolean).sort();
+    assert.deepEqual(tree.map((e) => e.path).sort(), paths);
+    for (const entry of tree) {
+      assert.equal(entry.oid, gitSays('rev-parse', `${first}:${entry.path}`).trim(), entry.path);
+      assert.equal(entry.size, Number(gitSays('cat-file', '-s', entry.oid)), entry.path);
+    }
+    assert.ok(paths.includes('dir/sub/ünï "q".txt') && paths.includes('bin.dat'));
+    assert.deepEqual((await git.listTree(second, 'a.txt')).map((e) => [e.path, e.oid]), [['a.txt', gitSays('rev-parse', `${second}:a.txt`).trim()]]);
+    assert.deepEqual((await git.listTree(second, 'dir')).map((e) => e.path), ['dir/sub/ünï "q".txt']);
     execFileSync('git', ['update-ref', `refs/exps/ab/${'c'.repeat(38)}/exp-one`, first], { cwd: repo });
-    assert.deepEqual((await git.forEachRef(['refs/exps/'])).refs, [{ oid: first, ref: `refs/exps/ab/${'c'.repeat(38)}/exp-one` }]);
+    execFileSync('git', ['update-ref', `refs/exps/ab/${'c'.repeat(38)}/exp-two`, second], { cwd: repo });
+    const showRef = gitSays('show-ref').split('\n').filter((line) => line.includes(' refs/exps/')).map((line) => ({ oid: line.split(' ')[0], ref: line.split(' ')[1] }));
+    assert.equal(showRef.length, 2);
+    assert.deepEqual((await git.forEachRef(['refs/exps/'])).refs, showRef);
     // The branch HEAD is on, from the same listing (undefined when detached or not listed).
     assert.equal((await git.forEachRef()).head, 'refs/heads/main');
     assert.equal((await git.forEachRef(['refs/exps/'])).head, undefined);
     execFileSync('git', ['checkout', '-q', '--detach', 'HEAD'], { cwd: repo });
     assert.equal((await git.forEachRef()).head, undefined);
     execFileSync('git', ['checkout', '-q', 'main'], { cwd: repo });
+    // Tracked changes as `git diff HEAD` sees them (exit 1 when any): an untracked file is none.
+    const gitSeesChanges = (): boolean => spawnSync('git', ['diff', '--quiet', 'HEAD'], { cwd: repo }).status === 1;
+    writeFileSync(join(repo, 'untracked.txt'), 'new\n');
+    assert.equal(await git.hasTrackedChanges(), gitSeesChanges());
     assert.equal(await git.hasTrackedChanges(), false);
+    writeFileSync(join(repo, 'a.txt'), 'edited\n');
+    assert.equal(await git.hasTrackedChanges(), gitSeesChanges());
+    assert.equal(await git.hasTrackedChanges(), true);
+    writeFileSync(join(repo, 'a.txt'), 'two\n');
+    rmSync(join(repo, 'untracked.txt'));
     const out = mkdtempSync(join(tmpdir(), 'mlw-blob-'));
     try {
       const oid = tree.find((e) => e.path === 'bin.dat')!.oid;
