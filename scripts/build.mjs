@@ -19,10 +19,14 @@ const webviewEntries = existsSync('webview')
 
 const builds = [
   { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The CLI: a launcher that loads the bundle of its command (exp-show has a small one of its own).
   { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js' },
+  { ...node, entryPoints: ['src/cli/expShowMain.ts'], outfile: 'dist/cliExpShow.js' },
   // DVC hashing runs in a worker thread; the extension and the CLI load it from beside themselves.
   { ...node, entryPoints: ['src/core/dvc/hashing/worker.ts'], outfile: 'dist/dvcHashWorker.js' },
   { ...node, entryPoints: ['src/core/tracking/history/worker.ts'], outfile: 'dist/historyWorker.js' },
+  { ...node, entryPoints: ['src/core/dvc/experiments/worker.ts'], outfile: 'dist/dvcExpWorker.js' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviewEntries, outdir: 'dist/webview' },
 ];
 

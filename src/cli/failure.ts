@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { availableDrivers } from '../core/sqlite/database.js';
 
 export const EXIT_OK = 0;
 /** The store, server or repository could not answer (the message says why). */
@@ -18,13 +17,22 @@ export function usageLine(message: string): string {
   return `ml-workbench: ${message}\nRun 'ml-workbench --help' for the commands and their options.\n`;
 }
 
+/**
+ * Which SQLite driver the report names: set by the bundle that reads stores (main.ts), so that the
+ * launcher and the exp-show bundle, which import this file, load no SQLite code.
+ */
+let sqliteDriver: (() => string) | undefined;
+export function reportSqliteDriverWith(describe: () => string): void {
+  sqliteDriver = describe;
+}
+
 export function unexpectedError(error: unknown, env: NodeJS.ProcessEnv = process.env): string {
   const what = error instanceof Error ? `${error.name}: ${firstLine(error.message)}` : firstLine(String(error));
   const lines = [
     `ml-workbench: unexpected error: ${what}`,
     'This is a bug in ml-workbench. Please report it with:',
     '  - the command line you ran (leave out passwords and tokens),',
-    `  - ml-workbench ${version()}, Node ${process.version} on ${process.platform} ${process.arch}, SQLite through ${availableDrivers()[0]},`,
+    `  - ml-workbench ${version()}, Node ${process.version} on ${process.platform} ${process.arch}${sqliteDriver ? `, SQLite through ${sqliteDriver()}` : ''},`,
     '  - what it read (an SQLite file, ./mlruns, a tracking server and its MLflow version, a DVC repository),',
     '  - and this message.',
   ];

@@ -1,4 +1,4 @@
-import type { SqliteDriverName } from '../core/sqlite/database.js';
+import { availableDrivers, type SqliteDriverName } from '../core/sqlite/database.js';
 import { TrackingError } from '../core/tracking/errors.js';
 import type { ViewType } from '../core/tracking/model.js';
 import { openTrackingStore } from '../core/tracking/open.js';
@@ -8,11 +8,13 @@ import { resolveTrackingUri } from '../core/tracking/uri.js';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { DVC_BOOLEAN_FLAGS, DVC_USAGE, isDvcCommand, runDvcCommand } from './dvcCommands.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, unexpectedError, usageLine } from './failure.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, reportSqliteDriverWith, unexpectedError, usageLine } from './failure.js';
 import { toJsonText } from './json.js';
 import { DRIFT_BOOLEAN_FLAGS, DRIFT_USAGE, runDriftCommand } from './driftCommand.js';
 import { EXP_BOOLEAN_FLAGS, EXP_SHORT_FLAGS, EXP_USAGE, runExpShow } from './expCommands.js';
 import { LINEAGE_BOOLEAN_FLAGS, LINEAGE_USAGE, runLineageCommand } from './lineageCommands.js';
+
+reportSqliteDriverWith(() => availableDrivers()[0] ?? 'none');
 
 const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's REST shape
 

@@ -45,7 +45,7 @@ async function makeRepo(...flags: string[]): Promise<Made> {
   const dir = mkdtempSync(join(tmpdir(), 'mlw-plots-'));
   temporary.push(dir);
   const script = join(REPO_ROOT, 'test', 'fixtures', 'make_plots_repo.py');
-  const { stdout } = await run(python.python, [script, '--out', dir, ...flags], { env: env(python), maxBuffer: 1 << 20, timeout: 180_000 });
+  const { stdout } = await run(python.python, [script, '--out', dir, ...flags], { env: env(python), maxBuffer: 1 << 20, timeout: 900_000 });
   return JSON.parse(stdout) as Made;
 }
 

@@ -79,6 +79,12 @@ describe('core/git', () => {
     const showRef = gitSays('show-ref').split('\n').filter((line) => line.includes(' refs/exps/')).map((line) => ({ oid: line.split(' ')[0], ref: line.split(' ')[1] }));
     assert.equal(showRef.length, 2);
     assert.deepEqual((await git.forEachRef(['refs/exps/'])).refs, showRef);
+    // The branch HEAD is on, from the same listing (undefined when detached or not listed).
+    assert.equal((await git.forEachRef()).head, 'refs/heads/main');
+    assert.equal((await git.forEachRef(['refs/exps/'])).head, undefined);
+    execFileSync('git', ['checkout', '-q', '--detach', 'HEAD'], { cwd: repo });
+    assert.equal((await git.forEachRef()).head, undefined);
+    execFileSync('git', ['checkout', '-q', 'main'], { cwd: repo });
     // Tracked changes as `git diff HEAD` sees them (exit 1 when any): an untracked file is none.
     const gitSeesChanges = (): boolean => spawnSync('git', ['diff', '--quiet', 'HEAD'], { cwd: repo }).status === 1;
     writeFileSync(join(repo, 'untracked.txt'), 'new\n');
@@ -118,6 +124,27 @@ describe('core/git', () => {
       reader.dispose();
     }
     await assert.rejects(reader.read(`${first}:a.txt`), (e: unknown) => e instanceof GitError && e.reason === 'aborted');
+  });
+
+  it('reads a blob of many pipe chunks whole between small ones; info() gives type and size past the read limit', { timeout: 60_000 }, async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 10)) & 0xff;
+    const oid = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo, input: big, encoding: 'utf8' }).trim();
+    const reader = new BlobReader(repo, 'git', 8 << 20);
+    const limited = new BlobReader(repo, 'git', 5);
+    try {
+      const [before, whole, after] = await Promise.all([reader.read(`${first}:a.txt`), reader.read(oid), reader.read(`${second}:a.txt`)]);
+      assert.equal(before?.content.toString(), 'one\n');
+      assert.ok(whole && whole.size === big.length && whole.content.equals(big));
+      assert.equal(after?.content.toString(), 'two\n');
+      assert.deepEqual(await limited.info(`${first}:bin.dat`), { oid: execFileSync('git', ['rev-parse', `${first}:bin.dat`], { cwd: repo, encoding: 'utf8' }).trim(), type: 'blob', size: binary.length });
+      assert.deepEqual(await limited.info(oid), { oid, type: 'blob', size: big.length });
+      assert.equal(await limited.info(`${first}:missing`), undefined);
+      assert.equal((await limited.info(first))?.type, 'commit');
+    } finally {
+      reader.dispose();
+      limited.dispose();
+    }
   });
 
   it('refuses an object over its limit and goes on answering the reads after it', async () => {

@@ -63,7 +63,9 @@ async function stampOf(path: string): Promise<string> {
 
 /** Loads a file through the cache, recording the stamps of what the load reads. */
 async function cached(cache: ParseCache | undefined, path: string, load: (track: (p: string) => void) => Promise<Loaded>): Promise<Loaded> {
-  const hit = await cache?.get(path);
+  // No cache (a commit's files, a one-off load): nothing to stamp.
+  if (!cache) return load(() => undefined);
+  const hit = await cache.get(path);
   if (hit) return hit;
   const read = new Set<string>([path]);
   const stamps = new Map<string, string>();
@@ -73,7 +75,7 @@ async function cached(cache: ParseCache | undefined, path: string, load: (track:
   const loaded = await load(track);
   stamps.set(path, before);
   for (const p of read) if (p !== path) stamps.set(p, await stampOf(p));
-  cache?.set(path, stamps, loaded);
+  cache.set(path, stamps, loaded);
   return loaded;
 }
 

@@ -49,6 +49,32 @@ export function valuesFormat(path: string): ValuesFormat {
  * `undefined` content means there is no such file.
  */
 export function parseValues(displayPath: string, file: FileText | undefined): PyValue {
+  if (file?.oid === undefined || file.text.length > MEMO_MAX_TEXT) return parseFresh(displayPath, file);
+  // Content-addressed (a git blob, a DVC cache object): the many commits that share a file parse it once.
+  const key = `${displayPath}\0${file.oid}`;
+  let memo = parsed.get(key);
+  if (memo) parsed.delete(key);
+  else {
+    try {
+      memo = { value: parseFresh(displayPath, file) };
+    } catch (error) {
+      if (!(error instanceof ValuesFileError)) throw error;
+      memo = { error };
+    }
+  }
+  parsed.set(key, memo);
+  if (parsed.size > MEMO_ENTRIES) parsed.delete(parsed.keys().next().value!);
+  if (memo.error) throw memo.error;
+  // Callers may merge into what they get (templating contexts do): each gets its own copy.
+  return structuredClone(memo.value!);
+}
+
+/** Parsed files by content key, most recently used last. */
+const parsed = new Map<string, { value?: PyValue; error?: ValuesFileError }>();
+const MEMO_ENTRIES = 4096;
+const MEMO_MAX_TEXT = 1 << 20;
+
+function parseFresh(displayPath: string, file: FileText | undefined): PyValue {
   if (file === undefined) throw new ValuesFileError('FileNotFoundError', `No such file or directory: '${displayPath}'`);
   if (!file.utf8) throw new ValuesFileError('EncodingError', `unable to read: '${displayPath}', is not valid utf-8`);
   const format = valuesFormat(displayPath);
