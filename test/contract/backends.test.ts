@@ -1,9 +1,10 @@
 /**
- * One contract suite, three backends: for every CLI command and a set of options, the CLI's
+ * One contract suite, four backends: for every CLI command and a set of options, the CLI's
  * --json output must deep-equal what MLflow's own REST handler answers for the same request on
  * the same store (test/support/mlflow_reference.py). The stores hold the same content, logged
- * by real MLflow (test/fixtures/make_tracking_store.py) into SQLite, into a file store, and
- * through a real `mlflow server` on a temp SQLite backend. Orders are compared strictly: MLflow
+ * by real MLflow (test/fixtures/make_tracking_store.py) into SQLite, into a file store, through
+ * a real `mlflow server` on a temp SQLite backend, and through the team rig (`mlflow server` on
+ * PostgreSQL with its artifacts proxied to moto's S3: test/support/teamServer.ts). Orders are compared strictly: MLflow
  * answers repeated fields in its stores' own order (SQLite rowid, directory listing), and so
  * must we. Needs `npm run build` first (dist/cli.js).
  */
@@ -11,10 +12,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loggedThroughServer, mlflowReferenceBatch, runCli, trackingFixture, type CliQuery, type TrackingFixture } from '../support/fixtures';
 import { startMlflowServer, type MlflowServer } from '../support/mlflowServer';
+import { startTeamServer, type TeamServer } from '../support/teamServer';
 import { CASES, PAGING_CASES, type ContractCase } from './backendCases';
 import { jsonDiff } from './jsonDiff';
 
-type ContractBackend = 'sqlite' | 'file' | 'server';
+type ContractBackend = 'sqlite' | 'file' | 'server' | 'team';
 
 /** CLI option names of the reference's query keys; `pages` is the reference's alone. */
 const OPTIONS: Readonly<Record<string, string>> = {
@@ -77,25 +79,35 @@ async function cliPages(query: CliQuery, uri: string): Promise<Record<string, un
 const KNOWN_DIFFERENCES: Readonly<Partial<Record<ContractBackend, Readonly<Record<string, string>>>>> = {};
 
 let serverStarting: Promise<MlflowServer> | undefined;
+let teamStarting: Promise<TeamServer> | undefined;
 
-// The server starts (~15 s) while the local stores are checked, and is awaited by its own suite.
+// The servers start (~15 s, ~25 s) while the local stores are checked, each awaited by its own suite.
 before(() => {
   serverStarting = startMlflowServer();
   serverStarting.catch(() => undefined);
+  teamStarting = startTeamServer();
+  teamStarting.catch(() => undefined);
 });
 
-// Runs whether the tests passed or failed; mlflowServer.ts also kills it on exit and on signals.
+// Runs whether the tests passed or failed; mlflowServer.ts also kills it on exit and on signals,
+// and the team rig stops by itself when this process ends.
 after(async () => {
   const server = await serverStarting?.catch(() => undefined);
-  await server?.stop();
+  const team = await teamStarting?.catch(() => undefined);
+  await Promise.all([server?.stop(), team?.stop()]);
 });
 
 async function openStore(backend: ContractBackend): Promise<TrackingFixture> {
-  if (backend !== 'server') return trackingFixture(backend);
-  return loggedThroughServer((await serverStarting!).url);
+  if (backend === 'server') return loggedThroughServer((await serverStarting!).url);
+  if (backend === 'team') {
+    const team = await teamStarting!;
+    // No S3 credentials on the client: its artifacts go through the server's proxy.
+    return loggedThroughServer(team.trackingUri);
+  }
+  return trackingFixture(backend);
 }
 
-for (const backend of ['sqlite', 'file', 'server'] as const satisfies readonly ContractBackend[]) {
+for (const backend of ['sqlite', 'file', 'server', 'team'] as const satisfies readonly ContractBackend[]) {
   describe(`${backend}: the CLI answers what MLflow's REST handler answers`, () => {
     let store: TrackingFixture;
     const expected = new Map<ContractCase, unknown>();
