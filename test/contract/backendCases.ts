@@ -132,6 +132,23 @@ const artifacts: ContractCase[] = [
   })),
 ];
 
+/**
+ * `artifacts --download DIR` against `mlflow.artifacts.download_artifacts(dst_path=DIR)`: the same
+ * files with the same bytes at the same places (`dst` is filled in by the test, one folder each).
+ */
+export const DOWNLOAD_CASES: readonly ContractCase[] = (
+  [
+    ['with-artifacts', undefined],
+    ['with-artifacts', 'data'],
+    ['with-artifacts', 'data/deep/b.txt'],
+    ['with-artifacts', 'config/params.json'],
+    ['baseline-logreg', 'notes'],
+  ] as const
+).map(([name, path]) => ({
+  name: `artifacts <${name}>${path === undefined ? '' : ` --path ${path}`} --download DIR`,
+  query: (s: TrackingSummary) => ({ command: 'download', run_id: run(s, name), ...(path === undefined ? {} : { path }) }),
+}));
+
 export const CASES: readonly ContractCase[] = [...experiments, ...runs, ...single, ...metricHistory, ...registry, ...artifacts];
 
 export const PAGING_CASES: readonly PagingCase[] = [

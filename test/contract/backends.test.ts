@@ -9,11 +9,15 @@
  * must we. Needs `npm run build` first (dist/cli.js).
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loggedThroughServer, mlflowReferenceBatch, runCli, trackingFixture, type CliQuery, type TrackingFixture } from '../support/fixtures';
 import { startMlflowServer, type MlflowServer } from '../support/mlflowServer';
 import { startTeamServer, type TeamServer } from '../support/teamServer';
-import { CASES, PAGING_CASES, type ContractCase } from './backendCases';
+import { CASES, DOWNLOAD_CASES, PAGING_CASES, type ContractCase } from './backendCases';
 import { jsonDiff } from './jsonDiff';
 
 type ContractBackend = 'sqlite' | 'file' | 'server' | 'team';
@@ -50,6 +54,25 @@ async function cli(query: CliQuery, uri: string): Promise<Record<string, unknown
   assert.equal(result.code, 0, `ml-workbench ${args.join(' ')} exited ${result.code}:\n${result.stderr}`);
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
+
+/** Every file under `dir` by its relative path, with its sha256 (what the reference answers). */
+function tree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    files[relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
+  }
+  return files;
+}
+
+const downloadDirs: string[] = [];
+function downloadDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mlw-download-'));
+  downloadDirs.push(dir);
+  return dir;
+}
+after(() => downloadDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 function assertSame(actual: unknown, expected: unknown, what: string): void {
   assert.deepStrictEqual(actual, expected, `${what} differs from MLflow's:\n  ${jsonDiff(actual, expected).join('\n  ')}`);
@@ -115,9 +138,14 @@ for (const backend of ['sqlite', 'file', 'server', 'team'] as const satisfies re
     before(
       async () => {
         store = await openStore(backend);
-        const cases = [...CASES, ...PAGING_CASES];
+        const cases = [...CASES, ...PAGING_CASES, ...DOWNLOAD_CASES];
         const queries = cases.map((c) => c.query(store.summary));
-        const answers = await mlflowReferenceBatch(store.uri, [...queries.slice(0, CASES.length), ...queries.slice(CASES.length).map((q) => ({ ...q, pages: true }))]);
+        const pagingEnd = CASES.length + PAGING_CASES.length;
+        const answers = await mlflowReferenceBatch(store.uri, [
+          ...queries.slice(0, CASES.length),
+          ...queries.slice(CASES.length, pagingEnd).map((q) => ({ ...q, pages: true })),
+          ...queries.slice(pagingEnd).map((q) => ({ ...q, dst: downloadDir() })),
+        ]);
         cases.forEach((c, index) => expected.set(c, answers[index]));
       },
       { timeout: 300_000 },
@@ -132,6 +160,18 @@ for (const backend of ['sqlite', 'file', 'server', 'team'] as const satisfies re
       test(contract.name, todo(contract), async () => {
         const query = contract.query(store.summary);
         assertSame(await cli(query, store.uri), expected.get(contract), `ml-workbench ${cliArgs(query, store.uri).join(' ')}`);
+      });
+    }
+
+    for (const contract of DOWNLOAD_CASES) {
+      test(contract.name, todo(contract), async () => {
+        const { command: _download, run_id, path } = contract.query(store.summary) as { command: string; run_id: string; path?: string };
+        const dst = downloadDir();
+        const args = ['artifacts', '--tracking-uri', store.uri, '--json', '--run-id', run_id, '--download', dst, ...(path === undefined ? [] : ['--path', path])];
+        const result = await runCli(args);
+        assert.equal(result.code, 0, `ml-workbench ${args.join(' ')} exited ${result.code}:\n${result.stderr}`);
+        const answer = JSON.parse(result.stdout) as { local_path: string };
+        assertSame({ local_path: relative(dst, answer.local_path) || '.', files: tree(dst) }, expected.get(contract), `ml-workbench ${args.join(' ')}`);
       });
     }
 

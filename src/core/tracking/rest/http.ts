@@ -11,11 +11,13 @@
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../../log.js';
 import { TrackingError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, isRetriedNetworkError, isRetriedStatus, retryDelayMs, type RetryPolicy } from './retry.js';
-import { badResponse, errorForStatus, networkError, timeoutError, type Exchange, type ServerReply } from './serverErrors.js';
+import { badResponse, errorForStatus, networkError, parseChallenge, timeoutError, type Exchange, type ServerReply } from './serverErrors.js';
 
 export interface RestCredentials {
   readonly username: string;
@@ -36,13 +38,27 @@ export interface RestTls {
   readonly caPath?: string;
 }
 
+/** Why the credentials callback is asked: a 401, what it challenged, and whether an earlier answer was refused. */
+export interface CredentialsRequest {
+  /** host[:port] of the server. */
+  readonly host: string;
+  /** WWW-Authenticate's scheme and realm (`Basic`, `mlflow`) when the server sent one. */
+  readonly scheme?: string;
+  readonly realm?: string;
+  /** True when the callback's previous answer is what the server just refused (a password changed mid-session). */
+  readonly refused: boolean;
+}
+
 export interface RestOptions {
   readonly auth?: RestAuth;
   /**
    * Asked at most once per request, when the server answers 401 and no credentials were given
-   * (the host: an input box and SecretStorage; the CLI: nothing). Undefined means "none".
+   * (the host: an input box and SecretStorage; the CLI: nothing); the request is then sent again
+   * with the answer, which later requests keep using. Concurrent 401s share one question.
+   * Undefined means "none": the 401 is a TrackingError 'unauthenticated' whose `authentication`
+   * says what was sent. Given credentials that the server refuses are never replaced by asking.
    */
-  readonly credentials?: () => Promise<RestCredentials | undefined>;
+  readonly credentials?: (request: CredentialsRequest) => Promise<RestCredentials | undefined>;
   readonly tls?: RestTls;
   /** Per try: how long the server may stay silent (connect, headers, between body chunks). Default 120 s. */
   readonly timeoutMs?: number;
@@ -68,6 +84,18 @@ export interface BytesOptions {
   readonly maxBytes?: number;
 }
 
+export interface StreamOptions {
+  readonly signal?: AbortSignal;
+  readonly query?: Query;
+  /**
+   * Where a 2xx body goes, opened once per try (a retry starts again from its first byte): the
+   * caller gives a fresh stream each time, and `size` is the Content-Length when the server sent one.
+   */
+  readonly open: (size: number | undefined) => Writable;
+  /** Bytes of this try's body received so far. */
+  readonly onData?: (received: number) => void;
+}
+
 const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY = 64 * 1024;
@@ -79,10 +107,14 @@ interface Prepared {
   /** False after a redirect to another origin: credentials stay with the server they are for. */
   sendAuth: boolean;
   readonly maxBytes: number | undefined;
+  /** A 2xx body goes here instead of into memory. */
+  readonly stream?: Pick<StreamOptions, 'open' | 'onData'>;
 }
 
 interface Reply extends ServerReply {
   readonly headers: http.IncomingHttpHeaders;
+  /** Bytes written to the request's stream (2xx replies of stream() only). */
+  readonly streamed?: number;
 }
 
 export class RestClient {
@@ -97,6 +129,8 @@ export class RestClient {
   /** What the `credentials` callback gave; dropped when the server refuses it. */
   private prompted: RestCredentials | undefined;
   private asking: Promise<RestCredentials | undefined> | undefined;
+  /** The last answer was refused: the next question says so. */
+  private promptRefused = false;
 
   constructor(
     baseUrl: string | URL,
@@ -141,6 +175,16 @@ export class RestClient {
     return new Uint8Array(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
   }
 
+  /**
+   * A body streamed to a writable (an artifact download): memory stays at one chunk whatever the
+   * size. Errors, retries and credentials are as for json(); the answer is the byte count.
+   */
+  async stream(path: string, options: StreamOptions): Promise<number> {
+    const prepared: Prepared = { method: 'GET', url: this.url(path, options.query), body: undefined, sendAuth: true, maxBytes: undefined, stream: options };
+    const reply = await this.exchange(prepared, options.signal);
+    return reply.streamed ?? 0;
+  }
+
   dispose(): void {
     this.agent?.destroy();
     this.agent = undefined;
@@ -181,14 +225,18 @@ export class RestClient {
       }
       if (reply.status === 401 && !asked && this.mayAsk(request)) {
         asked = true;
-        if (await this.askCredentials(signal)) continue;
+        if (await this.askCredentials(reply, signal)) continue;
       }
       if (isRetriedStatus(reply.status) && retry < this.policy.maxRetries) {
         await this.backOff(request, String(reply.status), retryDelayMs(this.policy, retry++, header(reply, 'retry-after')), signal);
         continue;
       }
-      if (reply.status === 401 && this.prompted && request.sendAuth) this.prompted = undefined;
-      throw errorForStatus(this.exchangeOf(request), reply);
+      const sent = !request.sendAuth ? 'nothing' : this.hasGivenAuth() ? 'given' : this.prompted ? 'asked' : 'nothing';
+      if (reply.status === 401 && this.prompted && request.sendAuth) {
+        this.prompted = undefined;
+        this.promptRefused = true;
+      }
+      throw errorForStatus(this.exchangeOf(request), reply, sent);
     }
   }
 
@@ -211,11 +259,13 @@ export class RestClient {
   }
 
   /** Concurrent 401s share one question. */
-  private async askCredentials(signal: AbortSignal | undefined): Promise<boolean> {
+  private async askCredentials(reply: Reply, signal: AbortSignal | undefined): Promise<boolean> {
     const ask = this.options.credentials;
     if (!ask) return false;
+    const refused = this.prompted !== undefined || this.promptRefused;
     this.prompted = undefined;
-    this.asking ??= ask().finally(() => (this.asking = undefined));
+    this.promptRefused = false;
+    this.asking ??= ask({ host: this.host, ...parseChallenge(reply.headers['www-authenticate']), refused }).finally(() => (this.asking = undefined));
     const credentials = await untilAborted(this.asking, signal);
     if (!credentials?.username || !credentials.password) return false;
     this.prompted = credentials;
@@ -289,6 +339,7 @@ export class RestClient {
   private readReply(request: Prepared, incoming: http.IncomingMessage, onData: () => void): Promise<Reply> {
     const status = incoming.statusCode ?? 0;
     const ok = status >= 200 && status < 300;
+    if (ok && request.stream) return this.streamReply(request.stream, incoming, onData);
     const limit = ok ? request.maxBytes : MAX_ERROR_BODY;
     const declared = Number(incoming.headers['content-length']);
     if (ok && limit !== undefined && declared > limit) {
@@ -313,6 +364,29 @@ export class RestClient {
         resolve({ status, contentType, body: Buffer.concat(chunks), headers: incoming.headers });
       });
     });
+  }
+
+  /** pipeline() gives the writable's back-pressure to the socket and destroys both on failure. */
+  private async streamReply(stream: NonNullable<Prepared['stream']>, incoming: http.IncomingMessage, onData: () => void): Promise<Reply> {
+    const declared = Number(incoming.headers['content-length']);
+    const sink = stream.open(Number.isFinite(declared) && declared >= 0 ? declared : undefined);
+    let received = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      onData();
+      received += chunk.length;
+      stream.onData?.(received);
+    });
+    try {
+      await pipeline(incoming, sink);
+    } catch (error) {
+      sink.destroy();
+      throw error;
+    }
+    if (Number.isFinite(declared) && received !== declared) {
+      throw Object.assign(new Error(`the body ended after ${received} of ${declared} bytes`), { code: 'ECONNRESET' });
+    }
+    const contentType = String(incoming.headers['content-type'] ?? '');
+    return { status: incoming.statusCode ?? 0, contentType, body: Buffer.alloc(0), headers: incoming.headers, streamed: received };
   }
 
   private tooLarge(request: Prepared, limit: number, size?: number): TrackingError {

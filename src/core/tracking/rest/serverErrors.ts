@@ -3,7 +3,7 @@
  * `{"error_code": "...", "message": "..."}` with the HTTP status of ERROR_CODE_TO_HTTP_STATUS
  * (mlflow/exceptions.py); proxies in front of it answer HTML or plain text instead.
  */
-import { TrackingError, type TrackingErrorReason } from '../errors.js';
+import { TrackingError, type AuthenticationFailure, type TrackingErrorReason } from '../errors.js';
 
 /** Which exchange an error is about: `host` is host[:port], `endpoint` the method and path (no query). */
 export interface Exchange {
@@ -17,6 +17,7 @@ export interface ServerReply {
   readonly status: number;
   readonly contentType: string;
   readonly body: Buffer;
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 interface MlflowErrorBody {
@@ -24,17 +25,32 @@ interface MlflowErrorBody {
   readonly message?: string;
 }
 
-export function errorForStatus(exchange: Exchange, reply: ServerReply): TrackingError {
+/** `sent`: what the request carried, for a 401 (see AuthenticationFailure). */
+export function errorForStatus(exchange: Exchange, reply: ServerReply, sent: AuthenticationFailure['sent'] = 'nothing'): TrackingError {
   const error = mlflowError(reply.body);
   const detail = error ? `${error.error_code ?? 'ERROR'}: ${error.message ?? ''}` : `${snippet(reply)}`;
   const where = `MLflow server ${exchange.host} answered ${reply.status} to ${exchange.endpoint}`;
   const reason = reasonForStatus(reply.status, error?.error_code);
   let message = `${where}: ${detail}`;
-  if (reply.status === 401) message = `${where}: the server needs a user name and password (${detail})`;
+  if (reply.status === 401) {
+    const authentication = { ...parseChallenge(reply.headers?.['www-authenticate']), sent };
+    const why = sent === 'given' ? 'refused the credentials from MLFLOW_TRACKING_USERNAME/PASSWORD/TOKEN or ~/.mlflow/credentials' : sent === 'asked' ? 'refused the credentials entered' : 'needs a user name and password';
+    return new TrackingError(reason, `${where}: the server ${why} (${detail})`, exchange.subject, { authentication });
+  }
   if (reply.status === 403 && /Invalid Host header/i.test(detail)) {
     message += ` — the server only accepts its allowed hosts; start it with --allowed-hosts ${exchange.host}`;
   }
   return new TrackingError(reason, message, exchange.subject);
+}
+
+/** The first challenge of a WWW-Authenticate header: `Basic realm="mlflow"` → scheme and realm. */
+export function parseChallenge(header: string | string[] | undefined): { scheme?: string; realm?: string } {
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = /^\s*([A-Za-z][\w-]*)(?:\s+(.*))?$/.exec(value ?? '');
+  if (!match) return {};
+  const realm = /(?:^|,)\s*realm\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/i.exec(match[2] ?? '');
+  const realmValue = realm ? (realm[1] ?? realm[2] ?? '').replace(/\\(.)/g, '$1') : undefined;
+  return realmValue === undefined ? { scheme: match[1]! } : { scheme: match[1]!, realm: realmValue };
 }
 
 function reasonForStatus(status: number, errorCode: string | undefined): TrackingErrorReason {
