@@ -8,6 +8,7 @@
 //   node scripts/team-server.mjs --json       # one JSON line on stdout once everything answers
 //
 // Options: --port N (MLflow's, default a free one), --workers N (uvicorn workers, default 1),
+// --only-s3 (just the S3 server and its buckets: a DVC remote without MLflow),
 // --stop-on-stdin-close (stop when the parent process goes away: tests), --pg-template DIR (start
 // from a cluster saved by --pg-save instead of an empty one), --pg-save DIR (keep the cluster there
 // after the stop: bench data made once). Everything listens on 127.0.0.1 only and lives in one temp
@@ -48,15 +49,20 @@ async function main() {
     process.stdin.on('end', () => void stop(0)).on('error', () => void stop(0)).resume();
   }
   const venv = pythonVenv();
-  const pg = postgresBinaries();
+  const pg = options.onlyS3 ? undefined : postgresBinaries();
   dir = mkdtempSync(join(tmpdir(), 'mlw-team-'));
   // The PostgreSQL user must be able to walk into the folder (as root it is not its owner).
   chmodSync(dir, 0o711);
   const [pgPort, s3Port, mlflowPort] = [await freePort(), await freePort(), options.port ?? (await freePort())];
   const keys = { accessKeyId: 'mlw-team', secretAccessKey: randomBytes(18).toString('hex'), region: 'us-east-1' };
-  const [database] = await Promise.all([startPostgres(pg, pgPort), startMoto(venv, s3Port)]);
+  const [database] = await Promise.all([pg ? startPostgres(pg, pgPort) : undefined, startMoto(venv, s3Port)]);
   const s3 = `http://${HOST}:${s3Port}`;
   for (const bucket of Object.values(BUCKETS)) await createBucket(s3, bucket);
+  if (!database) {
+    const info = { s3: { endpointUrl: s3, ...keys }, artifactsDestination: `s3://${BUCKETS.artifacts}`, dvcRemoteUrl: `s3://${BUCKETS.dvc}`, dir };
+    process.stdout.write(options.json ? `${JSON.stringify(info)}\n` : `S3 API (moto) at ${s3}, buckets ${Object.values(BUCKETS).join(', ')}; Ctrl-C stops it.\n`);
+    return;
+  }
   const trackingUri = await startMlflow(venv, mlflowPort, database.uri, s3, keys);
   const info = {
     trackingUri,
@@ -332,7 +338,7 @@ function sleep(ms) {
 }
 
 function parseOptions(argv) {
-  const parsed = { json: false, stopOnStdinClose: false, workers: 1, port: undefined, pgTemplate: undefined, pgSave: undefined };
+  const parsed = { json: false, stopOnStdinClose: false, onlyS3: false, workers: 1, port: undefined, pgTemplate: undefined, pgSave: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -342,6 +348,7 @@ function parseOptions(argv) {
     };
     if (arg === '--json') parsed.json = true;
     else if (arg === '--stop-on-stdin-close') parsed.stopOnStdinClose = true;
+    else if (arg === '--only-s3') parsed.onlyS3 = true;
     else if (arg === '--workers') parsed.workers = positive(arg, value());
     else if (arg === '--port') parsed.port = positive(arg, value());
     else if (arg === '--pg-template') parsed.pgTemplate = resolve(value());
@@ -358,7 +365,7 @@ function positive(name, text) {
 }
 
 function usage(problem) {
-  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 17).map((line) => line.replace(/^\/\/ ?/, '')).join('\n');
+  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 18).map((line) => line.replace(/^\/\/ ?/, '')).join('\n');
   process.stderr.write(`${problem ? `team-server: ${problem}\n\n` : ''}${text}\n`);
   process.exit(problem ? 2 : 0);
 }

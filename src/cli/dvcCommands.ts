@@ -9,14 +9,17 @@ import { dirname, join, resolve } from 'node:path';
 import type { DvcDiagnostic } from '../core/dvc/model.js';
 import { openDvcRepo, type DvcRepo } from '../core/dvc/repo.js';
 import { VersionsError } from '../core/dvc/versions.js';
+import { remoteStatus, RemoteStatusError } from '../core/dvc/remote/remoteStatus.js';
 import { HashingError } from '../core/dvc/hashing/service.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
 
 export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache]   (as dvc status --json)
   data            [--repo DIR]   tracked data (.dvc files and stage outs) with size, files, state
-  data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash`;
+  data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash
+  remote-status   [--repo DIR] [--remote NAME] [--paths] [--python PY]   (as dvc status -c --json; --paths: per
+                  tracked path. Local and S3 remotes are read natively, others through PY -m dvc, PY default python3)`;
 
-export const DVC_BOOLEAN_FLAGS = ['no-stat-cache'] as const;
+export const DVC_BOOLEAN_FLAGS = ['no-stat-cache', 'paths'] as const;
 
 interface Io {
   out(text: string): void;
@@ -38,6 +41,24 @@ const COMMANDS: Readonly<Record<string, DvcCommand>> = {
     const data = await repo.data();
     const text = data.map((d) => [d.state, d.repoPath, d.size ?? '', d.nfiles ?? ''].join('\t') + '\n').join('');
     return { json: data, text, diagnostics: [] };
+  },
+  async 'remote-status'(repo, args) {
+    const remote = single(args, 'remote');
+    const status = await remoteStatus(repo.root, {
+      ...(remote ? { remote } : {}),
+      env: process.env,
+      dvc: { python: single(args, 'python') ?? 'python3', env: process.env },
+    });
+    const width = Math.max(0, ...status.outputs.map((o) => o.state.length));
+    const text = status.outputs
+      .map((o) => {
+        const { ok, new: added, deleted, missing } = o.counts;
+        const detail = o.skipped ? `(${o.skipped})` : o.isDir ? `(${ok} in both, ${added} not pushed, ${deleted} not in cache, ${missing} missing)` : '';
+        return `${o.state.padEnd(width)}\t${o.repoPath}\t${detail}\n`;
+      })
+      .join('');
+    const via = status.via === 'dvc' ? ` (through dvc: ${status.fallbackReason})` : '';
+    return { json: args.flags.has('paths') ? status : status.json, text: `Remote ${status.remote.name}: ${status.remote.label}${via}\n${text}`, diagnostics: status.diagnostics };
   },
   async 'data-versions'(repo, args) {
     const path = args.positionals[0];
@@ -68,7 +89,7 @@ export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
     return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    if (error instanceof VersionsError || error instanceof HashingError) {
+    if (error instanceof VersionsError || error instanceof HashingError || error instanceof RemoteStatusError) {
       io.err(`ml-workbench: ${error.message}\n`);
       return 1;
     }

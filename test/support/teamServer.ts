@@ -40,6 +40,16 @@ export interface TeamServer extends TeamServerInfo {
   stop(): Promise<void>;
 }
 
+/** Just the S3 API server (moto) with its buckets: a DVC remote without MLflow or PostgreSQL. */
+export interface S3Server {
+  readonly s3: S3Endpoint;
+  /** s3://dvc-remote */
+  readonly dvcRemoteUrl: string;
+  readonly s3Env: NodeJS.ProcessEnv;
+  output(): string;
+  stop(): Promise<void>;
+}
+
 export interface TeamServerOptions {
   /** uvicorn workers of `mlflow server` (default 1). */
   readonly workers?: number;
@@ -54,9 +64,18 @@ export interface TeamServerOptions {
 const SCRIPT = join(REPO_ROOT, 'scripts', 'team-server.mjs');
 
 export async function startTeamServer(options: TeamServerOptions = {}): Promise<TeamServer> {
-  const args = [SCRIPT, '--json', '--stop-on-stdin-close', '--workers', String(options.workers ?? 1)];
+  const args = ['--workers', String(options.workers ?? 1)];
   if (options.pgTemplate) args.push('--pg-template', options.pgTemplate);
   if (options.pgSave) args.push('--pg-save', options.pgSave);
+  return launch<TeamServerInfo>(args, options.startTimeoutMs);
+}
+
+export function startS3Server(): Promise<S3Server> {
+  return launch<Pick<TeamServerInfo, 's3' | 'dvcRemoteUrl' | 'dir'>>(['--only-s3'], 120_000);
+}
+
+async function launch<T extends Pick<TeamServerInfo, 's3'>>(extra: readonly string[], startTimeoutMs: number | undefined): Promise<T & { s3Env: NodeJS.ProcessEnv; output(): string; stop(): Promise<void> }> {
+  const args = [SCRIPT, '--json', '--stop-on-stdin-close', ...extra];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
@@ -66,15 +85,15 @@ export async function startTeamServer(options: TeamServerOptions = {}): Promise<
   for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  const ready = new Promise<TeamServerInfo>((resolve, reject) => {
+  const ready = new Promise<T>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
       const newline = stdout.indexOf('\n');
-      if (newline !== -1) resolve(JSON.parse(stdout.slice(0, newline)) as TeamServerInfo);
+      if (newline !== -1) resolve(JSON.parse(stdout.slice(0, newline)) as T);
     });
     child.once('exit', (code, signal) => reject(new Error(`scripts/team-server.mjs exited (${code ?? signal}) before it was ready:\n${stderr}`)));
   });
-  const timeoutMs = options.startTimeoutMs ?? 240_000;
+  const timeoutMs = startTimeoutMs ?? 240_000;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the team rig was not ready within ${timeoutMs / 1000} s:\n${stderr}`)), timeoutMs);

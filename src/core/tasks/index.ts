@@ -8,7 +8,8 @@
  * Builders (pure; throw TaskError with a `reason` — see spec.ts):
  * - DVC (dvc.ts), as `<python> -m dvc`: `dvcRepro({ python, cwd, targets?, downstream?, force? })`
  *   (no targets: the whole pipeline), `dvcExpRun({ …, setParams: { 'train.lr': '0.01' }, name? })`,
- *   `dvcCheckout({ targets, force? })`, `dataVersionCheckout({ revision, dvcFile })` → [git, dvc].
+ *   `dvcCheckout({ targets, force? })`, `dataVersionCheckout({ revision, dvcFile })` → [git, dvc],
+ *   `dvcPush` / `dvcFetch` / `dvcPull({ targets?, remote?, jobs?, recursive?, force? })` (no targets: everything).
  * - MLflow (mlflow.ts), as `<python> -m mlflow`: `mlflowRun({ python, cwd, project, entryPoint,
  *   parameters, envManager = 'local', tracking })` checks the values first; `pythonScript({ python,
  *   cwd, script, args, tracking })` sets MLFLOW_TRACKING_URI / MLFLOW_EXPERIMENT_NAME|ID;
