@@ -56,6 +56,8 @@ const runs: ContractCase[] = [
   { name: 'runs --order-by params.solver', query: () => ({ command: 'runs', order_by: ['params.solver'] }) },
   { name: 'runs --order-by "params.solver DESC" --order-by attributes.run_name', query: () => ({ command: 'runs', order_by: ['params.solver DESC', 'attributes.run_name'] }) },
   { name: 'runs --max-results 2 (first page and its token)', query: () => ({ command: 'runs', max_results: 2 }) },
+  // Every run, printed as a server sends pages of 3 (the reference answers the whole listing).
+  { name: 'runs --view-type ALL --page-size 3 (every run, streamed page by page)', query: () => ({ command: 'runs', view_type: 'ALL', page_size: 3 }) },
 ];
 
 const single: ContractCase[] = [

@@ -30,6 +30,7 @@ const OPTIONS: Readonly<Record<string, string>> = {
   order_by: '--order-by',
   max_results: '--max-results',
   page_token: '--page-token',
+  page_size: '--page-size',
   run_id: '--run-id',
   key: '--key',
   max_points: '--max-points',

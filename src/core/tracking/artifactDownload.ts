@@ -149,7 +149,8 @@ async function downloadOne(store: TrackingStore, runId: string, info: FileInfo, 
 
 /** `a/b` from what the store or the user gave; refuses what could leave the destination. */
 function normalise(path: string): string {
-  const trimmed = path.replace(/^\/+|\/+$/g, '');
+  if (path.startsWith('/')) throw new TrackingError('invalid-argument', `Refusing the artifact path '${path}': it is absolute`, path);
+  const trimmed = path.replace(/\/+$/, '');
   if (trimmed === '') return '';
   const parts = trimmed.split('/');
   if (parts.some((part) => part === '' || part === '.' || part === '..' || part.includes('\\') || part.includes('\0')) || /^[a-zA-Z]:/.test(trimmed)) {
