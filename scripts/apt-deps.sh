@@ -2,13 +2,14 @@
 # Debian packages the end-to-end rig needs: chromium (the browser playwright-core drives) and
 # libkrb5-dev (code-server's `kerberos` native module compiles from source; its prebuilt download
 # fails offline); postgresql for the team rig (scripts/team-server.mjs: `mlflow server` on a
-# throwaway cluster). Installs only what is missing; runs `apt-get update` at most once.
-# Usage: scripts/apt-deps.sh [package ...]   (default: chromium libkrb5-dev g++ make python3 postgresql)
+# throwaway cluster) and openssl (the TLS tests make their own CA). Installs only what is missing;
+# runs `apt-get update` at most once.
+# Usage: scripts/apt-deps.sh [package ...]   (default: chromium libkrb5-dev g++ make python3 postgresql openssl)
 set -euo pipefail
 
 packages=("$@")
 if [ "${#packages[@]}" -eq 0 ]; then
-  packages=(chromium libkrb5-dev g++ make python3 postgresql)
+  packages=(chromium libkrb5-dev g++ make python3 postgresql openssl)
 fi
 
 missing=()
