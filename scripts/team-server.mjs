@@ -16,7 +16,7 @@
 // as Debian's `postgres` user (or a system user `mlworkbench-pg` created for it).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -365,7 +365,9 @@ function positive(name, text) {
 }
 
 function usage(problem) {
-  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 18).map((line) => line.replace(/^\/\/ ?/, '')).join('\n');
-  process.stderr.write(`${problem ? `team-server: ${problem}\n\n` : ''}${text}\n`);
+  const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+  const text = lines.slice(0, lines.findIndex((line) => !line.startsWith('//'))).map((line) => line.replace(/^\/\/ ?/, '')).join('\n');
+  // Synchronous: process.exit() right after would cut an asynchronous write to a pipe short.
+  writeSync(problem ? 2 : 1, `${problem ? `team-server: ${problem}\n\n` : ''}${text}\n`);
   process.exit(problem ? 2 : 0);
 }
