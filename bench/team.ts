@@ -196,6 +196,7 @@ async function remoteSection(python: PythonEnv, options: Options): Promise<strin
       const measured = await rows(
         [
           [`**ML Workbench CLI** \`remote-status --remote ${remote} --json\` ·wall`, { argv: [process.execPath, CLI, 'remote-status', '--repo', dir, '--remote', remote, '--json'], env, timing: 'wall', count }],
+          [`**ML Workbench core** \`remoteStatus()\`, in-process (as the extension calls it)`, { argv: [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'bench', 'teamRemote.ts'), dir, remote], env, timing: 'self' }],
           [`\`dvc status --cloud --json -r ${remote}\` ·wall`, { argv: [python.python, '-m', 'dvc', 'status', '--cloud', '--json', '-r', remote], env: { ...env, PWD: dir }, timing: 'wall', count }],
         ].map(([l, c]) => [l as string, { ...(c as Command), argv: ['env', '-C', dir, ...(c as Command).argv] }] as const),
         options.repeat,

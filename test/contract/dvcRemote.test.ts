@@ -41,6 +41,8 @@ after(async () => {
 
 interface Remote {
   readonly label: string;
+  /** Every step; else only those where the storage answers differently (CI time: each dvc call costs seconds). */
+  readonly allSteps: boolean;
   /** Runs `dvc remote add` and friends in the repo. */
   configure(dvc: (...args: string[]) => Promise<string>): Promise<void>;
   /** What DVC and we get in the environment. */
@@ -49,6 +51,7 @@ interface Remote {
 
 const localRemote: Remote = {
   label: 'a local remote',
+  allSteps: true,
   async configure(dvc) {
     await dvc('remote', 'add', '-d', 'store', join(scratch, 'local-remote'));
   },
@@ -57,6 +60,7 @@ const localRemote: Remote = {
 
 const s3Remote: Remote = {
   label: "an S3 remote (moto's S3 API server)",
+  allSteps: false,
   async configure(dvc) {
     s3 = await s3Starting!;
     await dvc('remote', 'add', '-d', 'store', `${s3.dvcRemoteUrl}/project-${randomBytes(4).toString('hex')}`);
@@ -178,11 +182,19 @@ for (const remote of [localRemote, s3Remote]) {
       assert.equal(state(status, 'out/features.csv')?.state, 'not in cache');
     });
 
-    test('a new version not pushed, then its object gone from the cache too: missing', async () => {
+    // Registered for the local remote only: the same rules, nothing the storage answers differently.
+    const storageAgnostic = (name: string, body: () => Promise<void>): void => {
+      if (remote.allSteps) test(name, body);
+    };
+    const refillCache = async (): Promise<void> => {
       // The stage's outputs go back into the cache from the workspace: a bare `dvc pull` fails on
       // out/unpushed.txt (push: false: on no remote), and DVC 3.67 crashes pulling a granular out.
       await dvc('pull', '-q', 'data/raw.csv.dvc', 'data/many.dvc');
       await dvc('commit', '-q', '--force', 'prepare');
+    };
+
+    storageAgnostic('a new version not pushed, then its object gone from the cache too: missing', async () => {
+      await refillCache();
       write('data/raw.csv', 'x,y\n1,2\n3,4\n');
       await dvc('add', '-q', 'data/raw.csv');
       assert.equal((await same()).json['data/raw.csv'], 'new');
@@ -193,6 +205,7 @@ for (const remote of [localRemote, s3Remote]) {
     });
 
     test('dvc gc --workspace --cloud removes the old versions from the remote', async () => {
+      if (!remote.allSteps) await refillCache();
       write('data/raw.csv', 'x,y\n5,6\n');
       await dvc('add', '-q', 'data/raw.csv');
       await dvc('push', '-q');
@@ -200,7 +213,7 @@ for (const remote of [localRemote, s3Remote]) {
       assert.deepEqual((await same()).json, {});
     });
 
-    test('a directory version whose .dir is in neither store is left out, as DVC leaves it', async () => {
+    storageAgnostic('a directory version whose .dir is in neither store is left out, as DVC leaves it', async () => {
       write('data/images/new.txt', 'new\n');
       await dvc('add', '-q', 'data/images');
       const hash = await recordedHash('data/images.dvc');
@@ -209,7 +222,7 @@ for (const remote of [localRemote, s3Remote]) {
       assert.equal(state(status, 'data/images')?.skipped, 'no directory listing');
     });
 
-    test('the CLI prints the same JSON (node dist/cli.js remote-status --repo DIR --json)', async () => {
+    storageAgnostic('the CLI prints the same JSON (node dist/cli.js remote-status --repo DIR --json)', async () => {
       const result = await runCli(['remote-status', '--repo', dir, '--json', '--python', python.python], { env: env(python, remote.env()) });
       assert.equal(result.code, 0, result.stderr);
       assert.deepStrictEqual(JSON.parse(result.stdout), JSON.parse(await dvc('status', '--cloud', '--json')));

@@ -85,11 +85,13 @@ export async function computeCloudStatus(input: CloudStatusInput): Promise<Cloud
   for (const output of outputs) if (output.dirFetched && output.dirKey) inCache.add(output.dirKey);
   const onRemote = await remoteExisting(input, outputs, keys);
 
-  const stateOf = (key: string): RemoteObjectState | undefined => {
+  const states = new Map<string, RemoteObjectState | undefined>();
+  for (const key of keys) {
     const local = inCache.has(key);
     const remote = onRemote.has(key);
-    return local && remote ? undefined : local ? 'new' : remote ? 'deleted' : 'missing';
-  };
+    states.set(key, local && remote ? undefined : local ? 'new' : remote ? 'deleted' : 'missing');
+  }
+  const stateOf = (key: string): RemoteObjectState | undefined => states.get(key);
   return { json: dvcJson(outputs, stateOf), outputs: outputs.map((output) => summarise(output, stateOf)) };
 }
 
@@ -137,12 +139,18 @@ async function remoteExisting(input: CloudStatusInput, outputs: readonly OutputO
 
 /** Names as DVC's sets keep them (the first path met per object), states in DVC's order of filling. */
 function dvcJson(outputs: readonly OutputObjects[], stateOf: (key: string) => RemoteObjectState | undefined): Record<string, RemoteObjectState> {
-  const names = new Map<string, string>();
-  for (const output of outputs) for (const object of output.objects) if (!names.has(object.key)) names.set(object.key, object.name);
-  const json: Record<string, RemoteObjectState> = {};
-  for (const state of ['deleted', 'new', 'missing'] as const) {
-    for (const [key, name] of names) if (stateOf(key) === state) json[name] = state;
+  const byState = { deleted: [] as string[], new: [] as string[], missing: [] as string[] };
+  const named = new Set<string>();
+  for (const output of outputs) {
+    for (const object of output.objects) {
+      if (named.has(object.key)) continue;
+      named.add(object.key);
+      const state = stateOf(object.key);
+      if (state) byState[state].push(object.name);
+    }
   }
+  const json: Record<string, RemoteObjectState> = {};
+  for (const state of ['deleted', 'new', 'missing'] as const) for (const name of byState[state]) json[name] = state;
   return json;
 }
 

@@ -44,8 +44,15 @@ export class FolderStorage implements ObjectStorage {
       else byShard.set(shard, [key]);
     }
     const found = new Set<string>();
+    // One listing of each shards' parent (`files/md5`, or the top for DVC 2) skips shards that do not exist.
+    const present = new Map<string, Set<string>>();
+    for (const parent of new Set([...byShard.keys()].map((shard) => shard.slice(0, shard.lastIndexOf('/') + 1)))) {
+      present.set(parent, new Set(await readdir(join(this.root, parent)).catch(() => [] as string[])));
+    }
     for (const [shard, shardKeys] of byShard) {
       signal?.throwIfAborted();
+      const parent = shard.slice(0, shard.lastIndexOf('/') + 1);
+      if (!present.get(parent)?.has(shard.slice(parent.length))) continue;
       if (shardKeys.length <= STAT_LIMIT) {
         for (const key of shardKeys) if (await isFile(join(this.root, key))) found.add(key);
         continue;
