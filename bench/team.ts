@@ -126,7 +126,6 @@ async function listingSection(python: PythonEnv, options: Options): Promise<stri
       `every run (${options.runs.toLocaleString('en-US')}), pages of ${PAGE}`,
       [
         ['**ML Workbench CLI** `runs --json` (printed page by page) ·wall', cli([])],
-        ['**ML Workbench core** `searchRunPages`, in-process', core('core', [])],
         [`MlflowClient.search_runs, paging by ${PAGE}, in-process`, peer([])],
         ['floor: the server alone (bare HTTP, no run parsed), in-process', core('floor', [])],
       ],
@@ -135,7 +134,6 @@ async function listingSection(python: PythonEnv, options: Options): Promise<stri
       `filtered and ordered on the server: \`${filter[0]}\`, \`${filter[1]}\``,
       [
         ['**ML Workbench CLI** ·wall', cli(['--filter', filter[0]!, '--order-by', filter[1]!])],
-        ['**ML Workbench core**, in-process', core('core', filter)],
         ['MlflowClient.search_runs paging, in-process', peer(filter)],
         ['floor: the server alone, in-process', core('floor', filter)],
       ],

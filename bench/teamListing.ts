@@ -1,6 +1,7 @@
 /**
  * bench/team.ts's in-process rows: `core URL EXP PAGE [FILTER [ORDER]]` lists every run through
- * RestTrackingStore.searchRunPages (what the CLI prints from), counting and dropping each page;
+ * RestTrackingStore.searchRunPages (what the CLI prints from), counting and dropping each page (a
+ * listing costs minutes at 100,000 runs: the harness leaves it out, the CLI row stands for it);
  * `floor URL EXP PAGE [FILTER [ORDER]]` asks the server for the same pages with a bare HTTP client
  * that never parses a run (only the token at the end of each answer): the server's own time.
  * stdout: {"seconds", "count"}.

@@ -19,7 +19,7 @@ const RUNS: Run[] = Array.from({ length: 11 }, (_, i) => ({
 
 let server: Server;
 let url: string;
-let searches: { pageSize: number; token: string | undefined }[];
+let searches: { pageSize: number; token: string | undefined; filter?: string; orderBy?: string[] }[];
 let empty: boolean;
 
 before(async () => {
@@ -31,8 +31,8 @@ before(async () => {
         response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ experiments: [{ experiment_id: '0', name: 'Default' }] }));
         return;
       }
-      const query = JSON.parse(body) as { max_results: number; page_token?: string };
-      searches.push({ pageSize: query.max_results, token: query.page_token });
+      const query = JSON.parse(body) as { max_results: number; page_token?: string; filter?: string; order_by?: string[] };
+      searches.push({ pageSize: query.max_results, token: query.page_token, ...(query.filter ? { filter: query.filter } : {}), ...(query.order_by ? { orderBy: query.order_by } : {}) });
       const offset = Number(query.page_token ?? 0);
       const runs = empty ? [] : RUNS.slice(offset, offset + query.max_results);
       const next = offset + query.max_results < (empty ? 0 : RUNS.length) ? String(offset + query.max_results) : undefined;
@@ -99,4 +99,23 @@ test('a caller that stops after the first page leaves one request ahead and noth
   assert.deepEqual(seen, ['r0', 'r1']);
   assert.equal(searches.length, 2);
   store.dispose();
+});
+
+test('a filter and an order go to the server with every page (pushed down, never applied here)', async () => {
+  let printed = '';
+  const code = await main(['runs', '--tracking-uri', url, '--json', '--page-size', '5', '--filter', 'metrics.m > 1', '--order-by', 'metrics.m DESC'], {
+    out: (text: string) => (printed += text),
+    err: () => undefined,
+  });
+  assert.equal(code, 0);
+  // The fake server ignores the filter: whatever it answers is printed as it came.
+  assert.equal(printed, `${JSON.stringify({ runs: RUNS })}\n`);
+  assert.deepEqual(
+    searches.map((s) => [s.filter, s.orderBy, s.token]),
+    [
+      ['metrics.m > 1', ['metrics.m DESC'], undefined],
+      ['metrics.m > 1', ['metrics.m DESC'], '5'],
+      ['metrics.m > 1', ['metrics.m DESC'], '10'],
+    ],
+  );
 });
