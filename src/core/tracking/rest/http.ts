@@ -12,12 +12,12 @@ import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../../log.js';
 import { TrackingError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, isRetriedNetworkError, isRetriedStatus, retryDelayMs, type RetryPolicy } from './retry.js';
-import { badResponse, errorForStatus, networkError, parseChallenge, timeoutError, type Exchange, type ServerReply } from './serverErrors.js';
+import { header, isRedirect, readBody, streamBody, type Reply } from './replies.js';
+import { badResponse, errorForStatus, networkError, parseChallenge, timeoutError, type Exchange } from './serverErrors.js';
 
 export interface RestCredentials {
   readonly username: string;
@@ -109,12 +109,6 @@ interface Prepared {
   readonly maxBytes: number | undefined;
   /** A 2xx body goes here instead of into memory. */
   readonly stream?: Pick<StreamOptions, 'open' | 'onData'>;
-}
-
-interface Reply extends ServerReply {
-  readonly headers: http.IncomingHttpHeaders;
-  /** Bytes written to the request's stream (2xx replies of stream() only). */
-  readonly streamed?: number;
 }
 
 export class RestClient {
@@ -337,56 +331,9 @@ export class RestClient {
   }
 
   private readReply(request: Prepared, incoming: http.IncomingMessage, onData: () => void): Promise<Reply> {
-    const status = incoming.statusCode ?? 0;
-    const ok = status >= 200 && status < 300;
-    if (ok && request.stream) return this.streamReply(request.stream, incoming, onData);
-    const limit = ok ? request.maxBytes : MAX_ERROR_BODY;
-    const declared = Number(incoming.headers['content-length']);
-    if (ok && limit !== undefined && declared > limit) {
-      incoming.destroy();
-      return Promise.reject(this.tooLarge(request, limit, declared));
-    }
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      incoming.on('data', (chunk: Buffer) => {
-        onData();
-        size += chunk.length;
-        if (limit === undefined || size <= limit) chunks.push(chunk);
-        else if (ok) {
-          incoming.destroy();
-          reject(this.tooLarge(request, limit));
-        }
-      });
-      incoming.on('error', reject);
-      incoming.on('end', () => {
-        const contentType = String(incoming.headers['content-type'] ?? '');
-        resolve({ status, contentType, body: Buffer.concat(chunks), headers: incoming.headers });
-      });
-    });
-  }
-
-  /** pipeline() gives the writable's back-pressure to the socket and destroys both on failure. */
-  private async streamReply(stream: NonNullable<Prepared['stream']>, incoming: http.IncomingMessage, onData: () => void): Promise<Reply> {
-    const declared = Number(incoming.headers['content-length']);
-    const sink = stream.open(Number.isFinite(declared) && declared >= 0 ? declared : undefined);
-    let received = 0;
-    incoming.on('data', (chunk: Buffer) => {
-      onData();
-      received += chunk.length;
-      stream.onData?.(received);
-    });
-    try {
-      await pipeline(incoming, sink);
-    } catch (error) {
-      sink.destroy();
-      throw error;
-    }
-    if (Number.isFinite(declared) && received !== declared) {
-      throw Object.assign(new Error(`the body ended after ${received} of ${declared} bytes`), { code: 'ECONNRESET' });
-    }
-    const contentType = String(incoming.headers['content-type'] ?? '');
-    return { status: incoming.statusCode ?? 0, contentType, body: Buffer.alloc(0), headers: incoming.headers, streamed: received };
+    const ok = (incoming.statusCode ?? 0) >= 200 && (incoming.statusCode ?? 0) < 300;
+    if (ok && request.stream) return streamBody(incoming, request.stream, onData);
+    return readBody(incoming, ok ? request.maxBytes : MAX_ERROR_BODY, ok, onData, (limit, size) => this.tooLarge(request, limit, size));
   }
 
   private tooLarge(request: Prepared, limit: number, size?: number): TrackingError {
@@ -425,15 +372,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 
 function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-}
-
-function header(reply: Reply, name: string): string | undefined {
-  const value = reply.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function isRedirect(reply: Reply): boolean {
-  return [301, 302, 303, 307, 308].includes(reply.status) && header(reply, 'location') !== undefined;
 }
 
 /** As `requests` does: 303 (and 301/302 after a POST) become GET; credentials never go to another origin. */
