@@ -142,6 +142,7 @@ export const DOWNLOAD_CASES: readonly ContractCase[] = (
   [
     ['with-artifacts', undefined],
     ['with-artifacts', 'data'],
+    ['with-artifacts', 'data/deep'],
     ['with-artifacts', 'data/deep/b.txt'],
     ['with-artifacts', 'config/params.json'],
     ['baseline-logreg', 'notes'],

@@ -74,3 +74,14 @@ test('a missing file is a typed not-found; an empty folder is made, as MLflow ma
   assert.deepEqual(result.files, []);
   assert.deepEqual(readdirSync(dest), ['empty']);
 });
+
+test('a listing of a folder that names files outside it is refused; a folder lands as DEST/basename', async () => {
+  const dest = mkdtempSync(join(scratch, 'outside-'));
+  const sneaky = store({ 'a/b': [file('a/b/ok.txt'), file('a/other.txt')] }, () => 'x');
+  await assert.rejects(downloadArtifacts(sneaky, 'r', 'a/b', dest), (error: unknown) => error instanceof TrackingError && error.reason === 'invalid-argument' && /listed it under 'a\/b'/.test(error.message));
+  assert.deepEqual(readdirSync(dest), []);
+  const fine = store({ 'a/b': [file('a/b/ok.txt')] }, (path) => `content of ${path}`);
+  const result = await downloadArtifacts(fine, 'r', 'a/b', dest);
+  assert.equal(result.localPath, join(dest, 'b'));
+  assert.deepEqual(result.files.map((f) => f.file), [join(dest, 'b', 'ok.txt')]);
+});

@@ -1,6 +1,8 @@
 /**
  * Downloads a run's artifacts (a file or a folder, recursively) to a local folder, as
- * `mlflow artifacts download -r RUN [-a PATH] -d DEST` lays them out: DEST/PATH/…. Each file is
+ * `mlflow artifacts download -r RUN [-a PATH] -d DEST` lays them out: the file or folder PATH
+ * names lands as DEST/basename(PATH) (mlflow.artifacts.download_artifacts opens the repository at
+ * PATH's parent), everything when PATH is empty directly in DEST. Each file is
  * streamed (memory stays at one chunk per file in flight whatever its size) into a temporary
  * sibling and renamed into place once complete, so a cancel or a failure never leaves a partial
  * file under its real name; files finished before a cancel stay. Paths come from the store and
@@ -44,7 +46,7 @@ export interface DownloadedFile {
 }
 
 export interface DownloadResult {
-  /** The local path of what was asked for: DEST/PATH (DEST when PATH is the artifact root). */
+  /** The local path of what was asked for: DEST/basename(PATH) (DEST when PATH is the artifact root). */
   readonly localPath: string;
   readonly files: readonly DownloadedFile[];
   readonly bytes: number;
@@ -61,10 +63,15 @@ const MAX_LISTED_FILES = 1_000_000;
 export async function downloadArtifacts(store: TrackingStore, runId: string, path: string | undefined, destination: string, options: DownloadOptions = {}): Promise<DownloadResult> {
   const root = resolve(destination);
   const artifactPath = normalise(path ?? '');
-  const localPath = artifactPath === '' ? root : localFile(root, artifactPath);
+  const parent = artifactPath.includes('/') ? artifactPath.slice(0, artifactPath.lastIndexOf('/') + 1) : '';
+  const localPath = artifactPath === '' ? root : localFile(root, artifactPath.slice(parent.length));
   const files = await filesUnder(store, runId, artifactPath, options.signal);
-  // Every path is checked before the first byte is written.
-  const planned = files.map((info) => ({ info, file: localFile(root, info.path) }));
+  // Every path is checked before the first byte is written: inside what was asked for, and inside DEST.
+  const planned = files.map((info) => {
+    const inside = artifactPath === '' || info.path === artifactPath || info.path.startsWith(`${artifactPath}/`);
+    if (!inside) throw new TrackingError('invalid-argument', `Refusing the artifact path '${info.path}': the store listed it under '${artifactPath}'`, info.path);
+    return { info, file: localFile(root, normalise(info.path).slice(parent.length)) };
+  });
   const totalBytes = files.reduce((sum, info) => sum + (info.file_size ?? 0), 0);
   const done: DownloadedFile[] = [];
   let bytes = 0;
