@@ -8,6 +8,8 @@ import { resolveTrackingUri } from '../core/tracking/uri.js';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { DVC_BOOLEAN_FLAGS, DVC_USAGE, isDvcCommand, runDvcCommand } from './dvcCommands.js';
+import { DRIFT_BOOLEAN_FLAGS, DRIFT_USAGE, runDriftCommand } from './driftCommand.js';
+import { EXP_BOOLEAN_FLAGS, EXP_SHORT_FLAGS, EXP_USAGE, runExpShow } from './expCommands.js';
 
 const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's REST shape
 
@@ -23,6 +25,8 @@ Usage: ml-workbench <command> [--tracking-uri URI] [--json] [options]
   logged-models   [--experiment-id ID]...
   artifacts       --run-id ID [--path PATH] [--download DIR]   (--download: to DIR/PATH, as mlflow artifacts download)
 ${DVC_USAGE}
+${EXP_USAGE}
+${DRIFT_USAGE}
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
 experiments, else sqlite:///mlflow.db in the current folder.
@@ -41,7 +45,8 @@ export interface Io {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS]));
+    const long = argv[0] === 'exp-show' ? argv.map((a) => EXP_SHORT_FLAGS[a] ?? a) : argv;
+    args = parseArgs(long, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS, ...EXP_BOOLEAN_FLAGS, ...DRIFT_BOOLEAN_FLAGS]));
   } catch (error) {
     io.err(`ml-workbench: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -50,7 +55,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     (args.command === undefined && !args.flags.has('help') ? io.err : io.out)(USAGE + '\n');
     return args.flags.has('help') ? 0 : 2;
   }
-  if (isDvcCommand(args.command)) return runDvc(args, io);
+  if (isDvcCommand(args.command)) return runWithoutStore(args, io, runDvcCommand);
+  if (args.command === 'exp-show') return runWithoutStore(args, io, runExpShow);
+  if (args.command === 'drift') return runWithoutStore(args, io, runDriftCommand);
   const command = COMMANDS[args.command];
   if (!command) {
     io.err(`ml-workbench: unknown command '${args.command}'\n${USAGE}\n`);
@@ -94,9 +101,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-async function runDvc(args: ParsedArgs, io: Io): Promise<number> {
+/** A command that reads no tracking store: usage errors print the usage (exit 2), the rest exit 1. */
+async function runWithoutStore(args: ParsedArgs, io: Io, run: (args: ParsedArgs, io: Io) => Promise<number>): Promise<number> {
   try {
-    return await runDvcCommand(args, io);
+    return await run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`ml-workbench: ${error.message}\n${USAGE}\n`);
