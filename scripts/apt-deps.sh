@@ -26,5 +26,15 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo=(sudo)
 fi
 echo "apt-deps: installing ${missing[*]}" >&2
+# PostgreSQL for the rig's throwaway clusters only: Debian's package would otherwise create a
+# system cluster `main` and start it as a service on port 5432 (where services may start). A
+# drop-in of postgresql-common's createcluster.conf (read through its include_dir) stops that.
+for pkg in "${missing[@]}"; do
+  if [[ "$pkg" == postgresql* ]]; then
+    "${sudo[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' | "${sudo[@]}" tee /etc/postgresql-common/createcluster.d/ml-workbench-no-main-cluster.conf >/dev/null
+    break
+  fi
+done
 "${sudo[@]}" apt-get update -qq >&2
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

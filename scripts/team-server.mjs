@@ -12,11 +12,12 @@
 // --stop-on-stdin-close (stop when the parent process goes away: tests), --pg-template DIR (start
 // from a cluster saved by --pg-save instead of an empty one), --pg-save DIR (keep the cluster there
 // after the stop: bench data made once). Everything listens on 127.0.0.1 only and lives in one temp
-// folder that the stop removes. PostgreSQL refuses to run as root: as root, initdb and pg_ctl run
-// as Debian's `postgres` user (or a system user `mlworkbench-pg` created for it).
+// folder that the stop removes. A rig whose script was killed outright (SIGKILL: no chance to
+// stop) is stopped and removed by the next start. PostgreSQL refuses to run as root: as root,
+// initdb and pg_ctl run as Debian's `postgres` user (or a system user `mlworkbench-pg` made for it).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -29,6 +30,9 @@ const DATABASE = 'mlflow';
 const DB_USER = 'mlflow';
 const PG_SYSTEM_USER = 'mlworkbench-pg';
 const GRACE_MS = 5_000;
+const DIR_PREFIX = 'mlw-team-';
+/** In the rig's folder: which process owns it (see reapAbandoned). */
+const OWNER_FILE = 'team-server.owner.json';
 
 const options = parseOptions(process.argv.slice(2));
 const log = (message) => process.stderr.write(`team-server: ${message}\n`);
@@ -48,9 +52,11 @@ async function main() {
   if (options.stopOnStdinClose) {
     process.stdin.on('end', () => void stop(0)).on('error', () => void stop(0)).resume();
   }
+  await reapAbandoned();
   const venv = pythonVenv();
   const pg = options.onlyS3 ? undefined : postgresBinaries();
-  dir = mkdtempSync(join(tmpdir(), 'mlw-team-'));
+  dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+  writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid }));
   // The PostgreSQL user must be able to walk into the folder (as root it is not its owner).
   chmodSync(dir, 0o711);
   const [pgPort, s3Port, mlflowPort] = [await freePort(), await freePort(), options.port ?? (await freePort())];
@@ -275,6 +281,87 @@ async function stopGroup(child) {
   // Even when the leader exited, a forked worker may linger: the group gets SIGKILL either way.
   kill('SIGKILL');
   if (timedOut) await gone;
+}
+
+// ---------------------------------------------------------------- rigs left behind
+
+/**
+ * Stops and removes the rigs whose script is gone without its stop (killed by SIGKILL, or its
+ * machine's session ended): a folder with our owner file whose process is no longer this script.
+ * Their servers are found by their working directory, which each has inside the rig's folder
+ * (spawnLogged's cwd; PostgreSQL's is its data directory), so no other process is touched.
+ */
+async function reapAbandoned() {
+  let names;
+  try {
+    names = readdirSync(tmpdir()).filter((name) => name.startsWith(DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const folder = join(tmpdir(), name);
+    let owner;
+    try {
+      owner = JSON.parse(readFileSync(join(folder, OWNER_FILE), 'utf8'));
+    } catch {
+      continue; // Not a rig's folder, or one being made this instant.
+    }
+    // Alive: its process still runs this script (argv holds the path as typed, so its name is matched).
+    if (Number.isInteger(owner.pid) && commandLine(owner.pid).includes('team-server.mjs')) continue;
+    log(`stopping and removing a rig whose script (process ${owner.pid}) was killed: ${folder}`);
+    // PostgreSQL first, by SIGQUIT (its immediate shutdown: it frees its shared memory, as SIGKILL would not).
+    const postmaster = Number(readFirstLine(join(folder, 'pg', 'data', 'postmaster.pid')));
+    if (postmaster > 0 && processCwd(postmaster) === join(folder, 'pg', 'data')) signal(postmaster, 'SIGQUIT');
+    for (let waited = 0; waited < GRACE_MS && processesIn(folder).length > 0; waited += 200) {
+      for (const pid of processesIn(folder)) if (pid !== postmaster) signal(pid, 'SIGTERM');
+      await sleep(200);
+    }
+    for (const pid of processesIn(folder)) signal(pid, 'SIGKILL');
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** The processes whose working directory is FOLDER or inside it. */
+function processesIn(folder) {
+  const found = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cwd = processCwd(Number(entry));
+    if (cwd && (cwd === folder || cwd.startsWith(`${folder}/`))) found.push(Number(entry));
+  }
+  return found;
+}
+
+function processCwd(pid) {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}
+
+function commandLine(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return '';
+  }
+}
+
+function readFirstLine(file) {
+  try {
+    return readFileSync(file, 'utf8').split('\n')[0];
+  } catch {
+    return '';
+  }
+}
+
+function signal(pid, name) {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // Gone already.
+  }
 }
 
 // ---------------------------------------------------------------- shared

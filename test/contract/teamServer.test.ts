@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,7 +17,7 @@ import { silentLogger } from '../../src/core/log.js';
 import { RestTrackingStore } from '../../src/core/tracking/rest/restStore.js';
 import { openTrackingWriter } from '../../src/core/tracking/writes/open.js';
 import { env, pythonEnv } from '../support/python';
-import { startTeamServer, type TeamServer } from '../support/teamServer';
+import { processesIn, startTeamServer, type TeamServer } from '../support/teamServer';
 import { writesContract } from './writesContract';
 
 const run = promisify(execFile);
@@ -121,4 +121,12 @@ describe('artifacts downloaded through the artifact proxy', { timeout: 600_000 }
     );
     assert.equal(readFileSync(join(dest, 'notes', 'readme.txt'), 'utf8'), 'small\n');
   });
+});
+
+test('stopping the rig leaves no process in its folder (PostgreSQL, moto, mlflow) and removes the folder', async () => {
+  const team = await starting!;
+  assert.ok(processesIn(team.dir).length > 0, 'no server runs in the rig folder: nothing to check');
+  await team.stop();
+  assert.deepEqual(processesIn(team.dir), []);
+  assert.equal(existsSync(team.dir), false, `${team.dir} is left behind`);
 });

@@ -6,6 +6,7 @@
  * that ends (a failed test, Ctrl-C, SIGKILL); stop() closes stdin and waits.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './python';
 
@@ -33,6 +34,8 @@ export interface TeamServerInfo {
 }
 
 export interface TeamServer extends TeamServerInfo {
+  /** The process id of scripts/team-server.mjs. */
+  readonly pid: number;
   /** The environment that lets boto3/MLflow's client/DVC reach the S3 server. */
   readonly s3Env: NodeJS.ProcessEnv;
   /** What the script printed on stderr so far (for failure messages). */
@@ -42,6 +45,8 @@ export interface TeamServer extends TeamServerInfo {
 
 /** Just the S3 API server (moto) with its buckets: a DVC remote without MLflow or PostgreSQL. */
 export interface S3Server {
+  readonly pid: number;
+  readonly dir: string;
   readonly s3: S3Endpoint;
   /** s3://dvc-remote */
   readonly dvcRemoteUrl: string;
@@ -67,14 +72,19 @@ export async function startTeamServer(options: TeamServerOptions = {}): Promise<
   const args = ['--workers', String(options.workers ?? 1)];
   if (options.pgTemplate) args.push('--pg-template', options.pgTemplate);
   if (options.pgSave) args.push('--pg-save', options.pgSave);
-  return launch<TeamServerInfo>(args, options.startTimeoutMs);
+  // Saving a cluster copies it (GBs for the bench's): the stop may take minutes then.
+  return launch<TeamServerInfo>(args, options.startTimeoutMs, options.pgSave ? 900_000 : 60_000);
 }
 
 export function startS3Server(): Promise<S3Server> {
-  return launch<Pick<TeamServerInfo, 's3' | 'dvcRemoteUrl' | 'dir'>>(['--only-s3'], 120_000);
+  return launch<Pick<TeamServerInfo, 's3' | 'dvcRemoteUrl' | 'dir'>>(['--only-s3'], 120_000, 60_000);
 }
 
-async function launch<T extends Pick<TeamServerInfo, 's3'>>(extra: readonly string[], startTimeoutMs: number | undefined): Promise<T & { s3Env: NodeJS.ProcessEnv; output(): string; stop(): Promise<void> }> {
+async function launch<T extends Pick<TeamServerInfo, 's3'>>(
+  extra: readonly string[],
+  startTimeoutMs: number | undefined,
+  stopTimeoutMs: number,
+): Promise<T & { pid: number; s3Env: NodeJS.ProcessEnv; output(): string; stop(): Promise<void> }> {
   const args = [SCRIPT, '--json', '--stop-on-stdin-close', ...extra];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
@@ -102,7 +112,7 @@ async function launch<T extends Pick<TeamServerInfo, 's3'>>(extra: readonly stri
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       child.stdin.end();
-      const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const killer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
       await exited;
       clearTimeout(killer);
     })());
@@ -115,11 +125,27 @@ async function launch<T extends Pick<TeamServerInfo, 's3'>>(extra: readonly stri
       AWS_ENDPOINT_URL_S3: info.s3.endpointUrl,
       MLFLOW_S3_ENDPOINT_URL: info.s3.endpointUrl,
     };
-    return { ...info, s3Env, output: () => stderr, stop };
+    return { ...info, pid: child.pid!, s3Env, output: () => stderr, stop };
   } catch (error) {
     await stop();
     throw error;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The processes whose working directory is FOLDER or inside it (a rig's servers all run in its folder). */
+export function processesIn(folder: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cwd: string;
+    try {
+      cwd = readlinkSync(`/proc/${entry}/cwd`);
+    } catch {
+      continue;
+    }
+    if (cwd === folder || cwd.startsWith(`${folder}/`)) found.push(Number(entry));
+  }
+  return found;
 }
