@@ -17,6 +17,8 @@ import { promisify } from 'node:util';
 import { remoteStatus, type RemoteStatus } from '../../src/core/dvc/remote/remoteStatus';
 import { S3Client } from '../../src/core/dvc/remote/s3/client';
 import { signRequest } from '../../src/core/dvc/remote/s3/sigv4';
+import { dvcFetch, dvcPull, dvcPush } from '../../src/core/tasks/dvc';
+import type { TaskSpec } from '../../src/core/tasks/spec';
 import { runCli } from '../support/fixtures';
 import { env, pythonEnv, type PythonEnv } from '../support/python';
 import { startS3Server, type S3Server } from '../support/teamServer';
@@ -77,6 +79,11 @@ for (const remote of [localRemote, s3Remote]) {
     let dir = '';
     const dvc = async (...args: string[]): Promise<string> => (await run('dvc', args, { cwd: dir, env: env(python, remote.env()), maxBuffer: 1 << 26 })).stdout;
     const cacheFiles = (): string[] => (existsSync(join(dir, '.dvc', 'cache')) ? readdirSync(join(dir, '.dvc', 'cache'), { recursive: true }).map(String).sort() : []);
+    /** A push/pull/fetch task as the extension runs it: our argv (python -m dvc …), in its cwd, with its env. */
+    const task = async (spec: TaskSpec): Promise<void> => {
+      await run(spec.command, [...spec.args], { cwd: spec.cwd, env: { ...env(python, remote.env()), ...spec.env }, maxBuffer: 1 << 26 });
+    };
+    const base = () => ({ python: python.python, cwd: dir });
     const ours = (): Promise<RemoteStatus> => remoteStatus(dir, { env: { ...remote.env() }, dvc: { python: python.python, env: env(python, remote.env()) } });
 
     /** Ours first (it must not write to the cache), then DVC's; equal. Returns ours. */
@@ -155,14 +162,14 @@ for (const remote of [localRemote, s3Remote]) {
       assert.deepEqual(state(status, 'data/images')?.counts, { ok: 0, new: 5, deleted: 0, missing: 0 });
     });
 
-    test('a partial push (dvc push data/raw.csv.dvc)', async () => {
-      await dvc('push', '-q', 'data/raw.csv.dvc');
+    test('a partial push (the dvcPush task of data/raw.csv.dvc)', async () => {
+      await task(dvcPush({ ...base(), targets: ['data/raw.csv.dvc'] }));
       const status = await same();
       assert.equal(state(status, 'data/raw.csv')?.state, 'in sync');
     });
 
-    test('everything pushed: {}', async () => {
-      await dvc('push', '-q');
+    test('everything pushed (the dvcPush task, no target, to the remote named): {}', async () => {
+      await task(dvcPush({ ...base(), remote: 'store', jobs: 2 }));
       const status = await same();
       assert.deepEqual(status.json, {});
       assert.equal(state(status, 'data/images')?.state, 'in sync');
@@ -175,8 +182,8 @@ for (const remote of [localRemote, s3Remote]) {
       assert.equal(state(status, 'data/images')?.state, 'not in cache');
     });
 
-    test('a partial pull (dvc pull data/images)', async () => {
-      await dvc('pull', '-q', 'data/images');
+    test('a partial pull (the dvcPull task of data/images)', async () => {
+      await task(dvcPull({ ...base(), targets: ['data/images'], force: true }));
       const status = await same();
       assert.equal(state(status, 'data/images')?.state, 'in sync');
       assert.equal(state(status, 'out/features.csv')?.state, 'not in cache');
@@ -189,7 +196,9 @@ for (const remote of [localRemote, s3Remote]) {
     const refillCache = async (): Promise<void> => {
       // The stage's outputs go back into the cache from the workspace: a bare `dvc pull` fails on
       // out/unpushed.txt (push: false: on no remote), and DVC 3.67 crashes pulling a granular out.
-      await dvc('pull', '-q', 'data/raw.csv.dvc', 'data/many.dvc');
+      // A fetch: into the cache only (the workspace has these files).
+      await task(dvcFetch({ ...base(), targets: ['data/raw.csv.dvc', 'data/many.dvc'] }));
+      assert.equal((await ours()).outputs.find((o) => o.repoPath === 'data/many')?.state, 'in sync');
       await dvc('commit', '-q', '--force', 'prepare');
     };
 
