@@ -8,6 +8,8 @@
 //   node scripts/team-server.mjs --json       # one JSON line on stdout once everything answers
 //
 // Options: --port N (MLflow's, default a free one), --workers N (uvicorn workers, default 1),
+// --python PY (an interpreter with mlflow, moto[server,s3] and psycopg2: a user's own; default the
+// repo's pinned venv from scripts/python-env.sh),
 // --only-s3 (just the S3 server and its buckets: a DVC remote without MLflow),
 // --stop-on-stdin-close (stop when the parent process goes away: tests), --pg-template DIR (start
 // from a cluster saved by --pg-save instead of an empty one), --pg-save DIR (keep the cluster there
@@ -53,7 +55,7 @@ async function main() {
     process.stdin.on('end', () => void stop(0)).on('error', () => void stop(0)).resume();
   }
   await reapAbandoned();
-  const venv = pythonVenv();
+  const python = options.python ?? join(pythonVenv(), 'bin', 'python');
   const pg = options.onlyS3 ? undefined : postgresBinaries();
   dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
   writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid }));
@@ -61,7 +63,7 @@ async function main() {
   chmodSync(dir, 0o711);
   const [pgPort, s3Port, mlflowPort] = [await freePort(), await freePort(), options.port ?? (await freePort())];
   const keys = { accessKeyId: 'mlw-team', secretAccessKey: randomBytes(18).toString('hex'), region: 'us-east-1' };
-  const [database] = await Promise.all([pg ? startPostgres(pg, pgPort) : undefined, startMoto(venv, s3Port)]);
+  const [database] = await Promise.all([pg ? startPostgres(pg, pgPort) : undefined, startMoto(python, s3Port)]);
   const s3 = `http://${HOST}:${s3Port}`;
   for (const bucket of Object.values(BUCKETS)) await createBucket(s3, bucket);
   if (!database) {
@@ -69,7 +71,7 @@ async function main() {
     process.stdout.write(options.json ? `${JSON.stringify(info)}\n` : `S3 API (moto) at ${s3}, buckets ${Object.values(BUCKETS).join(', ')}; Ctrl-C stops it.\n`);
     return;
   }
-  const trackingUri = await startMlflow(venv, mlflowPort, database.uri, s3, keys);
+  const trackingUri = await startMlflow(python, mlflowPort, database.uri, s3, keys);
   const info = {
     trackingUri,
     backendStoreUri: database.uri,
@@ -203,8 +205,8 @@ async function stopPostgres(pg, data, password) {
 
 // ---------------------------------------------------------------- S3 (moto) and MLflow
 
-async function startMoto(venv, port) {
-  const server = spawnLogged('moto', join(venv, 'bin', 'moto_server'), ['-H', HOST, '-p', String(port)], process.env);
+async function startMoto(python, port) {
+  const server = spawnLogged('moto', python, ['-m', 'moto.server', '-H', HOST, '-p', String(port)], process.env);
   await waitFor(`http://${HOST}:${port}/moto-api/`, server, 60_000);
 }
 
@@ -214,7 +216,7 @@ async function createBucket(endpoint, bucket) {
   if (!response.ok) throw new Error(`moto answered ${response.status} to creating the bucket ${bucket}: ${await response.text()}`);
 }
 
-async function startMlflow(venv, port, backendUri, s3, keys) {
+async function startMlflow(python, port, backendUri, s3, keys) {
   // The backend URI holds the database password: it goes in the environment, not in argv (ps).
   const args = ['-m', 'mlflow', 'server', '--serve-artifacts', '--artifacts-destination', `s3://${BUCKETS.artifacts}`];
   args.push('--host', HOST, '--port', String(port), '--workers', String(options.workers));
@@ -230,7 +232,7 @@ async function startMlflow(venv, port, backendUri, s3, keys) {
     PYTHONWARNINGS: 'ignore',
   };
   delete env.MLFLOW_TRACKING_URI;
-  const server = spawnLogged('mlflow', join(venv, 'bin', 'python'), args, env);
+  const server = spawnLogged('mlflow', python, args, env);
   const url = `http://${HOST}:${port}`;
   await waitFor(`${url}/health`, server, 180_000);
   return url;
@@ -425,7 +427,7 @@ function sleep(ms) {
 }
 
 function parseOptions(argv) {
-  const parsed = { json: false, stopOnStdinClose: false, onlyS3: false, workers: 1, port: undefined, pgTemplate: undefined, pgSave: undefined };
+  const parsed = { json: false, stopOnStdinClose: false, onlyS3: false, workers: 1, port: undefined, python: undefined, pgTemplate: undefined, pgSave: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -438,6 +440,7 @@ function parseOptions(argv) {
     else if (arg === '--only-s3') parsed.onlyS3 = true;
     else if (arg === '--workers') parsed.workers = positive(arg, value());
     else if (arg === '--port') parsed.port = positive(arg, value());
+    else if (arg === '--python') parsed.python = value();
     else if (arg === '--pg-template') parsed.pgTemplate = resolve(value());
     else if (arg === '--pg-save') parsed.pgSave = resolve(value());
     else if (arg === '--help' || arg === '-h') usage();

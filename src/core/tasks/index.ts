@@ -10,6 +10,8 @@
  *   (no targets: the whole pipeline), `dvcExpRun({ …, setParams: { 'train.lr': '0.01' }, name? })`,
  *   `dvcCheckout({ targets, force? })`, `dataVersionCheckout({ revision, dvcFile })` → [git, dvc],
  *   `dvcPush` / `dvcFetch` / `dvcPull({ targets?, remote?, jobs?, recursive?, force? })` (no targets: everything).
+ * - Team server (teamServer.ts): `teamServerTask({ node, script, python, cwd, port? })` runs
+ *   scripts/team-server.mjs (PostgreSQL + moto S3 + `mlflow server`) with the user's interpreter.
  * - MLflow (mlflow.ts), as `<python> -m mlflow`: `mlflowRun({ python, cwd, project, entryPoint,
  *   parameters, envManager = 'local', tracking })` checks the values first; `pythonScript({ python,
  *   cwd, script, args, tracking })` sets MLFLOW_TRACKING_URI / MLFLOW_EXPERIMENT_NAME|ID;
@@ -53,3 +55,4 @@ export { pythonFloatRepr, shlexQuote } from './pythonValues.js';
 export * from './definition.js';
 export * from './expParams.js';
 export * from './failure.js';
+export * from './teamServer.js';
