@@ -9,7 +9,10 @@
  * - remote: remote status of a `dvc add`ed folder of 10,000 files against `dvc status -c`, on a
  *   local remote and on moto's S3 server, everything pushed and nothing pushed.
  *
- *   npm run bench:team [-- --only listing|remote] [--runs N] [--files N] [--repeat N] [--no-write]
+ *   npm run bench:team [-- --only listing|remote] [--runs N] [--files N] [--repeat N] [--warmup N] [--no-filtered] [--no-floor] [--no-write]
+ *
+ * On a busy shared machine a whole 100,000-run listing takes minutes per process (the server's
+ * time): `--warmup 0 --repeat 1 --no-filtered` measures each row once and skips the filtered group.
  *
  * Writes the `## Team scale` section of bench/RESULTS.md between its markers.
  */
@@ -17,6 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { env as pythonChildEnv, pythonEnv, REPO_ROOT, type PythonEnv } from '../test/support/python';
 import { startS3Server, startTeamServer } from '../test/support/teamServer';
 import { measure, type Command, type Summary } from './measure';
@@ -26,6 +30,9 @@ interface Options {
   readonly runs: number;
   readonly files: number;
   readonly repeat: number;
+  readonly warmup: number;
+  readonly filtered: boolean;
+  readonly floor: boolean;
   readonly write: boolean;
 }
 
@@ -39,13 +46,15 @@ const BENCH = join(process.env['ML_WORKBENCH_CACHE'] ?? join(homedir(), '.cache'
 const RESULTS = join(REPO_ROOT, 'bench', 'RESULTS.md');
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const PAGE = 1000;
+// By path: the remote rows run in the bench repo, where `--import tsx` would not resolve.
+const TSX = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const log = (message: string): void => void process.stderr.write(`bench:team: ${message}\n`);
 
 function parseOptions(argv: readonly string[]): Options {
   const value = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const only = value('--only');
   if (only !== undefined && only !== 'listing' && only !== 'remote') throw new Error('--only takes listing or remote');
-  return { only, runs: Number(value('--runs') ?? 100_000), files: Number(value('--files') ?? 10_000), repeat: Number(value('--repeat') ?? 3), write: !argv.includes('--no-write') };
+  return { only, runs: Number(value('--runs') ?? 100_000), files: Number(value('--files') ?? 10_000), repeat: Number(value('--repeat') ?? 3), warmup: Number(value('--warmup') ?? 1), filtered: !argv.includes('--no-filtered'), floor: !argv.includes('--no-floor'), write: !argv.includes('--no-write') };
 }
 
 /** Counts `"run_uuid":` in a file without reading it whole (a 100,000-run listing is ~400 MB). */
@@ -68,12 +77,12 @@ function countRuns(file: string): number {
   return count;
 }
 
-async function rows(cases: readonly (readonly [string, Command])[], repeat: number): Promise<Row[]> {
+async function rows(cases: readonly (readonly [string, Command])[], repeat: number, warmup: number): Promise<Row[]> {
   const out: Row[] = [];
   for (const [label, command] of cases) {
     log(`${label} ...`);
     try {
-      const summary = await measure(command, repeat, 1);
+      const summary = await measure(command, repeat, warmup);
       log(`  median ${summary.median.toFixed(2)}s, ${summary.count ?? '?'} items, peak RSS ${((summary.peakRssKb ?? 0) / 1024).toFixed(0)} MB`);
       out.push({ label, summary });
     } catch (error) {
@@ -118,7 +127,7 @@ async function listingSection(python: PythonEnv, options: Options): Promise<stri
   const experiment = template.experimentId;
   const pyEnv = pythonChildEnv(python);
   const peer = (extra: string[]): Command => ({ argv: [python.python, join(REPO_ROOT, 'bench', 'team_peer.py'), url, experiment, String(PAGE), ...extra], env: pyEnv, timing: 'self' });
-  const core = (mode: 'core' | 'floor', extra: string[]): Command => ({ argv: [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'bench', 'teamListing.ts'), mode, url, experiment, String(PAGE), ...extra], timing: 'self' });
+  const core = (mode: 'core' | 'floor', extra: string[]): Command => ({ argv: [process.execPath, '--import', TSX, join(REPO_ROOT, 'bench', 'teamListing.ts'), mode, url, experiment, String(PAGE), ...extra], timing: 'self' });
   const cli = (extra: string[]): Command => ({ argv: [process.execPath, CLI, 'runs', '--tracking-uri', url, '--experiment-id', experiment, '--json', ...extra], timing: 'wall', count: countRuns });
   const filter = ['metrics.metric_0 > 0.5', 'metrics.metric_1 DESC'];
   const groups: [string, (readonly [string, Command])[]][] = [
@@ -148,7 +157,11 @@ async function listingSection(python: PythonEnv, options: Options): Promise<stri
   ];
   const tables: string[] = [];
   try {
-    for (const [title, cases] of groups) tables.push(table(title, await rows(cases, options.repeat), 'MlflowClient'));
+    for (const [title, cases] of groups) {
+      if (!options.filtered && title.startsWith('filtered')) continue;
+      const measured = options.floor ? cases : cases.filter(([label]) => !label.startsWith('floor'));
+      tables.push(table(title, await rows(measured, options.repeat, options.warmup), 'MlflowClient'));
+    }
   } finally {
     await rig.stop();
   }
@@ -194,10 +207,11 @@ async function remoteSection(python: PythonEnv, options: Options): Promise<strin
       const measured = await rows(
         [
           [`**ML Workbench CLI** \`remote-status --remote ${remote} --json\` ·wall`, { argv: [process.execPath, CLI, 'remote-status', '--repo', dir, '--remote', remote, '--json'], env, timing: 'wall', count }],
-          [`**ML Workbench core** \`remoteStatus()\`, in-process (as the extension calls it)`, { argv: [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'bench', 'teamRemote.ts'), dir, remote], env, timing: 'self' }],
+          [`**ML Workbench core** \`remoteStatus()\`, in-process (as the extension calls it)`, { argv: [process.execPath, '--import', TSX, join(REPO_ROOT, 'bench', 'teamRemote.ts'), dir, remote], env, timing: 'self' }],
           [`\`dvc status --cloud --json -r ${remote}\` ·wall`, { argv: [python.python, '-m', 'dvc', 'status', '--cloud', '--json', '-r', remote], env: { ...env, PWD: dir }, timing: 'wall', count }],
         ].map(([l, c]) => [l as string, { ...(c as Command), argv: ['env', '-C', dir, ...(c as Command).argv] }] as const),
         options.repeat,
+        options.warmup,
       );
       tables.push(table(`${options.files.toLocaleString('en-US')} files in one \`dvc add\`ed folder, ${label}`, measured, '`dvc status'));
     }
@@ -247,7 +261,7 @@ async function main(): Promise<void> {
   const header = [
     '## Team scale',
     '',
-    `Written by \`npm run bench:team\` (bench/team.ts); ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, commit ${commit}, median of ${options.repeat} after 1 warm-up.`,
+    `Written by \`npm run bench:team\` (bench/team.ts); ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}, commit ${commit}, median of ${options.repeat} after ${options.warmup} warm-up(s).`,
     `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GB, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} at the end (shared).`,
     'Rows marked ·wall are whole processes timed from outside (start-up and output included); "in-process" rows time themselves',
     "(MLflow's without its import). Peak RSS is the process's VmHWM (GNU time %M), MLflow's including its import.",
