@@ -294,6 +294,8 @@ async function stopGroup(child) {
  * (spawnLogged's cwd; PostgreSQL's is its data directory), so no other process is touched.
  */
 async function reapAbandoned() {
+  // Processes are told by /proc/PID/cwd: Linux only (elsewhere a killed rig stays for the user to remove).
+  if (!existsSync('/proc/self/cwd')) return;
   let names;
   try {
     names = readdirSync(tmpdir()).filter((name) => name.startsWith(DIR_PREFIX));
