@@ -65,7 +65,8 @@ export async function measure(command: Command, repeat: number, warmups: number)
   let count: number | undefined;
   for (let i = 0; i < warmups; i++) count ??= (await runOnce(command, i === 0)).count;
   const samples: Sample[] = [];
-  for (let i = 0; i < repeat; i++) samples.push(await runOnce(command, false));
+  // Without a warm-up, the first measured run keeps its output for counting.
+  for (let i = 0; i < repeat; i++) samples.push(await runOnce(command, warmups === 0 && i === 0));
   const times = samples.map((s) => s.seconds).sort((a, b) => a - b);
   const rss = samples.map((s) => s.peakRssKb).filter((v): v is number => v !== undefined);
   return {

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Debian packages the end-to-end rig needs: chromium (the browser playwright-core drives) and
 # libkrb5-dev (code-server's `kerberos` native module compiles from source; its prebuilt download
-# fails offline), redis-server (the broker the Model-on-Demand contract tests start on 127.0.0.1).
-# Installs only what is missing; runs `apt-get update` at most once.
-# Usage: scripts/apt-deps.sh [package ...]   (default: chromium libkrb5-dev g++ make python3 redis-server)
+# fails offline), redis-server (the broker the Model-on-Demand contract tests start on 127.0.0.1),
+# postgresql for the team rig (scripts/team-server.mjs: `mlflow server` on a throwaway cluster) and
+# openssl (the TLS tests make their own CA). Installs only what is missing; runs `apt-get update` at
+# most once.
+# Usage: scripts/apt-deps.sh [package ...]   (default: chromium libkrb5-dev g++ make python3 redis-server postgresql openssl)
 set -euo pipefail
 
 packages=("$@")
 if [ "${#packages[@]}" -eq 0 ]; then
-  packages=(chromium libkrb5-dev g++ make python3 redis-server)
+  packages=(chromium libkrb5-dev g++ make python3 redis-server postgresql openssl)
 fi
 
 missing=()
@@ -25,5 +27,15 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo=(sudo)
 fi
 echo "apt-deps: installing ${missing[*]}" >&2
+# PostgreSQL for the rig's throwaway clusters only: Debian's package would otherwise create a
+# system cluster `main` and start it as a service on port 5432 (where services may start). A
+# drop-in of postgresql-common's createcluster.conf (read through its include_dir) stops that.
+for pkg in "${missing[@]}"; do
+  if [[ "$pkg" == postgresql* ]]; then
+    "${sudo[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' | "${sudo[@]}" tee /etc/postgresql-common/createcluster.d/ml-workbench-no-main-cluster.conf >/dev/null
+    break
+  fi
+done
 "${sudo[@]}" apt-get update -qq >&2
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,5 +1,6 @@
+import { downloadArtifacts, type DownloadProgress } from '../core/tracking/artifactDownload.js';
 import type { TrackingError } from '../core/tracking/errors.js';
-import type { ViewType } from '../core/tracking/model.js';
+import type { Run, ViewType } from '../core/tracking/model.js';
 import type { Listing, ModelRegistry, TrackingStore } from '../core/tracking/store.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
 
@@ -7,7 +8,11 @@ export interface CommandContext {
   readonly args: ParsedArgs;
   readonly store: TrackingStore & ModelRegistry;
   readonly viewType: ViewType;
+  /** Aborted by Ctrl-C. */
+  readonly signal: AbortSignal;
   warn(problem: TrackingError): void;
+  /** A progress line for a person watching (stderr when it is a terminal), else nothing. */
+  progress(line: string): void;
 }
 
 export interface CommandResult {
@@ -16,7 +21,12 @@ export interface CommandResult {
   text(): string;
 }
 
-type Command = (context: CommandContext) => Promise<CommandResult>;
+/** Printed piece by piece as it is read: the same bytes a CommandResult would give, in bounded memory. */
+export interface StreamedResult {
+  write(out: (text: string) => unknown, asJson: boolean): Promise<void>;
+}
+
+type Command = (context: CommandContext) => Promise<CommandResult | StreamedResult>;
 
 /**
  * Each command answers with the JSON of the MLflow REST endpoint it mirrors: protobuf JSON,
@@ -29,17 +39,36 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     return result(body('experiments', listing), () => lines(listing.items.map((e) => [e.experiment_id, e.lifecycle_stage, e.name])));
   },
 
-  async runs({ args, store, viewType, warn }) {
+  async runs({ args, store, viewType, warn, signal }) {
+    // Options are checked before the store is read.
     const page = paging(args);
+    const pageSize = optionalInteger(args, 'page-size');
     let experimentIds = args.values.get('experiment-id');
     if (!experimentIds) {
-      const experiments = await store.searchExperiments({ viewType });
+      const experiments = await store.searchExperiments({ viewType, signal });
       experiments.problems.forEach(warn);
       experimentIds = experiments.items.map((e) => e.experiment_id);
     }
-    const listing = await store.searchRuns({ experimentIds, viewType, ...page });
-    listing.problems.forEach(warn);
-    return result(body('runs', listing), () => lines(listing.items.map((r) => [r.info.run_id, r.info.status, r.info.experiment_id, r.info.run_name ?? ''])));
+    const query = { experimentIds, viewType, signal, ...page };
+    if (query.maxResults !== undefined) {
+      const listing = await store.searchRuns(query);
+      listing.problems.forEach(warn);
+      return result(body('runs', listing), () => lines(listing.items.map(runRow)));
+    }
+    // Every run: printed page by page as the store pages (a server's 100,000 runs never sit in memory at once).
+    return {
+      async write(out, asJson) {
+        let first = true;
+        for await (const page of store.searchRunPages({ ...query, ...(pageSize ? { pageSize } : {}) })) {
+          page.problems.forEach(warn);
+          if (page.items.length === 0) continue;
+          if (asJson) await out(`${first ? '{"runs":[' : ','}${page.items.map((run) => JSON.stringify(run)).join(',')}`);
+          else await out(lines(page.items.map(runRow)));
+          first = false;
+        }
+        if (asJson) await out(first ? '{}\n' : ']}\n');
+      },
+    };
   },
 
   async run({ args, store }) {
@@ -80,11 +109,33 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     return result(body('models', listing), () => lines(listing.items.map((m) => [m.info.model_id, m.info.name, m.info.source_run_id ?? ''])));
   },
 
-  async artifacts({ args, store }) {
+  async artifacts({ args, store, signal, progress }) {
+    const destination = single(args, 'download');
+    if (destination !== undefined) {
+      const report = progressReporter(progress);
+      const downloaded = await downloadArtifacts(store, required(args, 'run-id'), single(args, 'path'), destination, { signal, onProgress: report });
+      const files = downloaded.files.map((f) => ({ path: f.path, file: f.file, bytes: f.bytes }));
+      return result({ local_path: downloaded.localPath, files, bytes: downloaded.bytes }, () => `${downloaded.localPath}\n`);
+    }
     const listing = await store.listArtifacts(required(args, 'run-id'), single(args, 'path'));
     return result(nonEmpty({ root_uri: listing.root_uri, files: listing.files }), () => lines(listing.files.map((f) => [f.is_dir ? 'dir' : String(f.file_size ?? ''), f.path])));
   },
 };
+
+const runRow = (r: Run): string[] => [r.info.run_id, r.info.status, r.info.experiment_id, r.info.run_name ?? ''];
+
+/** At most one line per file and per 5 %: a terminal, not a log. */
+function progressReporter(progress: (line: string) => void): (p: DownloadProgress) => void {
+  let shown = -1;
+  let file = '';
+  return (p) => {
+    const percent = p.totalBytes > 0 ? Math.floor((100 * p.bytes) / p.totalBytes) : 0;
+    if (p.path === file && percent < shown + 5 && p.bytes < p.totalBytes) return;
+    shown = percent;
+    file = p.path;
+    progress(`${percent}% ${p.bytes}/${p.totalBytes} bytes, ${p.filesDone}/${p.totalFiles} files: ${p.path}`);
+  };
+}
 
 function paging(args: ParsedArgs): { filter?: string; orderBy?: readonly string[]; maxResults?: number; pageToken?: string } {
   return {

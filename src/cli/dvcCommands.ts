@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { DvcDiagnostic } from '../core/dvc/model.js';
 import { openDvcRepo, type DvcRepo } from '../core/dvc/repo.js';
 import { VersionsError } from '../core/dvc/versions.js';
+import { remoteStatus, RemoteStatusError } from '../core/dvc/remote/remoteStatus.js';
 import { HashingError } from '../core/dvc/hashing/service.js';
 import { DvcBusyError, whileDvcIdle } from '../core/dvc/rwlock.js';
 import { Git } from '../core/git/index.js';
@@ -28,12 +29,14 @@ const DEFAULT_WAIT_S = 60;
 export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache] [--wait SECONDS]   (as dvc status --json)
   data            [--repo DIR] [--wait SECONDS]   tracked data (.dvc files and stage outs) with size, files, state
   data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash
+  remote-status   [--repo DIR] [--remote NAME] [--paths] [--python PY]   (as dvc status -c --json; --paths: per
+                  tracked path. Local and S3 remotes are read natively, others through PY -m dvc, PY default python3)
   plots-diff      [REV...] [--repo DIR]   plots of each revision (workspace, commits, experiments), as dvc plots diff --json --split
   data-diff       --path P --a REV --b REV [--key COL] [--limit N] [--no-stats] [--repo DIR]
                   what changed inside P: rows and columns of a CSV/TSV/JSONL/Parquet file, files of a directory
   (--wait: how long to wait for a running dvc command to release the repository; default ${DEFAULT_WAIT_S}, 0 not at all)`;
 
-export const DVC_BOOLEAN_FLAGS = ['no-stat-cache', 'no-stats'] as const;
+export const DVC_BOOLEAN_FLAGS = ['no-stat-cache', 'paths', 'no-stats'] as const;
 
 /** The commands that read the workspace's pipeline state, which a running dvc command changes under them. */
 const WAIT_FOR_DVC: ReadonlySet<string> = new Set(['status', 'data']);
@@ -75,6 +78,24 @@ const COMMANDS: Readonly<Record<string, DvcCommand>> = {
     const data = await repo.data();
     const text = data.map((d) => [d.state, d.repoPath, d.size ?? '', d.nfiles ?? ''].join('\t') + '\n').join('');
     return { json: data, text, diagnostics: [] };
+  },
+  async 'remote-status'(repo, args) {
+    const remote = single(args, 'remote');
+    const status = await remoteStatus(repo.root, {
+      ...(remote ? { remote } : {}),
+      env: process.env,
+      dvc: { python: single(args, 'python') ?? 'python3', env: process.env },
+    });
+    const width = Math.max(0, ...status.outputs.map((o) => o.state.length));
+    const text = status.outputs
+      .map((o) => {
+        const { ok, new: added, deleted, missing } = o.counts;
+        const detail = o.skipped ? `(${o.skipped})` : o.isDir ? `(${ok} in both, ${added} not pushed, ${deleted} not in cache, ${missing} missing)` : '';
+        return `${o.state.padEnd(width)}\t${o.repoPath}\t${detail}\n`;
+      })
+      .join('');
+    const via = status.via === 'dvc' ? ` (through dvc: ${status.fallbackReason})` : '';
+    return { json: args.flags.has('paths') ? status : status.json, text: `Remote ${status.remote.name}: ${status.remote.label}${via}\n${text}`, diagnostics: status.diagnostics };
   },
   async 'data-versions'(repo, args) {
     const path = args.positionals[0];
@@ -134,7 +155,7 @@ export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
       io.err(`ml-workbench: ${error.message} (${waited})\n`);
       return 1;
     }
-    if (error instanceof VersionsError || error instanceof HashingError || error instanceof ContentDiffError) {
+    if (error instanceof VersionsError || error instanceof HashingError || error instanceof RemoteStatusError || error instanceof ContentDiffError) {
       io.err(`ml-workbench: ${error.message}\n`);
       return 1;
     }

@@ -5,6 +5,7 @@
  * (cliExpShow.js) without the tracking stores, HTTP clients, drift and chart code of the rest
  * (cliMain.js).
  */
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { unexpectedError } from './failure.js';
 import type { Io } from './main.js';
@@ -22,13 +23,26 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+const cancel = new AbortController();
+// The first Ctrl-C cancels (partial downloads are removed); a second one ends the process at once.
+process.once('SIGINT', () => {
+  cancel.abort(new Error('cancelled'));
+  process.once('SIGINT', () => process.exit(130));
+});
+
 const argv = process.argv.slice(2);
 const bundle = argv[0] === 'exp-show' && !argv.includes('--help') ? 'cliExpShow.js' : 'cliMain.js';
 // A computed path: the bundler leaves this require to run time instead of inlining the bundle.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time on purpose
 const { main } = require(join(__dirname, bundle)) as { main: Main };
 
-main(argv, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) }).then(
+main(argv, {
+  // A slow reader of stdout holds the listing back instead of letting it pile up in memory.
+  out: (s) => (process.stdout.write(s) ? undefined : once(process.stdout, 'drain').then(() => undefined)),
+  err: (s) => process.stderr.write(s),
+  interactive: process.stderr.isTTY === true,
+  signal: cancel.signal,
+}).then(
   (code) => {
     process.exitCode = code;
   },

@@ -3,7 +3,7 @@ import { TrackingError } from '../core/tracking/errors.js';
 import type { ViewType } from '../core/tracking/model.js';
 import { openTrackingStore } from '../core/tracking/open.js';
 import type { ModelRegistry, TrackingStore } from '../core/tracking/store.js';
-import { readCredentialsFile, restOptionsFromEnvironment } from '../core/tracking/rest/environment.js';
+import { loadRestOptions } from '../core/tracking/rest/environment.js';
 import { resolveTrackingUri } from '../core/tracking/uri.js';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
 import { COMMANDS, type CommandContext } from './commands.js';
@@ -22,12 +22,13 @@ Usage: ml-workbench <command> [--tracking-uri URI] [--json] [options]
 
   experiments     [--view-type ACTIVE_ONLY|DELETED_ONLY|ALL] [--filter F] [--order-by O]... [--max-results N]
   runs            [--experiment-id ID]... [--view-type V] [--filter F] [--order-by O]... [--max-results N] [--page-token T]
+                  [--page-size N]   (without --max-results: every run, printed page by page; a server's pages of N, default 1000)
   run             --run-id ID
   metric-history  --run-id ID --key KEY [--max-points N]
   models          [--filter F] [--max-results N]
   model-versions  [--name NAME] [--filter F] [--max-results N]
   logged-models   [--experiment-id ID]...
-  artifacts       --run-id ID [--path PATH]
+  artifacts       --run-id ID [--path PATH] [--download DIR]   (--download: to DIR/PATH, as mlflow artifacts download)
 ${DVC_USAGE}
 ${EXP_USAGE}
 ${DRIFT_USAGE}
@@ -40,11 +41,16 @@ MLFLOW_HTTP_REQUEST_TIMEOUT, …); ML_WORKBENCH_HTTP_REQUEST_DEADLINE bounds one
 (seconds, default 300). ML_WORKBENCH_SQLJS_MAX_MB: the largest store read without node:sqlite.
 Exit codes: 0 done; 1 the store, server or repository could not answer (or DVC stayed busy);
 2 bad usage, including a filter, order_by or max_results MLflow would refuse;
-3 drift --fail-on-drift: the dataset drifts.`;
+3 drift --fail-on-drift: the dataset drifts; 130 cancelled (Ctrl-C).`;
 
 export interface Io {
-  out(text: string): void;
+  /** May return a promise that settles when the output can take more (a pipe's back-pressure). */
+  out(text: string): unknown;
   err(text: string): void;
+  /** Whether a person watches stderr (progress lines go there then). */
+  readonly interactive?: boolean;
+  /** Aborted on Ctrl-C. */
+  readonly signal?: AbortSignal;
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -69,12 +75,26 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let store: (TrackingStore & ModelRegistry) | undefined;
   try {
     store = await openStore(args);
-    const context: CommandContext = { args, store, viewType: parseViewType(single(args, 'view-type')), warn: (problem) => warn(io, problem) };
+    const signal = io.signal ?? new AbortController().signal;
+    const context: CommandContext = {
+      args,
+      store,
+      viewType: parseViewType(single(args, 'view-type')),
+      signal,
+      warn: (problem) => warn(io, problem),
+      progress: (line) => (io.interactive ? io.err(`${line}\n`) : undefined),
+    };
     const result = await command(context);
+    const asJson = args.flags.has('json');
     // Compact: the JSON is for programs (pipe it to jq to read it), and a million points print fast.
-    io.out(args.flags.has('json') ? toJsonText(result.json) + '\n' : result.text());
+    if ('write' in result) await result.write((text) => io.out(text), asJson);
+    else await io.out(asJson ? toJsonText(result.json) + '\n' : result.text());
     return EXIT_OK;
   } catch (error) {
+    if (io.signal?.aborted) {
+      io.err('ml-workbench: cancelled\n');
+      return 130;
+    }
     return fail(io, error);
   } finally {
     store?.dispose();
@@ -110,7 +130,7 @@ async function openStore(args: ParsedArgs): Promise<TrackingStore & ModelRegistr
   const { uri } = resolveTrackingUri({ cwd, explicitUri: single(args, 'tracking-uri'), environmentUri: process.env.MLFLOW_TRACKING_URI });
   const driver = process.env.ML_WORKBENCH_SQLITE_DRIVER as SqliteDriverName | undefined;
   // A server's credentials come from MLflow's own variables and ~/.mlflow/credentials, never asked for.
-  const rest = /^https?:/i.test(uri.trim()) ? restOptionsFromEnvironment(process.env, await readCredentialsFile()) : undefined;
+  const rest = /^https?:/i.test(uri.trim()) ? await loadRestOptions() : undefined;
   return openTrackingStore(uri, { cwd, sqlite: driver ? { driver } : {}, rest });
 }
 

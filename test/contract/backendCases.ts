@@ -56,6 +56,8 @@ const runs: ContractCase[] = [
   { name: 'runs --order-by params.solver', query: () => ({ command: 'runs', order_by: ['params.solver'] }) },
   { name: 'runs --order-by "params.solver DESC" --order-by attributes.run_name', query: () => ({ command: 'runs', order_by: ['params.solver DESC', 'attributes.run_name'] }) },
   { name: 'runs --max-results 2 (first page and its token)', query: () => ({ command: 'runs', max_results: 2 }) },
+  // Every run, printed as a server sends pages of 3 (the reference answers the whole listing).
+  { name: 'runs --view-type ALL --page-size 3 (every run, streamed page by page)', query: () => ({ command: 'runs', view_type: 'ALL', page_size: 3 }) },
 ];
 
 const single: ContractCase[] = [
@@ -131,6 +133,24 @@ const artifacts: ContractCase[] = [
     query: (s: TrackingSummary) => ({ command: 'artifacts', run_id: run(s, name), ...(path === undefined ? {} : { path }) }),
   })),
 ];
+
+/**
+ * `artifacts --download DIR` against `mlflow.artifacts.download_artifacts(dst_path=DIR)`: the same
+ * files with the same bytes at the same places (`dst` is filled in by the test, one folder each).
+ */
+export const DOWNLOAD_CASES: readonly ContractCase[] = (
+  [
+    ['with-artifacts', undefined],
+    ['with-artifacts', 'data'],
+    ['with-artifacts', 'data/deep'],
+    ['with-artifacts', 'data/deep/b.txt'],
+    ['with-artifacts', 'config/params.json'],
+    ['baseline-logreg', 'notes'],
+  ] as const
+).map(([name, path]) => ({
+  name: `artifacts <${name}>${path === undefined ? '' : ` --path ${path}`} --download DIR`,
+  query: (s: TrackingSummary) => ({ command: 'download', run_id: run(s, name), ...(path === undefined ? {} : { path }) }),
+}));
 
 export const CASES: readonly ContractCase[] = [...experiments, ...runs, ...single, ...metricHistory, ...registry, ...artifacts];
 

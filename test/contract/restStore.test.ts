@@ -4,15 +4,21 @@
  * serialised as the server's handler serialises it (test/support/mlflow_rest_reference.py).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { TrackingError, type TrackingErrorReason } from '../../src/core/tracking/errors.js';
 import type { Run } from '../../src/core/tracking/model.js';
-import { restOptionsFromEnvironment } from '../../src/core/tracking/rest/environment.js';
+import { loadRestOptions, restOptionsFromEnvironment } from '../../src/core/tracking/rest/environment.js';
+import type { CredentialsRequest } from '../../src/core/tracking/rest/http.js';
 import { RestTrackingStore } from '../../src/core/tracking/rest/restStore.js';
 import { jsonDiff } from './jsonDiff';
+import { runCli } from '../support/fixtures';
 import { startMlflowServer, type MlflowServer } from '../support/mlflowServer';
+import { startTlsProxy, type TlsProxy } from '../support/tlsProxy';
 import { env, pythonEnv, REPO_ROOT } from '../support/python';
 
 interface Populated {
@@ -253,5 +259,98 @@ describe('a server with basic auth', () => {
     assert.equal((await prompted.searchRegisteredModels()).items.length, 0);
     assert.equal(asked, 1);
     prompted.dispose();
+  });
+});
+
+describe('TLS with a custom CA (MLFLOW_TRACKING_SERVER_CERT_PATH), through an HTTPS proxy with a CA made by openssl', () => {
+  let proxy: TlsProxy;
+  before(async () => {
+    proxy = await startTlsProxy(server.url);
+  });
+  after(() => proxy?.stop());
+
+  test('the CA bundle from the environment lets us in; the answer is the plain server\'s', async () => {
+    const secure = new RestTrackingStore(proxy.url, restOptionsFromEnvironment({ MLFLOW_TRACKING_SERVER_CERT_PATH: proxy.caPath }));
+    const before = proxy.forwarded();
+    assert.deepEqual(response('experiments', (await secure.searchExperiments()).items), expected['experiments']);
+    assert.ok(proxy.forwarded() > before);
+    secure.dispose();
+  });
+
+  test("without it, the self-made CA is refused as a typed 'network' error naming the certificate problem; MLFLOW_TRACKING_INSECURE_TLS skips the check", async () => {
+    const plain = new RestTrackingStore(proxy.url, restOptionsFromEnvironment({}));
+    await assert.rejects(plain.searchExperiments(), rejectsWith('network', /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|self.signed certificate/i));
+    plain.dispose();
+    const insecure = new RestTrackingStore(proxy.url, restOptionsFromEnvironment({ MLFLOW_TRACKING_INSECURE_TLS: 'true' }));
+    assert.equal((await insecure.searchExperiments()).items.length, (expected['experiments'] as { experiments: unknown[] }).experiments.length);
+    insecure.dispose();
+  });
+
+  test("the CLI with MLFLOW_TRACKING_SERVER_CERT_PATH prints what MLflow's own client gets through the same proxy and CA", async () => {
+    const python = await pythonEnv();
+    const environment = { ...process.env, MLFLOW_TRACKING_SERVER_CERT_PATH: proxy.caPath };
+    const ours = await runCli(['experiments', '--tracking-uri', proxy.url, '--json'], { env: environment });
+    assert.equal(ours.code, 0, ours.stderr);
+    const script = 'import json, sys; from mlflow import MlflowClient; print(json.dumps(sorted(e.name for e in MlflowClient(sys.argv[1]).search_experiments())))';
+    const { stdout } = await promisify(execFile)(python.python, ['-c', script, proxy.url], { env: env(python, { MLFLOW_TRACKING_SERVER_CERT_PATH: proxy.caPath }) });
+    const names = (JSON.parse(ours.stdout) as { experiments: { name: string }[] }).experiments.map((e) => e.name).sort();
+    assert.deepEqual(names, JSON.parse(stdout.trim().split('\n').at(-1)!));
+  });
+});
+
+describe('a session whose password changes on the server (basic auth)', () => {
+  let url: string;
+  let admin: RestTrackingStore;
+  before(async () => {
+    const authServer = await authStarting!;
+    url = authServer.url;
+    admin = new RestTrackingStore(url, { auth: { username: authServer.adminUser!, password: authServer.adminPassword! } });
+  });
+  after(() => admin?.dispose());
+
+  test('loadRestOptions reads ~/.mlflow/credentials of the home it is given, under the environment', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'mlw-home-'));
+    mkdirSync(join(home, '.mlflow'));
+    const authServer = await authStarting!;
+    writeFileSync(join(home, '.mlflow', 'credentials'), `[mlflow]\nmlflow_tracking_username = ${authServer.adminUser}\nmlflow_tracking_password = ${authServer.adminPassword}\n`);
+    const fromFile = new RestTrackingStore(url, await loadRestOptions({ env: {}, home }));
+    assert.deepEqual((await fromFile.searchExperiments()).items.map((e) => e.name), ['Default']);
+    fromFile.dispose();
+    const overridden = new RestTrackingStore(url, await loadRestOptions({ env: { MLFLOW_TRACKING_PASSWORD: 'not it' }, home }));
+    await assert.rejects(overridden.searchExperiments(), (error: unknown) => {
+      rejectsWith('unauthenticated')(error);
+      assert.equal((error as TrackingError).authentication?.sent, 'given');
+      return true;
+    });
+    overridden.dispose();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test('a 401 mid-session asks the callback once (told the last answer was refused), retries, and carries on', async () => {
+    const user = `ada-${Date.now()}`;
+    let password = 'first-Password-1';
+    await admin.client.json('POST', '/api/2.0/mlflow/users/create', { body: { username: user, password } });
+    const requests: CredentialsRequest[] = [];
+    const store = new RestTrackingStore(url, { credentials: async (request) => (requests.push(request), { username: user, password }) });
+    assert.deepEqual((await store.searchExperiments()).items.map((e) => e.name), ['Default']);
+    assert.equal((await store.searchExperiments()).items.length, 1);
+    assert.deepEqual(requests, [{ host: new URL(url).host, scheme: 'Basic', realm: 'mlflow', refused: false }]);
+    // The administrator changes the password while the session goes on.
+    password = 'second-Password-2';
+    await admin.client.json('PATCH', '/api/2.0/mlflow/users/update-password', { body: { username: user, password } });
+    assert.equal((await store.searchExperiments()).items.length, 1);
+    assert.deepEqual(
+      requests.map((r) => r.refused),
+      [false, true],
+    );
+    store.dispose();
+    // A wrong answer: the 401 is typed, and says that what was entered was refused.
+    const declined = new RestTrackingStore(url, { credentials: async () => ({ username: user, password: 'wrong' }) });
+    await assert.rejects(declined.searchExperiments(), (error: unknown) => {
+      rejectsWith('unauthenticated', /refused the credentials entered/)(error);
+      assert.deepEqual((error as TrackingError).authentication, { scheme: 'Basic', realm: 'mlflow', sent: 'asked' });
+      return true;
+    });
+    declined.dispose();
   });
 });

@@ -64,9 +64,9 @@ async function makeFixture(backend: Backend): Promise<TrackingFixture> {
  * The same content as trackingFixture's, logged through a running `mlflow server` at `url`
  * (~15 s). The server keeps the store; `dir` only holds the files uploaded as artifacts.
  */
-export async function loggedThroughServer(url: string): Promise<TrackingFixture> {
+export async function loggedThroughServer(url: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<TrackingFixture> {
   const dir = temporaryDirectory('mlw-server-upload-');
-  const summary = await makeTrackingStore(['--backend', 'server', '--uri', url, '--out', dir], { MLFLOW_TRACKING_URI: url });
+  const summary = await makeTrackingStore(['--backend', 'server', '--uri', url, '--out', dir], { ...extraEnv, MLFLOW_TRACKING_URI: url });
   return { dir, uri: summary.tracking_uri, summary };
 }
 

@@ -20,6 +20,10 @@ MLflow costs ~2 s). A query mirrors one `ml-workbench` CLI call, options by thei
     {"command": "model-versions", "name": NAME, "filter": F, "max_results": N}
     {"command": "logged-models", "experiment_id": [ID]}
     {"command": "artifacts", "run_id": ID, "path": P}
+    {"command": "download", "run_id": ID, "path": P, "dst": DIR}
+
+`download` is `mlflow.artifacts.download_artifacts` into DIR, answered as the downloaded path
+relative to DIR and the sha256 of every file under DIR by its relative path.
 
 Each answer is one response of the handler in mlflow/server/handlers.py (_search_experiments,
 search_runs_impl, get_run_impl, _get_metric_history, get_metric_history_bulk_interval_impl,
@@ -224,8 +228,27 @@ class Reference:
         response.root_uri = run.info.artifact_uri
         return response
 
+    def download(self, query):
+        import hashlib
+
+        import mlflow.artifacts
+
+        dst = query["dst"]
+        local = mlflow.artifacts.download_artifacts(
+            run_id=query["run_id"], artifact_path=query.get("path"), dst_path=dst,
+            tracking_uri=self.uri)
+        files = {}
+        for folder, _, names in os.walk(dst):
+            for name in names:
+                full = os.path.join(folder, name)
+                with open(full, "rb") as f:
+                    files[os.path.relpath(full, dst)] = hashlib.sha256(f.read()).hexdigest()
+        return {"local_path": os.path.relpath(local, dst), "files": files}
+
     def answer(self, query):
         handler = getattr(self, query["command"].replace("-", "_"))
+        if query["command"] == "download":
+            return handler(query)
         if not query.get("pages"):
             return self.to_json(query["command"], handler(query))
         pages, token = [], None

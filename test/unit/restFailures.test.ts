@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
 import type { Logger } from '../../src/core/log.js';
 import { TrackingError, type TrackingErrorReason } from '../../src/core/tracking/errors.js';
-import { RestClient, type RestOptions } from '../../src/core/tracking/rest/http.js';
+import { RestClient, type CredentialsRequest, type RestOptions } from '../../src/core/tracking/rest/http.js';
 import { RestTrackingStore } from '../../src/core/tracking/rest/restStore.js';
 
 interface Seen {
@@ -166,21 +166,45 @@ test('a 401 asks the credentials callback once, then succeeds and keeps the answ
   );
 });
 
-test("a 401 after the callback's credentials is 'unauthenticated', the callback asked once", async () => {
+test("a 401 after the callback's credentials is 'unauthenticated' (typed: challenge, what was sent), the callback asked once", async () => {
   handler = (_request, response) => response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="mlflow"' }).end('You are not authenticated.');
-  let asked = 0;
-  const rest = client({ credentials: async () => (asked++, { username: 'ada', password: 'wrong' }) });
-  await assert.rejects(rest.json('GET', '/api/2.0/mlflow/runs/get'), rejectsWith('unauthenticated', /answered 401 to GET \/api\/2.0\/mlflow\/runs\/get: the server needs a user name and password/));
-  assert.equal(asked, 1);
+  const requests: CredentialsRequest[] = [];
+  const rest = client({ credentials: async (request) => (requests.push(request), { username: 'ada', password: 'wrong' }) });
+  await assert.rejects(rest.json('GET', '/api/2.0/mlflow/runs/get'), (error: unknown) => {
+    rejectsWith('unauthenticated', /answered 401 to GET \/api\/2.0\/mlflow\/runs\/get: the server refused the credentials entered/)(error);
+    assert.deepEqual((error as TrackingError).authentication, { scheme: 'Basic', realm: 'mlflow', sent: 'asked' });
+    return true;
+  });
+  assert.deepEqual(requests, [{ host: new URL(base).host, scheme: 'Basic', realm: 'mlflow', refused: false }]);
   assert.equal(seen.length, 2);
+  // The next call (a password changed mid-session): asked again, told the last answer was refused.
+  await assert.rejects(rest.json('GET', '/x'), rejectsWith('unauthenticated'));
+  assert.deepEqual(
+    requests.map((r) => r.refused),
+    [false, true],
+  );
+});
+
+test("no callback: a 401 is 'unauthenticated' with what the server challenged and that nothing was sent", async () => {
+  handler = (_request, response) => response.writeHead(401, { 'WWW-Authenticate': 'Bearer realm="a \\"quoted\\" realm", error="invalid_token"' }).end();
+  await assert.rejects(client().json('GET', '/x'), (error: unknown) => {
+    rejectsWith('unauthenticated', /needs a user name and password/)(error);
+    assert.deepEqual((error as TrackingError).authentication, { scheme: 'Bearer', realm: 'a "quoted" realm', sent: 'nothing' });
+    return true;
+  });
 });
 
 test('given credentials are never replaced by asking; Basic wins over Bearer, Bearer alone is sent', async () => {
   handler = (_request, response) => json(response, 401, { error_code: 'UNAUTHENTICATED', message: 'no' });
   let asked = 0;
   const credentials = async () => (asked++, { username: 'x', password: 'y' });
-  await assert.rejects(client({ auth: { username: 'ada', password: 'pw', token: 't' }, credentials }).json('GET', '/x'), rejectsWith('unauthenticated'));
-  await assert.rejects(client({ auth: { token: 't' }, credentials }).json('GET', '/x'), rejectsWith('unauthenticated'));
+  const givenRefused = (error: unknown): boolean => {
+    rejectsWith('unauthenticated', /refused the credentials from MLFLOW_TRACKING_USERNAME\/PASSWORD\/TOKEN or ~\/.mlflow\/credentials/)(error);
+    assert.equal((error as TrackingError).authentication?.sent, 'given');
+    return true;
+  };
+  await assert.rejects(client({ auth: { username: 'ada', password: 'pw', token: 't' }, credentials }).json('GET', '/x'), givenRefused);
+  await assert.rejects(client({ auth: { token: 't' }, credentials }).json('GET', '/x'), givenRefused);
   assert.equal(asked, 0);
   assert.deepEqual(
     seen.map((s) => s.authorization),

@@ -182,9 +182,9 @@ test('a 401 to credentials that were sent says they were refused, and never show
     assert.doesNotMatch((error as Error).message, /s3cret|tok-123|YWRh/);
     return true;
   };
-  await assert.rejects(withPassword.json('GET', '/api/2.0/mlflow/runs/get'), refused(/answered 401 to GET \/api\/2.0\/mlflow\/runs\/get: the server needs a user name and password and refused the ones that were sent/));
+  await assert.rejects(withPassword.json('GET', '/api/2.0/mlflow/runs/get'), refused(/answered 401 to GET \/api\/2.0\/mlflow\/runs\/get: the server refused the credentials from MLFLOW_TRACKING_USERNAME\/PASSWORD\/TOKEN or ~\/.mlflow\/credentials \(a user name and password\); check them/));
   const withToken = new RestClient(base, { ...FAST, auth: { token: 'tok-123' } });
-  await assert.rejects(withToken.json('GET', '/x'), refused(/the server refused the token that was sent \(MLFLOW_TRACKING_TOKEN\)/));
+  await assert.rejects(withToken.json('GET', '/x'), refused(/the server refused the credentials from MLFLOW_TRACKING_USERNAME\/PASSWORD\/TOKEN or ~\/.mlflow\/credentials \(the token, MLFLOW_TRACKING_TOKEN\); check them/));
   const withNothing = new RestClient(base, FAST);
   await assert.rejects(withNothing.json('GET', '/x'), refused(/the server needs a user name and password \(MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD\), and none were sent/));
   for (const client of [withPassword, withToken, withNothing]) client.dispose();

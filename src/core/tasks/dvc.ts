@@ -105,6 +105,50 @@ export function dataVersionCheckout(options: DataVersionOptions): [TaskSpec, Tas
   return [git, dvcCheckout({ ...options, targets: [file], force: true })];
 }
 
+export interface DvcTransferOptions extends DvcBase {
+  /** Tracked paths, `.dvc` files or stage names (`data/raw.csv`, `data/raw.csv.dvc`, `train`); none: the whole workspace. */
+  readonly targets?: readonly string[];
+  /** `--remote NAME`; DVC's default remote (`core.remote`) otherwise. */
+  readonly remote?: string;
+  /** `--jobs N`: parallel transfers. */
+  readonly jobs?: number;
+  /** `--recursive`: targets that are folders hold `.dvc` files to transfer. */
+  readonly recursive?: boolean;
+}
+
+export interface DvcPullOptions extends DvcTransferOptions {
+  /** `--force`: replace modified workspace files without asking (a task cannot answer a prompt). */
+  readonly force?: boolean;
+}
+
+/** `dvc push [--remote R] [--jobs N] [--recursive] [targets…]`: cache → remote. */
+export function dvcPush(options: DvcTransferOptions): TaskSpec {
+  return transfer('push', options, []);
+}
+
+/** `dvc pull [--remote R] [--jobs N] [--recursive] [--force] [targets…]`: remote → cache → workspace. */
+export function dvcPull(options: DvcPullOptions): TaskSpec {
+  return transfer('pull', options, options.force ? ['--force'] : []);
+}
+
+/** `dvc fetch [--remote R] [--jobs N] [--recursive] [targets…]`: remote → cache only (the workspace is untouched). */
+export function dvcFetch(options: DvcTransferOptions): TaskSpec {
+  return transfer('fetch', options, []);
+}
+
+function transfer(command: 'push' | 'pull' | 'fetch', options: DvcTransferOptions, extra: readonly string[]): TaskSpec {
+  const targets = (options.targets ?? []).map((target) => requireOperand(target, 'target'));
+  const flags: string[] = [];
+  if (options.remote !== undefined) flags.push('--remote', requireOperand(options.remote, 'remote name'));
+  if (options.jobs !== undefined) {
+    if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new TaskError('invalid-argument', `--jobs must be a positive integer, not ${options.jobs}.`, String(options.jobs));
+    flags.push('--jobs', String(options.jobs));
+  }
+  if (options.recursive) flags.push('--recursive');
+  flags.push(...extra);
+  return dvcSpec(options, [command, ...flags, ...targets], `dvc ${command}${suffix(flags, targets)}`);
+}
+
 function reproFlags(options: DvcReproOptions): string[] {
   const flags: string[] = [];
   if (options.downstream) flags.push('--downstream');

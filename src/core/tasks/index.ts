@@ -8,7 +8,10 @@
  * Builders (pure; throw TaskError with a `reason` — see spec.ts):
  * - DVC (dvc.ts), as `<python> -m dvc`: `dvcRepro({ python, cwd, targets?, downstream?, force? })`
  *   (no targets: the whole pipeline), `dvcExpRun({ …, setParams: { 'train.lr': '0.01' }, name? })`,
- *   `dvcCheckout({ targets, force? })`, `dataVersionCheckout({ revision, dvcFile })` → [git, dvc].
+ *   `dvcCheckout({ targets, force? })`, `dataVersionCheckout({ revision, dvcFile })` → [git, dvc],
+ *   `dvcPush` / `dvcFetch` / `dvcPull({ targets?, remote?, jobs?, recursive?, force? })` (no targets: everything).
+ * - Team server (teamServer.ts): `teamServerTask({ node, script, python, cwd, port? })` runs
+ *   scripts/team-server.mjs (PostgreSQL + moto S3 + `mlflow server`) with the user's interpreter.
  * - MLflow (mlflow.ts), as `<python> -m mlflow`: `mlflowRun({ python, cwd, project, entryPoint,
  *   parameters, envManager = 'local', tracking })` checks the values first; `pythonScript({ python,
  *   cwd, script, args, tracking })` sets MLFLOW_TRACKING_URI / MLFLOW_EXPERIMENT_NAME|ID;
@@ -52,3 +55,4 @@ export { pythonFloatRepr, shlexQuote } from './pythonValues.js';
 export * from './definition.js';
 export * from './expParams.js';
 export * from './failure.js';
+export * from './teamServer.js';

@@ -19,16 +19,31 @@ export type TrackingErrorReason =
   | 'network'
   | 'timeout';
 
+/** What a 401 said and what had been sent: enough for the host to word its question (or not ask). */
+export interface AuthenticationFailure {
+  /** The WWW-Authenticate scheme (`Basic`, `Bearer`) and realm, when the server named them. */
+  readonly scheme?: string;
+  readonly realm?: string;
+  /**
+   * What the refused request carried: nothing; credentials the caller gave (MLflow's variables,
+   * ~/.mlflow/credentials: fix them there, asking would hide them); or what the callback answered.
+   */
+  readonly sent: 'nothing' | 'given' | 'asked';
+}
+
 export class TrackingError extends Error {
   override readonly name = 'TrackingError';
+  /** Set when reason is 'unauthenticated'. */
+  readonly authentication?: AuthenticationFailure;
   constructor(
     readonly reason: TrackingErrorReason,
     message: string,
     /** The store path, run id, experiment id or file the error is about. */
     readonly subject?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; authentication?: AuthenticationFailure },
   ) {
     super(message, options);
+    if (options?.authentication) this.authentication = options.authentication;
   }
 }
 

@@ -7,13 +7,16 @@ import { TrackingError } from './errors.js';
 import { isDirectory, readKeyValues, readYaml, subdirectories } from './fileReading.js';
 import { modelVersionsOf, readRegistry, registeredModelsOf } from './fileRegistry.js';
 import { pointToMetric, readLoggedModel, readMetricPoints, readMetricText, readRun, readRunInfo } from './fileRuns.js';
-import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
+import { listLocalArtifacts, readLocalArtifact, streamLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
 import { sampleBulkInterval } from './sampling.js';
 import { checkMaxResults } from './search/maxResults.js';
 import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { compact, lifecycleStagesFor, nonZero, optionalString } from './shape.js';
 import type {
+  ArtifactSink,
+  StreamArtifactOptions,
+  RunPagesOptions,
   ArtifactListing,
   BulkIntervalOptions,
   Listing,
@@ -67,6 +70,17 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     }
     const items = experiments.filter((e): e is Experiment => e !== undefined && stages.includes(e.lifecycle_stage)).sort(experimentOrder);
     return { ...page(searchExperimentsInMemory(items, options), options), problems };
+  }
+
+  /** The whole listing at once (a local store reads every run anyway), or from a token on, page by page. */
+  async *searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>> {
+    const { maxResults: _ignored, pageSize: _local, ...rest } = options;
+    let pageToken = options.pageToken;
+    do {
+      const listing = await this.searchRuns({ ...rest, pageToken });
+      yield listing;
+      pageToken = listing.nextPageToken;
+    } while (pageToken);
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
@@ -134,6 +148,10 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
 
   async readArtifact(runId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
     return readLocalArtifact(artifactUriOf(await this.getRun(runId, options)), path, options.maxBytes);
+  }
+
+  async streamArtifact(runId: string, path: string, sink: ArtifactSink, options: StreamArtifactOptions = {}): Promise<number> {
+    return streamLocalArtifact(artifactUriOf(await this.getRun(runId, options)), path, sink, options);
   }
 
   async readLoggedModelArtifact(modelId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {

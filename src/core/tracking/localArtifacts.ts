@@ -1,9 +1,11 @@
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { asWritable } from './artifactDownload.js';
 import { TrackingError } from './errors.js';
 import type { FileInfo } from './model.js';
-import type { ArtifactListing } from './store.js';
+import type { ArtifactListing, ArtifactSink, StreamArtifactOptions } from './store.js';
 
 /** MLflow's local repository hides files it is still uploading (local_artifact_repo.py). */
 const UPLOADING_PREFIX = '.artifact.uploading.';
@@ -86,4 +88,33 @@ export async function readLocalArtifact(artifactUri: string, path: string, maxBy
   } finally {
     await handle.close();
   }
+}
+
+/** One local artifact file copied into `sink` chunk by chunk (see TrackingStore.streamArtifact). */
+export async function streamLocalArtifact(artifactUri: string, path: string, sink: ArtifactSink, options: StreamArtifactOptions = {}): Promise<number> {
+  const root = localArtifactRoot(artifactUri);
+  const file = await within(root, path);
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new TrackingError('not-found', `No such artifact: '${path}'`, path, { cause: error });
+    throw error;
+  }
+  const info = await handle.stat().catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
+  if (info.isDirectory()) {
+    await handle.close();
+    throw new TrackingError('invalid-argument', `Artifact '${path}' is a folder`, path);
+  }
+  const source = handle.createReadStream();
+  let received = 0;
+  source.on('data', (chunk) => {
+    received += chunk.length;
+    options.onData?.(received);
+  });
+  await pipeline(source, asWritable(sink(info.size)), { signal: options.signal });
+  return received;
 }

@@ -3,7 +3,7 @@ import type { MetricColumns } from './metricColumns.js';
 import { basename } from 'node:path';
 import { DatabaseBusyError, DatabaseRecoveryError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
 import { TrackingError } from './errors.js';
-import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
+import { listLocalArtifacts, readLocalArtifact, streamLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
 import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { lifecycleStagesFor } from './shape.js';
@@ -12,6 +12,9 @@ import { checkMaxResults } from './search/maxResults.js';
 import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
 import { marks, readExperiments, readLoggedModels, readMetricColumns, readMetricHistory, readRuns, readSampledHistory } from './sqliteRuns.js';
 import type {
+  ArtifactSink,
+  StreamArtifactOptions,
+  RunPagesOptions,
   ArtifactListing,
   BulkIntervalOptions,
   Listing,
@@ -54,6 +57,17 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
       const experiments = searchExperimentsInMemory(readExperiments(db, lifecycleStagesFor(options.viewType)), options);
       return page(experiments, options);
     });
+  }
+
+  /** The whole listing at once (a local store reads every run anyway), or from a token on, page by page. */
+  async *searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>> {
+    const { maxResults: _ignored, pageSize: _local, ...rest } = options;
+    let pageToken = options.pageToken;
+    do {
+      const listing = await this.searchRuns({ ...rest, pageToken });
+      yield listing;
+      pageToken = listing.nextPageToken;
+    } while (pageToken);
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
@@ -113,6 +127,11 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
   async readArtifact(runId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
     const run = await this.getRun(runId, options);
     return readLocalArtifact(artifactUriOf(run), path, options.maxBytes);
+  }
+
+  async streamArtifact(runId: string, path: string, sink: ArtifactSink, options: StreamArtifactOptions = {}): Promise<number> {
+    const run = await this.getRun(runId, options);
+    return streamLocalArtifact(artifactUriOf(run), path, sink, options);
   }
 
   async readLoggedModelArtifact(modelId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {

@@ -22,6 +22,11 @@ export interface SearchRunsOptions extends PageOptions {
   readonly viewType?: ViewType;
 }
 
+export interface RunPagesOptions extends SearchRunsOptions {
+  /** Runs per page asked of a server (default 1000, MlflowClient's page); local stores answer at once. */
+  readonly pageSize?: number;
+}
+
 export interface SearchLoggedModelsOptions extends QueryOptions {
   readonly experimentIds: readonly string[];
 }
@@ -33,6 +38,24 @@ export interface BulkIntervalOptions extends QueryOptions {
   readonly maxResults: number;
   readonly startStep?: number;
   readonly endStep?: number;
+}
+
+/**
+ * Where streamArtifact writes: a node:stream Writable (a file), declared by shape because the
+ * webview build reaches this port (core/series → metricColumns) and must not see Node's types.
+ */
+export interface ByteSink {
+  write(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
+  end(callback?: () => void): unknown;
+  destroy(error?: Error): unknown;
+}
+
+/** A fresh sink per try (a retry starts the file again); `size` when the store knows it. */
+export type ArtifactSink = (size: number | undefined) => ByteSink;
+
+export interface StreamArtifactOptions extends QueryOptions {
+  /** Bytes of this try so far. */
+  readonly onData?: (received: number) => void;
 }
 
 export interface ReadArtifactOptions extends QueryOptions {
@@ -66,6 +89,12 @@ export interface TrackingStore {
   searchExperiments(options?: SearchExperimentsOptions): Promise<Listing<Experiment>>;
   /** Runs with latest metrics, params and tags, in MLflow's default order (start_time DESC, run_id ASC) unless ordered. */
   searchRuns(options: SearchRunsOptions): Promise<Listing<Run>>;
+  /**
+   * Every run of a search from `pageToken` on, page after page as the store produces them: a
+   * server's pages of `pageSize` (the next one requested while the caller handles this one, so
+   * memory stays at two pages), a local store's whole listing at once. `maxResults` is ignored.
+   */
+  searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>>;
   /** One run, deleted or not; a typed 'not-found' error when it does not exist. */
   getRun(runId: string, options?: QueryOptions): Promise<Run>;
   /** Every logged point of one metric, in MLflow's order for the store. */
@@ -75,6 +104,12 @@ export interface TrackingStore {
   /** The direct children of `path` (the artifact root when omitted) in the run's artifacts. */
   listArtifacts(runId: string, path?: string, options?: QueryOptions): Promise<ArtifactListing>;
   readArtifact(runId: string, path: string, options?: ReadArtifactOptions): Promise<Uint8Array>;
+  /**
+   * One artifact file streamed into `sink(size)` (a server's through its artifact proxy when it
+   * has one): any size in constant memory; the answer is the byte count. A retry calls `sink` again.
+   * Use downloadArtifacts (artifactDownload.ts) to fetch files or folders to disk.
+   */
+  streamArtifact(runId: string, path: string, sink: ArtifactSink, options?: StreamArtifactOptions): Promise<number>;
   /** A file of an MLflow 3 logged model's artifacts (its MLmodel, input example…). */
   readLoggedModelArtifact(modelId: string, path: string, options?: ReadArtifactOptions): Promise<Uint8Array>;
   /** MLflow 3 logged models of the given experiments. */

@@ -13,7 +13,7 @@ export interface DvcConfig {
   readonly parsing: ParsingConfig;
 }
 
-type Sections = Map<string, Map<string, string>>;
+export type Sections = Map<string, Map<string, string>>;
 
 export function parseConfigText(text: string, into: Sections = new Map()): Sections {
   let section: Map<string, string> | undefined;
@@ -40,6 +40,11 @@ function unquote(value: string): string {
 }
 
 export async function readDvcConfig(root: string): Promise<DvcConfig> {
+  return configFromSections(join(root, '.dvc'), await readConfigSections(root));
+}
+
+/** `.dvc/config` with `.dvc/config.local` over it (both relative to the `.dvc` folder, as DVC resolves paths). */
+export async function readConfigSections(root: string): Promise<Sections> {
   const dvcDir = join(root, '.dvc');
   const sections: Sections = new Map();
   for (const name of ['config', 'config.local']) {
@@ -49,7 +54,7 @@ export async function readDvcConfig(root: string): Promise<DvcConfig> {
       // A missing config is DVC's defaults.
     }
   }
-  return configFromSections(dvcDir, sections);
+  return sections;
 }
 
 export function configFromSections(dvcDir: string, sections: Sections): DvcConfig {

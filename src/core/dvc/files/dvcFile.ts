@@ -12,6 +12,8 @@ import { diagnostic, loadYaml } from './yamlFile.js';
 
 export interface DataStage extends Stage {
   readonly isImport: boolean;
+  /** `dvc import` from another repo (its dep has `repo:`); `dvc status -c` and push leave it out. */
+  readonly repoImport: boolean;
   /** Legacy stage checksum (`md5:` at top level), compared by `dvc status` for imports only. */
   readonly stageMd5: string | undefined;
 }
@@ -61,6 +63,7 @@ export function parseDvcFile(root: string, path: string, text: string): { stage:
       ...(typeof value['desc'] === 'string' ? { desc: value['desc'] } : {}),
       lock: { cmd, deps: deps.records, outs: records, params: new Map() },
       isImport: cmd === undefined && deps.paths.length === 1 && outs.length === 1,
+      repoImport: (Array.isArray(value['deps']) ? value['deps'] : []).some((dep) => isDict(dep) && isDict(dep['repo'])),
       stageMd5: typeof value['md5'] === 'string' ? value['md5'] : undefined,
     },
     diagnostics,

@@ -56,6 +56,22 @@ export function restOptionsFromEnvironment(env: Environment, credentialsFileText
   };
 }
 
+export interface LoadRestOptionsInput {
+  /** Default: process.env. */
+  readonly env?: Environment;
+  /** The home folder holding .mlflow/credentials (default: the user's). */
+  readonly home?: string;
+}
+
+/**
+ * What MLflow's own client would use to reach a server: its MLFLOW_TRACKING_* / MLFLOW_HTTP_*
+ * variables and ~/.mlflow/credentials. The one place the CLI and the extension host read them.
+ */
+export async function loadRestOptions(input: LoadRestOptionsInput = {}): Promise<EnvironmentRestOptions> {
+  const text = await readCredentialsFile(credentialsFilePath(input.home));
+  return restOptionsFromEnvironment(input.env ?? process.env, text);
+}
+
 /** MLflow's `os.path.expanduser("~/.mlflow/credentials")`. */
 export function credentialsFilePath(home: string = homedir()): string {
   return join(home, '.mlflow', 'credentials');

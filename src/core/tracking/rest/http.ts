@@ -11,12 +11,14 @@
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../../log.js';
 import { TrackingError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, isRetriedNetworkError, isRetriedStatus, retryDelayMs, type RetryPolicy } from './retry.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from './jsonDepth.js';
-import { badResponse, deadlineError, errorForStatus, networkError, timeoutError, tooDeep, tooManyRedirects, type Exchange, type ServerReply } from './serverErrors.js';
+import { header, isRedirect, readBody, streamBody, type Reply } from './replies.js';
+import { badResponse, deadlineError, errorForStatus, networkError, parseChallenge, timeoutError, tooDeep, tooManyRedirects, type Exchange } from './serverErrors.js';
 
 export interface RestCredentials {
   readonly username: string;
@@ -37,13 +39,27 @@ export interface RestTls {
   readonly caPath?: string;
 }
 
+/** Why the credentials callback is asked: a 401, what it challenged, and whether an earlier answer was refused. */
+export interface CredentialsRequest {
+  /** host[:port] of the server. */
+  readonly host: string;
+  /** WWW-Authenticate's scheme and realm (`Basic`, `mlflow`) when the server sent one. */
+  readonly scheme?: string;
+  readonly realm?: string;
+  /** True when the callback's previous answer is what the server just refused (a password changed mid-session). */
+  readonly refused: boolean;
+}
+
 export interface RestOptions {
   readonly auth?: RestAuth;
   /**
    * Asked at most once per request, when the server answers 401 and no credentials were given
-   * (the host: an input box and SecretStorage; the CLI: nothing). Undefined means "none".
+   * (the host: an input box and SecretStorage; the CLI: nothing); the request is then sent again
+   * with the answer, which later requests keep using. Concurrent 401s share one question.
+   * Undefined means "none": the 401 is a TrackingError 'unauthenticated' whose `authentication`
+   * says what was sent. Given credentials that the server refuses are never replaced by asking.
    */
-  readonly credentials?: () => Promise<RestCredentials | undefined>;
+  readonly credentials?: (request: CredentialsRequest) => Promise<RestCredentials | undefined>;
   readonly tls?: RestTls;
   /** Per try: how long the server may stay silent (connect, headers, between body chunks). Default 120 s. */
   readonly timeoutMs?: number;
@@ -74,6 +90,18 @@ export interface BytesOptions {
   readonly maxBytes?: number;
 }
 
+export interface StreamOptions {
+  readonly signal?: AbortSignal;
+  readonly query?: Query;
+  /**
+   * Where a 2xx body goes, opened once per try (a retry starts again from its first byte): the
+   * caller gives a fresh stream each time, and `size` is the Content-Length when the server sent one.
+   */
+  readonly open: (size: number | undefined) => Writable;
+  /** Bytes of this try's body received so far. */
+  readonly onData?: (received: number) => void;
+}
+
 const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_DEADLINE_MS = 300_000;
 const MAX_REDIRECTS = 5;
@@ -86,10 +114,8 @@ interface Prepared {
   /** False after a redirect to another origin: credentials stay with the server they are for. */
   sendAuth: boolean;
   readonly maxBytes: number | undefined;
-}
-
-interface Reply extends ServerReply {
-  readonly headers: http.IncomingHttpHeaders;
+  /** A 2xx body goes here instead of into memory. */
+  readonly stream?: Pick<StreamOptions, 'open' | 'onData'>;
 }
 
 export class RestClient {
@@ -105,6 +131,8 @@ export class RestClient {
   /** What the `credentials` callback gave; dropped when the server refuses it. */
   private prompted: RestCredentials | undefined;
   private asking: Promise<RestCredentials | undefined> | undefined;
+  /** The last answer was refused: the next question says so. */
+  private promptRefused = false;
 
   constructor(
     baseUrl: string | URL,
@@ -152,6 +180,16 @@ export class RestClient {
     return new Uint8Array(reply.body.buffer, reply.body.byteOffset, reply.body.byteLength);
   }
 
+  /**
+   * A body streamed to a writable (an artifact download): memory stays at one chunk whatever the
+   * size. Errors, retries and credentials are as for json(); the answer is the byte count.
+   */
+  async stream(path: string, options: StreamOptions): Promise<number> {
+    const prepared: Prepared = { method: 'GET', url: this.url(path, options.query), body: undefined, sendAuth: true, maxBytes: undefined, stream: options };
+    const reply = await this.exchange(prepared, options.signal);
+    return reply.streamed ?? 0;
+  }
+
   dispose(): void {
     this.agent?.destroy();
     this.agent = undefined;
@@ -194,15 +232,19 @@ export class RestClient {
       }
       if (reply.status === 401 && !asked && this.mayAsk(request)) {
         asked = true;
-        if (await this.askCredentials(signal)) continue;
+        if (await this.askCredentials(reply, signal)) continue;
       }
       if (isRetriedStatus(reply.status) && retry < this.policy.maxRetries) {
         await this.backOff(request, String(reply.status), retryDelayMs(this.policy, retry++, header(reply, 'retry-after')), signal);
         continue;
       }
-      const sent = reply.status === 401 ? this.credentialsSent(request) : undefined;
-      if (reply.status === 401 && this.prompted && request.sendAuth) this.prompted = undefined;
-      throw errorForStatus({ ...this.exchangeOf(request), credentialsSent: sent, secrets: this.secrets() }, reply);
+      const sent = !request.sendAuth ? 'nothing' : this.hasGivenAuth() ? 'given' : this.prompted ? 'asked' : 'nothing';
+      const carried = reply.status === 401 ? this.credentialsSent(request) : undefined;
+      if (reply.status === 401 && this.prompted && request.sendAuth) {
+        this.prompted = undefined;
+        this.promptRefused = true;
+      }
+      throw errorForStatus({ ...this.exchangeOf(request), credentialsSent: carried, secrets: this.secrets() }, reply, sent);
     }
   }
 
@@ -225,11 +267,13 @@ export class RestClient {
   }
 
   /** Concurrent 401s share one question. */
-  private async askCredentials(signal: AbortSignal | undefined): Promise<boolean> {
+  private async askCredentials(reply: Reply, signal: AbortSignal | undefined): Promise<boolean> {
     const ask = this.options.credentials;
     if (!ask) return false;
+    const refused = this.prompted !== undefined || this.promptRefused;
     this.prompted = undefined;
-    this.asking ??= ask().finally(() => (this.asking = undefined));
+    this.promptRefused = false;
+    this.asking ??= ask({ host: this.host, ...parseChallenge(reply.headers['www-authenticate']), refused }).finally(() => (this.asking = undefined));
     const credentials = await untilAborted(this.asking, signal);
     if (!credentials?.username || !credentials.password) return false;
     this.prompted = credentials;
@@ -319,32 +363,9 @@ export class RestClient {
   }
 
   private readReply(request: Prepared, incoming: http.IncomingMessage, onData: () => void): Promise<Reply> {
-    const status = incoming.statusCode ?? 0;
-    const ok = status >= 200 && status < 300;
-    const limit = ok ? request.maxBytes : MAX_ERROR_BODY;
-    const declared = Number(incoming.headers['content-length']);
-    if (ok && limit !== undefined && declared > limit) {
-      incoming.destroy();
-      return Promise.reject(this.tooLarge(request, limit, declared));
-    }
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      incoming.on('data', (chunk: Buffer) => {
-        onData();
-        size += chunk.length;
-        if (limit === undefined || size <= limit) chunks.push(chunk);
-        else if (ok) {
-          incoming.destroy();
-          reject(this.tooLarge(request, limit));
-        }
-      });
-      incoming.on('error', reject);
-      incoming.on('end', () => {
-        const contentType = String(incoming.headers['content-type'] ?? '');
-        resolve({ status, contentType, body: Buffer.concat(chunks), headers: incoming.headers });
-      });
-    });
+    const ok = (incoming.statusCode ?? 0) >= 200 && (incoming.statusCode ?? 0) < 300;
+    if (ok && request.stream) return streamBody(incoming, request.stream, onData);
+    return readBody(incoming, ok ? request.maxBytes : MAX_ERROR_BODY, ok, onData, (limit, size) => this.tooLarge(request, limit, size));
   }
 
   private tooLarge(request: Prepared, limit: number, size?: number): TrackingError {
@@ -383,15 +404,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 
 function basic(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-}
-
-function header(reply: Reply, name: string): string | undefined {
-  const value = reply.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function isRedirect(reply: Reply): boolean {
-  return [301, 302, 303, 307, 308].includes(reply.status) && header(reply, 'location') !== undefined;
 }
 
 /** As `requests` does: 303 (and 301/302 after a POST) become GET; credentials never go to another origin. */

@@ -4,8 +4,12 @@
  * what MLflow prints. Filters, orders and page sizes go to the server; without `maxResults`
  * every page is fetched at the largest size the server accepts.
  */
+import { asWritable } from '../artifactDownload.js';
+import { TrackingError } from '../errors.js';
 import type { Experiment, FileInfo, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from '../model.js';
 import type {
+  ArtifactSink,
+  StreamArtifactOptions,
   ArtifactListing,
   BulkIntervalOptions,
   Listing,
@@ -13,6 +17,7 @@ import type {
   PageOptions,
   QueryOptions,
   ReadArtifactOptions,
+  RunPagesOptions,
   SearchExperimentsOptions,
   SearchLoggedModelsOptions,
   SearchRunsOptions,
@@ -25,6 +30,8 @@ const API = '/api/2.0/mlflow';
 /** Page sizes: the servers' maxima (SEARCH_MAX_RESULTS_THRESHOLD, the registry handlers' checks). */
 const EXPERIMENTS_PAGE = 50_000;
 const RUNS_PAGE = 50_000;
+/** searchRunPages' default page: MlflowClient.search_runs' (SEARCH_MAX_RESULTS_DEFAULT). */
+const STREAM_RUNS_PAGE = 1_000;
 const REGISTERED_MODELS_PAGE = 1_000;
 /** The Python client's page (SEARCH_MODEL_VERSION_MAX_RESULTS_DEFAULT); the server allows 200000. */
 const MODEL_VERSIONS_PAGE = 10_000;
@@ -32,6 +39,10 @@ const MODEL_VERSIONS_PAGE = 10_000;
 const METRIC_HISTORY_PAGE = 25_000;
 /** MAX_RUNS_GET_METRIC_HISTORY_BULK: run_ids per get-history-bulk-interval call. */
 const BULK_INTERVAL_RUNS = 100;
+/** The artifact proxy's download route (mlflow/server/handlers.py `_download_artifact`). */
+const ARTIFACT_PROXY = '/api/2.0/mlflow-artifacts/artifacts';
+/** Runs whose artifact root is remembered (a run's artifact_uri never changes). */
+const ARTIFACT_ROOTS = 256;
 
 interface Page<T> {
   readonly items: readonly T[] | undefined;
@@ -42,6 +53,7 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
   readonly label: string;
   /** Shared with writers to the same server: one set of connections, credentials asked once. */
   readonly client: RestClient;
+  private readonly artifactRoots = new Map<string, string>();
 
   constructor(
     readonly uri: string,
@@ -73,6 +85,27 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
       const page = await this.client.json<{ runs?: Run[]; next_page_token?: string }>('POST', `${API}/runs/search`, { body, signal: options.signal });
       return { items: page.runs, next_page_token: page.next_page_token };
     });
+  }
+
+  async *searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>> {
+    if (options.experimentIds.length === 0) return;
+    const size = Math.max(1, Math.min(options.pageSize ?? STREAM_RUNS_PAGE, RUNS_PAGE));
+    const fetchPage = (page_token: string | undefined): Promise<{ runs?: Run[]; next_page_token?: string }> => {
+      const body = { experiment_ids: options.experimentIds, filter: options.filter, run_view_type: options.viewType, max_results: size, order_by: options.orderBy, page_token };
+      const pending = this.client.json<{ runs?: Run[]; next_page_token?: string }>('POST', `${API}/runs/search`, { body, signal: options.signal });
+      // Handled here so that a caller who stops early leaves no unhandled rejection behind.
+      pending.catch(() => undefined);
+      return pending;
+    };
+    let pending = fetchPage(options.pageToken);
+    for (;;) {
+      const page = await pending;
+      const token = page.next_page_token || undefined;
+      // The server works on the next page while the caller handles this one.
+      if (token) pending = fetchPage(token);
+      yield { items: page.runs ?? [], problems: [] };
+      if (!token) return;
+    }
   }
 
   async getRun(runId: string, options: QueryOptions = {}): Promise<Run> {
@@ -120,6 +153,28 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
   /** `/get-artifact` sits outside /api (mlflow/server/__init__.py) and answers the raw bytes. */
   readArtifact(runId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
     return this.client.bytes('/get-artifact', { query: { run_id: runId, path }, maxBytes: options.maxBytes, signal: options.signal });
+  }
+
+  /**
+   * Through the server's artifact proxy when the run's artifacts are `mlflow-artifacts:` (a server
+   * started with --serve-artifacts: the client needs no credentials of the object store), as
+   * MLflow's MlflowArtifactsRepository downloads; else through `/get-artifact`.
+   */
+  async streamArtifact(runId: string, path: string, sink: ArtifactSink, options: StreamArtifactOptions = {}): Promise<number> {
+    const proxied = proxiedPath(await this.artifactRoot(runId, options.signal), this.client.host);
+    const stream = { open: (size: number | undefined) => asWritable(sink(size)), onData: options.onData, signal: options.signal };
+    if (proxied === undefined) return this.client.stream('/get-artifact', { ...stream, query: { run_id: runId, path } });
+    const segments = [...proxied.split('/'), ...path.split('/')].filter((segment) => segment !== '');
+    return this.client.stream(`${ARTIFACT_PROXY}/${segments.map(encodeURIComponent).join('/')}`, stream);
+  }
+
+  private async artifactRoot(runId: string, signal: AbortSignal | undefined): Promise<string> {
+    const known = this.artifactRoots.get(runId);
+    if (known !== undefined) return known;
+    const root = (await this.getRun(runId, { signal })).info.artifact_uri ?? '';
+    if (this.artifactRoots.size >= ARTIFACT_ROOTS) this.artifactRoots.delete(this.artifactRoots.keys().next().value!);
+    this.artifactRoots.set(runId, root);
+    return root;
   }
 
   readLoggedModelArtifact(modelId: string, path: string, options: ReadArtifactOptions = {}): Promise<Uint8Array> {
@@ -185,6 +240,20 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
     } while (token);
     return { items, problems: [] };
   }
+}
+
+/**
+ * The path part of a `mlflow-artifacts:` URI (`mlflow-artifacts:/0/RUN/artifacts` or with this
+ * server as authority), which the proxy route takes; undefined for any other scheme.
+ */
+export function proxiedPath(artifactUri: string, host: string): string | undefined {
+  const match = /^mlflow-artifacts:(?:\/\/([^/]*))?(\/.*)?$/i.exec(artifactUri);
+  if (!match) return undefined;
+  const [, authority, path = '/'] = match;
+  if (authority && authority.toLowerCase() !== host.toLowerCase()) {
+    throw new TrackingError('unsupported-uri', `The artifacts at ${artifactUri} are served by ${authority}, not by the tracking server ${host}`, artifactUri);
+  }
+  return decodeURIComponent(path).replace(/^\/+/, '');
 }
 
 /** A loop, not push(...page): a page of 50000 runs would overflow the argument stack. */

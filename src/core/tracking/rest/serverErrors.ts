@@ -3,7 +3,7 @@
  * `{"error_code": "...", "message": "..."}` with the HTTP status of ERROR_CODE_TO_HTTP_STATUS
  * (mlflow/exceptions.py); proxies in front of it answer HTML or plain text instead.
  */
-import { TrackingError, type TrackingErrorReason } from '../errors.js';
+import { TrackingError, type AuthenticationFailure, type TrackingErrorReason } from '../errors.js';
 
 /** Which exchange an error is about: `host` is host[:port], `endpoint` the method and path (no query). */
 export interface Exchange {
@@ -21,6 +21,7 @@ export interface ServerReply {
   readonly status: number;
   readonly contentType: string;
   readonly body: Buffer;
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 interface MlflowErrorBody {
@@ -28,28 +29,45 @@ interface MlflowErrorBody {
   readonly message?: string;
 }
 
-export function errorForStatus(exchange: Exchange, reply: ServerReply): TrackingError {
+/** `sent`: what the request carried, for a 401 (see AuthenticationFailure). */
+export function errorForStatus(exchange: Exchange, reply: ServerReply, sent: AuthenticationFailure['sent'] = 'nothing'): TrackingError {
   const error = mlflowError(reply.body);
   const detail = redact(error ? `${error.error_code ?? 'ERROR'}: ${error.message ?? ''}` : `${snippet(reply)}`, exchange.secrets ?? []);
   const where = `MLflow server ${exchange.host} answered ${reply.status} to ${exchange.endpoint}`;
   const reason = reasonForStatus(reply.status, error?.error_code);
   let message = `${where}: ${detail}`;
-  if (reply.status === 401) message = `${where}: ${unauthenticated(exchange.credentialsSent)} (${detail})`;
+  if (reply.status === 401) {
+    const authentication = { ...parseChallenge(reply.headers?.['www-authenticate']), sent };
+    return new TrackingError(reason, `${where}: ${unauthenticated(sent, exchange.credentialsSent)} (${detail})`, exchange.subject, { authentication });
+  }
   if (reply.status === 403 && /Invalid Host header/i.test(detail)) {
     message += ` — the server only accepts its allowed hosts; start it with --allowed-hosts ${exchange.host}`;
   }
   return new TrackingError(reason, message, exchange.subject);
 }
 
-/** Which credentials were refused, never what they were. */
-function unauthenticated(sent: Exchange['credentialsSent']): string {
-  if (sent === 'password') return 'the server needs a user name and password and refused the ones that were sent; check them';
-  if (sent === 'token') return 'the server refused the token that was sent (MLFLOW_TRACKING_TOKEN); check it';
+/** Which credentials were refused (where they came from, what kind), never what they were. */
+function unauthenticated(sent: AuthenticationFailure['sent'], carried: Exchange['credentialsSent']): string {
+  if (sent === 'asked') return 'the server refused the credentials entered';
+  if (sent === 'given' || carried !== undefined) {
+    const what = carried === 'token' ? 'the token, MLFLOW_TRACKING_TOKEN' : 'a user name and password';
+    return `the server refused the credentials from MLFLOW_TRACKING_USERNAME/PASSWORD/TOKEN or ~/.mlflow/credentials (${what}); check them`;
+  }
   return 'the server needs a user name and password (MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD), and none were sent';
 }
 
 function redact(text: string, secrets: readonly string[]): string {
   return secrets.filter((s) => s.length >= 3).reduce((out, secret) => out.split(secret).join('***'), text);
+}
+
+/** The first challenge of a WWW-Authenticate header: `Basic realm="mlflow"` → scheme and realm. */
+export function parseChallenge(header: string | string[] | undefined): { scheme?: string; realm?: string } {
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = /^\s*([A-Za-z][\w-]*)(?:\s+(.*))?$/.exec(value ?? '');
+  if (!match) return {};
+  const realm = /(?:^|,)\s*realm\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/i.exec(match[2] ?? '');
+  const realmValue = realm ? (realm[1] ?? realm[2] ?? '').replace(/\\(.)/g, '$1') : undefined;
+  return realmValue === undefined ? { scheme: match[1]! } : { scheme: match[1]!, realm: realmValue };
 }
 
 function reasonForStatus(status: number, errorCode: string | undefined): TrackingErrorReason {

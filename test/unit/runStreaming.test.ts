@@ -1,0 +1,121 @@
+/**
+ * A full runs listing from a server is printed page by page: the CLI writes a page before it has
+ * asked for more than the next one, and the printed JSON is byte for byte the one-piece answer.
+ * A throwaway node:http server pages 11 runs by the page size asked (no MLflow: the contract suite
+ * checks the same listing against MLflow's answer on real servers).
+ */
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, test } from 'node:test';
+import { main } from '../../src/cli/main.js';
+import type { Run } from '../../src/core/tracking/model.js';
+import { RestTrackingStore } from '../../src/core/tracking/rest/restStore.js';
+
+const RUNS: Run[] = Array.from({ length: 11 }, (_, i) => ({
+  info: { run_id: `r${i}`, run_uuid: `r${i}`, experiment_id: '0', status: 'FINISHED', start_time: 1_700_000_000_000 - i, lifecycle_stage: 'active', run_name: `run <${i}>` },
+  data: { metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }], params: [{ key: 'p', value: 'ü\n"' }] },
+})) as unknown as Run[];
+
+let server: Server;
+let url: string;
+let searches: { pageSize: number; token: string | undefined; filter?: string; orderBy?: string[] }[];
+let empty: boolean;
+
+before(async () => {
+  server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      if (request.url?.startsWith('/api/2.0/mlflow/experiments/search')) {
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ experiments: [{ experiment_id: '0', name: 'Default' }] }));
+        return;
+      }
+      const query = JSON.parse(body) as { max_results: number; page_token?: string; filter?: string; order_by?: string[] };
+      searches.push({ pageSize: query.max_results, token: query.page_token, ...(query.filter ? { filter: query.filter } : {}), ...(query.order_by ? { orderBy: query.order_by } : {}) });
+      const offset = Number(query.page_token ?? 0);
+      const runs = empty ? [] : RUNS.slice(offset, offset + query.max_results);
+      const next = offset + query.max_results < (empty ? 0 : RUNS.length) ? String(offset + query.max_results) : undefined;
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...(runs.length ? { runs } : {}), ...(next ? { next_page_token: next } : {}) }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+after(() => new Promise((resolve) => server.close(resolve)));
+
+beforeEach(() => {
+  searches = [];
+  empty = false;
+});
+
+test('the CLI prints each page before asking past the next one, and prints exactly the one-piece JSON', async () => {
+  const chunks: { text: string; searchesSoFar: number }[] = [];
+  const code = await main(['runs', '--tracking-uri', url, '--json', '--page-size', '3'], {
+    out: async (text: string) => {
+      chunks.push({ text, searchesSoFar: searches.length });
+      // A slow reader: the listing waits for it.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+    err: () => undefined,
+  });
+  assert.equal(code, 0);
+  assert.equal(chunks.map((c) => c.text).join(''), `${JSON.stringify({ runs: RUNS })}\n`);
+  assert.deepEqual(
+    searches.map((s) => [s.pageSize, s.token]),
+    [
+      [3, undefined],
+      [3, '3'],
+      [3, '6'],
+      [3, '9'],
+    ],
+  );
+  // Page k (0-based) is written when at most pages 0..k+1 have been asked for: never the whole listing first.
+  const written = chunks.slice(0, 4).map((c) => c.searchesSoFar);
+  assert.ok(
+    written.every((count, k) => count <= k + 2),
+    `requests seen when each page was written: ${written.join(', ')}`,
+  );
+});
+
+test('no runs: {} as MLflow answers it', async () => {
+  empty = true;
+  let printed = '';
+  const code = await main(['runs', '--tracking-uri', url, '--json'], { out: (text: string) => (printed += text), err: () => undefined });
+  assert.equal(code, 0);
+  assert.equal(printed, '{}\n');
+  assert.deepEqual(searches, [{ pageSize: 1000, token: undefined }]);
+});
+
+test('a caller that stops after the first page leaves one request ahead and nothing dangling', async () => {
+  const store = new RestTrackingStore(url);
+  const seen: string[] = [];
+  for await (const page of store.searchRunPages({ experimentIds: ['0'], pageSize: 2 })) {
+    seen.push(...page.items.map((run) => run.info.run_id));
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(seen, ['r0', 'r1']);
+  assert.equal(searches.length, 2);
+  store.dispose();
+});
+
+test('a filter and an order go to the server with every page (pushed down, never applied here)', async () => {
+  let printed = '';
+  const code = await main(['runs', '--tracking-uri', url, '--json', '--page-size', '5', '--filter', 'metrics.m > 1', '--order-by', 'metrics.m DESC'], {
+    out: (text: string) => (printed += text),
+    err: () => undefined,
+  });
+  assert.equal(code, 0);
+  // The fake server ignores the filter: whatever it answers is printed as it came.
+  assert.equal(printed, `${JSON.stringify({ runs: RUNS })}\n`);
+  assert.deepEqual(
+    searches.map((s) => [s.filter, s.orderBy, s.token]),
+    [
+      ['metrics.m > 1', ['metrics.m DESC'], undefined],
+      ['metrics.m > 1', ['metrics.m DESC'], '5'],
+      ['metrics.m > 1', ['metrics.m DESC'], '10'],
+    ],
+  );
+});
