@@ -233,11 +233,12 @@ function commonPrefix(a: RecordReader, b: RecordReader, limit: number): number {
       block *= 2;
       continue;
     }
+    // Bisect the differing block; [0, lo) is known equal, so only [lo, mid) is compared each time.
     let lo = 0;
     let hi = size;
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
-      if (a.buffer.compare(b.buffer, b.start + done, b.start + done + mid, a.start + done, a.start + done + mid) === 0) lo = mid;
+      if (a.buffer.compare(b.buffer, b.start + done + lo, b.start + done + mid, a.start + done + lo, a.start + done + mid) === 0) lo = mid;
       else hi = mid;
     }
     return done + lo;
@@ -249,8 +250,9 @@ function commonPrefix(a: RecordReader, b: RecordReader, limit: number): number {
 function lastBoundary(buffer: Buffer, start: number, end: number, quoted: boolean): { end: number; lines: number; records: number } | undefined {
   const last = end > start ? buffer.lastIndexOf(0x0a, end - 1) : -1;
   if (last < start) return undefined;
-  const quote = quoted ? buffer.indexOf(0x22, start) : -1;
-  if (quote < 0 || quote > last) {
+  // Searched within the stretch only: an unbounded indexOf would scan the rest of the window each time.
+  const quote = quoted ? buffer.subarray(start, last + 1).indexOf(0x22) : -1;
+  if (quote < 0) {
     const lines = countNewlines(buffer, start, last + 1);
     return { end: last + 1, lines, records: lines };
   }
