@@ -40,13 +40,8 @@ export class ColumnAccumulator {
   private max = -Infinity;
   private texts = 0;
   private numberCounts: Map<number, number> | undefined = new Map();
-  /**
-   * Text values by a 30-bit hash of their UTF-8 bytes (a small integer: V8's fastest Map key), the
-   * bytes kept to confirm a hit, so a value seen before costs no string; a value whose hash is
-   * taken by another goes to `collided`, by its text.
-   */
-  private readonly textCounts = new Map<number, { count: number; readonly bytes: Buffer }>();
-  private readonly collided = new Map<string, number>();
+  /** Text values counted by their UTF-8 bytes: a value seen before costs no string. */
+  private readonly textCounts = new ByteCounts();
   private capped = false;
 
   constructor(readonly name: string) {}
@@ -79,23 +74,7 @@ export class ColumnAccumulator {
   addTextBytes(buffer: Buffer, start: number, end: number): void {
     this.count++;
     this.texts++;
-    const key = hash30(buffer, start, end);
-    const seen = this.textCounts.get(key);
-    if (seen !== undefined && seen.bytes.length === end - start && buffer.compare(seen.bytes, 0, seen.bytes.length, start, end) === 0) {
-      seen.count++;
-      return;
-    }
-    const distinct = this.textCounts.size + this.collided.size;
-    if (seen === undefined) {
-      if (distinct < DISTINCT_CAP) this.textCounts.set(key, { count: 1, bytes: Buffer.from(buffer.subarray(start, end)) });
-      else this.capped = true;
-      return;
-    }
-    const text = buffer.toString('utf8', start, end);
-    const count = this.collided.get(text);
-    if (count !== undefined) this.collided.set(text, count + 1);
-    else if (distinct < DISTINCT_CAP) this.collided.set(text, 1);
-    else this.capped = true;
+    if (!this.textCounts.add(buffer, start, end, DISTINCT_CAP)) this.capped = true;
   }
 
   /** A value of any type (JSON Lines, Parquet): numbers as numbers, the rest as text. */
@@ -117,8 +96,9 @@ export class ColumnAccumulator {
       const counts = this.numberCounts;
       return { ...base, kind: 'numeric', ...numeric, ...(counts ? { distinct: counts.size, top: top([...counts].map(([v, c]) => [String(v), c])) } : {}) };
     }
-    const all = new Map([...this.textCounts.values()].map((e) => [e.bytes.toString('utf8'), e.count]));
-    for (const [text, count] of this.collided) all.set(text, (all.get(text) ?? 0) + count);
+    // By text: byte sequences that are not UTF-8 may read as the same text.
+    const all = new Map<string, number>();
+    this.textCounts.forEach((text, count) => all.set(text, (all.get(text) ?? 0) + count));
     for (const [value, count] of this.numberCounts ?? []) all.set(String(value), (all.get(String(value)) ?? 0) + count);
     const lowerBound = this.capped || (this.numbers > 0 && !this.numberCounts);
     return {
@@ -139,9 +119,101 @@ function top(entries: [string, number][]): { value: string; count: number }[] {
     .map(([value, count]) => ({ value, count }));
 }
 
-/** FNV-1a over the bytes, folded to 30 bits. */
-function hash30(buffer: Buffer, start: number, end: number): number {
-  let h = 0x811c9dc5;
+/**
+ * Counts of distinct byte strings in an open-addressing hash table held in typed arrays (no object
+ * or string per value): slots point at entries; an entry is its hash, count and bytes in an arena.
+ */
+class ByteCounts {
+  /** Pairs (entry + 1, hash): 0 marks a free slot; a probe that misses never touches the entries. */
+  private slots = new Int32Array(2048);
+  private hashes = new Int32Array(512);
+  private counts = new Float64Array(512);
+  private offsets = new Float64Array(512);
+  private lengths = new Int32Array(512);
+  private arena = Buffer.alloc(1 << 14);
+  private used = 0;
+  size = 0;
+
+  /** Counts the value; false when it is new and the table already holds `cap` values (not counted). */
+  add(buffer: Buffer, start: number, end: number, cap: number): boolean {
+    const hash = fnv1a(buffer, start, end);
+    const mask = this.slots.length - 1;
+    const length = end - start;
+    const slots = this.slots;
+    for (let slot = (hash & mask) & ~1; ; slot = (slot + 2) & mask) {
+      const entry = slots[slot]! - 1;
+      if (entry < 0) {
+        if (this.size >= cap) return false;
+        this.insert(slot, hash, buffer, start, end);
+        return true;
+      }
+      if (slots[slot + 1] === hash && this.lengths[entry] === length && this.holds(entry, buffer, start, end)) {
+        this.counts[entry]!++;
+        return true;
+      }
+    }
+  }
+
+  forEach(visit: (text: string, count: number) => void): void {
+    for (let e = 0; e < this.size; e++) visit(this.arena.toString('utf8', this.offsets[e]!, this.offsets[e]! + this.lengths[e]!), this.counts[e]!);
+  }
+
+  private holds(entry: number, buffer: Buffer, start: number, end: number): boolean {
+    const at = this.offsets[entry]!;
+    const length = end - start;
+    if (length > 32) return buffer.compare(this.arena, at, at + length, start, end) === 0;
+    const arena = this.arena;
+    for (let i = 0; i < length; i++) if (arena[at + i] !== buffer[start + i]) return false;
+    return true;
+  }
+
+  private insert(slot: number, hash: number, buffer: Buffer, start: number, end: number): void {
+    const entry = this.size++;
+    if (entry === this.hashes.length) {
+      this.hashes = grown(this.hashes, new Int32Array(entry * 2));
+      this.counts = grown(this.counts, new Float64Array(entry * 2));
+      this.offsets = grown(this.offsets, new Float64Array(entry * 2));
+      this.lengths = grown(this.lengths, new Int32Array(entry * 2));
+    }
+    const length = end - start;
+    if (this.used + length > this.arena.length) {
+      const bigger = Buffer.alloc(Math.max(this.arena.length * 2, this.used + length));
+      this.arena.copy(bigger, 0, 0, this.used);
+      this.arena = bigger;
+    }
+    buffer.copy(this.arena, this.used, start, end);
+    this.hashes[entry] = hash;
+    this.counts[entry] = 1;
+    this.offsets[entry] = this.used;
+    this.lengths[entry] = length;
+    this.used += length;
+    this.slots[slot] = entry + 1;
+    this.slots[slot + 1] = hash;
+    // Kept at most half full, so probes stay short.
+    if (this.size * 4 > this.slots.length) this.rehash();
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let e = 0; e < this.size; e++) {
+      let slot = (this.hashes[e]! & mask) & ~1;
+      while (slots[slot] !== 0) slot = (slot + 2) & mask;
+      slots[slot] = e + 1;
+      slots[slot + 1] = this.hashes[e]!;
+    }
+    this.slots = slots;
+  }
+}
+
+function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** FNV-1a over the bytes (32 bits, as int32). */
+function fnv1a(buffer: Buffer, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buffer[i]!, 0x01000193);
-  return (h ^ (h >>> 30)) & 0x3fffffff;
+  return h;
 }
