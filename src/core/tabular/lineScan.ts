@@ -19,6 +19,8 @@ const MIN_WINDOW = 1 << 16;
 interface Rec {
   readonly line: number;
   readonly bytes: Buffer;
+  /** Checked already and found a row (a record waits in the look-ahead through several checks). */
+  valid?: boolean;
 }
 
 class Side {
@@ -52,8 +54,10 @@ class Side {
 
   /** Reports a record that is no row; true when it was one. */
   malformed(rec: Rec, side: 'before' | 'after', problems: TableProblem[]): boolean {
-    const why = this.table.invalid(rec.bytes.toString('utf8'));
+    if (rec.valid) return false;
+    const why = this.table.invalidRecord(rec.bytes);
     if (why !== undefined) problems.push({ side, line: rec.line, message: why });
+    else rec.valid = true;
     return why !== undefined;
   }
 
@@ -63,8 +67,7 @@ class Side {
   }
 
   pending(rec: Rec): PendingRow {
-    const text = rec.bytes.toString('utf8');
-    return { line: rec.line, key: this.key === undefined ? '' : this.table.keyOf(this.table.parse(text), this.key), text };
+    return { line: rec.line, key: this.key === undefined ? '' : this.table.keyOfRecord(rec.bytes, this.key), text: rec.bytes.toString('utf8') };
   }
 }
 
