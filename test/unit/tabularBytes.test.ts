@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { countNewlines } from '../../src/core/tabular/records.js';
+import { ColumnAccumulator, DISTINCT_CAP, TOP } from '../../src/core/tabular/stats.js';
 
 /** Deterministic bytes rich in newlines and in bytes one bit away from one (0x0b, 0x8a, 0x0e, 0x00, 0xff). */
 function randomBytes(length: number, seed: number): Buffer {
@@ -36,5 +37,53 @@ describe('countNewlines', () => {
     const bytes = Buffer.from(new ArrayBuffer(4 * 1000)).fill(0x0a);
     assert.equal(countNewlines(bytes, 0, bytes.length), bytes.length);
     assert.equal(countNewlines(bytes, 1, bytes.length - 2), bytes.length - 3);
+  });
+});
+
+describe('ColumnAccumulator: text values counted by their bytes', () => {
+  /** The same counts kept the obvious way: a Map by text, new values refused past the cap. */
+  function naive(values: readonly string[]): { distinct: number; capped: boolean; top: { value: string; count: number }[] } {
+    const counts = new Map<string, number>();
+    let capped = false;
+    for (const value of values) {
+      const count = counts.get(value);
+      if (count !== undefined) counts.set(value, count + 1);
+      else if (counts.size < DISTINCT_CAP) counts.set(value, 1);
+      else capped = true;
+    }
+    const top = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP).map(([value, count]) => ({ value, count }));
+    return { distinct: counts.size, capped, top };
+  }
+
+  it('past the distinct cap, with repeats, long values and lookalikes: the same distinct count and top values', () => {
+    const values: string[] = [];
+    let x = 7;
+    for (let i = 0; i < 2 * DISTINCT_CAP + 30_000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      // Some values often (top), many once (past the cap), long ones (compared natively), near-duplicates.
+      const kind = x % 10;
+      values.push(kind < 3 ? `city${x % 7}` : kind === 3 ? `${'long-'.repeat(10)}${x % 50}` : kind === 4 ? `n${x % 5}` : `n${i}`);
+    }
+    const column = new ColumnAccumulator('c');
+    const bytes = Buffer.from(values.join('\n'));
+    let start = 0;
+    for (const value of values) {
+      const end = start + Buffer.byteLength(value);
+      column.addTextBytes(bytes, start, end);
+      start = end + 1;
+    }
+    const stats = column.result();
+    const expected = naive(values);
+    assert.equal(stats.count, values.length);
+    assert.equal(stats.distinct, expected.distinct);
+    assert.equal(stats.distinctAtLeast === true, expected.capped);
+    assert.deepEqual(stats.top, expected.top);
+  });
+
+  it('byte strings that are not UTF-8 and read as the same text are one value', () => {
+    const column = new ColumnAccumulator('c');
+    for (const bytes of [Buffer.from([0x61, 0xff]), Buffer.from([0x61, 0xfe]), Buffer.from('a\ufffd')]) column.addTextBytes(bytes, 0, bytes.length);
+    assert.deepEqual(column.result().top, [{ value: 'a\ufffd', count: 3 }]);
+    assert.equal(column.result().distinct, 1);
   });
 });

@@ -124,8 +124,12 @@ function top(entries: [string, number][]): { value: string; count: number }[] {
  * or string per value): slots point at entries; an entry is its hash, count and bytes in an arena.
  */
 class ByteCounts {
-  /** Pairs (entry + 1, hash): 0 marks a free slot; a probe that misses never touches the entries. */
-  private slots = new Int32Array(2048);
+  /**
+   * Per slot: a fingerprint of the hash's top byte (0: free) in a small array a probe walks first,
+   * and the entry (+ 1); a probe that misses touches neither the entries nor the slots.
+   */
+  private fingerprints = new Uint8Array(1024);
+  private slots = new Int32Array(1024);
   private hashes = new Int32Array(512);
   private counts = new Float64Array(512);
   private offsets = new Float64Array(512);
@@ -139,15 +143,18 @@ class ByteCounts {
     const hash = fnv1a(buffer, start, end);
     const mask = this.slots.length - 1;
     const length = end - start;
-    const slots = this.slots;
-    for (let slot = (hash & mask) & ~1; ; slot = (slot + 2) & mask) {
-      const entry = slots[slot]! - 1;
-      if (entry < 0) {
+    const fingerprints = this.fingerprints;
+    const fingerprint = hash >>> 24 || 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const seen = fingerprints[slot]!;
+      if (seen === 0) {
         if (this.size >= cap) return false;
-        this.insert(slot, hash, buffer, start, end);
+        this.insert(slot, fingerprint, hash, buffer, start, end);
         return true;
       }
-      if (slots[slot + 1] === hash && this.lengths[entry] === length && this.holds(entry, buffer, start, end)) {
+      if (seen !== fingerprint) continue;
+      const entry = this.slots[slot]! - 1;
+      if (this.hashes[entry] === hash && this.lengths[entry] === length && this.holds(entry, buffer, start, end)) {
         this.counts[entry]!++;
         return true;
       }
@@ -167,7 +174,7 @@ class ByteCounts {
     return true;
   }
 
-  private insert(slot: number, hash: number, buffer: Buffer, start: number, end: number): void {
+  private insert(slot: number, fingerprint: number, hash: number, buffer: Buffer, start: number, end: number): void {
     const entry = this.size++;
     if (entry === this.hashes.length) {
       this.hashes = grown(this.hashes, new Int32Array(entry * 2));
@@ -188,21 +195,24 @@ class ByteCounts {
     this.lengths[entry] = length;
     this.used += length;
     this.slots[slot] = entry + 1;
-    this.slots[slot + 1] = hash;
+    this.fingerprints[slot] = fingerprint;
     // Kept at most half full, so probes stay short.
-    if (this.size * 4 > this.slots.length) this.rehash();
+    if (this.size * 2 > this.slots.length) this.rehash();
   }
 
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2);
+    const fingerprints = new Uint8Array(slots.length);
     const mask = slots.length - 1;
     for (let e = 0; e < this.size; e++) {
-      let slot = (this.hashes[e]! & mask) & ~1;
-      while (slots[slot] !== 0) slot = (slot + 2) & mask;
+      const hash = this.hashes[e]!;
+      let slot = hash & mask;
+      while (fingerprints[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = e + 1;
-      slots[slot + 1] = this.hashes[e]!;
+      fingerprints[slot] = hash >>> 24 || 1;
     }
     this.slots = slots;
+    this.fingerprints = fingerprints;
   }
 }
 
