@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { SIMD_PIECE, simdCounter } from '../../src/core/tabular/newlineSimd.js';
 import { countNewlines } from '../../src/core/tabular/records.js';
 import { ColumnAccumulator, DISTINCT_CAP, TOP } from '../../src/core/tabular/stats.js';
 
@@ -33,10 +34,20 @@ describe('countNewlines', () => {
     }
   });
 
-  it('a window of nothing but newlines (every lane of every word full, past 255 words)', () => {
-    const bytes = Buffer.from(new ArrayBuffer(4 * 1000)).fill(0x0a);
-    assert.equal(countNewlines(bytes, 0, bytes.length), bytes.length);
-    assert.equal(countNewlines(bytes, 1, bytes.length - 2), bytes.length - 3);
+  it('a window of nothing but newlines (every lane full, past 255 words and 255 SIMD vectors)', () => {
+    for (const length of [4 * 1000, 16 * 1000 + 5]) {
+      const bytes = Buffer.from(new ArrayBuffer(length)).fill(0x0a);
+      assert.equal(countNewlines(bytes, 0, bytes.length), bytes.length);
+      assert.equal(countNewlines(bytes, 1, bytes.length - 2), bytes.length - 3);
+    }
+  });
+
+  it('a stretch longer than the SIMD module holds at once: counted piece by piece', () => {
+    const bytes = randomBytes(SIMD_PIECE * 2 + 4099, 99);
+    let expected = 0;
+    for (let i = 5; i < bytes.length; i++) if (bytes[i] === 0x0a) expected++;
+    assert.ok(simdCounter() !== null, 'WebAssembly SIMD is available in Node 20');
+    assert.equal(countNewlines(bytes, 5, bytes.length), expected);
   });
 });
 

@@ -9,6 +9,8 @@
 
 export const DISTINCT_CAP = 100_000;
 const NUMERIC_COUNTS_CAP = 1_000;
+/** Distinct numbers counted by a linear scan before a Map takes over. */
+const FEW = 8;
 export const TOP = 5;
 
 export type ColumnKind = 'numeric' | 'categorical' | 'mixed' | 'empty';
@@ -39,7 +41,12 @@ export class ColumnAccumulator {
   private min = Infinity;
   private max = -Infinity;
   private texts = 0;
-  private numberCounts: Map<number, number> | undefined = new Map();
+  /** Counts of the first few distinct numbers in two small arrays (labels, classes: no Map lookup per value), then in a Map. */
+  private readonly fewValues = new Float64Array(FEW);
+  private readonly fewCounts = new Float64Array(FEW);
+  private few = 0;
+  private numberCounts: Map<number, number> | undefined;
+  private numbersCapped = false;
   /** Text values counted by their UTF-8 bytes: a value seen before costs no string. */
   private readonly textCounts = new ByteCounts();
   private capped = false;
@@ -58,11 +65,38 @@ export class ColumnAccumulator {
     const delta = value - this.mean;
     this.mean += delta / this.numbers;
     this.m2 += delta * (value - this.mean);
+    if (this.numbersCapped) return;
     const counts = this.numberCounts;
     if (counts) {
       counts.set(value, (counts.get(value) ?? 0) + 1);
-      if (counts.size > NUMERIC_COUNTS_CAP) this.numberCounts = undefined;
+      if (counts.size > NUMERIC_COUNTS_CAP) {
+        this.numberCounts = undefined;
+        this.numbersCapped = true;
+      }
+      return;
     }
+    for (let k = 0; k < this.few; k++) {
+      if (this.fewValues[k] === value) {
+        this.fewCounts[k]!++;
+        return;
+      }
+    }
+    if (this.few < FEW) {
+      this.fewValues[this.few] = value;
+      this.fewCounts[this.few++] = 1;
+      return;
+    }
+    this.numberCounts = this.countsOfNumbers()!;
+    this.numberCounts.set(value, 1);
+  }
+
+  /** Every number's count (undefined past NUMERIC_COUNTS_CAP distinct numbers). */
+  private countsOfNumbers(): Map<number, number> | undefined {
+    if (this.numbersCapped) return undefined;
+    if (this.numberCounts) return this.numberCounts;
+    const counts = new Map<number, number>();
+    for (let k = 0; k < this.few; k++) counts.set(this.fewValues[k]!, this.fewCounts[k]!);
+    return counts;
   }
 
   addText(value: string): void {
@@ -93,14 +127,14 @@ export class ColumnAccumulator {
     if (this.count === 0) return { ...base, kind: 'empty' };
     const numeric = this.numbers > 0 ? { min: this.min, max: this.max, mean: this.mean, ...(this.numbers > 1 ? { std: Math.sqrt(this.m2 / (this.numbers - 1)) } : {}) } : {};
     if (this.texts === 0) {
-      const counts = this.numberCounts;
+      const counts = this.countsOfNumbers();
       return { ...base, kind: 'numeric', ...numeric, ...(counts ? { distinct: counts.size, top: top([...counts].map(([v, c]) => [String(v), c])) } : {}) };
     }
     // By text: byte sequences that are not UTF-8 may read as the same text.
     const all = new Map<string, number>();
     this.textCounts.forEach((text, count) => all.set(text, (all.get(text) ?? 0) + count));
-    for (const [value, count] of this.numberCounts ?? []) all.set(String(value), (all.get(String(value)) ?? 0) + count);
-    const lowerBound = this.capped || (this.numbers > 0 && !this.numberCounts);
+    for (const [value, count] of this.countsOfNumbers() ?? []) all.set(String(value), (all.get(String(value)) ?? 0) + count);
+    const lowerBound = this.capped || (this.numbers > 0 && this.numbersCapped);
     return {
       ...base,
       kind: this.numbers > 0 ? 'mixed' : 'categorical',
