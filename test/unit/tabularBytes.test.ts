@@ -91,6 +91,18 @@ describe('ColumnAccumulator: text values counted by their bytes', () => {
     assert.deepEqual(stats.top, expected.top);
   });
 
+  it('the most frequent values first, ties by value, whatever order they came in', () => {
+    const column = new ColumnAccumulator('c');
+    for (const value of 'gfedcbagdbgcafdabg') column.addText(value);
+    assert.deepEqual(column.result().top, [
+      { value: 'g', count: 4 },
+      { value: 'a', count: 3 },
+      { value: 'b', count: 3 },
+      { value: 'd', count: 3 },
+      { value: 'c', count: 2 },
+    ]);
+  });
+
   it('byte strings that are not UTF-8 and read as the same text are one value', () => {
     const column = new ColumnAccumulator('c');
     for (const bytes of [Buffer.from([0x61, 0xff]), Buffer.from([0x61, 0xfe]), Buffer.from('a\ufffd')]) column.addTextBytes(bytes, 0, bytes.length);

@@ -146,11 +146,21 @@ export class ColumnAccumulator {
   }
 }
 
+const before = (a: [string, number], b: [string, number]): number => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** The TOP most frequent (ties by value) in one pass: no sort of every distinct value (up to DISTINCT_CAP). */
 function top(entries: [string, number][]): { value: string; count: number }[] {
-  return entries
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, TOP)
-    .map(([value, count]) => ({ value, count }));
+  const best: [string, number][] = [];
+  for (const entry of entries) {
+    if (best.length === TOP && before(entry, best[TOP - 1]!) >= 0) continue;
+    let at = best.length === TOP ? TOP - 1 : best.length;
+    while (at > 0 && before(entry, best[at - 1]!) < 0) {
+      best[at] = best[at - 1]!;
+      at--;
+    }
+    best[at] = entry;
+  }
+  return best.map(([value, count]) => ({ value, count }));
 }
 
 /**
