@@ -110,3 +110,25 @@ describe('ColumnAccumulator: text values counted by their bytes', () => {
     assert.equal(column.result().distinct, 1);
   });
 });
+
+describe('ColumnAccumulator: value counts of numbers', () => {
+  for (const kinds of [2, 8, 9, 40, 1000, 1001, 5000]) {
+    it(`${kinds} distinct numbers: the counts a Map keeps, or none past 1,000`, () => {
+      const column = new ColumnAccumulator('n');
+      const counts = new Map<number, number>();
+      for (let i = 0; i < 12_000; i++) {
+        const value = ((i * 7919) % kinds) / 4 - 3;
+        column.addNumber(value);
+        counts.set(value, (counts.get(value) ?? 0) + 1);
+      }
+      const stats = column.result();
+      if (kinds > 1000) {
+        assert.equal(stats.distinct, undefined);
+        return;
+      }
+      assert.equal(stats.distinct, counts.size);
+      const expected = [...counts].map(([v, c]) => [String(v), c] as const).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP);
+      assert.deepEqual(stats.top, expected.map(([value, count]) => ({ value, count })));
+    });
+  }
+});
