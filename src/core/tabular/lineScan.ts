@@ -19,6 +19,8 @@ const MIN_WINDOW = 1 << 16;
 interface Rec {
   readonly line: number;
   readonly bytes: Buffer;
+  /** Checked already and found a row (a record waits in the look-ahead through several checks). */
+  valid?: boolean;
 }
 
 class Side {
@@ -52,8 +54,10 @@ class Side {
 
   /** Reports a record that is no row; true when it was one. */
   malformed(rec: Rec, side: 'before' | 'after', problems: TableProblem[]): boolean {
-    const why = this.table.invalid(rec.bytes.toString('utf8'));
+    if (rec.valid) return false;
+    const why = this.table.invalidRecord(rec.bytes);
     if (why !== undefined) problems.push({ side, line: rec.line, message: why });
+    else rec.valid = true;
     return why !== undefined;
   }
 
@@ -63,8 +67,7 @@ class Side {
   }
 
   pending(rec: Rec): PendingRow {
-    const text = rec.bytes.toString('utf8');
-    return { line: rec.line, key: this.key === undefined ? '' : this.table.keyOf(this.table.parse(text), this.key), text };
+    return { line: rec.line, key: this.key === undefined ? '' : this.table.keyOfRecord(rec.bytes, this.key), text: rec.bytes.toString('utf8') };
   }
 }
 
@@ -233,11 +236,12 @@ function commonPrefix(a: RecordReader, b: RecordReader, limit: number): number {
       block *= 2;
       continue;
     }
+    // Bisect the differing block; [0, lo) is known equal, so only [lo, mid) is compared each time.
     let lo = 0;
     let hi = size;
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
-      if (a.buffer.compare(b.buffer, b.start + done, b.start + done + mid, a.start + done, a.start + done + mid) === 0) lo = mid;
+      if (a.buffer.compare(b.buffer, b.start + done + lo, b.start + done + mid, a.start + done + lo, a.start + done + mid) === 0) lo = mid;
       else hi = mid;
     }
     return done + lo;
@@ -249,8 +253,9 @@ function commonPrefix(a: RecordReader, b: RecordReader, limit: number): number {
 function lastBoundary(buffer: Buffer, start: number, end: number, quoted: boolean): { end: number; lines: number; records: number } | undefined {
   const last = end > start ? buffer.lastIndexOf(0x0a, end - 1) : -1;
   if (last < start) return undefined;
-  const quote = quoted ? buffer.indexOf(0x22, start) : -1;
-  if (quote < 0 || quote > last) {
+  // Searched within the stretch only: an unbounded indexOf would scan the rest of the window each time.
+  const quote = quoted ? buffer.subarray(start, last + 1).indexOf(0x22) : -1;
+  if (quote < 0) {
     const lines = countNewlines(buffer, start, last + 1);
     return { end: last + 1, lines, records: lines };
   }

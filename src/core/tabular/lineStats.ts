@@ -6,9 +6,13 @@
 import type { FileHandle } from 'node:fs/promises';
 import { nextRecord, openLineTable, delimiterOf, parseJsonRecord, type LineFormat } from './lineTable.js';
 import type { TableProblem } from './model.js';
-import type { RecordReader } from './records.js';
+import { NEED_MORE as NO_RECORD, type RecordReader } from './records.js';
 import { ColumnAccumulator, type ColumnStats } from './stats.js';
-import { hasQuote, MISSING, numberAt, slowNumber, splitFields } from './values.js';
+import { MISSING, numberAt, slowNumber, splitFields } from './values.js';
+
+/** Bound once: a module's export read per cell costs a property load (a getter call in CommonJS output). */
+const NEED_MORE = NO_RECORD;
+const parseNumber = numberAt;
 
 export interface StatsResult {
   readonly columns: readonly ColumnStats[];
@@ -31,15 +35,35 @@ export async function lineStats(file: FileHandle, format: LineFormat, side: 'bef
   const delimiter = delimiterOf(format);
   const reader = table.reader;
   const cells: string[] = [];
+  /** Where each field of the record at hand ends (its delimiter or the record's end). */
+  let ends: Int32Array = new Int32Array(columns.length + 1);
   let rows = 0;
-  while (await nextRecord(reader)) {
+  for (;;) {
+    // Records are taken synchronously while the window holds them: a promise per record would cost more than its parsing.
+    if (reader.next() === NEED_MORE) {
+      if (reader.done || !(await reader.fill())) break;
+      continue;
+    }
     if (++rows % 65536 === 0) signal?.throwIfAborted();
     const { buffer, recordStart: start, recordEnd: end } = reader;
     if (start === end) {
       rows--;
       continue;
     }
-    if (hasQuote(buffer, start, end)) {
+    // One pass over the record's bytes: its delimiters, or that it holds a quote (the slow path).
+    let count = 0;
+    let quoted = false;
+    for (let i = start; i < end; i++) {
+      const c = buffer[i]!;
+      if (c === delimiter) {
+        if (count === ends.length) ends = grow(ends);
+        ends[count++] = i;
+      } else if (c === 0x22) {
+        quoted = true;
+        break;
+      }
+    }
+    if (quoted) {
       splitFields(buffer, start, end, delimiter, cells);
       if (cells.length !== columns.length) {
         problem(reader.recordLine, `${cells.length} fields, but the header has ${columns.length}`);
@@ -48,15 +72,15 @@ export async function lineStats(file: FileHandle, format: LineFormat, side: 'bef
       cells.forEach((cell, i) => addCell(columns[i]!, cell));
       continue;
     }
-    const count = countFields(buffer, start, end, delimiter);
+    if (count === ends.length) ends = grow(ends);
+    ends[count++] = end;
     if (count !== columns.length) {
       problem(reader.recordLine, `${count} fields, but the header has ${columns.length}`);
       continue;
     }
     let from = start;
-    for (let i = 0; i < columns.length; i++) {
-      let to = buffer.indexOf(delimiter, from);
-      if (to < 0 || to > end) to = end;
+    for (let i = 0; i < count; i++) {
+      const to = ends[i]!;
       addBytes(columns[i]!, buffer, from, to);
       from = to + 1;
     }
@@ -64,29 +88,31 @@ export async function lineStats(file: FileHandle, format: LineFormat, side: 'bef
   return { columns: columns.map((c) => c.result()), rows, problems, problemCount };
 }
 
-function countFields(buffer: Buffer, start: number, end: number, delimiter: number): number {
-  let count = 1;
-  for (let at = buffer.indexOf(delimiter, start); at >= 0 && at < end; at = buffer.indexOf(delimiter, at + 1)) count++;
-  return count;
+function grow(ends: Int32Array): Int32Array {
+  const bigger = new Int32Array(ends.length * 2);
+  bigger.set(ends);
+  return bigger;
 }
 
-/** pandas' missing markers other than '' by first byte: the longest one's length (#N/A N/A, -1.#QNAN, NULL…). */
-const MISSING_FIRST = new Map<number, number>([
+/** pandas' missing markers other than '' by first byte: the longest one's length (#N/A N/A, -1.#QNAN, NULL…); 0 for none. */
+const MISSING_FIRST = new Uint8Array(256);
+for (const [byte, length] of [
   [0x23, 9],
   [0x2d, 8],
   [0x31, 7],
   [0x3c, 4],
   [0x4e, 4],
   [0x6e, 4],
-]);
+] as const)
+  MISSING_FIRST[byte] = length;
 
 function addBytes(column: ColumnAccumulator, buffer: Buffer, start: number, end: number): void {
   if (start === end) return column.addMissing();
-  const number = numberAt(buffer, start, end);
+  const number = parseNumber(buffer, start, end);
   if (number !== undefined) return column.addNumber(number);
   const first = buffer[start]!;
   // Text is counted from its bytes; only what may be a missing marker or a spaced/inf number becomes a string.
-  if (end - start <= (MISSING_FIRST.get(first) ?? 0) && MISSING.has(buffer.toString('latin1', start, end))) return column.addMissing();
+  if (end - start <= MISSING_FIRST[first]! && MISSING.has(buffer.toString('latin1', start, end))) return column.addMissing();
   if (first === 0x20 || buffer[end - 1] === 0x20 || first === 0x2b || first === 0x69 || first === 0x49) {
     const number = slowNumber(buffer.toString('utf8', start, end));
     if (number !== undefined) return column.addNumber(number);

@@ -23,6 +23,10 @@ export interface LineTable {
   keyOf(values: Values, column: string): string;
   /** Why a record is not a row (a ragged CSV row, a line that is not a JSON object), else undefined. */
   invalid(text: string): string | undefined;
+  /** invalid() of a record given as its bytes (a CSV/TSV record without quotes: no string made). */
+  invalidRecord(bytes: Buffer): string | undefined;
+  /** keyOf(parse()) of a record given as its bytes (a CSV/TSV record without quotes: only the key's field decoded). */
+  keyOfRecord(bytes: Buffer, column: string): string;
 }
 
 export function delimiterOf(format: LineFormat): number {
@@ -41,7 +45,16 @@ export async function openLineTable(file: FileHandle, format: LineFormat, chunk?
   const reader = new RecordReader(file, { quoted, ...(chunk ? { chunk } : {}) });
   if (format === 'jsonl') {
     const columns = await sampleKeys(new RecordReader(file, { quoted: false, chunk: 1 << 16 }));
-    return { format, columns, reader, parse: parseJsonRecord, keyOf: keyText, invalid: invalidJson };
+    return {
+      format,
+      columns,
+      reader,
+      parse: parseJsonRecord,
+      keyOf: keyText,
+      invalid: invalidJson,
+      invalidRecord: (bytes) => invalidJson(bytes.toString('utf8')),
+      keyOfRecord: (bytes, column) => keyText(parseJsonRecord(bytes.toString('utf8')), column),
+    };
   }
   const delimiter = delimiterOf(format);
   const columns = (await nextRecord(reader)) ? splitFields(reader.buffer, reader.recordStart, reader.recordEnd, delimiter) : [];
@@ -56,7 +69,29 @@ export async function openLineTable(file: FileHandle, format: LineFormat, chunk?
     const count = splitFields(Buffer.from(text, 'utf8'), 0, Buffer.byteLength(text), delimiter).length;
     return count === columns.length ? undefined : `${count} fields, but the header has ${columns.length}`;
   };
-  return { format, columns, header, reader, parse, keyOf: (values, column) => String(values[column] ?? ''), invalid };
+  const keyOf = (values: Values, column: string): string => String(values[column] ?? '');
+  const invalidRecord = (bytes: Buffer): string | undefined => {
+    if (bytes.indexOf(0x22) >= 0) return invalid(bytes.toString('utf8'));
+    let count = 1;
+    for (let at = bytes.indexOf(delimiter); at >= 0; at = bytes.indexOf(delimiter, at + 1)) count++;
+    return count === columns.length ? undefined : `${count} fields, but the header has ${columns.length}`;
+  };
+  const keyOfRecord = (bytes: Buffer, column: string): string => {
+    const index = columns.indexOf(column);
+    if (index >= 0 && bytes.indexOf(0x22) < 0) {
+      let from = 0;
+      for (let i = 0; i < index && from >= 0; i++) {
+        const at = bytes.indexOf(delimiter, from);
+        from = at < 0 ? -1 : at + 1;
+      }
+      if (from >= 0) {
+        const to = bytes.indexOf(delimiter, from);
+        return bytes.toString('utf8', from, to < 0 ? bytes.length : to);
+      }
+    }
+    return keyOf(parse(bytes.toString('utf8')), column);
+  };
+  return { format, columns, header, reader, parse, keyOf, invalid, invalidRecord, keyOfRecord };
 }
 
 async function sampleKeys(reader: RecordReader): Promise<string[]> {

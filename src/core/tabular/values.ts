@@ -12,6 +12,10 @@ const POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 const INFINITY = /^\s*([+-]?)(inf|infinity)\s*$/i;
 
+/** Bytes that JavaScript's \s matches when the text is read as latin1 (\t \n \v \f \r space NBSP). */
+const LEADING_SPACE = new Uint8Array(256);
+for (const c of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0]) LEADING_SPACE[c] = 1;
+
 /** A number from bytes [start, end), or undefined when the text is not a plain number. */
 export function numberAt(buffer: Buffer, start: number, end: number): number | undefined {
   let i = start;
@@ -20,6 +24,12 @@ export function numberAt(buffer: Buffer, start: number, end: number): number | u
   if (first === 0x2d || first === 0x2b) {
     negative = first === 0x2d;
     i++;
+  }
+  // Past an optional sign, a number starts with a digit or '.', inf with i/I; leading space is
+  // for the slow path. Any other first byte (most text: "Paris", "n123") is no number: no string made.
+  const lead = buffer[i];
+  if (lead !== undefined && !(lead >= 0x30 && lead <= 0x39) && lead !== 0x2e) {
+    return (lead === 0x69 || lead === 0x49 || (i === start && LEADING_SPACE[lead] === 1)) && i < end ? slowNumber(buffer.toString('latin1', start, end)) : undefined;
   }
   let mantissa = 0;
   let digits = 0;
