@@ -159,3 +159,20 @@ describe('core/git', () => {
     }
   });
 });
+
+describe('BlobReader and the end of the program', () => {
+  it('an idle reader never disposed does not keep its program alive (its git process waits unreferenced)', () => {
+    const blobReader = join(__dirname, '..', '..', 'src', 'core', 'git', 'blobReader.ts');
+    const script = `import { BlobReader } from ${JSON.stringify(blobReader)};\n` +
+      `const reader = new BlobReader(${JSON.stringify(join(__dirname, '..', '..'))});\n` +
+      `reader.read('HEAD').then((o) => reader.info('HEAD').then((i) => console.log(o?.type, i?.type)));\n`;
+    const file = join(mkdtempSync(join(tmpdir(), 'mlw-blobexit-')), 'read.mts');
+    writeFileSync(file, script);
+    // The timeout is a hang guard: without the fix the program never ends.
+    const result = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', timeout: 60_000 });
+    rmSync(join(file, '..'), { recursive: true, force: true });
+    assert.equal(result.signal, null, 'the program did not end by itself');
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.trim(), 'commit commit');
+  });
+});

@@ -89,6 +89,7 @@ class CatFile<T extends GitObjectInfo> {
     if (this.disposed) return Promise.reject(new GitError('aborted', 'the git object reader was closed'));
     if (/[\n\r]/.test(name)) return Promise.reject(new GitError('not-found', `a git object name cannot hold a line break: ${JSON.stringify(name)}`));
     const child = this.process();
+    keepAlive(child, true);
     return new Promise<T | undefined>((resolve, reject) => {
       this.pending.push({ name, resolve, reject });
       if (this.unsent === '') process.nextTick(() => this.flush(child));
@@ -142,7 +143,12 @@ class CatFile<T extends GitObjectInfo> {
     this.awaiting = 0;
     for (;;) {
       const head = this.pending[0];
-      if (!head) return;
+      if (!head) {
+        // Idle: the process waits for the next read without keeping the program alive (a caller
+        // that never disposes the reader does not hang its process at exit).
+        if (this.child) keepAlive(this.child, false);
+        return;
+      }
       const newline = this.buffer.indexOf(10);
       if (newline < 0) return;
       const header = this.buffer.subarray(0, newline).toString('utf8');
@@ -203,5 +209,13 @@ class CatFile<T extends GitObjectInfo> {
     this.laterBytes = 0;
     this.awaiting = 0;
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** Whether a reader's process (and its pipes) keeps the event loop alive: only while reads wait. */
+function keepAlive(child: ChildProcessWithoutNullStreams, busy: boolean): void {
+  for (const handle of [child, child.stdin, child.stdout, child.stderr] as { ref?(): void; unref?(): void }[]) {
+    if (busy) handle.ref?.();
+    else handle.unref?.();
   }
 }
