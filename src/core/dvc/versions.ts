@@ -7,11 +7,12 @@ import { Git } from '../git/index.js';
 import type { DataVersion, HashRecord, Stage } from './model.js';
 import { parseDvcFile } from './files/dvcFile.js';
 import { parseLockfile } from './files/lockfile.js';
+import { WorkbenchError } from '../errors.js';
 
-export class VersionsError extends Error {
+export class VersionsError extends WorkbenchError {
   constructor(
     message: string,
-    readonly reason: 'not-tracked' | 'git-failed',
+    override readonly reason: 'not-tracked' | 'git-failed',
   ) {
     super(message);
   }

@@ -1,3 +1,5 @@
+import { WorkbenchError } from '../errors.js';
+
 /** Why a tracking store could not answer. The host switches on `reason`, never on messages. */
 export type TrackingErrorReason =
   | 'invalid-uri'
@@ -17,12 +19,14 @@ export type TrackingErrorReason =
   /** A server answered something that is not MLflow's JSON (an HTML login page, a proxy error). */
   | 'bad-response'
   | 'network'
-  | 'timeout';
+  | 'timeout'
+  /** No store is open where one was asked for (the folder has none, or it failed to open). */
+  | 'no-store';
 
-export class TrackingError extends Error {
+export class TrackingError extends WorkbenchError {
   override readonly name = 'TrackingError';
   constructor(
-    readonly reason: TrackingErrorReason,
+    override readonly reason: TrackingErrorReason,
     message: string,
     /** The store path, run id, experiment id or file the error is about. */
     readonly subject?: string,
