@@ -6,26 +6,21 @@ import { isTrackingError } from '../core/tracking/errors.js';
 import { HistoryPool } from '../core/tracking/history/pool.js';
 import { openTrackingStore } from '../core/tracking/open.js';
 import { restOptionsFromEnvironment } from '../core/tracking/rest/environment.js';
-import type { ModelRegistry, TrackingStore } from '../core/tracking/store.js';
-import { parseTrackingUri, resolveTrackingUri, type UriSource } from '../core/tracking/uri.js';
+import { describeStoreState, requireStore, stateUri, type Store, type StoreState, type TrackedPlace } from '../core/tracking/storeState.js';
+import { parseTrackingUri, resolveTrackingUri } from '../core/tracking/uri.js';
 import { affectsConfig, readConfig } from './config.js';
 import { ContextKeys } from './constants.js';
 import { credentialPrompt } from './credentials.js';
 import { Disposable } from './dispose.js';
 
-export type Store = TrackingStore & ModelRegistry;
-
-export type TrackingState =
-  | { readonly kind: 'missing'; readonly uri: string; readonly source: UriSource }
-  | { readonly kind: 'error'; readonly uri: string; readonly message: string }
-  | { readonly kind: 'ready'; readonly store: Store; readonly source: UriSource };
+export type { Store } from '../core/tracking/storeState.js';
+export type TrackingState = StoreState;
 
 /** One workspace folder's tracking store: MLflow resolves the store per working directory. */
-export interface FolderTracking {
+export interface FolderTracking extends TrackedPlace {
   /** Stable while the folders stay: names the folder in URIs (`mlflow-artifact://<key>/…`). */
   readonly key: string;
   readonly folder: vscode.WorkspaceFolder;
-  readonly state: TrackingState;
 }
 
 /** Milliseconds of quiet after a burst of store writes before the views re-read. */
@@ -68,6 +63,11 @@ export class TrackingService extends Disposable {
     return this.current.find((f) => f.key === key);
   }
 
+  /** The open store of the folder `key` names; a TrackingError 'no-store' when there is none. */
+  storeFor(key: string): Store {
+    return requireStore(this.forKey(key));
+  }
+
   /** The folder of the active editor, else the first folder with a store, else the first folder. */
   primary(): FolderTracking | undefined {
     const active = vscode.window.activeTextEditor?.document.uri;
@@ -77,7 +77,7 @@ export class TrackingService extends Disposable {
 
   reload(): void {
     this.clear();
-    this.current = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ key: `f${folder.index}`, folder, state: this.resolve(folder) }));
+    this.current = (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ key: `f${folder.index}`, name: folder.name, folder, state: this.resolve(folder) }));
     this.watchers = this.current.map((tracking) => this.watch(tracking));
     const kinds = new Set(this.current.map((f) => f.state.kind));
     const overall = kinds.has('ready') ? 'ready' : kinds.has('error') ? 'error' : kinds.has('missing') ? 'missing' : 'none';
@@ -116,7 +116,7 @@ export class TrackingService extends Disposable {
   private watch(tracking: FolderTracking): vscode.Disposable {
     const { folder, state } = tracking;
     const patterns: vscode.RelativePattern[] = [];
-    const uri = state.kind === 'ready' ? state.store.uri : state.uri;
+    const uri = stateUri(state);
     try {
       const location = parseTrackingUri(uri, folder.uri.fsPath);
       if (location.kind === 'sqlite') patterns.push(new vscode.RelativePattern(vscode.Uri.file(dirname(location.path)), `${basename(location.path)}*`));
@@ -144,13 +144,4 @@ export class TrackingService extends Disposable {
   }
 }
 
-export function describe(state: TrackingState): string {
-  switch (state.kind) {
-    case 'missing':
-      return `none yet (${state.uri} does not exist)`;
-    case 'error':
-      return `${state.uri}: ${state.message}`;
-    case 'ready':
-      return `${state.store.label} (${state.store.uri}, from ${state.source})`;
-  }
-}
+export const describe = describeStoreState;

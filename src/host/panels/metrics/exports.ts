@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { metricsCsvChunks, type CsvSeries } from '../../../core/series/csv.js';
-import type { LoadedMetrics } from './loader.js';
 
 /** A file name from a metric key: keys may hold slashes and other characters paths do not like. */
 function fileName(key: string, extension: string): string {
@@ -19,18 +18,8 @@ async function save(defaultName: string, folder: vscode.Uri | undefined, filters
  * The CSV of one chart: the points shown (as downsampled for the chart) or every point of each
  * run's history (`full`), in MLflow's columns.
  */
-export async function exportCsv(loaded: LoadedMetrics, key: string, full: boolean, folder: vscode.Uri | undefined): Promise<void> {
-  const histories = loaded.series.get(key);
-  if (!histories) return;
-  const series: CsvSeries[] = [...histories].map(([runId, history]) => ({
-    runId,
-    runName: loaded.runName(runId),
-    key,
-    step: history.steps,
-    timestamp: history.timestamps,
-    value: history.values,
-    rows: full ? undefined : loaded.lastShown.get(key)?.get(runId)?.sourceIndex,
-  }));
+export async function exportCsv(series: readonly CsvSeries[], key: string, full: boolean, folder: vscode.Uri | undefined): Promise<void> {
+  if (series.length === 0) return;
   const encoder = new TextEncoder();
   const chunks = [...metricsCsvChunks(series)].map((chunk) => encoder.encode(chunk));
   const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

@@ -1,25 +1,14 @@
 import * as vscode from 'vscode';
+import { MetricsSession } from '../../../core/charts/metricsSession.js';
 import type { Logger } from '../../../core/log.js';
 import { assignColorSlots } from '../../../core/series/colors.js';
-import type { ChartHistory } from '../../../core/series/chartHistory.js';
-import {
-  DEFAULT_VIEW,
-  parseFromWebview,
-  type ChartPayload,
-  type FromWebview,
-  type MetricsSelection,
-  type MetricsViewState,
-  type PanelRun,
-  type SeriesPayload,
-  type ToWebview,
-} from '../../../protocol/metricsPanel.js';
+import { DEFAULT_VIEW, parseFromWebview, type FromWebview, type MetricsSelection, type MetricsViewState, type PanelRun, type ToWebview } from '../../../protocol/metricsPanel.js';
 import { WebviewTypes } from '../../constants.js';
 import { colorSlotsFor } from '../../../protocol/colors.js';
 import { Disposable } from '../../dispose.js';
 import type { TrackingService } from '../../tracking.js';
 import { webviewHtml } from '../html.js';
 import { exportCsv, exportPng } from './exports.js';
-import { MetricsLoader, type LoadedMetrics } from './loader.js';
 
 export interface MetricsPanelServices {
   readonly extensionUri: vscode.Uri;
@@ -30,10 +19,6 @@ export interface MetricsPanelServices {
   liveIntervalSeconds(): number;
 }
 
-/** Points per pixel of chart width the host sends: enough for min/max per pixel column. */
-const POINTS_PER_PIXEL = 2;
-/** A zoomed window is sent whole up to this many points per pixel (then each one is drawable). */
-const ZOOM_POINTS_PER_PIXEL = 4;
 const DEFAULT_WIDTH = 420;
 
 /**
@@ -43,14 +28,13 @@ const DEFAULT_WIDTH = 420;
  */
 export class MetricsPanel extends Disposable {
   private static readonly panels = new Set<MetricsPanel>();
-  private loaded: LoadedMetrics | undefined;
+  private loaded: MetricsSession | undefined;
   private view: MetricsViewState;
   private width = DEFAULT_WIDTH;
   private ready = false;
   private liveTimer: NodeJS.Timeout | undefined;
-  private readonly loader: MetricsLoader;
   private loading: AbortController | undefined;
-  private reading: Promise<{ loaded: LoadedMetrics; readMs: number } | { error: Error }> | undefined;
+  private reading: Promise<{ loaded: MetricsSession; readMs: number } | { error: Error }> | undefined;
   private firstReady = true;
 
   static open(services: MetricsPanelServices, selection: MetricsSelection, view: MetricsViewState = DEFAULT_VIEW): MetricsPanel {
@@ -81,7 +65,6 @@ export class MetricsPanel extends Disposable {
   ) {
     super();
     this.view = view;
-    this.loader = new MetricsLoader(services.tracking);
     MetricsPanel.panels.add(this);
     panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'activity-bar.svg');
     const dist = vscode.Uri.joinPath(services.extensionUri, 'dist', 'webview');
@@ -135,7 +118,7 @@ export class MetricsPanel extends Disposable {
       case 'zoom':
         return this.zoom(message.key, message.requestId, message.window, message.width);
       case 'exportCsv':
-        if (this.loaded) await exportCsv(this.loaded, message.key, message.full, this.folderUri());
+        if (this.loaded) await exportCsv(this.loaded.csvSeries(message.key, message.full), message.key, message.full, this.folderUri());
         return;
       case 'exportPng':
         return exportPng(message.key, message.dataUrl, this.folderUri());
@@ -157,7 +140,8 @@ export class MetricsPanel extends Disposable {
     this.loading?.abort();
     const controller = (this.loading = new AbortController());
     const started = performance.now();
-    this.reading = this.loader.load(this.selection, this.view.xAxis, controller.signal).then(
+    const opening = (async () => MetricsSession.open(this.services.tracking.storeFor(this.selection.trackingKey), this.selection, this.view.xAxis, controller.signal))();
+    this.reading = opening.then(
       (loaded) => ({ loaded, readMs: performance.now() - started }),
       (error: unknown) => ({ error: error as Error }),
     );
@@ -179,16 +163,8 @@ export class MetricsPanel extends Disposable {
     const { loaded } = result;
     this.loaded = loaded;
     this.panel.title = loaded.title;
-    const target = this.width * POINTS_PER_PIXEL;
     const downsampling = performance.now();
-    let points = 0;
-    const charts: ChartPayload[] = loaded.keys.map((key) => ({
-      key,
-      series: [...(loaded.series.get(key) ?? new Map<string, ChartHistory>())].map(([runId, series]) => {
-        points += series.length;
-        return payload(runId, loaded.shown(key, runId, series.overview(target)));
-      }),
-    }));
+    const { charts, points } = loaded.overview(this.width);
     const timings = { readMs: result.readMs, downsampleMs: performance.now() - downsampling, points };
     await this.post({ type: 'snapshot', selection: this.selection, view: this.view, title: loaded.title, runs: this.panelRuns(), charts, problems: loaded.problems, timings });
     this.scheduleLive();
@@ -203,15 +179,13 @@ export class MetricsPanel extends Disposable {
   private async zoom(key: string, requestId: number, window: readonly [number, number] | null, width: number): Promise<void> {
     const loaded = this.loaded;
     if (!loaded) return;
-    const target = Math.max(50, width) * (window ? ZOOM_POINTS_PER_PIXEL : POINTS_PER_PIXEL);
-    const series = [...(loaded.series.get(key) ?? [])].map(([runId, s]) => payload(runId, loaded.shown(key, runId, window ? s.window(window[0], window[1], target) : s.overview(target))));
-    await this.post({ type: 'detail', key, requestId, window, series });
+    await this.post({ type: 'detail', key, requestId, window, series: loaded.detail(key, window, width) });
   }
 
   private scheduleLive(): void {
     clearTimeout(this.liveTimer);
     const seconds = this.services.liveIntervalSeconds();
-    if (seconds <= 0 || !this.loaded?.runs.some((r) => isActive(r.info.status))) return;
+    if (seconds <= 0 || !this.loaded?.hasActiveRuns) return;
     this.liveTimer = setTimeout(() => void this.refreshLive(), seconds * 1000);
   }
 
@@ -220,9 +194,9 @@ export class MetricsPanel extends Disposable {
     const loaded = this.loaded;
     if (!loaded || !this.ready) return;
     try {
-      const updates = await this.loader.refreshActive(loaded, this.view.xAxis);
+      const updates = await loaded.refreshActive();
       if (updates.newKeys) return this.load();
-      for (const update of updates.appended) await this.post({ type: 'append', key: update.key, series: payload(update.runId, update.series) });
+      for (const update of updates.appended) await this.post({ type: 'append', key: update.key, series: update.series });
       if (updates.statusChanged) await this.post({ type: 'runs', runs: this.panelRuns() });
     } catch (error) {
       this.services.log.warn(`Metrics panel: live refresh failed: ${(error as Error).message}`);
@@ -242,14 +216,6 @@ export class MetricsPanel extends Disposable {
   }
 }
 
-function payload(runId: string, series: { x: Float64Array; y: Float64Array; flags: Uint8Array; total: number; full: boolean }): SeriesPayload {
-  return { runId, x: series.x, y: series.y, flags: series.flags, total: series.total, full: series.full };
-}
-
 function sameSelection(a: MetricsSelection, b: MetricsSelection): boolean {
   return a.trackingKey === b.trackingKey && a.runIds.join() === b.runIds.join() && (a.keys ?? []).join() === (b.keys ?? []).join();
-}
-
-function isActive(status: string): boolean {
-  return status === 'RUNNING' || status === 'SCHEDULED';
 }
