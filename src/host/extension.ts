@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerChartCommands } from './commands/chartCommands.js';
 import { registerCommand } from './commands/register.js';
@@ -11,6 +12,7 @@ import { VIRTUAL_SCHEME, VirtualDocuments } from './documents/virtualDocuments.j
 import { METRIC_SCHEME, MetricHistoryDocuments } from './documents/metricHistory.js';
 import { ARTIFACT_SCHEME, ArtifactFileSystem } from './fs/artifactFileSystem.js';
 import { registerDvc } from './dvc/register.js';
+import { DvcWorkspace } from './dvc/workspace.js';
 import { createLogger } from './log.js';
 import { TrackingStatusBar } from './statusBar.js';
 import { PythonService } from './python.js';
@@ -69,9 +71,10 @@ export function activate(context: vscode.ExtensionContext): void {
     registerModelCommands({ log, modelsTree, runsTree, runsView, writes }),
     registerCommand(log, Commands.showLog, () => channel.show()),
   );
-  // Training and deployment tasks and the Serving view; the Pipeline view re-checks when a DVC task ends.
-  const tasks = registerTasks({ context, log, tracking, python, runsTree, documents });
-  context.subscriptions.push(tasks, registerDvc({ extension: context, log, tracking, python, documents, dvcTaskEnded: tasks.onDidEndDvcTask }));
+  // The workspace's DVC projects: the Pipeline and Data views and the tasks read them.
+  const dvc = new DvcWorkspace({ storage: context.storageUri ?? context.globalStorageUri, workerPath: join(context.extensionUri.fsPath, 'dist', 'dvcHashWorker.js'), log });
+  const tasks = registerTasks({ context, log, tracking, python, runsTree, documents, dvc: dvc.projects });
+  context.subscriptions.push(dvc, tasks, registerDvc({ log, tracking, documents, dvc: dvc.projects, runner: tasks.runner }));
 }
 
 export function deactivate(): void {

@@ -63,6 +63,12 @@ export class TrackingService extends Disposable {
     return this.current.find((f) => f.key === key);
   }
 
+  /** The tracking of a workspace folder (matched by URI: folder objects change when folders do). */
+  forFolder(folder: vscode.WorkspaceFolder): FolderTracking | undefined {
+    const uri = folder.uri.toString();
+    return this.current.find((f) => f.folder.uri.toString() === uri);
+  }
+
   /** The open store of the folder `key` names; a TrackingError 'no-store' when there is none. */
   storeFor(key: string): Store {
     return requireStore(this.forKey(key));

@@ -18,6 +18,11 @@ export class VersionsError extends WorkbenchError {
   }
 }
 
+/** The file that records a stage's outputs: its `.dvc` file, or the dvc.lock beside its dvc.yaml. */
+export function recordFileOf(root: string, stage: Pick<Stage, 'kind' | 'file'>): string {
+  return stage.kind === 'data' ? join(root, stage.file) : join(root, dirname(stage.file), 'dvc.lock');
+}
+
 /** Where a path's hash is recorded: the `.dvc` file, or a dvc.lock stage entry. */
 export interface RecordSource {
   readonly file: string;
@@ -29,8 +34,7 @@ export function recordSource(root: string, stages: readonly Stage[], repoPath: s
   for (const stage of stages) {
     const out = stage.outs.find((o) => o.repoPath === repoPath);
     if (!out) continue;
-    if (stage.kind === 'data') return { file: join(root, stage.file), stageName: undefined, defPath: out.defPath };
-    return { file: join(root, dirname(stage.file), 'dvc.lock'), stageName: stage.name, defPath: out.defPath };
+    return { file: recordFileOf(root, stage), stageName: stage.kind === 'data' ? undefined : stage.name, defPath: out.defPath };
   }
   return undefined;
 }

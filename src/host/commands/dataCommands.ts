@@ -1,25 +1,23 @@
-import { basename, relative } from 'node:path';
-import { simpleGit } from 'simple-git';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { planCheckout } from '../../core/dvc/checkout.js';
 import { diffFile, diffListings, formatDataDiff, type DataDiff, type DiffSide } from '../../core/dvc/dataDiff.js';
 import type { DirEntry } from '../../core/dvc/hashing/dirListing.js';
 import type { DataVersion } from '../../core/dvc/model.js';
 import type { Logger } from '../../core/log.js';
-import { dataVersionCheckout } from '../../core/tasks/dvc.js';
-import { Commands } from '../constants.js';
+import { dataVersionCheckout, interpreterPath } from '../../core/tasks/index.js';
+import { Commands, TaskTypes } from '../constants.js';
 import type { VirtualDocuments } from '../documents/virtualDocuments.js';
-import { dvcPython, interpreterEnv, runTask } from '../dvc/tasks.js';
-import type { DvcWorkspace } from '../dvc/workspace.js';
-import type { PythonService } from '../python.js';
+import type { Projects } from '../dvc/projects.js';
+import type { TaskRunner } from '../tasks/runner.js';
 import type { DataElement, TrackedElement, VersionElement } from '../trees/data/elements.js';
 import type { DataTreeProvider } from '../trees/data/tree.js';
-import { lockFileOf } from './pipelineCommands.js';
 import { registerCommand } from './register.js';
 
 export interface DataCommandsContext {
   readonly log: Logger;
-  readonly dvc: DvcWorkspace;
-  readonly python: PythonService;
+  readonly dvc: Projects;
+  readonly runner: TaskRunner;
   readonly documents: VirtualDocuments;
   readonly tree: DataTreeProvider;
 }
@@ -42,13 +40,13 @@ type Files = { readonly hash: string | undefined; readonly entries: readonly Dir
 /** A version's files: a directory's listing from the cache, or a file's one hash. */
 async function versionFiles(owner: TrackedElement, hash: string | undefined): Promise<Files> {
   if (!hash?.endsWith('.dir')) return { hash, entries: undefined };
-  const entries = await owner.service.repo.dirListing(hash);
+  const entries = await owner.project.repo.dirListing(hash);
   if (!entries) throw new Error(`The file list of ${owner.data.repoPath} version ${hash} is not in the DVC cache: fetch it first (dvc fetch).`);
   return { hash, entries };
 }
 
 async function workspaceFiles(owner: TrackedElement): Promise<Files> {
-  const measured = await owner.service.repo.measureWorkspace(owner.data.repoPath);
+  const measured = await owner.project.repo.measureWorkspace(owner.data.repoPath);
   if (!measured?.exists) return { hash: undefined, entries: owner.data.isDir ? [] : undefined };
   return { hash: measured.hash, entries: measured.isDir ? (measured.entries ?? []) : undefined };
 }
@@ -108,35 +106,25 @@ async function diffVersions(context: DataCommandsContext, element: DataElement |
  */
 async function checkoutVersion(context: DataCommandsContext, element: DataElement | undefined): Promise<void> {
   if (element?.kind !== 'version') throw new Error('Choose a version of a tracked path in the Data view.');
-  const { service, data } = element.owner;
-  if (service.state.kind !== 'ready') throw new Error('The DVC status of this project is still being checked: try again in a moment.');
-  const { stages, data: allData } = service.state.inspection;
-  const stage = stages.find((s) => s.address === data.stage);
-  if (!stage) throw new Error(`${data.repoPath} is no longer tracked.`);
-  const recordFile = lockFileOf(service, stage);
-  const recordRel = relative(service.root, recordFile).split('\\').join('/');
-  const restored = stage.kind === 'data' ? [data] : allData.filter((d) => d.source === 'stage-out' && stages.some((s) => s.address === d.stage && lockFileOf(service, s) === recordFile));
-  const unsaved = restored.filter((d) => d.state === 'modified');
-  if (unsaved.length > 0) {
-    const detail = `${unsaved.map((d) => d.repoPath).join(', ')} ${unsaved.length === 1 ? 'has' : 'have'} changes that ${recordRel} does not record, and checking out another version would lose them. Record them first (dvc add / dvc commit, then git commit) or move them aside.`;
-    void vscode.window.showWarningMessage(`Not checking out ${data.repoPath}`, { modal: true, detail });
+  const { project, data } = element.owner;
+  const inspection = project.inspection;
+  if (!inspection) throw new Error('The DVC status of this project is still being checked: try again in a moment.');
+  const plan = await planCheckout(project.root, inspection, data);
+  if (plan.kind === 'refused') {
+    void vscode.window.showWarningMessage(`Not checking out ${data.repoPath}`, { modal: true, detail: plan.detail });
     return;
   }
-  const dirty = (await simpleGit({ baseDir: service.root }).raw(['status', '--porcelain', '--', recordRel])).trim();
-  if (dirty) {
-    const detail = `${recordRel} has uncommitted changes in git (${dirty.split('\n')[0]!.trim()}). Commit or stash them first, so no recorded version is lost.`;
-    void vscode.window.showWarningMessage(`Not checking out ${data.repoPath}`, { modal: true, detail });
-    return;
-  }
-  const what = stage.kind === 'data' ? data.repoPath : `every output recorded in ${recordRel} (${restored.map((d) => d.repoPath).join(', ')})`;
-  const detail = `This replaces ${what} in the workspace with the version of ${element.version.commit.slice(0, 7)} "${element.version.message}", and ${recordRel} with that commit's copy (git checkout ${element.version.commit.slice(0, 7)} -- ${recordRel}; dvc checkout --force ${recordRel}).`;
-  const confirm = await vscode.window.showWarningMessage(`Check out ${data.repoPath} as of ${element.version.commit.slice(0, 7)}?`, { modal: true, detail }, 'Check Out');
+  const { recordFile } = plan;
+  const short = element.version.commit.slice(0, 7);
+  const detail = `This replaces ${plan.what} in the workspace with the version of ${short} "${element.version.message}", and ${recordFile} with that commit's copy (git checkout ${short} -- ${recordFile}; dvc checkout --force ${recordFile}).`;
+  const confirm = await vscode.window.showWarningMessage(`Check out ${data.repoPath} as of ${short}?`, { modal: true, detail }, 'Check Out');
   if (confirm !== 'Check Out') return;
-  const python = await dvcPython(context.python, service.folder);
-  const [git, checkout] = dataVersionCheckout({ python, cwd: service.root, revision: element.version.commit, dvcFile: recordRel, env: interpreterEnv(python) });
-  const gitExit = await runTask(git, service.folder, { command: 'git-checkout', file: recordRel });
-  if (gitExit !== 0) throw new Error(`${git.label} failed (exit code ${gitExit ?? 'unknown'}): see its terminal.`);
-  const dvcExit = await runTask(checkout, service.folder, { command: 'checkout', file: recordRel });
-  if (dvcExit !== 0) throw new Error(`${checkout.label} failed (exit code ${dvcExit ?? 'unknown'}): see its terminal.`);
-  service.schedule();
+  const folder = project.folder.workspaceFolder;
+  const python = await context.runner.interpreter(folder);
+  const steps = dataVersionCheckout({ python, cwd: project.root, revision: element.version.commit, dvcFile: recordFile, env: interpreterPath(python, process.env['PATH']) });
+  for (const [step, command] of [[steps[0], 'git-checkout'], [steps[1], 'checkout']] as const) {
+    const { exitCode } = await context.runner.runStep(step, folder, { type: TaskTypes.dvc, command, file: recordFile });
+    if (exitCode !== 0) throw new Error(`${step.label} failed (exit code ${exitCode ?? 'unknown'}): see its terminal.`);
+  }
+  project.schedule();
 }

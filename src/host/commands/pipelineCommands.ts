@@ -1,22 +1,17 @@
 import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Stage } from '../../core/dvc/model.js';
 import { pipelineMermaid } from '../../core/dvc/mermaid.js';
 import type { Logger } from '../../core/log.js';
 import { Commands } from '../constants.js';
 import type { VirtualDocuments } from '../documents/virtualDocuments.js';
-import type { DvcRootService } from '../dvc/rootService.js';
-import type { DvcWorkspace } from '../dvc/workspace.js';
-import type { PythonService } from '../python.js';
+import type { Projects } from '../dvc/projects.js';
 import { stageDescription, stageLabel } from '../trees/pipeline/items.js';
 import type { PipelineTreeProvider } from '../trees/pipeline/tree.js';
 import { registerCommand } from './register.js';
 
 export interface PipelineCommandsContext {
   readonly log: Logger;
-  readonly dvc: DvcWorkspace;
-  readonly python: PythonService;
+  readonly dvc: Projects;
   readonly documents: VirtualDocuments;
   readonly tree: PipelineTreeProvider;
 }
@@ -38,12 +33,13 @@ export function registerPipelineCommands(context: PipelineCommandsContext): vsco
 async function showDag(context: PipelineCommandsContext): Promise<void> {
   await context.dvc.ensureStarted();
   const sections: string[] = [];
-  for (const service of context.dvc.roots) {
-    if (service.state.kind !== 'ready') {
-      sections.push(`## ${service.label}\n\n${service.state.kind === 'error' ? `Could not read the pipeline: ${service.state.message}` : 'Still checking…'}\n`);
+  for (const project of context.dvc.projects) {
+    const state = project.state;
+    if (state.kind !== 'ready') {
+      sections.push(`## ${project.label}\n\n${state.kind === 'error' ? `Could not read the pipeline: ${state.message}` : 'Still checking…'}\n`);
       continue;
     }
-    const { stages, dag, status } = service.state.inspection;
+    const { stages, dag, status } = state.inspection;
     const states = new Map(status.stages.map((s) => [s.address, s.state]));
     const statusBy = new Map(status.stages.map((s) => [s.address, s]));
     const byAddress = new Map(stages.map((s) => [s.address, s]));
@@ -52,7 +48,7 @@ async function showDag(context: PipelineCommandsContext): Promise<void> {
       const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
       return `| ${cell(stageLabel(stage))} | ${cell(stageDescription(stage, statusBy.get(address)))} | ${cell((dag.upstream.get(address) ?? []).join(', ') || '—')} |`;
     });
-    sections.push([`## ${service.label}`, '', '```mermaid', pipelineMermaid(stages, dag, states), '```', '', '| Stage | Status | After |', '| --- | --- | --- |', ...rows, ''].join('\n'));
+    sections.push([`## ${project.label}`, '', '```mermaid', pipelineMermaid(stages, dag, states), '```', '', '| Stage | Status | After |', '| --- | --- | --- |', ...rows, ''].join('\n'));
   }
   if (sections.length === 0) throw new Error('No DVC project in this workspace (no folder with a .dvc directory).');
   const text = ['# DVC pipeline', '', 'Stages in the order `dvc repro` runs them. Paste the Mermaid block into any Mermaid viewer to draw it.', '', ...sections].join('\n');
@@ -67,9 +63,4 @@ async function openPart(uri: vscode.Uri | undefined): Promise<void> {
   if (!info) throw new Error(`${uri.fsPath} does not exist (yet): run the stage that makes it.`);
   if (info.isDirectory()) await vscode.commands.executeCommand('revealInExplorer', uri);
   else await vscode.commands.executeCommand('vscode.open', uri);
-}
-
-/** The file that records a stage's outputs: its `.dvc` file, or the dvc.lock beside its dvc.yaml. */
-export function lockFileOf(service: DvcRootService, stage: Stage): string {
-  return stage.kind === 'data' ? join(service.root, stage.file) : join(service.root, dirname(stage.file), 'dvc.lock');
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DataState } from '../../core/dvc/model.js';
 import { Disposable } from '../dispose.js';
-import type { DvcWorkspace } from './workspace.js';
+import type { Projects } from './projects.js';
 
 const LOOKS: Partial<Record<DataState, { badge: string; color: string; tooltip: string }>> = {
   modified: { badge: 'M', color: 'gitDecoration.modifiedResourceForeground', tooltip: 'DVC: modified (differs from its .dvc / dvc.lock record)' },
@@ -19,7 +19,7 @@ export class DvcDecorationProvider extends Disposable implements vscode.FileDeco
   readonly onDidChangeFileDecorations = this.changeEmitter.event;
   private states = new Map<string, DataState>();
 
-  constructor(private readonly dvc: DvcWorkspace) {
+  constructor(private readonly dvc: Projects) {
     super();
     this.register(dvc.onDidChange(() => this.update()));
   }
@@ -33,9 +33,8 @@ export class DvcDecorationProvider extends Disposable implements vscode.FileDeco
 
   private update(): void {
     const next = new Map<string, DataState>();
-    for (const service of this.dvc.roots) {
-      if (service.state.kind !== 'ready') continue;
-      for (const data of service.state.inspection.data) next.set(join(service.root, data.repoPath), data.state);
+    for (const project of this.dvc.projects) {
+      for (const data of project.inspection?.data ?? []) next.set(join(project.root, data.repoPath), data.state);
     }
     const changed = [...new Set([...next.keys(), ...this.states.keys()])].filter((path) => next.get(path) !== this.states.get(path));
     this.states = next;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EnvManager, TrackingTarget } from '../../core/tasks/index.js';
 import { absoluteTrackingUri, ENV_MANAGERS } from '../../core/tasks/index.js';
+import { stateUri } from '../../core/tracking/storeState.js';
 import { parseTrackingUri } from '../../core/tracking/uri.js';
 import { CONFIG_SECTION, Settings } from '../constants.js';
 import type { PythonService } from '../python.js';
@@ -63,8 +64,8 @@ export class TaskEnvironment {
 
   /** The folder's store (absolute, so a task in a sub-folder logs to the same one) and the experiment setting. */
   trackingTarget(folder: vscode.WorkspaceFolder, options: { withExperiment: boolean }): TrackingTarget {
-    const state = this.tracking.folders.find((f) => f.folder.uri.toString() === folder.uri.toString())?.state;
-    const uri = state?.kind === 'ready' ? state.store.uri : state?.uri;
+    const state = this.tracking.forFolder(folder)?.state;
+    const uri = state ? stateUri(state) : undefined;
     if (!uri) return {};
     const trackingUri = absoluteTrackingUri(uri, folder.uri.fsPath);
     let allowFileStore = false;

@@ -87,7 +87,7 @@ export class TaskFeedback extends Disposable {
   /** The Runs view re-reads the store; the task's newest run is offered (its metrics, or the run). */
   private async trainingEnded(end: TaskEnd, took: string): Promise<void> {
     this.runsTree.refresh();
-    const tracking = this.tracking.folders.find((f) => f.folder.uri.toString() === end.folder.uri.toString());
+    const tracking = this.tracking.forFolder(end.folder);
     const runs = tracking ? await this.newRuns(tracking, end.startedAt).catch((error: unknown) => (this.log.warn(`reading the task's new runs: ${(error as Error).message}`), [])) : [];
     const newest = runs[0];
     if (!newest || !tracking) {

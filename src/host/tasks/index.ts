@@ -5,6 +5,7 @@ import { TASK_TYPE } from '../../core/tasks/index.js';
 import { Views } from '../constants.js';
 import { Disposable } from '../dispose.js';
 import type { VirtualDocuments } from '../documents/virtualDocuments.js';
+import type { Projects } from '../dvc/projects.js';
 import type { PythonService } from '../python.js';
 import { registerModelTaskCommands } from '../serving/modelCommands.js';
 import { registerServerCommands } from '../serving/serverCommands.js';
@@ -25,17 +26,7 @@ export interface TasksContext {
   readonly python: PythonService;
   readonly runsTree: RunsTreeProvider;
   readonly documents: VirtualDocuments;
-}
-
-/** A DVC task ended: the Pipeline view re-checks the stages. */
-export interface DvcTaskEnd {
-  /** The DVC root the task ran in. */
-  readonly root: string;
-  readonly folder: vscode.WorkspaceFolder;
-  /** `dvc repro` targets (none: the whole pipeline). */
-  readonly targets: readonly string[];
-  readonly exitCode: number | undefined;
-  readonly experiment: boolean;
+  readonly dvc: Projects;
 }
 
 /**
@@ -43,24 +34,20 @@ export interface DvcTaskEnd {
  * entry points and scripts, the Models view's Serve / Predict / Build Image, and the Serving view.
  */
 export class Tasks extends Disposable {
-  private readonly dvcEndEmitter = this.register(new vscode.EventEmitter<DvcTaskEnd>());
-  /** For the Pipeline view: fires when a `dvc repro` / `dvc exp run` task ends (however it ended). */
-  readonly onDidEndDvcTask = this.dvcEndEmitter.event;
   readonly runner: TaskRunner;
   readonly servers: ServerManager;
 
-  constructor({ context, log, tracking, python, runsTree, documents }: TasksContext) {
+  constructor({ context, log, tracking, python, runsTree, documents, dvc }: TasksContext) {
     super();
     const environment = new TaskEnvironment(python, tracking);
-    this.runner = this.register(new TaskRunner(environment, log));
+    this.runner = this.register(new TaskRunner(environment, dvc, log));
     const runner = this.runner;
     this.register(new TaskFeedback(runner, tracking, runsTree, documents, log));
-    this.register(vscode.tasks.registerTaskProvider(TASK_TYPE, new WorkbenchTaskProvider(runner, log)));
+    this.register(vscode.tasks.registerTaskProvider(TASK_TYPE, new WorkbenchTaskProvider(runner, dvc, log)));
     this.register(
       runner.onDidEnd((end) => {
-        if (end.definition.task !== 'dvcRepro' && end.definition.task !== 'dvcExpRun') return;
-        const root = join(end.folder.uri.fsPath, end.definition.cwd ?? '.');
-        this.dvcEndEmitter.fire({ root, folder: end.folder, targets: end.definition.targets ?? [], exitCode: end.outcome.exitCode, experiment: end.definition.task === 'dvcExpRun' });
+        // A stage run as a task: the projects are checked again at once (their watchers would, a moment later).
+        if (end.definition.task === 'dvcRepro' || end.definition.task === 'dvcExpRun') void dvc.refreshAll();
       }),
     );
 
@@ -71,7 +58,7 @@ export class Tasks extends Disposable {
     servingTree.attach(servingView);
     const revealServing = (): Thenable<void> => vscode.commands.executeCommand(`${Views.serving}.focus`);
 
-    this.register(registerTrainingCommands({ log, runner, environment }));
+    this.register(registerTrainingCommands({ log, runner, environment, dvc }));
     this.register(registerModelTaskCommands({ log, tracking, environment, runner, servers: this.servers, revealServing }));
     this.register(registerServerCommands({ log, tracking, servers: this.servers, documents }));
   }

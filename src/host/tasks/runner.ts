@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { openDvcRepo } from '../../core/dvc/repo.js';
 import type { Logger } from '../../core/log.js';
 import {
   definitionLabel,
@@ -16,6 +15,7 @@ import {
   type WorkbenchTaskDefinition,
 } from '../../core/tasks/index.js';
 import { Disposable } from '../dispose.js';
+import type { Projects } from '../dvc/projects.js';
 import { readTaskSettings, Refused, restrictedModeText, type TaskEnvironment } from './environment.js';
 import { MessageTerminal, ProcessTerminal, type ProcessOutcome } from './processTerminal.js';
 import { promptEntryPointParameters, promptExperimentParams } from './prompts.js';
@@ -51,6 +51,7 @@ export class TaskRunner extends Disposable {
 
   constructor(
     private readonly environment: TaskEnvironment,
+    private readonly dvc: Projects,
     private readonly log: Logger,
   ) {
     super();
@@ -82,8 +83,10 @@ export class TaskRunner extends Disposable {
       return parameters && { ...definition, parameters };
     }
     if (definition.task === 'dvcExpRun' && definition.setParams === undefined) {
-      const repo = openDvcRepo(cwd);
-      const { stages } = await repo.load().finally(() => void repo.dispose());
+      await this.dvc.discovered();
+      const project = this.dvc.projectFor(cwd);
+      if (!project) throw new Error(`${cwd} is not inside a DVC project (no .dvc folder there or above).`);
+      const { stages } = await project.pipeline();
       const tracked = stages.flatMap((stage) => stage.params.map((dep) => ({ repoPath: dep.repoPath, keys: dep.keys })));
       const choices = overridableParams(tracked, (path) => {
         try {
@@ -96,6 +99,45 @@ export class TaskRunner extends Disposable {
       return setParams && { ...definition, setParams };
     }
     return definition;
+  }
+
+  /** The folder's interpreter (with MLflow when one has it); throws Refused after offering to pick one. */
+  async interpreter(folder: vscode.WorkspaceFolder): Promise<string> {
+    return (await this.environment.interpreter(folder)).python;
+  }
+
+  /**
+   * Runs one argv as a task of `definition`'s type (a step of a data checkout, say) and resolves
+   * with how it ended; unlike a training task, its start and end are not announced.
+   */
+  async runStep(spec: TaskSpec, folder: vscode.WorkspaceFolder, definition: vscode.TaskDefinition): Promise<ProcessOutcome> {
+    if (!vscode.workspace.isTrusted) throw new Error(restrictedModeText(`"${spec.label}"`));
+    let outcome: ProcessOutcome | undefined;
+    const finished = new Promise<ProcessOutcome>((resolve) => {
+      const execution = new vscode.CustomExecution(async () => new ProcessTerminal(spec, (ended) => resolve((outcome = ended))));
+      const task = new vscode.Task(definition, folder, spec.label, SOURCE, execution, []);
+      task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+      // A task terminated before its terminal opened reports no outcome: it was stopped.
+      const ends: vscode.TaskExecution[] = [];
+      let started: vscode.TaskExecution | undefined;
+      const onEnd = (ended: vscode.TaskExecution): void => {
+        if (ended !== started) return;
+        subscription.dispose();
+        if (!outcome) resolve({ exitCode: undefined, stopped: true, output: '', durationMs: 0 });
+      };
+      const subscription = vscode.tasks.onDidEndTask((event) => (started ? onEnd(event.execution) : ends.push(event.execution)));
+      void vscode.tasks.executeTask(task).then(
+        (execution) => {
+          started = execution;
+          ends.forEach(onEnd);
+        },
+        (error: unknown) => {
+          subscription.dispose();
+          resolve({ exitCode: undefined, stopped: false, output: (error as Error).message, durationMs: 0 });
+        },
+      );
+    });
+    return finished;
   }
 
   /** The argv of a definition for a folder: its interpreter (first on PATH too), the folder's store. */

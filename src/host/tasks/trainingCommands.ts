@@ -7,6 +7,7 @@ import { Commands } from '../constants.js';
 import { startPythonDebugging } from './debug.js';
 import { checkTrust, folderOf, type TaskEnvironment } from './environment.js';
 import { promptEntryPointParameters } from './prompts.js';
+import type { Projects } from '../dvc/projects.js';
 import type { TaskRunner } from './runner.js';
 import { loadStage, pickDvcRoot, pickEntryPoint, pickStage, stageFromArguments, type StageTarget } from './targets.js';
 
@@ -14,6 +15,7 @@ export interface TrainingCommandsContext {
   readonly log: Logger;
   readonly runner: TaskRunner;
   readonly environment: TaskEnvironment;
+  readonly dvc: Projects;
 }
 
 const cwdOf = (folder: vscode.WorkspaceFolder, dir: string): string => relative(folder.uri.fsPath, dir) || '.';
@@ -24,9 +26,9 @@ const cwdOf = (folder: vscode.WorkspaceFolder, dir: string): string => relative(
  * as a task — and the same stage or entry point under the Python debugger.
  */
 export function registerTrainingCommands(context: TrainingCommandsContext): vscode.Disposable {
-  const { log, runner, environment } = context;
+  const { log, runner, environment, dvc } = context;
 
-  const stage = async (first: unknown, second: unknown, title: string): Promise<StageTarget | undefined> => stageFromArguments(first, second) ?? (await pickStage(title));
+  const stage = async (first: unknown, second: unknown, title: string): Promise<StageTarget | undefined> => (await stageFromArguments(dvc, first, second)) ?? (await pickStage(dvc, title));
 
   const runStage = (downstream: boolean) => async (first?: unknown, second?: unknown): Promise<void> => {
     if (!checkTrust('Running a pipeline stage')) return;
@@ -38,7 +40,7 @@ export function registerTrainingCommands(context: TrainingCommandsContext): vsco
 
   const runPipeline = (experiment: boolean) => async (hint?: unknown): Promise<void> => {
     if (!checkTrust(experiment ? 'Running an experiment' : 'Running the pipeline')) return;
-    const project = await pickDvcRoot(experiment ? 'Run an experiment in which DVC project?' : 'Run which pipeline?', hint);
+    const project = await pickDvcRoot(dvc, experiment ? 'Run an experiment in which DVC project?' : 'Run which pipeline?', hint);
     if (!project) return;
     await runner.run({ type: TASK_TYPE, task: experiment ? 'dvcExpRun' : 'dvcRepro', cwd: cwdOf(project.folder, project.root) }, project.folder);
   };
@@ -47,7 +49,7 @@ export function registerTrainingCommands(context: TrainingCommandsContext): vsco
     if (!checkTrust('Debugging a pipeline stage')) return;
     const target = await stage(first, second, 'Debug a stage');
     if (!target) return;
-    const found = await loadStage(target);
+    const found = await loadStage(dvc, target);
     const tracking = environment.trackingTarget(target.folder, { withExperiment: false });
     const config = stageDebugConfig({ stage: found.name, cmd: found.cmd ?? '', dvcYamlDir: target.root, wdir: found.wdir || '.', env: trackingEnv({ trackingUri: tracking.trackingUri, allowFileStore: tracking.allowFileStore }), home: process.env['HOME'] });
     const { python } = await environment.interpreter(target.folder);

@@ -1,18 +1,18 @@
 import type { DataVersion, TrackedData } from '../../../core/dvc/model.js';
-import type { DvcRootService } from '../../dvc/rootService.js';
-import type { RunAtCommit } from '../../dvc/runsAtCommit.js';
+import type { RunAtCommit } from '../../../core/lineage/runsAtCommit.js';
+import type { Project } from '../../dvc/projects.js';
 
 /** The Data view's nodes: roots (when several) → tracked paths → versions → runs at that commit. */
 export type DataElement = DataRootElement | TrackedElement | VersionElement | RunElement | DataMessageElement;
 
 export interface DataRootElement {
   readonly kind: 'root';
-  readonly service: DvcRootService;
+  readonly project: Project;
 }
 
 export interface TrackedElement {
   readonly kind: 'tracked';
-  readonly service: DvcRootService;
+  readonly project: Project;
   readonly data: TrackedData;
   readonly parent: DataRootElement | undefined;
 }
@@ -46,9 +46,9 @@ export interface DataMessageElement {
 export function idOf(element: DataElement): string {
   switch (element.kind) {
     case 'root':
-      return `root:${element.service.root}`;
+      return `root:${element.project.root}`;
     case 'tracked':
-      return `data:${element.service.root}:${element.data.repoPath}`;
+      return `data:${element.project.root}:${element.data.repoPath}`;
     case 'version':
       return `${idOf(element.owner)}:${element.version.commit}`;
     case 'run':

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DataState, TrackedData } from '../../../core/dvc/model.js';
 import { formatBytes, formatRelativeTime, oneLine } from '../../../core/format.js';
+import { runCommit } from '../../../core/lineage/runsAtCommit.js';
 import { runDisplayName } from '../../../core/tracking/runTree.js';
 import { Commands, ContextValues } from '../../constants.js';
 import { idOf, type DataElement, type RunElement, type TrackedElement, type VersionElement } from './elements.js';
@@ -30,9 +31,9 @@ export function treeItem(element: DataElement, now: number): vscode.TreeItem {
 function render(element: DataElement, now: number): vscode.TreeItem {
   switch (element.kind) {
     case 'root': {
-      const item = new vscode.TreeItem(element.service.label, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(element.project.label, vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = new vscode.ThemeIcon('root-folder');
-      item.tooltip = element.service.root;
+      item.tooltip = element.project.root;
       return item;
     }
     case 'tracked':
@@ -56,8 +57,8 @@ function render(element: DataElement, now: number): vscode.TreeItem {
 }
 
 function trackedItem(element: TrackedElement): vscode.TreeItem {
-  const { data, service } = element;
-  const uri = vscode.Uri.file(join(service.root, data.repoPath));
+  const { data, project } = element;
+  const uri = vscode.Uri.file(join(project.root, data.repoPath));
   const item = new vscode.TreeItem(data.repoPath, vscode.TreeItemCollapsibleState.Collapsed);
   item.resourceUri = uri;
   const look = STATE_LOOK[data.state];
@@ -101,7 +102,7 @@ const RUN_ICONS: Record<string, vscode.ThemeIcon> = {
 function runItem(element: RunElement): vscode.TreeItem {
   const { run, at, experimentName, trackingKey } = element.found;
   const item = new vscode.TreeItem(runDisplayName(run), vscode.TreeItemCollapsibleState.None);
-  const commit = run.data.tags?.find((t) => t.key === 'mlflow.source.git.commit')?.value ?? '';
+  const commit = runCommit(run) ?? '';
   item.description = `${at === 'commit' ? 'this commit' : `parent ${commit.slice(0, 7)}`} · ${experimentName}`;
   item.iconPath = RUN_ICONS[run.info.status] ?? new vscode.ThemeIcon('beaker');
   const md = new vscode.MarkdownString();

@@ -1,11 +1,11 @@
-import { simpleGit } from 'simple-git';
 import * as vscode from 'vscode';
-import type { DataVersion, TrackedData } from '../../../core/dvc/model.js';
+import type { TrackedData } from '../../../core/dvc/model.js';
+import { DataVersionCache, versionRows } from '../../../core/dvc/versionHistory.js';
+import type { RunsAtCommit } from '../../../core/lineage/runsAtCommit.js';
 import type { Logger } from '../../../core/log.js';
 import { Disposable } from '../../dispose.js';
-import type { DvcRootService } from '../../dvc/rootService.js';
-import type { RunsAtCommit } from '../../dvc/runsAtCommit.js';
-import type { DvcWorkspace } from '../../dvc/workspace.js';
+import type { Project, Projects } from '../../dvc/projects.js';
+import type { TrackingService } from '../../tracking.js';
 import type { DataElement, DataMessageElement, DataRootElement, TrackedElement, VersionElement } from './elements.js';
 import { treeItem } from './items.js';
 
@@ -19,15 +19,16 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly changeEmitter = this.register(new vscode.EventEmitter<DataElement | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly signatures = new Map<string, string>();
-  private readonly versions = new Map<string, { key: string; versions: Promise<DataVersion[]> }>();
+  private readonly versions = new DataVersionCache();
 
   constructor(
-    private readonly dvc: DvcWorkspace,
+    private readonly dvc: Projects,
+    private readonly tracking: TrackingService,
     private readonly runs: RunsAtCommit,
     private readonly log: Logger,
   ) {
     super();
-    this.register(dvc.onDidChange((service) => this.onRootChanged(service)));
+    this.register(dvc.onDidChange((project) => this.onProjectChanged(project)));
   }
 
   refresh(): void {
@@ -59,7 +60,7 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
       if (!element) return await this.roots();
       switch (element.kind) {
         case 'root':
-          return this.trackedOf(element.service, element);
+          return this.trackedOf(element.project, element);
         case 'tracked':
           return await this.versionsOf(element);
         case 'version':
@@ -74,66 +75,53 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
     }
   }
 
-  /** Versions of a tracked path, newest first (from git history, remembered until HEAD or the record moves). */
-  async versionList(element: TrackedElement): Promise<DataVersion[]> {
-    const head = await simpleGit({ baseDir: element.service.root }).revparse(['HEAD']).catch(() => '');
-    const id = `${element.service.root}\0${element.data.repoPath}`;
-    const key = `${head}\0${element.data.hash ?? ''}`;
-    let entry = this.versions.get(id);
-    if (!entry || entry.key !== key) {
-      entry = { key, versions: element.service.repo.dataVersions(element.data.repoPath) };
-      this.versions.set(id, entry);
-      entry.versions.catch(() => this.versions.delete(id));
-    }
-    return entry.versions;
-  }
-
-  private onRootChanged(service: DvcRootService | undefined): void {
-    if (!service) return this.changeEmitter.fire(undefined);
-    const state = service.state;
+  private onProjectChanged(project: Project | undefined): void {
+    if (!project) return this.changeEmitter.fire(undefined);
+    const state = project.state;
     const signature = state.kind === 'ready' ? JSON.stringify(state.inspection.data) : state.kind;
-    if (this.signatures.get(service.root) === signature) return;
-    this.signatures.set(service.root, signature);
+    if (this.signatures.get(project.root) === signature) return;
+    this.signatures.set(project.root, signature);
     this.changeEmitter.fire(undefined);
   }
 
   private async roots(): Promise<DataElement[]> {
     await this.dvc.ensureStarted();
-    const roots = this.dvc.roots;
-    if (roots.length > 1) return roots.map((service) => ({ kind: 'root', service }));
+    const roots = this.dvc.projects;
+    if (roots.length > 1) return roots.map((project) => ({ kind: 'root', project }));
     return roots[0] ? this.trackedOf(roots[0], undefined) : [];
   }
 
-  private trackedOf(service: DvcRootService, parent: DataRootElement | undefined): DataElement[] {
-    const state = service.state;
-    const note = (id: string, message: string, icon: DataMessageElement['icon'], detail?: string): DataMessageElement => ({ kind: 'message', id: `${service.root}:${id}`, message, icon, parent, ...(detail ? { detail } : {}) });
+  private trackedOf(project: Project, parent: DataRootElement | undefined): DataElement[] {
+    const state = project.state;
+    const note = (id: string, message: string, icon: DataMessageElement['icon'], detail?: string): DataMessageElement => ({ kind: 'message', id: `${project.root}:${id}`, message, icon, parent, ...(detail ? { detail } : {}) });
     if (state.kind === 'loading') return [note('loading', 'Reading tracked data…', 'loading')];
     if (state.kind === 'error') return [note('error', `Could not read DVC data: ${state.message.split('\n')[0]}`, 'error', state.message)];
     const tracked = [...state.inspection.data].sort((a, b) => a.repoPath.localeCompare(b.repoPath));
     if (tracked.length === 0) return [note('empty', 'Nothing tracked yet: `dvc add` a file or add a stage with outputs', 'info')];
-    return tracked.map((data: TrackedData) => ({ kind: 'tracked', service, data, parent }));
+    return tracked.map((data: TrackedData) => ({ kind: 'tracked', project, data, parent }));
   }
 
   private async versionsOf(element: TrackedElement): Promise<DataElement[]> {
-    const versions = await this.versionList(element);
+    const { project, data } = element;
+    const versions = await this.versions.versions(project.repo, data.repoPath, data.hash);
     if (versions.length === 0) {
-      return [{ kind: 'message', id: `${element.service.root}:${element.data.repoPath}:none`, message: 'No committed versions yet', detail: 'Versions come from git history: commit the .dvc or dvc.lock file to record one.', icon: 'info', parent: element }];
+      return [{ kind: 'message', id: `${project.root}:${data.repoPath}:none`, message: 'No committed versions yet', detail: 'Versions come from git history: commit the .dvc or dvc.lock file to record one.', icon: 'info', parent: element }];
     }
-    const folder = element.service.folder.uri.toString();
+    const place = this.tracking.forFolder(project.folder.workspaceFolder);
     const runs = await Promise.all(
       versions.map((v) =>
-        this.runs.find(element.service.root, folder, v.commit).catch((error: unknown) => {
+        this.runs.find(place, project.root, v.commit).catch((error: unknown) => {
           this.log.warn(`runs at ${v.commit.slice(0, 7)}: ${(error as Error).message}`);
           return [];
         }),
       ),
     );
-    const rows: DataElement[] = versions.map((version, i): VersionElement => ({ kind: 'version', owner: element, version, siblings: versions, current: version.hash === element.data.hash && i === versions.findIndex((v) => v.hash === element.data.hash), runs: runs[i]! }));
-    // The record names a version git has not seen yet (dvc add / dvc repro, not committed).
-    if (element.data.hash && !versions.some((v) => v.hash === element.data.hash)) {
-      const file = element.data.source === 'dvc-file' ? element.data.stage : 'dvc.lock';
-      rows.unshift({ kind: 'message', id: `${element.service.root}:${element.data.repoPath}:uncommitted`, message: 'Uncommitted version', detail: `${file} records md5 ${element.data.hash}, which no commit has yet: git commit ${file} to keep it as a version.`, icon: 'uncommitted', parent: element });
+    const { rows, uncommitted } = versionRows(versions, data.hash);
+    const elements: DataElement[] = rows.map(({ version, current }, i): VersionElement => ({ kind: 'version', owner: element, version, siblings: versions, current, runs: runs[i]! }));
+    if (uncommitted) {
+      const file = data.source === 'dvc-file' ? data.stage : 'dvc.lock';
+      elements.unshift({ kind: 'message', id: `${project.root}:${data.repoPath}:uncommitted`, message: 'Uncommitted version', detail: `${file} records md5 ${data.hash}, which no commit has yet: git commit ${file} to keep it as a version.`, icon: 'uncommitted', parent: element });
     }
-    return rows;
+    return elements;
   }
 }

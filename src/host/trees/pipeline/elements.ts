@@ -1,18 +1,18 @@
 import type { PathChange, Stage, StageStatus } from '../../../core/dvc/model.js';
 import type { ParamLeafChange } from '../../../core/dvc/status/paramLeaves.js';
-import type { DvcRootService } from '../../dvc/rootService.js';
+import type { Project } from '../../dvc/projects.js';
 
 /** The Pipeline view's nodes: roots (when several), stages in DAG order, their deps/params/outs. */
 export type PipelineElement = RootElement | StageElement | PartElement | MessageElement;
 
 export interface RootElement {
   readonly kind: 'root';
-  readonly service: DvcRootService;
+  readonly project: Project;
 }
 
 export interface StageElement {
   readonly kind: 'stage';
-  readonly service: DvcRootService;
+  readonly project: Project;
   readonly stage: Stage;
   readonly status: StageStatus | undefined;
   readonly parent: RootElement | undefined;
@@ -49,9 +49,9 @@ export interface MessageElement {
 export function idOf(element: PipelineElement): string {
   switch (element.kind) {
     case 'root':
-      return `root:${element.service.root}`;
+      return `root:${element.project.root}`;
     case 'stage':
-      return `stage:${element.service.root}:${element.stage.address}`;
+      return `stage:${element.project.root}:${element.stage.address}`;
     case 'part':
       return `${idOf(element.owner)}:${element.part}:${element.name}`;
     case 'message':

@@ -43,10 +43,10 @@ export function treeItem(element: PipelineElement): vscode.TreeItem {
 function render(element: PipelineElement): vscode.TreeItem {
   switch (element.kind) {
     case 'root': {
-      const item = new vscode.TreeItem(element.service.label, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(element.project.label, vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = new vscode.ThemeIcon('root-folder');
-      item.tooltip = element.service.root;
-      item.description = element.service.busy ? 'waiting for DVC…' : undefined;
+      item.tooltip = element.project.root;
+      item.description = element.project.busy ? 'waiting for DVC…' : undefined;
       return item;
     }
     case 'stage':
@@ -77,7 +77,7 @@ function stageItem(element: StageElement): vscode.TreeItem {
   item.tooltip = stageTooltip(element, look.word);
   item.contextValue = stage.kind === 'data' ? ContextValues.dvcDataStage : ContextValues.dvcStage;
   item.accessibilityInformation = { label: `${stageLabel(stage)}, ${item.description}` };
-  const file = vscode.Uri.file(join(element.service.root, stage.file));
+  const file = vscode.Uri.file(join(element.project.root, stage.file));
   const at = new vscode.Position(stage.position.line - 1, stage.position.column - 1);
   item.command = { command: 'vscode.open', title: 'Open Stage Definition', arguments: [file, { selection: new vscode.Range(at, at) }] };
   return item;

@@ -4,8 +4,7 @@ import { paramLeafChanges, type ParamLeafChange } from '../../../core/dvc/status
 import { isDict, toJson, type PyValue } from '../../../core/dvc/pyValue.js';
 import type { Logger } from '../../../core/log.js';
 import { Disposable } from '../../dispose.js';
-import type { DvcRootService } from '../../dvc/rootService.js';
-import type { DvcWorkspace } from '../../dvc/workspace.js';
+import type { Project, Projects } from '../../dvc/projects.js';
 import type { MessageElement, PartElement, PipelineElement, RootElement, StageElement } from './elements.js';
 import { treeItem } from './items.js';
 
@@ -19,7 +18,7 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
   readonly onDidChangeTreeData = this.changeEmitter.event;
 
   constructor(
-    private readonly dvc: DvcWorkspace,
+    private readonly dvc: Projects,
     private readonly log: Logger,
   ) {
     super();
@@ -49,7 +48,7 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
   async getChildren(element?: PipelineElement): Promise<PipelineElement[]> {
     try {
       if (!element) return await this.roots();
-      if (element.kind === 'root') return this.stagesOf(element.service, element);
+      if (element.kind === 'root') return this.stagesOf(element.project, element);
       if (element.kind === 'stage') return partsOf(element);
       return [];
     } catch (error) {
@@ -60,23 +59,23 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
 
   private async roots(): Promise<PipelineElement[]> {
     await this.dvc.ensureStarted();
-    const roots = this.dvc.roots;
-    if (roots.length > 1) return roots.map((service) => ({ kind: 'root', service }));
+    const roots = this.dvc.projects;
+    if (roots.length > 1) return roots.map((project) => ({ kind: 'root', project }));
     // No DVC project: the view stays empty, so its welcome content explains what to do.
     return roots[0] ? this.stagesOf(roots[0], undefined) : [];
   }
 
-  private stagesOf(service: DvcRootService, parent: RootElement | undefined): PipelineElement[] {
-    const state = service.state;
-    const note = (id: string, message: string, icon: MessageElement['icon'], detail?: string): MessageElement => ({ kind: 'message', id: `${service.root}:${id}`, message, icon, parent, ...(detail ? { detail } : {}) });
-    if (state.kind === 'loading' && !state.preview) return [note('loading', service.busy ? `Waiting for ${service.busy.holders[0] ?? 'a dvc command'} to finish…` : 'Checking the pipeline…', service.busy ? 'busy' : 'loading')];
+  private stagesOf(project: Project, parent: RootElement | undefined): PipelineElement[] {
+    const state = project.state;
+    const note = (id: string, message: string, icon: MessageElement['icon'], detail?: string): MessageElement => ({ kind: 'message', id: `${project.root}:${id}`, message, icon, parent, ...(detail ? { detail } : {}) });
+    if (state.kind === 'loading' && !state.preview) return [note('loading', project.busy ? `Waiting for ${project.busy.holders[0] ?? 'a dvc command'} to finish…` : 'Checking the pipeline…', project.busy ? 'busy' : 'loading')];
     if (state.kind === 'error') return [note('error', `Could not read the pipeline: ${state.message.split('\n')[0]}`, 'error', state.message)];
     // While the first check hashes, the stages show without a status ("checking").
     const { stages, dag } = state.kind === 'ready' ? state.inspection : state.preview!;
     const byAddress = new Map(stages.map((s) => [s.address, s]));
     const statusBy = new Map(state.kind === 'ready' ? state.inspection.status.stages.map((s) => [s.address, s]) : []);
     const ordered = dag.order.map((a) => byAddress.get(a)).filter((s): s is Stage => s !== undefined);
-    const rows: PipelineElement[] = ordered.map((stage) => ({ kind: 'stage', service, stage, status: statusBy.get(stage.address), parent }));
+    const rows: PipelineElement[] = ordered.map((stage) => ({ kind: 'stage', project, stage, status: statusBy.get(stage.address), parent }));
     if (rows.length === 0) rows.push(note('empty', 'No stages yet: add one with `dvc stage add` or `dvc add`', 'info'));
     return rows;
   }

@@ -1,41 +1,63 @@
+/**
+ * One DVC project (a folder holding `.dvc/`) and the latest consistent picture of it: stages,
+ * status and tracked data from one inspection. Re-checks are debounced and serialized (a request
+ * during a check runs one more check after it), and never start while a `dvc` command holds the
+ * repo: its lock files are polled (read only, never taking a lock) and the check runs once the
+ * command has ended. A change to one file re-decides only the stages it can reach.
+ */
 import { relative, sep } from 'node:path';
-import * as vscode from 'vscode';
-import type { Logger } from '../../core/log.js';
-import type { HashProgress } from '../../core/dvc/model.js';
-import type { DvcRepo, Inspection } from '../../core/dvc/repo.js';
-import type { DvcActivity } from '../../core/dvc/rwlock.js';
-import { affectedStages } from '../../core/dvc/watchPaths.js';
-import { Disposable } from '../dispose.js';
+import { systemClock, type Clock } from '../clock.js';
+import { Emitter } from '../event.js';
+import { Disposable } from '../lifecycle.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { HashProgress, Stage } from './model.js';
+import type { DvcRepo, Inspection } from './repo.js';
+import type { DvcActivity } from './rwlock.js';
+import type { Dag } from './status/dag.js';
+import { affectedStages } from './watchPaths.js';
 
 /** Quiet time after a change before re-checking: VS Code already folds a burst of file events (~75 ms). */
-const CHANGE_DEBOUNCE_MS = 30;
+export const CHANGE_DEBOUNCE_MS = 30;
 /** How often to look again while a dvc command holds the repo. */
-const BUSY_POLL_MS = 400;
+export const BUSY_POLL_MS = 400;
 
-export type RootState =
-  /** Before the first check ends; `stages` (parsed, no status yet) as soon as the files are read. */
+export type ProjectState =
+  /** Before the first check ends; `preview` (parsed, no status yet) as soon as the files are read. */
   | { readonly kind: 'loading'; readonly preview?: Pick<Inspection, 'stages' | 'dag'> }
-  | { readonly kind: 'ready'; readonly inspection: Inspection; readonly checkedAt: number; readonly durationMs: number }
+  | { readonly kind: 'ready'; readonly inspection: Inspection; readonly durationMs: number }
   | { readonly kind: 'error'; readonly message: string };
 
-/**
- * One DVC root: its repo handle and the latest consistent picture of it (stages, status, data).
- * Re-checks are debounced and serialized (a request during a check runs one more check after it),
- * and never start while a `dvc` command holds the repo: the service polls DVC's lock files (read
- * only, never taking a lock) and checks once the command has ended.
- */
-export class DvcRootService extends Disposable {
-  private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
+export interface ProjectPipeline {
+  readonly stages: readonly Stage[];
+  readonly dag: Dag;
+  /** The project has a dvc.yaml (a pipeline to reproduce, even with no stage in it yet). */
+  readonly hasPipelineFile: boolean;
+}
+
+/** The workspace folder a project was found in (the host's objects may carry more). */
+export interface ProjectFolder {
+  readonly name: string;
+  /** Absolute path. */
+  readonly path: string;
+}
+
+export interface DvcProjectOptions {
+  readonly log?: Logger;
+  readonly clock?: Clock;
+}
+
+export class DvcProject<F extends ProjectFolder = ProjectFolder> extends Disposable {
+  private readonly changeEmitter = this.register(new Emitter<void>());
   /** The state (or the dvc command waited for) changed. */
   readonly onDidChange = this.changeEmitter.event;
-  private readonly progressEmitter = this.register(new vscode.EventEmitter<void>());
-  /** Hashing progress of the running check (frequent: only the views' messages follow it). */
+  private readonly progressEmitter = this.register(new Emitter<void>());
+  /** Hashing progress of the running check (frequent: only progress messages follow it). */
   readonly onDidProgress = this.progressEmitter.event;
-  private stateValue: RootState = { kind: 'loading' };
+  private stateValue: ProjectState = { kind: 'loading' };
   private activity: DvcActivity | undefined;
   private progressValue: HashProgress | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private timer: unknown;
+  private running: Promise<void> | undefined;
   private again = false;
   private checks = 0;
   /** When the change that the next check answers was first seen. */
@@ -43,24 +65,28 @@ export class DvcRootService extends Disposable {
   /** Files changed since the last check ('all': anything may have). */
   private pending: Set<string> | 'all' = 'all';
   private readonly abort = new AbortController();
+  private readonly log: Logger;
+  private readonly clock: Clock;
 
   constructor(
     readonly root: string,
-    readonly folder: vscode.WorkspaceFolder,
+    readonly folder: F,
     readonly repo: DvcRepo,
-    private readonly log: Logger,
+    options: DvcProjectOptions = {},
   ) {
     super();
+    this.log = options.log ?? silentLogger;
+    this.clock = options.clock ?? systemClock;
     this.register({
       dispose: () => {
-        clearTimeout(this.timer);
+        this.clock.clearTimeout(this.timer);
         this.abort.abort();
         void repo.dispose();
       },
     });
   }
 
-  get state(): RootState {
+  get state(): ProjectState {
     return this.stateValue;
   }
 
@@ -74,10 +100,25 @@ export class DvcRootService extends Disposable {
     return this.progressValue;
   }
 
-  /** The root as the views name it: the folder's name, or its path below the folder. */
+  /** The project as the views name it: the folder's name, or its path below the folder. */
   get label(): string {
-    const below = relative(this.folder.uri.fsPath, this.root).split('\\').join('/');
+    const below = relative(this.folder.path, this.root).split('\\').join('/');
     return below === '' ? this.folder.name : below.startsWith('..') ? this.root : `${this.folder.name}/${below}`;
+  }
+
+  /** The inspection of the last check, if one has ended well. */
+  get inspection(): Inspection | undefined {
+    return this.stateValue.kind === 'ready' ? this.stateValue.inspection : undefined;
+  }
+
+  /**
+   * The stages and their DAG: from the last check when one has ended, else read from the files
+   * now. Tasks and pickers read the pipeline here, not from a repo of their own.
+   */
+  async pipeline(signal?: AbortSignal): Promise<ProjectPipeline> {
+    const inspection = this.inspection;
+    const { stages, dag, pipelines } = inspection ?? (await this.repo.load(signal ? { signal } : {}));
+    return { stages, dag, hasPipelineFile: pipelines.length > 0 };
   }
 
   /**
@@ -85,36 +126,39 @@ export class DvcRootService extends Disposable {
    * file, only the stages it can reach are decided again; without, every stage is.
    */
   schedule(changed?: string, delay = CHANGE_DEBOUNCE_MS): void {
+    if (this.isDisposed) return;
     if (changed === undefined) this.pending = 'all';
     else if (this.pending !== 'all') this.pending.add(changed);
-    this.requestedAt ??= performance.now();
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), delay);
+    this.requestedAt ??= this.clock.now();
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => void this.run(), delay);
   }
 
   /** A check of every stage now, resolved when it (or the one it joined) has finished. */
   async checkNow(): Promise<void> {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.pending = 'all';
     await this.run();
-    while (this.running) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
-  private async run(): Promise<void> {
+  /** Runs checks until none is asked for; a call while one runs asks for one more and joins it. */
+  private run(): Promise<void> {
     if (this.running) {
       this.again = true;
-      return;
+      return this.running;
     }
-    this.running = true;
-    try {
-      do {
-        this.again = false;
-        if (await this.waitingForDvc()) return;
-        await this.check();
-      } while (this.again && !this.abort.signal.aborted);
-    } finally {
-      this.running = false;
-    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          if (await this.waitingForDvc()) return;
+          await this.check();
+        } while (this.again && !this.abort.signal.aborted);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
   }
 
   /** True when a dvc command is at work: the check is put off and the lock polled. */
@@ -135,7 +179,7 @@ export class DvcRootService extends Disposable {
   }
 
   private async check(): Promise<void> {
-    const started = performance.now();
+    const started = this.clock.now();
     const requested = this.requestedAt;
     this.requestedAt = undefined;
     try {
@@ -149,10 +193,10 @@ export class DvcRootService extends Disposable {
           this.progressEmitter.fire();
         },
       });
-      const durationMs = performance.now() - started;
-      this.stateValue = { kind: 'ready', inspection, checkedAt: Date.now(), durationMs };
+      const durationMs = this.clock.now() - started;
+      this.stateValue = { kind: 'ready', inspection, durationMs };
       const changed = inspection.status.stages.filter((s) => s.state !== 'up-to-date').length;
-      const seen = requested === undefined ? '' : `, ${(performance.now() - requested).toFixed(0)} ms after the change was seen`;
+      const seen = requested === undefined ? '' : `, ${(this.clock.now() - requested).toFixed(0)} ms after the change was seen`;
       const scope = reuse ? `${reuse.recheck.length} of ${inspection.stages.length} stages re-checked` : `${inspection.stages.length} stages`;
       const line = `dvc: ${this.label}: ${scope}, ${changed} not up to date, checked in ${durationMs.toFixed(1)} ms${seen}`;
       if (this.checks++ === 0 || durationMs > 500) this.log.info(line);
