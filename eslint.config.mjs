@@ -7,6 +7,13 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noVscode = { name: 'vscode', message: 'src/core and src/cli must not depend on VS Code: move this to src/host.' };
+const noShellExecution = { selector: "NewExpression[callee.property.name='ShellExecution'], NewExpression[callee.name='ShellExecution']", message: 'Tasks run as ProcessExecution with argv arrays.' };
+// spawn('git', …), execFile('git', …), cp.spawnSync('git', …): git is reached through src/core/git only.
+const gitCall = '/^(spawn|spawnSync|exec|execSync|execFile|execFileSync|fork)$/';
+const noGitSpawn = {
+  selector: `CallExpression:matches([callee.name=${gitCall}], [callee.property.name=${gitCall}])[arguments.0.value=/^git(\\s|$)/]`,
+  message: 'Only src/core/git runs git: use its Git port (argv, AbortSignal, typed errors).',
+};
 const noHost = { group: ['**/host/**', '../host', '../../host'], message: 'src/core and src/cli must not import src/host.' };
 
 export default tseslint.config(
@@ -18,8 +25,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.property.name='ShellExecution'], NewExpression[callee.name='ShellExecution']", message: 'Tasks run as ProcessExecution with argv arrays.' }],
+      'no-restricted-syntax': ['error', noShellExecution],
     },
+  },
+  {
+    // The one git port: only core/git runs git (tests and benchmarks set up repositories as they like).
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/git/**'],
+    rules: { 'no-restricted-syntax': ['error', noShellExecution, noGitSpawn] },
   },
   {
     files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],

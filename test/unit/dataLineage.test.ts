@@ -15,7 +15,7 @@ import { planCheckout } from '../../src/core/dvc/checkout.js';
 import type { DataVersion } from '../../src/core/dvc/model.js';
 import { openDvcRepo } from '../../src/core/dvc/repo.js';
 import { DataVersionCache, headCommit, versionRows } from '../../src/core/dvc/versionHistory.js';
-import { RunsAtCommit, runCommit } from '../../src/core/lineage/runsAtCommit.js';
+import { commitText, RunsAtCommit, runCommit } from '../../src/core/lineage/runsAtCommit.js';
 import { openTrackingStore } from '../../src/core/tracking/open.js';
 import type { TrackedPlace } from '../../src/core/tracking/storeState.js';
 import { env, pythonEnv } from '../support/python.js';
@@ -189,4 +189,14 @@ test('runs at a data version: those tagged with its commit, then those tagged wi
   assert.deepEqual(await lineage.find(undefined, dir, v1!), []);
   await assert.rejects(lineage.find({ ...place, key: 'f2' }, dir, 'not-a-commit'), (error: Error & { reason?: string }) => error.reason === 'not-found' || error.reason === 'failed');
   store.dispose();
+});
+
+test("a run's commit reads as git show prints it; an id that is not a commit, or not in the repository, says so", async () => {
+  const [, v1] = commits;
+  const text = await commitText(dir, v1!);
+  assert.match(text, new RegExp(`^commit ${v1}\n`));
+  assert.match(text, /\n {4}v1 of the data\n/);
+  assert.match(text, /data\.csv\.dvc \| /);
+  await assert.rejects(commitText(dir, 'HEAD; rm -rf /'), /is not a git commit id/);
+  await assert.rejects(commitText(dir, 'f'.repeat(40)), new RegExp(`Commit ${'f'.repeat(12)} is not in the git repository of ${dir}`));
 });

@@ -74,3 +74,16 @@ async function lookUp(place: TrackedPlace, root: string, commit: string): Promis
   const row = (at: RunAtCommit['at']) => (found: { run: Run; experimentName: string }): RunAtCommit => ({ trackingKey: place.key, ...found, at });
   return [...atCommit.map(row('commit')), ...atParent.map(row('parent'))];
 }
+
+/**
+ * A run's commit as text (message, stat and patch, `git show --format=fuller`), read from the git
+ * repository at `dir`. A commit that is not there is said so plainly.
+ */
+export async function commitText(dir: string, commit: string, signal?: AbortSignal): Promise<string> {
+  if (!/^[0-9a-f]{4,64}$/i.test(commit)) throw new Error(`"${commit}" is not a git commit id.`);
+  try {
+    return await new Git(dir).text(['show', '--stat', '--patch', '--format=fuller', '--end-of-options', commit], signal ? { signal } : {});
+  } catch (error) {
+    throw new Error(`Commit ${commit.slice(0, 12)} is not in the git repository of ${dir}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+}
