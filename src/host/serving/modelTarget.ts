@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { registeredModelUri } from '../../core/tasks/index.js';
 import type { FolderTracking, TrackingService } from '../tracking.js';
 import type { ModelsElement } from '../trees/models/tree.js';
-import type { ModelReference } from './modelFiles.js';
+import { modelVersions, type ModelReference } from '../../core/models/modelFiles.js';
 
 /** A registered model version (or the version an alias points at) to serve, predict with or package. */
 export interface ModelTarget {
@@ -39,7 +39,7 @@ async function pickModel(tracking: TrackingService, title: string): Promise<Mode
         const target: ModelTarget = { tracking: folder, uri: registeredModelUri(model.name, { alias: alias.alias }), reference: { trackingKey: folder.key, name: model.name, version: alias.version }, tag: alias.alias };
         items.push({ label: target.uri, description: `version ${alias.version}`, target });
       }
-      const versions = (await store.searchModelVersions({ filter: `name = '${model.name.replaceAll("'", "\\'")}'`, orderBy: ['version_number DESC'] })).items;
+      const versions = await modelVersions(store, model.name);
       for (const version of versions) {
         const target: ModelTarget = { tracking: folder, uri: registeredModelUri(model.name, { version: version.version }), reference: { trackingKey: folder.key, name: model.name, version: String(version.version) }, tag: String(version.version) };
         items.push({ label: target.uri, description: version.status && version.status !== 'READY' ? version.status : undefined, target });

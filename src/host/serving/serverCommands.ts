@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
-import { baseUrl, curlCommand, sendTestRequest, type RequestPayload } from '../../core/tasks/index.js';
+import { baseUrl, curlCommand, payloadForVersion, sendTestRequest, type RequestPayload } from '../../core/tasks/index.js';
 import { registerCommand } from '../commands/register.js';
 import { Commands } from '../constants.js';
 import type { VirtualDocuments } from '../documents/virtualDocuments.js';
 import type { TrackingService } from '../tracking.js';
-import { payloadForVersion } from './modelFiles.js';
 import type { ModelServer, ServerManager } from './servers.js';
 
 export interface ServerCommandsContext {

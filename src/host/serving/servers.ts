@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
 import { checkHealth, isPortInUse, shlexQuote, waitUntilHealthy, type TaskSpec } from '../../core/tasks/index.js';
 import { Disposable } from '../dispose.js';
-import type { ModelReference } from './modelFiles.js';
+import type { ModelReference } from '../../core/models/modelFiles.js';
 
 export type ServerState = 'starting' | 'healthy' | 'unhealthy' | 'exited';
 

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import { formatBytes, formatRelativeTime, oneLine } from '../../../core/format.js';
 import type { Logger } from '../../../core/log.js';
-import { type MlModelInfo, parseMlModel } from '../../../core/models/mlmodel.js';
-import { parseModelSource } from '../../../core/models/source.js';
+import { modelVersions, readMlModel } from '../../../core/models/modelFiles.js';
 import type { ModelVersion, RegisteredModel } from '../../../core/tracking/model.js';
 import { ContextValues, Commands } from '../../constants.js';
 import { Disposable } from '../../dispose.js';
-import type { FolderTracking, Store, TrackingService } from '../../tracking.js';
+import type { FolderTracking, TrackingService } from '../../tracking.js';
 
 export type ModelsElement =
   | { readonly kind: 'folder'; readonly tracking: FolderTracking }
@@ -16,20 +15,6 @@ export type ModelsElement =
   | { readonly kind: 'tag'; readonly tracking: FolderTracking; readonly model: RegisteredModel; readonly version?: ModelVersion; readonly key: string; readonly value: string }
   | { readonly kind: 'mlmodel'; readonly tracking: FolderTracking; readonly version: ModelVersion }
   | { readonly kind: 'info'; readonly id: string; readonly label: string; readonly description?: string; readonly icon?: string; readonly command?: vscode.Command; readonly tooltip?: string; readonly children?: readonly ModelsElement[]; readonly contextValue?: string };
-
-/** The MLmodel file of a version, wherever MLflow keeps it (a logged model, a run's artifacts, a path). */
-export async function readMlModel(store: Store, version: ModelVersion): Promise<MlModelInfo> {
-  const source = parseModelSource(version.source ?? '');
-  const where = `${version.source ?? '?'}/MLmodel`;
-  let bytes: Uint8Array;
-  if (source.kind === 'logged-model') bytes = await store.readLoggedModelArtifact(source.modelId, 'MLmodel', { maxBytes: 1 << 20 });
-  else if (source.kind === 'run') bytes = await store.readArtifact(source.runId, source.path ? `${source.path}/MLmodel` : 'MLmodel', { maxBytes: 1 << 20 });
-  else {
-    const { readLocalArtifact } = await import('../../../core/tracking/localArtifacts.js');
-    bytes = await readLocalArtifact(source.uri, 'MLmodel', 1 << 20);
-  }
-  return parseMlModel(new TextDecoder().decode(bytes), where);
-}
 
 /**
  * Registered models → versions (aliases, status, tags, source run, MLmodel: flavors, signature,
@@ -169,8 +154,7 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
   private async versionsOf(element: ModelsElement & { kind: 'model' }): Promise<ModelsElement[]> {
     const { tracking, model } = element;
     if (tracking.state.kind !== 'ready') return [];
-    const name = model.name.replaceAll("'", "\\'");
-    const versions = (await tracking.state.store.searchModelVersions({ filter: `name = '${name}'`, orderBy: ['version_number DESC'] })).items;
+    const versions = await modelVersions(tracking.state.store, model.name);
     const tags = (model.tags ?? []).map((t): ModelsElement => ({ kind: 'tag', tracking, model, key: t.key, value: t.value }));
     return [
       ...versions.map((version): ModelsElement => ({ kind: 'version', tracking, model, version, aliases: (model.aliases ?? []).filter((a) => a.version === version.version).map((a) => a.alias) })),
