@@ -2,7 +2,8 @@ import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log.js';
 import { chooseInterpreter, interpreterCandidates, type InterpreterChoice } from '../core/python/interpreter.js';
-import { CONFIG_SECTION, Settings } from './constants.js';
+import { affectsConfig, openSetting, readConfig } from './config.js';
+import { Settings } from './constants.js';
 import { Disposable } from './dispose.js';
 
 const PYTHON_EXTENSION_ID = 'ms-python.python';
@@ -18,7 +19,7 @@ export class PythonService extends Disposable {
 
   constructor(private readonly log: Logger) {
     super();
-    this.register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.python}`) && this.choices.clear()));
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => affectsConfig(e, Settings.python) && this.choices.clear()));
   }
 
   async interpreterFor(folder: vscode.WorkspaceFolder): Promise<InterpreterChoice> {
@@ -37,13 +38,13 @@ export class PythonService extends Disposable {
     if (vscode.extensions.getExtension(PYTHON_EXTENSION_ID)) {
       await vscode.commands.executeCommand('python.setInterpreter');
     } else {
-      await vscode.commands.executeCommand('workbench.action.openSettings', `${CONFIG_SECTION}.${Settings.python}`);
+      await openSetting(Settings.python);
     }
     this.choices.clear();
   }
 
   private async choose(folder: vscode.WorkspaceFolder): Promise<InterpreterChoice> {
-    const setting = vscode.workspace.getConfiguration(CONFIG_SECTION, folder).get<string>(Settings.python);
+    const setting = readConfig(folder).python;
     const candidates = interpreterCandidates({ pythonExtensionPath: await this.selectedInPythonExtension(folder), setting, workspaceFolder: folder.uri.fsPath });
     const choice = await chooseInterpreter(candidates, { cwd: folder.uri.fsPath });
     this.log.info(`python for ${folder.name}: ${choice.chosen ? `${choice.chosen.probe.executable} (mlflow ${choice.chosen.probe.mlflowVersion ?? '?'}, from ${choice.chosen.source})` : `none with MLflow among ${candidates.map((c) => c.command).join(', ')}`}`);

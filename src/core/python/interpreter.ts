@@ -4,6 +4,7 @@
  * The host gathers the inputs; the choice and the probe are plain core functions.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { WorkbenchError } from '../errors.js';
 import { runProcess } from './process.js';
 
 export type InterpreterSource = 'python-extension' | 'setting' | 'path';
@@ -116,4 +117,29 @@ export async function chooseInterpreter(candidates: readonly InterpreterCandidat
     if (probe.ok && probe.hasMlflow) return { chosen: { ...candidate, probe }, probes };
   }
   return { probes };
+}
+
+/** The interpreter a task runs in: the one with MLflow, else the first that runs at all (DVC alone needs no MLflow). */
+export function runnableInterpreter(choice: InterpreterChoice): { readonly python: string; readonly hasMlflow: boolean } | undefined {
+  if (choice.chosen) return { python: choice.chosen.probe.executable, hasMlflow: true };
+  const working = choice.probes.find((probe) => probe.ok);
+  return working?.ok ? { python: working.executable, hasMlflow: false } : undefined;
+}
+
+/** The interpreters tried and why each did not do, for a message: `python3 (Python 3.11, no mlflow); /opt/py (not-found)`. */
+export function triedInterpreters(choice: InterpreterChoice): string {
+  return choice.probes.map((p) => (p.ok ? `${p.command} (Python ${p.version}, no mlflow)` : `${p.command} (${p.problem})`)).join('; ');
+}
+
+/** No interpreter runs, or none has MLflow: the host offers "Select Interpreter…" on these reasons. */
+export class PythonError extends WorkbenchError {
+  override readonly name = 'PythonError';
+  constructor(
+    override readonly reason: 'python-not-found' | 'mlflow-not-installed',
+    message: string,
+    /** The interpreter tried first (or the one without MLflow). */
+    readonly interpreter: string,
+  ) {
+    super(message);
+  }
 }

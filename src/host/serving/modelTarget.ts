@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { registeredModelUri } from '../../core/tasks/index.js';
-import type { FolderTracking, TrackingService } from '../tracking.js';
-import type { ModelsElement } from '../trees/models/tree.js';
+import { storeOf } from '../../core/tracking/storeState.js';
+import type { ModelsElement } from '../models/tree.js';
+import type { FolderTracking, TrackingService } from '../tracking/trackingService.js';
 import { modelVersions, type ModelReference } from '../../core/models/modelFiles.js';
 
 /** A registered model version (or the version an alias points at) to serve, predict with or package. */
@@ -31,8 +32,8 @@ export async function modelTarget(tracking: TrackingService, element: unknown, t
 async function pickModel(tracking: TrackingService, title: string): Promise<ModelTarget | undefined> {
   const items: (vscode.QuickPickItem & { target: ModelTarget })[] = [];
   for (const folder of tracking.folders) {
-    if (folder.state.kind !== 'ready') continue;
-    const store = folder.state.store;
+    const store = storeOf(folder);
+    if (!store) continue;
     const models = (await store.searchRegisteredModels()).items;
     for (const model of models) {
       for (const alias of model.aliases ?? []) {

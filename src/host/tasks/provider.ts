@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
 import { loadMlProject, readTaskDefinition, TASK_TYPE, type WorkbenchTaskDefinition } from '../../core/tasks/index.js';
 import type { Projects } from '../dvc/projects.js';
-import type { TaskRunner } from './runner.js';
+import type { TaskRunner } from '../runner/runner.js';
 import { pipelines } from './targets.js';
 
 /** Never walk a huge workspace for the task list: VS Code's own file search, capped. */
