@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { reasonOf } from '../core/errors.js';
+import { remedyFor, type Remedy } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { isCancellation } from './cancellation.js';
 import { Commands } from './constants.js';
@@ -20,26 +20,9 @@ export interface ErrorActions {
   selectInterpreter(): Promise<void>;
 }
 
-const RETRY = 'Retry';
-const SET_CREDENTIALS = 'Set Credentials…';
-const SELECT_INTERPRETER = 'Select Interpreter…';
 const SHOW_LOG = 'Show Log';
-
-/** The action a failure's reason deserves, if any. */
-export function actionFor(error: unknown): string | undefined {
-  switch (reasonOf(error)) {
-    case 'unauthenticated':
-      return SET_CREDENTIALS;
-    case 'busy':
-      return RETRY;
-    case 'python-not-found':
-    case 'mlflow-not-installed':
-    case 'mlflow-too-old':
-      return SELECT_INTERPRETER;
-    default:
-      return undefined;
-  }
-}
+/** The label of each remedy's button. */
+const REMEDY_LABELS: Record<Remedy, string> = { retry: 'Retry', 'set-credentials': 'Set Credentials…', 'select-interpreter': 'Select Interpreter…' };
 
 /**
  * Every command goes through one error policy: cancellation is no error; a failure is logged and
@@ -65,13 +48,13 @@ export class CommandRegistry {
   async report(error: unknown, retry?: () => Promise<unknown>): Promise<void> {
     if (isCancellation(error)) return;
     this.log.error(error as Error);
-    const action = actionFor(error);
-    const choices = [...(action && (action !== RETRY || retry) ? [action] : []), SHOW_LOG];
-    const choice = await vscode.window.showErrorMessage(`ML Workbench: ${(error as Error)?.message ?? String(error)}`, ...choices);
-    if (choice === RETRY && retry) await retry();
-    else if (choice === SET_CREDENTIALS) await this.actions.setCredentials((error as { subject?: string }).subject);
-    else if (choice === SELECT_INTERPRETER) await this.actions.selectInterpreter();
-    else if (choice === SHOW_LOG) await vscode.commands.executeCommand(Commands.showLog);
+    const remedy = remedyFor(error);
+    const offered = remedy && (remedy !== 'retry' || retry) ? remedy : undefined;
+    const choice = await vscode.window.showErrorMessage(`ML Workbench: ${(error as Error)?.message ?? String(error)}`, ...(offered ? [REMEDY_LABELS[offered]] : []), SHOW_LOG);
+    if (choice === SHOW_LOG) await vscode.commands.executeCommand(Commands.showLog);
+    else if (choice && offered === 'retry') await retry?.();
+    else if (choice && offered === 'set-credentials') await this.actions.setCredentials((error as { subject?: string }).subject);
+    else if (choice && offered === 'select-interpreter') await this.actions.selectInterpreter();
   }
 
   private async invoke(run: () => unknown): Promise<unknown> {

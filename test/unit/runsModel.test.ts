@@ -113,8 +113,7 @@ test('the query: a status toggle and a filter narrow the runs, are kept with rec
   assert.deepEqual(names(node.runNodes), ['baseline-logreg']);
   await runs.updateQuery({ filter: undefined, showDeleted: true });
   assert.ok((await runs.experimentsOf(place)).experiments.some((e) => e.experiment.name === 'archived'), 'deleted experiments with Show Deleted');
-  await runs.clearQuery();
-  assert.deepEqual(runs.query, {});
+  await runs.updateQuery({ showDeleted: false });
   assert.equal(runs.isFiltered, false);
   assert.equal(queries.length, 6);
 });

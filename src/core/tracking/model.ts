@@ -3,13 +3,13 @@
  * int64 as numbers, empty fields omitted, non-finite doubles as "NaN" / "Infinity" / "-Infinity").
  * See mlflow/protos/service.proto and mlflow/utils/proto_json_utils.py.
  */
+import type { JsonDouble } from '../format.js';
 
 export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
 export type LifecycleStage = 'active' | 'deleted';
 export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
 
-/** A double as protobuf JSON writes it: finite numbers as numbers, the rest as strings. */
-export type JsonDouble = number | 'NaN' | 'Infinity' | '-Infinity';
+export type { JsonDouble };
 
 export interface KeyValue {
   readonly key: string;

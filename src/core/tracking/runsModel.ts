@@ -119,12 +119,6 @@ export class RunsModel<P extends TrackedPlace> extends Disposable {
     this.refresh();
   }
 
-  async clearQuery(): Promise<void> {
-    await this.options.memento.update(QUERY_KEY, {});
-    this.queryEmitter.fire({});
-    this.refresh();
-  }
-
   // ---- reading ----
 
   /** Everything again: the experiments and the first page of each one shown. */
