@@ -1,5 +1,5 @@
 import type { TrackingError } from '../core/tracking/errors.js';
-import type { ViewType } from '../core/tracking/model.js';
+import type { ViewType } from '../core/tracking/entities.js';
 import type { Listing, ModelRegistry, TrackingStore } from '../core/tracking/store.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
 

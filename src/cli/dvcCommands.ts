@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { DvcDiagnostic } from '../core/dvc/model.js';
+import type { DvcDiagnostic } from '../core/dvc/entities.js';
 import { openDvcRepo, type DvcRepo } from '../core/dvc/repo.js';
 import { VersionsError } from '../core/dvc/versions.js';
 import { HashingError } from '../core/dvc/hashing/service.js';

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TrackingError, type TrackingErrorReason } from '../../src/core/tracking/errors.js';
-import type { Run } from '../../src/core/tracking/model.js';
+import type { Run } from '../../src/core/tracking/entities.js';
 import { restOptionsFromEnvironment } from '../../src/core/tracking/rest/environment.js';
 import { RestTrackingStore } from '../../src/core/tracking/rest/restStore.js';
 import { jsonDiff } from './jsonDiff';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { planCheckout } from '../../src/core/dvc/checkout.js';
-import type { DataVersion } from '../../src/core/dvc/model.js';
+import type { DataVersion } from '../../src/core/dvc/entities.js';
 import { openDvcRepo } from '../../src/core/dvc/repo.js';
 import { DataVersionCache, headCommit, versionRows } from '../../src/core/dvc/versionHistory.js';
 import { commitText, RunsAtCommit, runCommit } from '../../src/core/lineage/runsAtCommit.js';

@@ -13,7 +13,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { BUSY_POLL_MS, CHANGE_DEBOUNCE_MS, DvcProject } from '../../src/core/dvc/project.js';
 import { DvcProjects } from '../../src/core/dvc/projects.js';
 import { openDvcRepo, type DvcRepo, type InspectOptions } from '../../src/core/dvc/repo.js';
-import type { DvcActivity } from '../../src/core/dvc/rwlock.js';
+import type { DvcActivity } from '../../src/core/dvc/activity.js';
 import type { Logger } from '../../src/core/log.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mlw-dvcproject-'));

@@ -7,7 +7,7 @@
 import { ChartHistory, type ChartSeries, type XAxis } from '../series/chartHistory.js';
 import type { CsvSeries } from '../series/csv.js';
 import { metricColumns } from '../tracking/metricColumns.js';
-import type { Run } from '../tracking/model.js';
+import type { Run } from '../tracking/entities.js';
 import { runDisplayName } from '../tracking/runTree.js';
 import type { TrackingStore } from '../tracking/store.js';
 

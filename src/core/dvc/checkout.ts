@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import { Git } from '../git/index.js';
-import type { TrackedData } from './model.js';
+import type { TrackedData } from './entities.js';
 import type { Inspection } from './repo.js';
 import { recordFileOf, VersionsError } from './versions.js';
 

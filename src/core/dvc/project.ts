@@ -10,9 +10,9 @@ import { systemClock, type Clock } from '../clock.js';
 import { Emitter } from '../event.js';
 import { Disposable } from '../lifecycle.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { HashProgress, Stage } from './model.js';
+import type { HashProgress, Stage } from './entities.js';
 import type { DvcRepo, Inspection } from './repo.js';
-import type { DvcActivity } from './rwlock.js';
+import type { DvcActivity } from './activity.js';
 import type { Dag } from './status/dag.js';
 import { affectedStages } from './watchPaths.js';
 

@@ -4,7 +4,7 @@
  * workspace records now; and whether the record names a version no commit has yet.
  */
 import { Git } from '../git/index.js';
-import type { DataVersion } from './model.js';
+import type { DataVersion } from './entities.js';
 import type { DvcRepo } from './repo.js';
 
 /** The commit HEAD names in the repository at `root`, '' when there is none (no commit, no git). */

@@ -4,7 +4,7 @@
  */
 import { dirname, join, relative, sep } from 'node:path';
 import { Git } from '../git/index.js';
-import type { DataVersion, HashRecord, Stage } from './model.js';
+import type { DataVersion, HashRecord, Stage } from './entities.js';
 import { parseDvcFile } from './files/dvcFile.js';
 import { parseLockfile } from './files/lockfile.js';
 import { WorkbenchError } from '../errors.js';

@@ -6,7 +6,7 @@
  * This is the one room of core that reads both a tracking store and a git repository of DVC data.
  */
 import { Git } from '../git/index.js';
-import type { Run } from '../tracking/model.js';
+import type { Run } from '../tracking/entities.js';
 import { storeOf, type TrackedPlace } from '../tracking/storeState.js';
 import type { TrackingStore } from '../tracking/store.js';
 

@@ -4,7 +4,7 @@
  * lookups the views and serving share: a model's versions, one version by number.
  */
 import { readLocalArtifact } from '../tracking/localArtifacts.js';
-import type { ModelVersion } from '../tracking/model.js';
+import type { ModelVersion } from '../tracking/entities.js';
 import type { ModelRegistry, TrackingStore } from '../tracking/store.js';
 import { parseMlModel, type MlModelInfo } from './mlmodel.js';
 import { parseModelSource } from './source.js';

@@ -2,7 +2,7 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TrackingError } from './errors.js';
-import type { FileInfo } from './model.js';
+import type { FileInfo } from './entities.js';
 import type { ArtifactListing } from './store.js';
 
 /** MLflow's local repository hides files it is still uploading (local_artifact_repo.py). */

@@ -11,8 +11,8 @@ import { Disposable } from '../lifecycle.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { TrackingError } from './errors.js';
 import type { Event } from '../event.js';
-import type { Experiment, Run } from './model.js';
-import { runSearchFor, type RunViewQuery } from './runQuery.js';
+import type { Experiment, Run } from './entities.js';
+import { runSearchFor, type RunViewQuery } from './runsViewQuery.js';
 import { nestRuns, type RunNode } from './runTree.js';
 import { isServerStore, requireStore, storeOf, type TrackedPlace } from './storeState.js';
 

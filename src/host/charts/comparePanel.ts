@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
 import { assignColorSlots } from '../../core/series/colors.js';
 import { compareRuns } from '../../core/tracking/comparison.js';
-import type { Run } from '../../core/tracking/model.js';
+import type { Run } from '../../core/tracking/entities.js';
 import type { Store } from '../../core/tracking/storeState.js';
 import { parseCompareState, parseFromWebview, type CompareSelection, type FromWebview, type ToWebview } from '../../protocol/comparePanel.js';
 import type { MetricsSelection } from '../../protocol/metricsPanel.js';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { planCheckout } from '../../core/dvc/checkout.js';
 import { diffFile, diffListings, formatDataDiff, type DataDiff, type DiffSide } from '../../core/dvc/dataDiff.js';
 import type { DirEntry } from '../../core/dvc/hashing/dirListing.js';
-import type { DataVersion } from '../../core/dvc/model.js';
+import type { DataVersion } from '../../core/dvc/entities.js';
 import { dataVersionCheckout, interpreterPath } from '../../core/tasks/index.js';
 import type { CommandTable } from '../commands.js';
 import { Commands, TaskTypes } from '../constants.js';

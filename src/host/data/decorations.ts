@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { DataState } from '../../core/dvc/model.js';
+import type { DataState } from '../../core/dvc/entities.js';
 import { Disposable } from '../dispose.js';
 import type { Projects } from '../dvc/projects.js';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TrackedData } from '../../core/dvc/model.js';
+import type { TrackedData } from '../../core/dvc/entities.js';
 import { DataVersionCache, versionRows } from '../../core/dvc/versionHistory.js';
 import type { RunsAtCommit } from '../../core/lineage/runsAtCommit.js';
 import type { Logger } from '../../core/log.js';

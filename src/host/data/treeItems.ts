@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { DataState, TrackedData } from '../../core/dvc/model.js';
+import type { DataState, TrackedData } from '../../core/dvc/entities.js';
 import { formatBytes, formatRelativeTime, oneLine } from '../../core/format.js';
 import { runCommit } from '../../core/lineage/runsAtCommit.js';
 import { runDisplayName } from '../../core/tracking/runTree.js';

@@ -1,4 +1,4 @@
-import type { DataVersion, TrackedData } from '../../core/dvc/model.js';
+import type { DataVersion, TrackedData } from '../../core/dvc/entities.js';
 import type { RunAtCommit } from '../../core/lineage/runsAtCommit.js';
 import type { Project } from '../dvc/projects.js';
 

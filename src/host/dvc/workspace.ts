@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { HashService } from '../../core/dvc/hashing/service.js';
-import type { DvcDiagnostic } from '../../core/dvc/model.js';
+import type { DvcDiagnostic } from '../../core/dvc/entities.js';
 import { DvcProjects } from '../../core/dvc/projects.js';
 import { openDvcRepo } from '../../core/dvc/repo.js';
 import type { Logger } from '../../core/log.js';

@@ -3,7 +3,7 @@ import { formatBytes, formatRelativeTime, oneLine } from '../../core/format.js';
 import type { Logger } from '../../core/log.js';
 import { modelVersions, readMlModel } from '../../core/models/modelFiles.js';
 import { requireStore } from '../../core/tracking/storeState.js';
-import type { ModelVersion, RegisteredModel } from '../../core/tracking/model.js';
+import type { ModelVersion, RegisteredModel } from '../../core/tracking/entities.js';
 import { ContextValues, Commands } from '../constants.js';
 import { Disposable } from '../dispose.js';
 import type { FolderTracking, TrackingService } from '../tracking/trackingService.js';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Stage } from '../../core/dvc/model.js';
+import type { Stage } from '../../core/dvc/entities.js';
 import { paramLeafChanges, type ParamLeafChange } from '../../core/dvc/status/paramLeaves.js';
 import { isDict, toJson, type PyValue } from '../../core/dvc/pyValue.js';
 import type { Logger } from '../../core/log.js';

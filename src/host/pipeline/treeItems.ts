@@ -1,6 +1,6 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Stage, StageStatus } from '../../core/dvc/model.js';
+import type { Stage, StageStatus } from '../../core/dvc/entities.js';
 import { showParamValue } from '../../core/dvc/status/paramLeaves.js';
 import { Commands, ContextValues } from '../constants.js';
 import { idOf, type PartElement, type PartKind, type PipelineElement, type StageElement } from './treeNodes.js';

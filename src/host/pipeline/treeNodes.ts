@@ -1,4 +1,4 @@
-import type { PathChange, Stage, StageStatus } from '../../core/dvc/model.js';
+import type { PathChange, Stage, StageStatus } from '../../core/dvc/entities.js';
 import type { ParamLeafChange } from '../../core/dvc/status/paramLeaves.js';
 import type { Project } from '../dvc/projects.js';
 

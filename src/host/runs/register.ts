@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { describeRunQuery } from '../../core/tracking/runQuery.js';
+import { describeRunQuery } from '../../core/tracking/runsViewQuery.js';
 import { storeOf } from '../../core/tracking/storeState.js';
 import { affectsConfig, readConfig } from '../config.js';
 import { ContextKeys, Settings, Views } from '../constants.js';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { formatDuration } from '../../core/format.js';
-import type { Run } from '../../core/tracking/model.js';
-import { sortKeysOf, validateRunFilter } from '../../core/tracking/runQuery.js';
+import type { Run } from '../../core/tracking/entities.js';
+import { sortKeysOf, validateRunFilter } from '../../core/tracking/runsViewQuery.js';
 import { runSummary } from '../../core/tracking/runTree.js';
 import { requireStore } from '../../core/tracking/storeState.js';
 import type { CommandTable } from '../commands.js';

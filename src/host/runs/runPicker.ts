@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import { formatRelativeTime } from '../../core/format.js';
-import type { Experiment, Run } from '../../core/tracking/model.js';
+import type { Experiment, Run } from '../../core/tracking/entities.js';
 import { runDisplayName } from '../../core/tracking/runTree.js';
 import { storeOf } from '../../core/tracking/storeState.js';
 import type { FolderTracking, TrackingService } from '../tracking/trackingService.js';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatBytes, formatDuration, formatMetricValue, formatRelativeTime, oneLine } from '../../core/format.js';
-import type { Run, RunStatus } from '../../core/tracking/model.js';
+import type { Run, RunStatus } from '../../core/tracking/entities.js';
 import { runDisplayName } from '../../core/tracking/runTree.js';
 import { describeStoreState } from '../../core/tracking/storeState.js';
 import { Commands, ContextValues } from '../constants.js';

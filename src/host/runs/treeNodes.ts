@@ -1,4 +1,4 @@
-import type { FileInfo } from '../../core/tracking/model.js';
+import type { FileInfo } from '../../core/tracking/entities.js';
 import type { ExperimentRuns, PlaceNode, RunRow } from '../../core/tracking/runsModel.js';
 import type { FolderTracking } from '../tracking/trackingService.js';
 

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { formatDuration, oneLine } from '../../core/format.js';
 import type { Logger } from '../../core/log.js';
 import { failureLine, isTrainingTask } from '../../core/tasks/index.js';
-import type { Run } from '../../core/tracking/model.js';
+import type { Run } from '../../core/tracking/entities.js';
 import type { RunsModel } from '../../core/tracking/runsModel.js';
 import { storeOf } from '../../core/tracking/storeState.js';
 import { Commands } from '../constants.js';

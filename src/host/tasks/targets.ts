@@ -1,6 +1,6 @@
 import { dirname, relative } from 'node:path';
 import * as vscode from 'vscode';
-import type { Stage } from '../../core/dvc/model.js';
+import type { Stage } from '../../core/dvc/entities.js';
 import { loadMlProject, type MlProject } from '../../core/tasks/index.js';
 import type { Project, Projects } from '../dvc/projects.js';
 

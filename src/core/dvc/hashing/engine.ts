@@ -7,7 +7,7 @@
  */
 import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
-import type { HashAlgorithm, HashProgress } from '../model.js';
+import type { HashAlgorithm, HashProgress } from '../entities.js';
 import { IgnoreRules, type IgnoreSpec } from '../ignore.js';
 import { inCache, readListing, type CacheQuery } from './cachePresence.js';
 import { compareCodePoints, dirHash, type DirEntry } from './dirListing.js';

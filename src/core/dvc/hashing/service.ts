@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { HashProgress } from '../model.js';
+import type { HashProgress } from '../entities.js';
 import type { DirEntry } from './dirListing.js';
 import { HashEngine, type CacheQuery, type EngineHooks, type MeasureItem, type Measured } from './engine.js';
-import type { WorkerOptions, WorkerReply, WorkerRequest } from './protocol.js';
+import type { WorkerOptions, WorkerReply, WorkerRequest } from './hashWorkerMessages.js';
 import { WorkbenchError } from '../../errors.js';
 
 export interface HashServiceOptions {

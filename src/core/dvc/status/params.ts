@@ -5,7 +5,7 @@
  * different by Python's `==` → `modified`.
  */
 import { extname } from 'node:path';
-import type { ParamChange, ParamsDep } from '../model.js';
+import type { ParamChange, ParamsDep } from '../entities.js';
 import { getDotted, isDict, pyEquals, toJson, type PyDict, type PyValue } from '../pyValue.js';
 
 /** The current file contents, or why it can't be read. */

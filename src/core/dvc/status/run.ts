@@ -3,7 +3,7 @@
  * another, each params file read once), then decide each stage and assemble both the UI model and
  * the exact `dvc status --json` object.
  */
-import type { DvcStatusEntry, HashAlgorithm, PathChange, RepoStatus, Stage, StageStatus } from '../model.js';
+import type { DvcStatusEntry, HashAlgorithm, PathChange, RepoStatus, Stage, StageStatus } from '../entities.js';
 import type { CacheQuery, MeasureItem, Measured } from '../hashing/engine.js';
 import type { HashService, RequestOptions } from '../hashing/service.js';
 import { readParamsFile, type Snapshot } from '../load.js';

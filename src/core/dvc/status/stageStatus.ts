@@ -5,7 +5,7 @@
  * Per path (dvc/output.py): `not in cache` (cached outs with a recorded hash whose object is
  * missing), `deleted`, `modified` (hash differs, or none recorded), `new`.
  */
-import type { DvcStatusEntry, HashAlgorithm, HashRecord, ParamChange, PathChange, PathDep, Stage, StageOut } from '../model.js';
+import type { DvcStatusEntry, HashAlgorithm, HashRecord, ParamChange, PathChange, PathDep, Stage, StageOut } from '../entities.js';
 import type { DataStage } from '../files/dvcFile.js';
 import type { Measured } from '../hashing/engine.js';
 import { paramsStatus, recordedValues, type ParamsFileState } from './params.js';

@@ -1,5 +1,5 @@
 /** Messages between the hashing service (main thread) and its worker. Plain, cloneable data. */
-import type { HashProgress } from '../model.js';
+import type { HashProgress } from '../entities.js';
 import type { CacheQuery, MeasureItem, Measured } from './engine.js';
 
 export type WorkerRequest =

@@ -1,4 +1,4 @@
-import type { Run, ViewType } from './model.js';
+import type { Run, ViewType } from './entities.js';
 import { parseRunFilter, parseRunOrderBy } from './search/index.js';
 
 /** What the Runs view shows: the user's filter, the quick toggles and the sort. */

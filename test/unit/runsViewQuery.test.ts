@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { describeRunQuery, runSearchFor, sortKeysOf, validateRunFilter, validateRunOrderBy } from '../../src/core/tracking/runQuery.js';
-import type { Run } from '../../src/core/tracking/model.js';
+import { describeRunQuery, runSearchFor, sortKeysOf, validateRunFilter, validateRunOrderBy } from '../../src/core/tracking/runsViewQuery.js';
+import type { Run } from '../../src/core/tracking/entities.js';
 
 test('toggles become MLflow clauses ANDed to the typed filter', () => {
   assert.deepEqual(runSearchFor({}), { filter: undefined, orderBy: undefined, viewType: 'ACTIVE_ONLY' });
