@@ -8,6 +8,7 @@ import { dataVersionCheckout, interpreterPath } from '../../core/tasks/index.js'
 import type { CommandTable } from '../commands.js';
 import { Commands, TaskTypes } from '../constants.js';
 import type { Services } from '../services.js';
+import { checkTrust } from '../trust.js';
 import type { DataTreeProvider } from './tree.js';
 import type { DataElement, TrackedElement, VersionElement } from './treeNodes.js';
 
@@ -112,7 +113,7 @@ async function checkoutDataVersion({ services }: DataFeature, element?: DataElem
   const short = element.version.commit.slice(0, 7);
   const detail = `This replaces ${plan.what} in the workspace with the version of ${short} "${element.version.message}", and ${recordFile} with that commit's copy (git checkout ${short} -- ${recordFile}; dvc checkout --force ${recordFile}).`;
   const confirm = await vscode.window.showWarningMessage(`Check out ${data.repoPath} as of ${short}?`, { modal: true, detail }, 'Check Out');
-  if (confirm !== 'Check Out') return;
+  if (confirm !== 'Check Out' || !checkTrust('Checking out a data version')) return;
   const folder = project.folder.workspaceFolder;
   const python = await services.tasks.interpreter(folder);
   const steps = dataVersionCheckout({ python, cwd: project.root, revision: element.version.commit, dvcFile: recordFile, env: interpreterPath(python, process.env['PATH']) });
