@@ -1,8 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { planCheckout } from '../../core/dvc/checkout.js';
-import { diffFile, diffListings, formatDataDiff, type DataDiff, type DiffSide } from '../../core/dvc/dataDiff.js';
-import type { DirEntry } from '../../core/dvc/hashing/dirListing.js';
+import { diffDataFiles, formatDataDiff, versionFiles, workspaceFiles, type DataFiles, type DiffSide } from '../../core/dvc/dataDiff.js';
 import type { DataVersion } from '../../core/dvc/entities.js';
 import { dataVersionCheckout, interpreterPath } from '../../core/tasks/index.js';
 import type { CommandTable } from '../commands.js';
@@ -30,32 +29,11 @@ async function refreshData({ services, tree }: DataFeature): Promise<void> {
   await services.dvc.refreshAll();
 }
 
-type Files = { readonly hash: string | undefined; readonly entries: readonly DirEntry[] | undefined };
-
-/** A version's files: a directory's listing from the cache, or a file's one hash. */
-async function versionFiles(owner: TrackedElement, hash: string | undefined): Promise<Files> {
-  if (!hash?.endsWith('.dir')) return { hash, entries: undefined };
-  const entries = await owner.project.repo.dirListing(hash);
-  if (!entries) throw new Error(`The file list of ${owner.data.repoPath} version ${hash} is not in the DVC cache: fetch it first (dvc fetch).`);
-  return { hash, entries };
-}
-
-async function workspaceFiles(owner: TrackedElement): Promise<Files> {
-  const measured = await owner.project.repo.measureWorkspace(owner.data.repoPath);
-  if (!measured?.exists) return { hash: undefined, entries: owner.data.isDir ? [] : undefined };
-  return { hash: measured.hash, entries: measured.isDir ? (measured.entries ?? []) : undefined };
-}
-
-function diffOf(name: string, before: Files, after: Files): DataDiff {
-  if (before.entries || after.entries) return diffListings(before.entries ?? [], after.entries ?? []);
-  return diffFile(name, before.hash, after.hash);
-}
-
 const versionSide = (version: DataVersion): DiffSide => ({ label: `${version.commit.slice(0, 7)} (${version.message.slice(0, 60)})`, hash: version.hash });
 
-async function showDiff(feature: DataFeature, owner: TrackedElement, sides: [DiffSide, Files, DiffSide, Files]): Promise<void> {
+async function showDiff(feature: DataFeature, owner: TrackedElement, sides: [DiffSide, DataFiles, DiffSide, DataFiles]): Promise<void> {
   const [beforeSide, before, afterSide, after] = sides;
-  const diff = diffOf(basename(owner.data.repoPath), before, after);
+  const diff = diffDataFiles(basename(owner.data.repoPath), before, after);
   const text = formatDataDiff(owner.data.repoPath, beforeSide, afterSide, diff);
   const short = (label: string): string => label.split(' ')[0]!;
   const document = await vscode.workspace.openTextDocument(feature.services.documents.add(text, `${basename(owner.data.repoPath)} ${short(beforeSide.label)}..${short(afterSide.label)}.diff`));
@@ -67,8 +45,8 @@ async function diffDataWithWorkspace(feature: DataFeature, element?: DataElement
   if (element?.kind !== 'version' && element?.kind !== 'tracked') throw new Error('Choose a tracked path or one of its versions in the Data view.');
   const owner = element.kind === 'version' ? element.owner : element;
   const side: DiffSide = element.kind === 'version' ? versionSide(element.version) : { label: 'recorded', hash: owner.data.hash };
-  const before = await versionFiles(owner, side.hash);
-  const after = await workspaceFiles(owner);
+  const before = await versionFiles(owner.project.repo, owner.data.repoPath, side.hash);
+  const after = await workspaceFiles(owner.project.repo, owner.data);
   await showDiff(feature, owner, [side, before, { label: 'workspace', hash: after.hash }, after]);
 }
 
@@ -91,7 +69,7 @@ async function diffDataVersions(feature: DataFeature, element?: DataElement, sel
   const order = element.siblings.map((v) => v.commit);
   const [older, newer] = order.indexOf(other.commit) > order.indexOf(element.version.commit) ? [other, element.version] : [element.version, other];
   const owner = element.owner;
-  await showDiff(feature, owner, [versionSide(older), await versionFiles(owner, older.hash), versionSide(newer), await versionFiles(owner, newer.hash)]);
+  await showDiff(feature, owner, [versionSide(older), await versionFiles(owner.project.repo, owner.data.repoPath, older.hash), versionSide(newer), await versionFiles(owner.project.repo, owner.data.repoPath, newer.hash)]);
 }
 
 /**

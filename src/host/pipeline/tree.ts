@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { Stage } from '../../core/dvc/entities.js';
-import { paramLeafChanges, type ParamLeafChange } from '../../core/dvc/status/paramLeaves.js';
-import { isDict, toJson, type PyValue } from '../../core/dvc/pyValue.js';
+import { stageParts } from '../../core/dvc/stageParts.js';
 import type { Logger } from '../../core/log.js';
 import { Disposable } from '../dispose.js';
 import type { Project, Projects } from '../dvc/projects.js';
@@ -82,42 +81,5 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
 }
 
 function partsOf(owner: StageElement): PartElement[] {
-  const { stage, status } = owner;
-  const parts: PartElement[] = [];
-  for (const dep of stage.deps) {
-    const pathChange = status?.changedDeps.find((c) => c.repoPath === dep.repoPath);
-    parts.push({ kind: 'part', owner, part: 'dep', name: dep.repoPath, absPath: dep.absPath, line: dep.position.line, ...(pathChange ? { pathChange } : {}) });
-  }
-  for (const params of stage.params) parts.push(...paramParts(owner, params));
-  for (const out of stage.outs) {
-    const pathChange = status?.changedOuts.find((c) => c.repoPath === out.repoPath);
-    const flags = [out.flags.cache ? undefined : 'not cached', out.flags.persist ? 'persist' : undefined].filter((f): f is string => f !== undefined);
-    const part = out.kind === 'metrics' ? 'metric' : out.kind === 'plots' ? 'plot' : 'out';
-    parts.push({ kind: 'part', owner, part, name: out.repoPath, absPath: out.absPath, line: out.position.line, flags, ...(pathChange ? { pathChange } : {}) });
-  }
-  return parts;
-}
-
-/** Param keys as leaves (`train.alpha`) with their recorded values, changed ones with old → new. */
-function paramParts(owner: StageElement, params: Stage['params'][number]): PartElement[] {
-  const recorded = owner.stage.lock?.params.get(params.defPath) ?? {};
-  const leaves = new Map<string, unknown>();
-  const flatten = (prefix: string, value: PyValue): void => {
-    if (isDict(value) && Object.keys(value).length > 0) for (const [k, v] of Object.entries(value)) flatten(`${prefix}.${k}`, v);
-    else leaves.set(prefix, toJson(value));
-  };
-  for (const [key, value] of Object.entries(recorded)) flatten(key, value);
-  for (const key of params.keys) if (![...leaves.keys()].some((k) => k === key || k.startsWith(`${key}.`))) leaves.set(key, undefined);
-  const changes = new Map<string, ParamLeafChange>();
-  for (const change of (owner.status?.changedParams ?? []).filter((c) => c.file === params.repoPath).flatMap(paramLeafChanges)) {
-    changes.set(change.key ?? params.repoPath, change);
-    if (change.key !== undefined && !leaves.has(change.key)) leaves.set(change.key, undefined);
-  }
-  const whole = changes.get(params.repoPath);
-  const base = { kind: 'part' as const, owner, part: 'param' as const, absPath: params.absPath, line: params.position.line };
-  if (leaves.size === 0) return [{ ...base, name: params.repoPath, ...(whole ? { paramChange: whole } : {}) }];
-  return [...leaves].map(([name, value]) => {
-    const paramChange = changes.get(name) ?? whole;
-    return { ...base, name, value, ...(paramChange ? { paramChange } : {}) };
-  });
+  return stageParts(owner.stage, owner.status).map((part) => ({ kind: 'part', owner, ...part }));
 }

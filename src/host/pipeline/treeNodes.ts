@@ -1,5 +1,5 @@
-import type { PathChange, Stage, StageStatus } from '../../core/dvc/entities.js';
-import type { ParamLeafChange } from '../../core/dvc/status/paramLeaves.js';
+import type { Stage, StageStatus } from '../../core/dvc/entities.js';
+import type { StagePart } from '../../core/dvc/stageParts.js';
 import type { Project } from '../dvc/projects.js';
 
 /** The Pipeline view's nodes: roots (when several), stages in DAG order, their deps/params/outs. */
@@ -18,23 +18,12 @@ export interface StageElement {
   readonly parent: RootElement | undefined;
 }
 
-export type PartKind = 'dep' | 'param' | 'out' | 'metric' | 'plot';
+export type { PartKind } from '../../core/dvc/stageParts.js';
 
-/** One dep, param key or output of a stage, with its own change (if any). */
-export interface PartElement {
+/** One dep, param key or output of a stage (core's StagePart), below its stage. */
+export interface PartElement extends StagePart {
   readonly kind: 'part';
   readonly owner: StageElement;
-  readonly part: PartKind;
-  /** Repo-relative path, or the param's dotted key. */
-  readonly name: string;
-  readonly absPath: string;
-  readonly line: number;
-  readonly pathChange?: PathChange;
-  readonly paramChange?: ParamLeafChange;
-  /** The recorded value of a param (dvc.lock). */
-  readonly value?: unknown;
-  /** Out flags worth saying: "not cached", "persist". */
-  readonly flags?: readonly string[];
 }
 
 export interface MessageElement {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { formatDuration, oneLine } from '../../core/format.js';
 import type { Logger } from '../../core/log.js';
 import { failureLine, isTrainingTask } from '../../core/tasks/index.js';
+import { runsStartedSince } from '../../core/tasks/taskRuns.js';
 import type { Run } from '../../core/tracking/entities.js';
 import type { RunsModel } from '../../core/tracking/runsModel.js';
 import { storeOf } from '../../core/tracking/storeState.js';
@@ -11,9 +12,6 @@ import { Disposable } from '../dispose.js';
 import type { TaskEnd, TaskRun, TaskRunner } from '../runner/runner.js';
 import type { FolderTracking, TrackingService } from '../tracking/trackingService.js';
 import type { VirtualDocuments } from '../virtualDocuments.js';
-
-/** Runs that start this long before the task did still count as its runs (clocks, MLflow's own rounding). */
-const CLOCK_SLACK_MS = 2_000;
 
 /**
  * What the user sees of tasks besides their terminal: the running ones in the status bar, and
@@ -110,11 +108,7 @@ export class TaskFeedback extends Disposable {
   /** Runs started since the task did, newest first (MLflow's default order). */
   private async newRuns(tracking: FolderTracking, since: number): Promise<Run[]> {
     const store = storeOf(tracking);
-    if (!store) return [];
-    const experiments = (await store.searchExperiments()).items.map((experiment) => experiment.experiment_id);
-    if (experiments.length === 0) return [];
-    const listing = await store.searchRuns({ experimentIds: experiments, maxResults: 20 });
-    return listing.items.filter((run) => Number(run.info.start_time ?? 0) >= since - CLOCK_SLACK_MS);
+    return store ? runsStartedSince(store, since) : [];
   }
 
   private async showOutput(end: TaskEnd): Promise<void> {
