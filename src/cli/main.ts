@@ -8,6 +8,7 @@ import { resolveTrackingUri } from '../core/tracking/uri.js';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { DVC_BOOLEAN_FLAGS, DVC_USAGE, isDvcCommand, runDvcCommand } from './dvcCommands.js';
+import { DRIFT_BOOLEAN_FLAGS, DRIFT_USAGE, runDriftCommand } from './driftCommand.js';
 
 const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's REST shape
 
@@ -22,6 +23,7 @@ Usage: ml-workbench <command> [--tracking-uri URI] [--json] [options]
   logged-models   [--experiment-id ID]...
   artifacts       --run-id ID [--path PATH]
 ${DVC_USAGE}
+${DRIFT_USAGE}
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
 experiments, else sqlite:///mlflow.db in the current folder.
@@ -35,7 +37,7 @@ export interface Io {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS]));
+    args = parseArgs(argv, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS, ...DRIFT_BOOLEAN_FLAGS]));
   } catch (error) {
     io.err(`ml-workbench: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -44,7 +46,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     (args.command === undefined && !args.flags.has('help') ? io.err : io.out)(USAGE + '\n');
     return args.flags.has('help') ? 0 : 2;
   }
-  if (isDvcCommand(args.command)) return runDvc(args, io);
+  if (isDvcCommand(args.command)) return runWithoutStore(args, io, runDvcCommand);
+  if (args.command === 'drift') return runWithoutStore(args, io, runDriftCommand);
   const command = COMMANDS[args.command];
   if (!command) {
     io.err(`ml-workbench: unknown command '${args.command}'\n${USAGE}\n`);
@@ -74,9 +77,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-async function runDvc(args: ParsedArgs, io: Io): Promise<number> {
+/** A command that reads no tracking store: usage errors print the usage (exit 2), the rest exit 1. */
+async function runWithoutStore(args: ParsedArgs, io: Io, run: (args: ParsedArgs, io: Io) => Promise<number>): Promise<number> {
   try {
-    return await runDvcCommand(args, io);
+    return await run(args, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`ml-workbench: ${error.message}\n${USAGE}\n`);
