@@ -39,8 +39,10 @@ export const layers = [
   { name: 'core/python', files: ['src/core/python/**'], allow: core('util', 'python'), packages: ['node'] },
   // MLflow's side: no DVC.
   { name: 'core/tracking', files: ['src/core/tracking/**'], allow: core('util', 'sqlite', 'python', 'tracking'), packages: ['node', 'yaml'] },
+  // Tables (CSV, TSV, JSONL, Parquet): read, summarised and diffed, whoever tracks them.
+  { name: 'core/tabular', files: ['src/core/tabular/**'], allow: core('tabular'), packages: ['node', 'hyparquet'] },
   // DVC's side: no MLflow.
-  { name: 'core/dvc', files: ['src/core/dvc/**'], allow: core('util', 'git', 'dvc'), packages: ['node', 'yaml'] },
+  { name: 'core/dvc', files: ['src/core/dvc/**'], allow: core('util', 'git', 'tabular', 'dvc'), packages: ['node', 'yaml', 'js-yaml', 'smol-toml'] },
   { name: 'core/series', files: ['src/core/series/**'], allow: core('series', 'tracking'), packages: [] },
   { name: 'core/models', files: ['src/core/models/**'], allow: core('tracking', 'models'), packages: ['node', 'yaml'] },
   { name: 'core/tasks', files: ['src/core/tasks/**'], allow: core('util', 'python', 'tracking', 'models', 'tasks'), packages: ['node', 'yaml'] },

@@ -10,13 +10,22 @@ import type { DvcDiagnostic } from '../core/dvc/entities.js';
 import { openDvcRepo, type DvcRepo } from '../core/dvc/repo.js';
 import { VersionsError } from '../core/dvc/versions.js';
 import { HashingError } from '../core/dvc/hashing/service.js';
+import { Git } from '../core/git/index.js';
+import { ContentDiffError, diffContent } from '../core/dvc/contentDiff.js';
+import { contentDiffText } from './dataDiffText.js';
+import { DvcPlots } from '../core/dvc/plots/collect.js';
+import type { PlotsResult } from '../core/dvc/plots/model.js';
+import { defaultRevisions } from '../core/dvc/revision/resolve.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
 
 export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache]   (as dvc status --json)
   data            [--repo DIR]   tracked data (.dvc files and stage outs) with size, files, state
-  data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash`;
+  data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash
+  plots-diff      [REV...] [--repo DIR]   plots of each revision (workspace, commits, experiments), as dvc plots diff --json --split
+  data-diff       --path P --a REV --b REV [--key COL] [--limit N] [--no-stats] [--repo DIR]
+                  what changed inside P: rows and columns of a CSV/TSV/JSONL/Parquet file, files of a directory`;
 
-export const DVC_BOOLEAN_FLAGS = ['no-stat-cache'] as const;
+export const DVC_BOOLEAN_FLAGS = ['no-stat-cache', 'no-stats'] as const;
 
 interface Io {
   out(text: string): void;
@@ -24,6 +33,23 @@ interface Io {
 }
 
 type DvcCommand = (repo: DvcRepo, args: ParsedArgs) => Promise<{ json: unknown; text: string; diagnostics: readonly DvcDiagnostic[] }>;
+
+const dataDiff: DvcCommand = async (repo, args) => {
+  const need = (name: string): string => {
+    const value = single(args, name);
+    if (!value) throw new UsageError(`data-diff needs --${name}`);
+    return value;
+  };
+  const limit = single(args, 'limit');
+  if (limit !== undefined && !/^\d+$/.test(limit)) throw new UsageError('--limit must be a whole number');
+  const key = single(args, 'key');
+  const result = await diffContent(repo.root, need('path'), need('a'), need('b'), {
+    ...(key ? { key } : {}),
+    ...(limit ? { limit: Number(limit) } : {}),
+    stats: !args.flags.has('no-stats'),
+  });
+  return { json: result, text: contentDiffText(result), diagnostics: [] };
+};
 
 const COMMANDS: Readonly<Record<string, DvcCommand>> = {
   async status(repo) {
@@ -46,7 +72,26 @@ const COMMANDS: Readonly<Record<string, DvcCommand>> = {
     const text = versions.map((v) => [v.commit.slice(0, 12), v.date, v.author, v.hash ?? '-', v.message].join('\t') + '\n').join('');
     return { json: versions, text, diagnostics: [] };
   },
+  'data-diff': dataDiff,
+  async 'plots-diff'(repo, args) {
+    const plots = new DvcPlots(repo.root);
+    try {
+      const result = await plots.diff(await defaultRevisions(new Git(repo.root), args.positionals));
+      return { json: result, text: plotsText(result), diagnostics: [] };
+    } finally {
+      plots.dispose();
+    }
+  },
 };
+
+function plotsText(result: PlotsResult): string {
+  const lines = result.plots.map((p) => {
+    const revs = p.kind === 'vega' ? p.revisions.map((r) => `${r}: ${p.datapoints[r]!.length} points`) : p.revisions.map((r) => `${r}: ${r.format} ${r.bytes} bytes`);
+    return `${p.kind === 'vega' ? p.template : 'image'}\t${p.id}\t${revs.join(', ') || 'no data'}${p.errors.length ? `\t${p.errors.length} problem(s)` : ''}`;
+  });
+  const problems = [...result.errors, ...result.plots.flatMap((p) => p.errors)].map((e) => `${e.rev}: ${e.source ? `${e.source}: ` : ''}${e.message}`);
+  return [...lines, ...problems.map((m) => `problem\t${m}`)].join('\n') + '\n';
+}
 
 export function isDvcCommand(name: string | undefined): boolean {
   return name !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, name);
@@ -68,7 +113,7 @@ export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
     return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    if (error instanceof VersionsError || error instanceof HashingError) {
+    if (error instanceof VersionsError || error instanceof HashingError || error instanceof ContentDiffError) {
       io.err(`ml-workbench: ${error.message}\n`);
       return 1;
     }

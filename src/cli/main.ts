@@ -9,6 +9,7 @@ import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { DVC_BOOLEAN_FLAGS, DVC_USAGE, isDvcCommand, runDvcCommand } from './dvcCommands.js';
 import { DRIFT_BOOLEAN_FLAGS, DRIFT_USAGE, runDriftCommand } from './driftCommand.js';
+import { EXP_BOOLEAN_FLAGS, EXP_SHORT_FLAGS, EXP_USAGE, runExpShow } from './expCommands.js';
 
 const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's REST shape
 
@@ -23,6 +24,7 @@ Usage: ml-workbench <command> [--tracking-uri URI] [--json] [options]
   logged-models   [--experiment-id ID]...
   artifacts       --run-id ID [--path PATH]
 ${DVC_USAGE}
+${EXP_USAGE}
 ${DRIFT_USAGE}
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
@@ -37,7 +39,8 @@ export interface Io {
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS, ...DRIFT_BOOLEAN_FLAGS]));
+    const long = argv[0] === 'exp-show' ? argv.map((a) => EXP_SHORT_FLAGS[a] ?? a) : argv;
+    args = parseArgs(long, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS, ...EXP_BOOLEAN_FLAGS, ...DRIFT_BOOLEAN_FLAGS]));
   } catch (error) {
     io.err(`ml-workbench: ${(error as Error).message}\n${USAGE}\n`);
     return 2;
@@ -47,6 +50,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return args.flags.has('help') ? 0 : 2;
   }
   if (isDvcCommand(args.command)) return runWithoutStore(args, io, runDvcCommand);
+  if (args.command === 'exp-show') return runWithoutStore(args, io, runExpShow);
   if (args.command === 'drift') return runWithoutStore(args, io, runDriftCommand);
   const command = COMMANDS[args.command];
   if (!command) {

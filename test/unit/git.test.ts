@@ -3,7 +3,7 @@
  * reader (many reads in flight, missing objects, binary content, a huge object refused, restart).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -56,6 +56,26 @@ describe('core/git', () => {
     const aborted = new AbortController();
     aborted.abort();
     await assert.rejects(new Git(repo).text(['log'], { signal: aborted.signal }));
+  });
+
+  it('lists a commit\'s blobs with sizes, refs under a prefix, tracked changes, and streams a blob to a file', async () => {
+    const git = new Git(repo);
+    const tree = await git.listTree(first);
+    assert.deepEqual(tree.map((e) => [e.path, e.size]).sort(), [['a.txt', 4], ['bin.dat', binary.length], ['name with space; $(touch x).txt', 4]]);
+    assert.deepEqual((await git.listTree(second, 'a.txt')).map((e) => e.path), ['a.txt']);
+    execFileSync('git', ['update-ref', `refs/exps/ab/${'c'.repeat(38)}/exp-one`, first], { cwd: repo });
+    assert.deepEqual((await git.forEachRef(['refs/exps/'])).refs, [{ oid: first, ref: `refs/exps/ab/${'c'.repeat(38)}/exp-one` }]);
+    assert.equal(await git.hasTrackedChanges(), false);
+    const out = mkdtempSync(join(tmpdir(), 'mlw-blob-'));
+    try {
+      const oid = tree.find((e) => e.path === 'bin.dat')!.oid;
+      await git.writeBlob(oid, join(out, 'bin'));
+      assert.deepEqual(readFileSync(join(out, 'bin')), binary);
+      await assert.rejects(git.writeBlob('0'.repeat(40), join(out, 'none')), (e: unknown) => e instanceof GitError);
+      await assert.rejects(git.writeBlob('--output=x', join(out, 'x')), (e: unknown) => e instanceof GitError && e.reason === 'not-found');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('reads many objects through one batch process, in order, missing ones as undefined', async () => {

@@ -5,9 +5,10 @@
  * that git ignores are skipped too. Symlinked folders are not followed. `node_modules` is never
  * entered (it is never a DVC project's data, and it is large).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { IGNORE_FILE, IgnoreRules } from './ignore.js';
+import { diskFiles, readTextOf, type RepoFiles } from './files/repoFiles.js';
 
 const NEVER_ENTER = new Set(['.git', '.dvc', 'node_modules', '.hg']);
 
@@ -43,19 +44,15 @@ async function isDir(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isDirectory(), () => false);
 }
 
-async function readLines(path: string): Promise<string[] | undefined> {
-  try {
-    return (await readFile(path, 'utf8')).split(/\r?\n/);
-  } catch {
-    return undefined;
-  }
+async function readLines(path: string, files: RepoFiles = diskFiles): Promise<string[] | undefined> {
+  return (await readTextOf(files, path))?.split(/\r?\n/);
 }
 
 /**
  * Walks one DVC root. `outsOf` is called for every DVC file found, in walk order, and returns the
  * absolute paths of its local outputs, which the walk then does not enter.
  */
-export async function collectDvcFiles(root: string, outsOf: (file: string) => Promise<readonly string[]>, signal?: AbortSignal): Promise<DvcFiles> {
+export async function collectDvcFiles(root: string, outsOf: (file: string) => Promise<readonly string[]>, signal?: AbortSignal, files: RepoFiles = diskFiles): Promise<DvcFiles> {
   const ignore = new IgnoreRules();
   const git = new IgnoreRules({ files: [] });
   const exclude = await readLines(join(root, '.git', 'info', 'exclude'));
@@ -64,16 +61,16 @@ export async function collectDvcFiles(root: string, outsOf: (file: string) => Pr
   const result: DvcFiles = { pipelines: [], dataFiles: [], ignore };
   const walk = async (dir: string, rel: string): Promise<void> => {
     signal?.throwIfAborted();
-    const entries = (await readdir(dir, { withFileTypes: true }).catch(() => [])).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = (await files.list(dir)).sort((a, b) => (a.name < b.name ? -1 : 1));
     // A folder with its own .dvc is another DVC repo (DVC skips subrepos).
-    if (rel !== '' && entries.some((e) => e.name === '.dvc' && e.isDirectory())) return;
+    if (rel !== '' && entries.some((e) => e.name === '.dvc' && e.isDir)) return;
     const names = new Set(entries.map((e) => e.name));
-    if (names.has(IGNORE_FILE)) ignore.add(rel, (await readLines(join(dir, IGNORE_FILE))) ?? []);
-    if (names.has('.gitignore')) git.add(rel, (await readLines(join(dir, '.gitignore'))) ?? []);
+    if (names.has(IGNORE_FILE)) ignore.add(rel, (await readLines(join(dir, IGNORE_FILE), files)) ?? []);
+    if (names.has('.gitignore')) git.add(rel, (await readLines(join(dir, '.gitignore'), files)) ?? []);
     const subdirs: string[] = [];
     for (const entry of entries) {
       const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) {
+      if (entry.isDir) {
         if (!ignore.matchesEntry(relPath, true) && !NEVER_ENTER.has(entry.name)) subdirs.push(entry.name);
         continue;
       }

@@ -50,11 +50,15 @@ export interface PathDep {
   readonly repoPath: string;
   readonly absPath: string;
   readonly position: Position;
+  /** A `.dvc` import's source in another repo (`repo:`) or a database (`db:`): no local path. */
+  readonly external?: boolean;
 }
 
 export interface StageOut extends PathDep {
   readonly kind: OutKind;
   readonly flags: OutFlags;
+  /** For `plots` outs: the plot's props as written (x, y, template, title, x_label, y_label, header). */
+  readonly plot?: PyDict;
 }
 
 export interface ParamsDep {

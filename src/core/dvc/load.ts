@@ -3,7 +3,7 @@
  * expanded, joined with its dvc.lock by stage name) and every `.dvc` file the walk finds. Problems
  * in user files become diagnostics; what can be read still is.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DvcDiagnostic, PipelineFile, Stage } from './entities.js';
 import { isDict, type PyValue } from './pyValue.js';
@@ -17,7 +17,9 @@ import { containsPlaceholder, resolveStages } from './pipeline/resolve.js';
 import { buildStage, repoRelative } from './pipeline/stageModel.js';
 import { Context, DEFAULT_PARAMS_FILE } from './templating/context.js';
 import { resolveValue, TemplateError, type ParsingConfig } from './templating/interpolate.js';
-import { paramsFormat, type ParamsFileState } from './status/params.js';
+import type { ParamsFileState } from './status/params.js';
+import { diskFiles, readTextOf, type RepoFiles } from './files/repoFiles.js';
+import { parseValues, ValuesFileError } from './files/values.js';
 
 export interface Snapshot {
   readonly root: string;
@@ -75,36 +77,45 @@ async function cached(cache: ParseCache | undefined, path: string, load: (track:
   return loaded;
 }
 
-export async function loadSnapshot(root: string, signal?: AbortSignal, cache?: ParseCache): Promise<Snapshot> {
-  const config = await readDvcConfig(root);
+export interface SnapshotSource {
+  /** Where the files are read (default: the work tree on disk). */
+  readonly files?: RepoFiles;
+  /** The repo's config when already read (a commit is read with the work tree's config). */
+  readonly config?: DvcConfig;
+}
+
+export async function loadSnapshot(root: string, signal?: AbortSignal, cache?: ParseCache, source: SnapshotSource = {}): Promise<Snapshot> {
+  const files = source.files ?? diskFiles;
+  const config = source.config ?? (await readDvcConfig(root));
   const stages: Stage[] = [];
   const pipelines: PipelineFile[] = [];
   const diagnostics: DvcDiagnostic[] = [];
-  const files = await collectDvcFiles(
+  const found = await collectDvcFiles(
     root,
     async (path) => {
-      const loaded = await cached(cache, path, (track) => (path.endsWith('.dvc') ? loadDataFile(root, path) : loadPipeline(root, path, config.parsing, track)));
+      const loaded = await cached(cache, path, (track) => (path.endsWith('.dvc') ? loadDataFile(root, path, files) : loadPipeline(root, path, config.parsing, track, files)));
       diagnostics.push(...loaded.diagnostics);
       stages.push(...loaded.stages);
       if (loaded.pipeline) pipelines.push(loaded.pipeline);
       return loaded.stages.flatMap((s) => s.outs.map((o) => o.absPath));
     },
     signal,
+    files,
   );
-  return { root, config, stages, pipelines, ignore: files.ignore, diagnostics };
+  return { root, config, stages, pipelines, ignore: found.ignore, diagnostics };
 }
 
-async function loadDataFile(root: string, path: string): Promise<{ stages: Stage[]; diagnostics: DvcDiagnostic[] }> {
-  const text = await readText(path);
+async function loadDataFile(root: string, path: string, files: RepoFiles): Promise<{ stages: Stage[]; diagnostics: DvcDiagnostic[] }> {
+  const text = await readTextOf(files, path);
   if (text === undefined) return { stages: [], diagnostics: [] };
   const { stage, diagnostics } = parseDvcFile(root, path, text);
   return { stages: stage ? [stage] : [], diagnostics };
 }
 
-export async function loadPipeline(root: string, path: string, parsing: ParsingConfig, track: (path: string) => void = () => {}): Promise<Loaded> {
-  const readValues = (p: string): Promise<PyValue> => (track(p), readValuesFile(p));
-  const exists = (p: string): Promise<boolean> => (track(p), fileExists(p));
-  const text = await readText(path);
+export async function loadPipeline(root: string, path: string, parsing: ParsingConfig, track: (path: string) => void = () => {}, files: RepoFiles = diskFiles): Promise<Loaded> {
+  const readValues = (p: string): Promise<PyValue> => (track(p), readValuesFile(p, files));
+  const exists = async (p: string): Promise<boolean> => (track(p), (await files.kind(p)) !== undefined);
+  const text = await readTextOf(files, path);
   if (text === undefined) return { stages: [], diagnostics: [] };
   const loaded = loadYaml(path, text);
   const diagnostics = [...loaded.diagnostics];
@@ -129,7 +140,7 @@ export async function loadPipeline(root: string, path: string, parsing: ParsingC
   diagnostics.push(...resolved.diagnostics);
   const lockPath = join(dir, 'dvc.lock');
   track(lockPath);
-  const lockText = await readText(lockPath);
+  const lockText = await readTextOf(files, lockPath);
   const lock = lockText === undefined ? undefined : parseLockfile(lockPath, lockText);
   if (lock) diagnostics.push(...lock.diagnostics);
   const stages: Stage[] = [];
@@ -162,41 +173,23 @@ function topLevel(root: string, path: string, value: Record<string, PyValue>, co
   };
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-async function fileExists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** A vars/params file as DVC's `load_path` reads it, for templating (errors are TemplateErrors). */
-async function readValuesFile(path: string): Promise<PyValue> {
-  const state = await readParamsFile(path);
+async function readValuesFile(path: string, files: RepoFiles): Promise<PyValue> {
+  const state = await readParamsFile(path, files);
   if (state.kind === 'missing') throw new TemplateError(`'${path}' does not exist`);
   if (state.kind === 'unreadable') throw new TemplateError(state.message);
   return state.value;
 }
 
-export async function readParamsFile(path: string): Promise<ParamsFileState> {
-  let text: string;
+export async function readParamsFile(path: string, files: RepoFiles = diskFiles): Promise<ParamsFileState> {
+  const kind = await files.kind(path);
+  if (kind === 'dir') return { kind: 'unreadable', message: `'${path}' is a directory` };
+  const file = kind === undefined ? undefined : await files.read(path);
+  if (file === undefined) return { kind: 'missing' };
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) return { kind: 'unreadable', message: `'${path}' is a directory` };
-    text = await readFile(path, 'utf8');
-  } catch {
-    return { kind: 'missing' };
+    return { kind: 'ok', value: parseValues(path, file) };
+  } catch (error) {
+    if (error instanceof ValuesFileError) return { kind: 'unreadable', message: error.message };
+    throw error;
   }
-  const format = paramsFormat(path);
-  if (format === 'toml' || format === 'py') return { kind: 'unreadable', message: `${format.toUpperCase()} params files are not read yet: '${path}'` };
-  const loaded = loadYaml(path, text);
-  if (!loaded.value) return { kind: 'unreadable', message: loaded.diagnostics[0]?.message ?? `cannot parse '${path}'` };
-  return { kind: 'ok', value: loaded.value.value };
 }

@@ -28,6 +28,8 @@ export class BlobReader {
   private readonly pending: Pending[] = [];
   private buffer: Buffer = Buffer.alloc(0);
   private disposed = false;
+  /** Requests not yet written: the reads of one tick go to git in one write. */
+  private unsent = '';
 
   constructor(
     private readonly cwd: string,
@@ -42,7 +44,8 @@ export class BlobReader {
     const child = this.process();
     return new Promise<GitObject | undefined>((resolve, reject) => {
       this.pending.push({ name, resolve, reject });
-      child.stdin.write(`${name}\n`);
+      if (this.unsent === '') process.nextTick(() => this.flush(child));
+      this.unsent += `${name}\n`;
     });
   }
 
@@ -50,6 +53,14 @@ export class BlobReader {
   async text(name: string): Promise<string | undefined> {
     const object = await this.read(name);
     return object?.type === 'blob' ? object.content.toString('utf8') : undefined;
+  }
+
+  private flush(child: ChildProcessWithoutNullStreams): void {
+    // A process that died meanwhile failed its reads already; what waits now is its successor's.
+    if (this.child !== child) return;
+    const text = this.unsent;
+    this.unsent = '';
+    if (text !== '') child.stdin.write(text);
   }
 
   dispose(): void {
@@ -127,6 +138,7 @@ export class BlobReader {
   private kill(): void {
     const child = this.child;
     this.child = undefined;
+    this.unsent = '';
     this.buffer = Buffer.alloc(0);
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }

@@ -4,6 +4,9 @@
  * pager, C locale for parseable messages). Callers get typed GitErrors, never raw exec errors.
  */
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { BlobReader } from './blobReader.js';
 import { gitEnvironment } from './environment.js';
 import { GitError } from './errors.js';
@@ -12,6 +15,30 @@ export interface GitCallOptions {
   readonly signal?: AbortSignal;
   /** Bytes of stdout kept before the call fails with `too-large`. Default 64 MiB. */
   readonly maxBytes?: number;
+  /** Receives what git wrote to stderr (its warnings) when the call succeeds. */
+  readonly onStderr?: (text: string) => void;
+}
+
+/** A ref as `for-each-ref` lists it. */
+export interface RefEntry {
+  readonly ref: string;
+  /** The object it names: a commit, or an annotated tag's own object. */
+  readonly oid: string;
+}
+
+export interface RefListing {
+  readonly refs: RefEntry[];
+  /** Refs git ignored because their file holds no object id. */
+  readonly broken: string[];
+}
+
+/** A blob as `ls-tree -l` lists it. */
+export interface ListedBlob {
+  /** `100644`, `100755` or `120000` (a symlink: its blob is the link's target). */
+  readonly mode: string;
+  readonly oid: string;
+  readonly size: number;
+  readonly path: string;
 }
 
 export class Git {
@@ -73,10 +100,46 @@ export class Git {
       child.once('close', (code) => {
         options.signal?.removeEventListener('abort', onAbort);
         if (failure) return reject(failure);
-        if (code === 0) return resolve(Buffer.concat(chunks));
+        if (code === 0) {
+          if (stderr !== '') options.onStderr?.(stderr);
+          return resolve(Buffer.concat(chunks));
+        }
         reject(classify(args, stderr));
       });
     });
+  }
+
+  /** Streams a blob into a file (a large data file is never held in memory). */
+  async writeBlob(oid: string, destination: string, options: GitCallOptions = {}): Promise<void> {
+    if (!/^[0-9a-f]{40,64}$/.test(oid)) throw new GitError('not-found', `not an object id: ${oid}`);
+    options.signal?.throwIfAborted();
+    const out = createWriteStream(destination, { flags: 'wx' });
+    // A destination that cannot be written fails here, as a file-system error (not git's).
+    await once(out, 'open');
+    const child = spawn(this.command, ['cat-file', 'blob', oid], { cwd: this.cwd, env: gitEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], shell: false, windowsHide: true });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4096) stderr += chunk.toString('utf8');
+    });
+    const onAbort = (): void => void child.kill('SIGKILL');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const exit = new Promise<number | null>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', resolve);
+      });
+      await pipeline(child.stdout, out);
+      const code = await exit;
+      options.signal?.throwIfAborted();
+      if (code !== 0) throw classify(['cat-file'], stderr);
+    } catch (error) {
+      if (error instanceof GitError) throw error;
+      if (options.signal?.aborted) throw new GitError('aborted', 'git cat-file was cancelled');
+      const code = (error as NodeJS.ErrnoException).code;
+      throw code === 'ENOENT' ? new GitError('git-missing', `git is not installed (or not on PATH): ${(error as Error).message}`) : new GitError('failed', `git cat-file failed: ${(error as Error).message}`);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** The work tree's top folder (absolute, as git prints it). */
@@ -89,6 +152,55 @@ export class Git {
     if (rev.startsWith('-')) return undefined;
     const out = await this.tryText(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], options);
     return out?.trim() || undefined;
+  }
+
+  /**
+   * The files (blobs, recursively) under `path` in a commit's tree, as paths relative to the work
+   * tree's top with their blob ids. `path` '' lists the whole tree. Submodules are left out.
+   */
+  async listTree(commit: string, path = '', options: GitCallOptions = {}): Promise<ListedBlob[]> {
+    if (commit.startsWith('-')) throw new GitError('not-found', `not a commit: ${commit}`);
+    const args = ['--literal-pathspecs', 'ls-tree', '-r', '-z', '-l', '--full-tree', commit, ...(path ? ['--', path] : [])];
+    const out = await this.text(args, options);
+    const entries: ListedBlob[] = [];
+    for (const record of out.split('\0')) {
+      const match = /^(\d{6}) (blob|tree|commit) ([0-9a-f]{40,64}) +(\d+|-)\t(.*)$/s.exec(record);
+      if (match?.[2] === 'blob') entries.push({ mode: match[1]!, oid: match[3]!, size: Number(match[4]), path: match[5]! });
+    }
+    return entries;
+  }
+
+  /** Whether tracked files differ from HEAD (staged or not); untracked files do not count. */
+  async hasTrackedChanges(options: GitCallOptions = {}): Promise<boolean> {
+    return (await this.text(['status', '--porcelain', '--untracked-files=no'], options)).trim() !== '';
+  }
+
+  /**
+   * Every ref under `patterns` (all refs when none) with the object it names (not peeled: peeling
+   * makes git fail the whole listing when one ref names a missing object), and the refs git skips
+   * as broken (a ref file that holds no object id). One process; ref names cannot hold spaces.
+   */
+  async forEachRef(patterns: readonly string[] = [], options: GitCallOptions = {}): Promise<RefListing> {
+    let warnings = '';
+    const out = await this.text(['for-each-ref', '--format=%(objectname) %(refname)', '--', ...patterns], { ...options, onStderr: (text) => (warnings = text) });
+    const refs: RefEntry[] = [];
+    for (const line of out.split('\n')) {
+      const match = /^([0-9a-f]{40,64}) (.+)$/.exec(line);
+      if (match) refs.push({ ref: match[2]!, oid: match[1]! });
+    }
+    const broken = [...warnings.matchAll(/ignoring broken ref (\S+)/g)].map((m) => m[1]!);
+    return { refs, broken };
+  }
+
+  /** The branch HEAD names (`refs/heads/main`), or undefined when HEAD is detached. */
+  async symbolicHead(options: GitCallOptions = {}): Promise<string | undefined> {
+    return (await this.tryText(['symbolic-ref', '-q', 'HEAD'], options))?.trim() || undefined;
+  }
+
+  /** Commit ids `git rev-list ARGS` prints (newest first unless the args say otherwise). */
+  async revList(args: readonly string[], options: GitCallOptions = {}): Promise<string[]> {
+    const out = await this.text(['rev-list', ...args], options);
+    return out.split('\n').filter((line) => /^[0-9a-f]{40,64}$/.test(line));
   }
 
   /** A persistent `git cat-file --batch` for many object reads; dispose it when done. */

@@ -73,7 +73,8 @@ function dataDeps(value: PyDict, wdir: string, root: string, position: { line: n
   for (const item of Array.isArray(value['deps']) ? value['deps'] : []) {
     if (!isDict(item) || typeof item['path'] !== 'string') continue;
     const absPath = resolve(wdir, item['path']);
-    paths.push({ defPath: item['path'], absPath, repoPath: repoRelative(root, absPath), position });
+    const external = isDict(item['repo']) || item['db'] !== undefined || item['path'].startsWith('ds://');
+    paths.push({ defPath: item['path'], absPath, repoPath: repoRelative(root, absPath), position, ...(external ? { external } : {}) });
     records.set(item['path'], hashRecord(item));
   }
   return { paths, records };

@@ -5,6 +5,7 @@
  */
 import type { DvcDiagnostic, HashRecord, LockRecord } from '../entities.js';
 import { isDict, type PyDict, type PyValue } from '../pyValue.js';
+import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
 import { diagnostic, loadYaml } from './yamlFile.js';
 
 export interface Lockfile {
@@ -12,6 +13,34 @@ export interface Lockfile {
 }
 
 export function parseLockfile(path: string, text: string): { lock: Lockfile | undefined; diagnostics: DvcDiagnostic[] } {
+  return wellFormed(text) ?? parseWithPositions(path, text);
+}
+
+/**
+ * The common case first: a dvc.lock as DVC writes it, read by a parser several times faster than
+ * the position-keeping one (every experiment commit has its own dvc.lock). Anything unusual — a
+ * syntax error, another shape — goes to the full parse, which says where the problem is.
+ */
+function wellFormed(text: string): { lock: Lockfile; diagnostics: DvcDiagnostic[] } | undefined {
+  // DVC never writes anchors, aliases or tags: a file with any goes to the full parser, whose alias
+  // limits bound a YAML bomb (js-yaml shares aliased nodes, and walking them could still explode).
+  if (/(^|[\s[{,:-])[&*!][^\s]/m.test(text)) return undefined;
+  let value: unknown;
+  try {
+    value = loadFast(text, { schema: CORE_SCHEMA, json: true });
+  } catch {
+    return undefined;
+  }
+  if (!isDict(value) || value['schema'] !== '2.0' || !isDict(value['stages'])) return undefined;
+  const stages = new Map<string, LockRecord>();
+  for (const [name, entry] of Object.entries(value['stages'] as PyDict)) {
+    if (!isDict(entry)) return undefined;
+    stages.set(name, lockRecord(entry));
+  }
+  return { lock: { stages }, diagnostics: [] };
+}
+
+function parseWithPositions(path: string, text: string): { lock: Lockfile | undefined; diagnostics: DvcDiagnostic[] } {
   const loaded = loadYaml(path, text);
   const diagnostics = [...loaded.diagnostics];
   const file = loaded.value;

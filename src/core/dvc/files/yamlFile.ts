@@ -23,7 +23,30 @@ export interface Loaded<T> {
 
 const START: Position = { line: 1, column: 1 };
 
+/**
+ * Parses kept by path and text, so that many commits holding the same dvc.yaml, dvc.lock or params
+ * file (experiments of one baseline) parse it once. Callers treat the result as read-only.
+ */
+const PARSED = new Map<string, Loaded<YamlFile>>();
+const PARSED_MAX_ENTRIES = 512;
+const PARSED_MAX_TEXT = 1 << 20;
+
 export function loadYaml(path: string, text: string): Loaded<YamlFile> {
+  if (text.length > PARSED_MAX_TEXT) return parseYaml(path, text);
+  const key = `${path}\0${text}`;
+  const known = PARSED.get(key);
+  if (known) {
+    PARSED.delete(key);
+    PARSED.set(key, known);
+    return known;
+  }
+  const loaded = parseYaml(path, text);
+  PARSED.set(key, loaded);
+  if (PARSED.size > PARSED_MAX_ENTRIES) PARSED.delete(PARSED.keys().next().value!);
+  return loaded;
+}
+
+function parseYaml(path: string, text: string): Loaded<YamlFile> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { intAsBigInt: true, uniqueKeys: false, lineCounter, prettyErrors: false, strict: false });
   const toPosition = (offset: number | undefined): Position => {

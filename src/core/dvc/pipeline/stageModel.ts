@@ -147,7 +147,15 @@ function outputs(value: PyValue | undefined, kind: OutKind, resolved: ResolvedSt
     ...locate(path, resolved.wdir, context.root, position),
     kind,
     flags: outFlags(flags),
+    ...(kind === 'plots' ? { plot: plotProps(flags) } : {}),
   }));
+}
+
+/** dvc/schema.py PLOT_PROPS: the keys of a plots out that describe the plot, not the out. */
+const PLOT_PROPS = ['template', 'x', 'y', 'x_label', 'y_label', 'title', 'header'];
+
+function plotProps(flags: PyDict): PyDict {
+  return Object.fromEntries(PLOT_PROPS.filter((k) => k in flags).map((k) => [k, flags[k]!]));
 }
 
 export function outFlags(flags: PyDict): OutFlags {

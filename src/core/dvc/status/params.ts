@@ -4,7 +4,6 @@
  * key when the whole file is tracked): missing now → `deleted`, missing from the lock → `new`,
  * different by Python's `==` → `modified`.
  */
-import { extname } from 'node:path';
 import type { ParamChange, ParamsDep } from '../entities.js';
 import { getDotted, isDict, pyEquals, toJson, type PyDict, type PyValue } from '../pyValue.js';
 
@@ -63,10 +62,4 @@ function currentValues(dep: ParamsDep, value: PyValue): PyDict {
     if (found !== undefined) out[key] = found;
   }
   return out;
-}
-
-/** DVC picks the loader by suffix: .json, .toml, .py, anything else YAML. */
-export function paramsFormat(path: string): 'yaml' | 'json' | 'toml' | 'py' {
-  const ext = extname(path).toLowerCase();
-  return ext === '.json' ? 'json' : ext === '.toml' ? 'toml' : ext === '.py' ? 'py' : 'yaml';
 }

@@ -88,7 +88,8 @@ export class Context implements Selector {
       if (selected === null && imported === null) return;
       checkLoaded(item, imported, selected);
     }
-    const data = await read(path);
+    // A copy: merging writes into these dicts, and the loaded file may be shared (yamlFile's cache).
+    const data = structuredClone(await read(path));
     if (!isDict(data)) throw new TemplateError(`expected a dictionary in file '${path}'`);
     let values: PyDict = data;
     if (selected) {

@@ -1,0 +1,361 @@
+/**
+ * DVC experiments read natively, as `dvc exp show --json` reports them (dvc/repo/experiments/
+ * collect.py), with no Python and no lock: git through one `for-each-ref`, one `symbolic-ref` and
+ * one `cat-file --batch` per read; the queues from `.dvc/tmp/exps`. A commit's row is computed
+ * once per reader (commits never change; like DVC's own exp cache, a row with an error is
+ * computed again next time), so a re-read after a change costs the new commits and the workspace.
+ *
+ *   const experiments = new DvcExperiments(root);
+ *   const states = await experiments.show({ revs: ['main'], num: 2 });
+ *   experiments.dispose();
+ */
+import { relative, sep } from 'node:path';
+import { Git, GitError, ObjectStore, type BlobReader } from '../../git/index.js';
+import { readDvcConfig, type DvcConfig } from '../files/config.js';
+import { commitFiles, diskFiles } from '../files/repoFiles.js';
+import { loadSnapshot, ParseCache } from '../load.js';
+import { baselineRevs, describe, peelRefs, type PeeledRef, type RefIndex } from './baselines.js';
+import { collectExp, RowError } from './collectExp.js';
+import { DvcView } from './dvcView.js';
+import { ExperimentsError, type ExpExecutor, type ExpRange, type ExpShowOptions, type ExpState, type SerializableError, type SerializableExp } from './model.js';
+import { executorRoot, pidAlive, readQueue, type QueueState, type StartedTask } from './queue.js';
+import { baselinePrefix, parseExpRef } from './refs.js';
+import { RowCache } from './rowCache.js';
+import { watchPlan, type ExperimentsWatch } from './watch.js';
+
+/** The longest first-parent walk from an experiment's tip back to its baseline (a bad ref stops here). */
+const MAX_RANGE = 1000;
+/**
+ * Rows collected at once: their reads share each round trip to `git cat-file`, which is what a
+ * cold read waits for; each row yields to the event loop between its steps.
+ */
+const CONCURRENCY = 64;
+
+type Collected = { readonly data: SerializableExp; readonly error?: undefined } | { readonly data?: undefined; readonly error: SerializableError };
+
+export interface DvcExperimentsOptions {
+  /** The git executable (tests may point elsewhere). */
+  readonly gitCommand?: string;
+  /** Whether a process lives (`psutil.pid_exists`); tests replace it. */
+  readonly isAlive?: (pid: number) => boolean;
+  /**
+   * A file (outside the repo: the extension's storage, the CLI's cache folder) that keeps commit
+   * rows between processes; without it they are kept for this reader's life only.
+   */
+  readonly rowCachePath?: string;
+}
+
+export interface ExperimentsResult {
+  readonly states: ExpState[];
+  /** What to watch to know when to read again. */
+  readonly watch: ExperimentsWatch;
+  /** Queue files that could not be read (the rest was). */
+  readonly problems: readonly string[];
+}
+
+export class DvcExperiments {
+  private readonly git: Git;
+  private reader: BlobReader | undefined;
+  private objects: ObjectStore | undefined;
+  private location: Promise<{ top: string; gitDir: string; prefix: string }> | undefined;
+  private readonly rows = new Map<string, Promise<Collected>>();
+  private readonly workspaceParses = new ParseCache();
+  private readonly isAlive: (pid: number) => boolean;
+  private readonly saved: RowCache | undefined;
+
+  constructor(
+    readonly root: string,
+    options: DvcExperimentsOptions = {},
+  ) {
+    this.git = new Git(root, options.gitCommand);
+    this.isAlive = options.isAlive ?? pidAlive;
+    this.saved = options.rowCachePath ? new RowCache(options.rowCachePath) : undefined;
+  }
+
+  /** The states `dvc exp show --json` prints for the same options. */
+  async show(options: ExpShowOptions = {}): Promise<ExpState[]> {
+    return (await this.read(options)).states;
+  }
+
+  async read(options: ExpShowOptions = {}): Promise<ExperimentsResult> {
+    const signal = options.signal;
+    signal?.throwIfAborted();
+    const { gitDir, prefix } = await this.locate();
+    const objects = this.store();
+    const call = signal ? { signal } : {};
+    const [listing, symbolicHead, headCommit, config, queue] = await Promise.all([this.git.forEachRef([], call), this.git.symbolicHead(call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    const watch = watchPlan(this.root, gitDir);
+    if (!headCommit) return { states: [], watch, problems: queue.problems };
+    const refs = await peelRefs(objects, listing.refs);
+    const index: RefIndex = { refs, symbolicHead, head: headCommit.oid };
+    const baselines = await baselineRevs(this.git, objects, index, options);
+    const names = describe(index, baselines);
+    const wanted = new Set(baselines);
+    const context: Context = { config, prefix, objects, queue, wanted, signal };
+    const states: ExpState[] = [];
+    if (!options.hideWorkspace) states.push(await this.workspace(config, 'workspace', null));
+    const groups = [await this.running(context, headCommit.oid), await this.successful(context, refs, listing.broken), options.hideQueued ? new Map() : await this.queued(context), options.hideFailed ? new Map() : await this.failed(context)];
+    const baselineRows = await mapLimited(baselines, (rev) => this.commit(rev, context));
+    baselines.forEach((rev, i) => {
+      const row = baselineRows[i]!;
+      const experiments = groups.flatMap((group) => sortRanges(group.get(rev) ?? []));
+      states.push({ rev, name: names.get(rev) ?? null, data: row.data ?? null, error: row.error ?? null, experiments: experiments.length > 0 ? experiments : null });
+    });
+    // The cache is an optimisation: a folder that cannot be written costs the next process time, not this answer.
+    await this.saved?.save().catch(() => undefined);
+    return { states, watch: watchPlan(this.root, gitDir, states[0]?.rev === 'workspace' ? states[0] : undefined), problems: queue.problems };
+  }
+
+  dispose(): void {
+    this.reader?.dispose();
+    this.reader = undefined;
+    this.objects = undefined;
+    this.rows.clear();
+  }
+
+  private store(): ObjectStore {
+    if (!this.objects) {
+      this.reader = this.git.blobReader();
+      this.objects = new ObjectStore(this.reader);
+    }
+    return this.objects;
+  }
+
+  private async locate(): Promise<{ top: string; gitDir: string; prefix: string }> {
+    this.location ??= this.git.text(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir']).then(
+      (out) => {
+        const [top, gitDir] = out.trim().split('\n') as [string, string];
+        const rel = relative(top, this.root);
+        return { top, gitDir, prefix: rel === '' ? '' : rel.split(sep).join('/') };
+      },
+      (error: unknown) => {
+        this.location = undefined;
+        if (error instanceof GitError && error.reason === 'not-a-repo') throw new ExperimentsError('not-a-git-repo', `${this.root} is not in a git repository: DVC experiments live in git`, { cause: error });
+        throw new ExperimentsError('git-failed', (error as Error).message, { cause: error });
+      },
+    );
+    return this.location;
+  }
+
+  /** A work tree's row (the repo's own, or a running executor's clone). */
+  private async workspace(config: DvcConfig | undefined, rev: string, name: string | null, root = this.root): Promise<ExpState> {
+    try {
+      const ownConfig = config ?? (await readDvcConfig(root));
+      const snapshot = await loadSnapshot(root, undefined, root === this.root ? this.workspaceParses : undefined, { config: ownConfig });
+      const data = await collectExp(snapshot, new DvcView(root, diskFiles, snapshot), rev, null);
+      return { rev, name, data, error: null, experiments: null };
+    } catch (error) {
+      return { rev, name, data: null, error: rowError(error), experiments: null };
+    }
+  }
+
+  /** A commit's row, computed once per reader unless it held an error. */
+  private commit(oid: string, context: Context): Promise<Collected> {
+    let pending = this.rows.get(oid);
+    if (!pending) {
+      pending = this.collectCommit(oid, context);
+      this.rows.set(oid, pending);
+      void pending.then(
+        (row) => {
+          if (row.error || containsError(row.data)) this.rows.delete(oid);
+        },
+        () => this.rows.delete(oid),
+      );
+    }
+    return pending;
+  }
+
+  private async collectCommit(oid: string, context: Context): Promise<Collected> {
+    const saved = await this.saved?.get(oid);
+    if (saved) return { data: saved };
+    const row = await this.collectFresh(oid, context);
+    if (row.data && !containsError(row.data)) await this.saved?.set(oid, row.data);
+    return row;
+  }
+
+  private async collectFresh(oid: string, { objects, config, prefix, signal }: Context): Promise<Collected> {
+    try {
+      signal?.throwIfAborted();
+      const commit = await objects.commit(oid);
+      if (!commit) return { error: { type: 'RevError', msg: `commit ${oid} is not in this git repository (garbage-collected, or never fetched)` } };
+      await objects.prefetchTrees(commit.tree);
+      await yieldToLoop();
+      const files = commitFiles(objects, commit.tree, this.root, prefix);
+      const snapshot = await loadSnapshot(this.root, signal, undefined, { files, config });
+      await yieldToLoop();
+      return { data: await collectExp(snapshot, new DvcView(this.root, files, snapshot), oid, localIso(commit.committerTime)) };
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return { error: rowError(error) };
+    }
+  }
+
+  /** `collect_successful`: every experiment ref of a wanted baseline, with its queue executor if any. */
+  private async successful(context: Context, refs: readonly PeeledRef[], broken: readonly string[]): Promise<Map<string, ExpRange[]>> {
+    const executors = successExecutors(context.queue, context.wanted);
+    const out = new Map<string, ExpRange[]>();
+    for (const ref of broken.map(parseExpRef)) {
+      // DVC skips such a ref without a word; the row says what is wrong instead.
+      if (!ref || !context.wanted.has(ref.baseline)) continue;
+      const error = { type: 'SCMError', msg: `the experiment ref ${ref.ref} is broken: its file holds no commit id` };
+      push(out, ref.baseline, { revs: [{ rev: ref.ref, name: ref.name, data: null, error, experiments: null }], executor: null, name: ref.name });
+    }
+    for (const baseline of context.wanted) {
+      const prefix = baselinePrefix(baseline);
+      const mine = refs.filter((r) => r.ref.startsWith(prefix)).map((r) => ({ entry: r, ref: parseExpRef(r.ref) }));
+      const ranges = await mapLimited(mine, async ({ entry, ref }): Promise<ExpRange | undefined> => {
+        if (!ref) return undefined;
+        const revs = await this.range(entry.commit, baseline, context);
+        if (revs.length === 0) return undefined;
+        revs[0] = { ...revs[0]!, name: ref.name };
+        return { revs, executor: executors.get(entry.ref) ?? null, name: ref.name };
+      });
+      out.set(baseline, [...(out.get(baseline) ?? []), ...ranges.filter((r): r is ExpRange => r !== undefined)]);
+    }
+    return out;
+  }
+
+  /** `collect_branch`: the tip, then first parents until the baseline (excluded). */
+  private async range(tip: string, baseline: string, context: Context): Promise<ExpState[]> {
+    const revs: ExpState[] = [];
+    for (let oid: string | undefined = tip; oid && revs.length < MAX_RANGE; ) {
+      const row = await this.commit(oid, context);
+      revs.push({ rev: oid, name: null, data: row.data ?? null, error: row.error ?? null, experiments: null });
+      const parent: string | undefined = (await context.objects.commit(oid))?.parents[0];
+      oid = parent === baseline ? undefined : parent;
+    }
+    return revs;
+  }
+
+  private async queued(context: Context): Promise<Map<string, ExpRange[]>> {
+    const out = new Map<string, ExpRange[]>();
+    const entries = context.queue.queued.filter((e) => context.wanted.has(e.baselineRev));
+    const rows = await mapLimited(entries, (entry) => this.commit(entry.stashRev, context));
+    entries.forEach((entry, i) => {
+      const row = rows[i]!;
+      // A queued run has no metrics yet (collect_queued drops what the stash commit holds).
+      const data = row.data ? { ...row.data, metrics: {} } : null;
+      const executor: ExpExecutor = { state: 'queued', name: 'dvc-task', local: { root: null, log: null, pid: null, returncode: null, task_id: entry.stashRev } };
+      push(out, entry.baselineRev, { revs: [{ rev: entry.stashRev, name: entry.name, data, error: row.error ?? null, experiments: null }], executor, name: entry.name });
+    });
+    return out;
+  }
+
+  private async failed(context: Context): Promise<Map<string, ExpRange[]>> {
+    const out = new Map<string, ExpRange[]>();
+    const tasks = context.queue.started.filter((t) => t.ready && taskOutcome(t) === 'failed' && context.wanted.has(t.entry.baselineRev));
+    const rows = await mapLimited(tasks, (task) => this.commit(task.entry.stashRev, context));
+    tasks.forEach((task, i) => {
+      const row = rows[i]!;
+      const local = task.process ? { root: null, log: task.process.stdout, pid: task.process.pid, returncode: task.process.returncode, task_id: task.entry.stashRev } : null;
+      const error = task.info || task.ready !== 'SUCCESS' ? { msg: 'Experiment run failed', type: '' } : { msg: `Experiment run failed: no executor record in .dvc/tmp/exps/run/${task.entry.stashRev}`, type: '' };
+      push(out, task.entry.baselineRev, { revs: [{ rev: task.entry.stashRev, name: task.entry.name, data: row.data ?? null, error, experiments: null }], executor: { state: 'failed', name: null, local }, name: task.entry.name });
+    });
+    return out;
+  }
+
+  /** `collect_active`: the workspace run, temp-dir runs and started celery tasks, read from their work trees. */
+  private async running(context: Context, head: string): Promise<Map<string, ExpRange[]>> {
+    const out = new Map<string, ExpRange[]>();
+    for (const run of context.queue.active) {
+      if (!context.wanted.has(run.info.baselineRev)) continue;
+      if (run.kind === 'workspace') {
+        const revs = [await this.workspace(context.config, 'workspace', run.info.name)];
+        if (head !== run.info.baselineRev) revs.push(...(await this.range(head, run.info.baselineRev, context)));
+        const local = { root: run.info.rootDir, log: null, pid: run.process?.pid ?? null, returncode: null, task_id: null };
+        push(out, run.info.baselineRev, { revs, executor: { state: 'running', name: 'workspace', local }, name: run.info.name });
+      } else {
+        const local = run.process ? { root: run.info.rootDir, log: run.process.stdout, pid: run.process.pid, returncode: null, task_id: null } : null;
+        const state = { ...(await this.workspace(undefined, 'workspace', run.entry.name, executorRoot(run.info))), rev: run.entry.stashRev };
+        push(out, run.info.baselineRev, { revs: [state], executor: { state: 'running', name: run.info.location, local }, name: run.entry.name });
+      }
+    }
+    for (const task of context.queue.started) {
+      if (task.ready || !context.wanted.has(task.entry.baselineRev)) continue;
+      const local = task.process && task.info ? { root: task.info.rootDir, log: task.process.stdout, pid: task.process.pid, returncode: null, task_id: task.entry.stashRev } : null;
+      // The row is the executor clone's workspace, named by the task's stash commit (its data keeps rev 'workspace').
+      const state: ExpState = task.info
+        ? { ...(await this.workspace(undefined, 'workspace', task.entry.name, executorRoot(task.info))), rev: task.entry.stashRev }
+        : { rev: task.entry.stashRev, name: task.entry.name, data: null, error: { type: 'FileNotFoundError', msg: `the running task has no executor record yet (.dvc/tmp/exps/run/${task.entry.stashRev})` }, experiments: null };
+      push(out, task.entry.baselineRev, { revs: [state], executor: { state: 'running', name: task.info?.location ?? 'dvc-task', local }, name: task.entry.name });
+    }
+    return out;
+  }
+}
+
+interface Context {
+  readonly config: DvcConfig;
+  readonly prefix: string;
+  readonly objects: ObjectStore;
+  readonly queue: QueueState;
+  readonly wanted: ReadonlySet<string>;
+  readonly signal: AbortSignal | undefined;
+}
+
+/** A finished celery task: success when its executor recorded a result, else failed. */
+function taskOutcome(task: StartedTask): 'success' | 'failed' {
+  return task.info?.resultHash && task.info.resultRef ? 'success' : 'failed';
+}
+
+function successExecutors(queue: QueueState, wanted: ReadonlySet<string>): Map<string, ExpExecutor> {
+  const out = new Map<string, ExpExecutor>();
+  for (const task of queue.started) {
+    if (!task.ready || taskOutcome(task) !== 'success' || !wanted.has(task.entry.baselineRev)) continue;
+    const local = task.process ? { root: null, log: task.process.stdout, pid: task.process.pid, returncode: task.process.returncode, task_id: task.entry.stashRev } : null;
+    out.set(task.info!.resultRef!, { state: 'success', name: 'dvc-task', local });
+  }
+  return out;
+}
+
+/** `_sorted_ranges`: newest tip first (by timestamp, then rev); no timestamp sorts last. */
+function sortRanges(ranges: readonly ExpRange[]): ExpRange[] {
+  const key = (r: ExpRange): [string, string] => {
+    const head = r.revs[0];
+    return head?.data?.timestamp ? [head.data.timestamp, head.rev] : ['', ''];
+  };
+  return [...ranges].sort((a, b) => {
+    const [ta, ra] = key(a);
+    const [tb, rb] = key(b);
+    return ta !== tb ? (ta < tb ? 1 : -1) : ra === rb ? 0 : ra < rb ? 1 : -1;
+  });
+}
+
+function push(map: Map<string, ExpRange[]>, key: string, range: ExpRange): void {
+  map.set(key, [...(map.get(key) ?? []), range]);
+}
+
+function containsError(data: SerializableExp): boolean {
+  return [...Object.values(data.params), ...Object.values(data.metrics)].some((f) => 'error' in f);
+}
+
+function rowError(error: unknown): SerializableError {
+  if (error instanceof RowError) return error.error;
+  if (error instanceof GitError) return { type: 'SCMError', msg: error.message };
+  if (error instanceof Error) return { type: error.name === 'Error' ? 'DvcException' : error.name, msg: error.message };
+  return { type: 'DvcException', msg: String(error) };
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Python's naive `datetime.fromtimestamp(t).isoformat()`: local time, no offset. */
+export function localIso(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${String(d.getFullYear()).padStart(4, '0')}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
+/** Maps with at most CONCURRENCY calls in flight, keeping order. */
+async function mapLimited<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,5 @@
+/** Native DVC experiments (`dvc exp show`): the reader, its model and the live-refresh primitives. */
+export { DvcExperiments, localIso, type DvcExperimentsOptions, type ExperimentsResult } from './experiments.js';
+export * from './model.js';
+export { experimentRows, type ExperimentRow } from './rows.js';
+export { classifyChange, watchPlan, type ExperimentsChange, type ExperimentsWatch } from './watch.js';

@@ -1,0 +1,105 @@
+/**
+ * Where DVC's files are read from: the work tree on disk, or a git commit's tree (an experiment,
+ * a baseline, a queued stash). Paths are absolute and native, as if the commit were checked out at
+ * the same root, so the loaders join and relativise them the same way for both.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
+import type { ObjectStore } from '../../git/objectStore.js';
+
+export interface DirectoryEntry {
+  readonly name: string;
+  readonly isDir: boolean;
+}
+
+export interface FileText {
+  /** The content decoded as UTF-8 (lossy where `utf8` is false). */
+  readonly text: string;
+  /** Whether the bytes are valid UTF-8 (Python's strict decoder refuses them otherwise). */
+  readonly utf8: boolean;
+  /** The git blob id when read from a commit: equal ids, equal content (a cache key). */
+  readonly oid?: string;
+}
+
+export interface RepoFiles {
+  /** The file's text; undefined when there is none (missing, or a directory). */
+  read(path: string): Promise<FileText | undefined>;
+  kind(path: string): Promise<'file' | 'dir' | undefined>;
+  /** A directory's entries ([] when it is none). */
+  list(path: string): Promise<DirectoryEntry[]>;
+}
+
+/** The work tree on disk. */
+export const diskFiles: RepoFiles = {
+  async read(path) {
+    try {
+      return textOf(await readFile(path));
+    } catch {
+      return undefined;
+    }
+  },
+  async kind(path) {
+    try {
+      const info = await stat(path);
+      return info.isDirectory() ? 'dir' : 'file';
+    } catch {
+      return undefined;
+    }
+  },
+  async list(path) {
+    const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+    return entries.map((e) => ({ name: e.name, isDir: e.isDirectory() }));
+  },
+};
+
+/**
+ * A commit's tree seen from `root`, the DVC root folder on disk, which sits at `prefix` (POSIX,
+ * '' at the top) inside the git work tree. Symlinks and submodules read as missing, as a clean
+ * checkout would give DVC nothing it can parse through them either.
+ */
+export function commitFiles(objects: ObjectStore, tree: string, root: string, prefix: string): RepoFiles {
+  const base = root.endsWith(sep) ? root : root + sep;
+  const inTree = (path: string): string | undefined => {
+    // Paths are the loaders' joins onto root: a prefix test spares path.relative's resolving.
+    const rel = path.startsWith(base) && !path.includes(`${sep}..`) && !path.includes(`${sep}.${sep}`) ? path.slice(base.length) : relative(root, path);
+    if (rel.startsWith('..') || rel.startsWith(sep + sep)) return undefined;
+    const posix = sep === '/' ? rel : rel.split(sep).join('/');
+    return prefix === '' ? posix : posix === '' ? prefix : `${prefix}/${posix}`;
+  };
+  const entry = async (path: string) => {
+    const at = inTree(path);
+    return at === undefined ? undefined : objects.entry(tree, at);
+  };
+  return {
+    async read(path) {
+      const found = await entry(path);
+      if (found?.kind !== 'blob') return undefined;
+      return { ...(await objects.text(found.oid)), oid: found.oid };
+    },
+    async kind(path) {
+      const found = await entry(path);
+      return found?.kind === 'tree' ? 'dir' : found?.kind === 'blob' ? 'file' : undefined;
+    },
+    async list(path) {
+      const found = await entry(path);
+      if (found?.kind !== 'tree') return [];
+      return (await objects.tree(found.oid)).filter((e) => e.kind === 'tree' || e.kind === 'blob').map((e) => ({ name: e.name, isDir: e.kind === 'tree' }));
+    },
+  };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes as UTF-8 text, and whether Python's strict decoder would accept them. */
+export function textOf(bytes: Buffer): FileText {
+  try {
+    return { text: UTF8.decode(bytes), utf8: true };
+  } catch {
+    return { text: bytes.toString('utf8'), utf8: false };
+  }
+}
+
+/** Text of a file (lossy on bad UTF-8: for DVC's own files, whose errors the YAML parser reports). */
+export async function readTextOf(files: RepoFiles, path: string): Promise<string | undefined> {
+  return (await files.read(path))?.text;
+}

@@ -1,0 +1,161 @@
+/**
+ * `ml-workbench data-diff` on a git + DVC repo real DVC wrote: a `dvc add`ed CSV and Parquet file
+ * (read back from the DVC cache by the hash each commit's `.dvc` file records), a git-tracked
+ * JSON Lines file, a `dvc add`ed directory. Table answers are pandas' (test/support/
+ * table_reference.py wrote the files and computed them); directory answers are `dvc diff --json`'s.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { main } from '../../src/cli/main';
+import type { ContentDiffResult } from '../../src/core/dvc/contentDiff';
+import type { DirectoryDiff, TableDiff } from '../../src/core/tabular/model';
+import { env, pythonEnv, REPO_ROOT } from '../support/python';
+
+const run = promisify(execFile);
+let dir = '';
+let tables = '';
+let reference: Record<string, { byKey: { added: number; removed: number; changed: number; unchanged: number; changedKeys: string[] }; rows: { before: number; after: number } }> = {};
+
+async function sh(file: string, ...args: string[]): Promise<string> {
+  return (await run(file, args, { cwd: dir, env: env(), maxBuffer: 16 << 20 })).stdout;
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(['data-diff', '--repo', dir, ...argv], { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+async function json(...argv: string[]): Promise<ContentDiffResult> {
+  const { code, out, err } = await cli(...argv, '--json');
+  assert.equal(err, '');
+  assert.equal(code, 0);
+  return JSON.parse(out) as ContentDiffResult;
+}
+
+function image(name: string, bytes: number): void {
+  writeFileSync(join(dir, 'data', 'images', name), Buffer.alloc(bytes, name.charCodeAt(0)));
+}
+
+before(async () => {
+  const python = await pythonEnv();
+  tables = mkdtempSync(join(tmpdir(), 'mlw-dd-tables-'));
+  const { stdout } = await run(python.python, [join(REPO_ROOT, 'test', 'support', 'table_reference.py'), '--out', tables], { env: env(python), maxBuffer: 16 << 20 });
+  reference = JSON.parse(stdout);
+  dir = mkdtempSync(join(tmpdir(), 'mlw-datadiff-'));
+  await sh('git', 'init', '-q', '-b', 'main');
+  await sh('git', 'config', 'user.email', 'ada@example.com');
+  await sh('git', 'config', 'user.name', 'Ada');
+  await sh('dvc', 'init', '-q');
+  mkdirSync(join(dir, 'data', 'images'), { recursive: true });
+  const version = async (side: 'a' | 'b', message: string): Promise<void> => {
+    copyFileSync(join(tables, `${side}.csv`), join(dir, 'data', 'table.csv'));
+    copyFileSync(join(tables, `${side}.parquet`), join(dir, 'data', 'table.parquet'));
+    copyFileSync(join(tables, `${side}.jsonl`), join(dir, 'events.jsonl'));
+    await sh('dvc', 'add', '-q', 'data/table.csv', 'data/table.parquet', 'data/images');
+    await sh('git', 'add', '-A');
+    await sh('git', 'commit', '-qm', message);
+  };
+  image('a.png', 10);
+  image('b.png', 20);
+  image('c.png', 30);
+  await version('a', 'v1');
+  image('b.png', 25);
+  unlinkSync(join(dir, 'data', 'images', 'c.png'));
+  image('d.png', 40);
+  await version('b', 'v2');
+});
+
+after(() => {
+  for (const d of [dir, tables]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+for (const [path, format] of [
+  ['data/table.csv', 'csv'],
+  ['data/table.parquet', 'parquet'],
+  ['events.jsonl', 'jsonl'],
+] as const) {
+  test(`${path} between two commits, by key, is what pandas says`, async () => {
+    const { diff, before: a, after: b } = await json('--path', path, '--a', 'HEAD~1', '--b', 'HEAD', '--key', 'id', '--limit', '100');
+    assert.deepEqual([a.kind, b.kind], ['commit', 'commit']);
+    const table = diff as TableDiff;
+    const expected = reference[format]!;
+    assert.equal(table.format, format);
+    const { changedKeys, ...counts } = expected.byKey;
+    assert.deepEqual({ added: table.rows.added, removed: table.rows.removed, changed: table.rows.changed, unchanged: table.rows.unchanged }, counts);
+    assert.deepEqual(table.changed.map((r) => r.key).sort(), [...changedKeys].sort());
+    assert.deepEqual([table.rows.before, table.rows.after], [expected.rows.before, expected.rows.after]);
+    assert.ok(table.stats && table.stats.before.length > 0);
+  });
+}
+
+test("a directory between two commits: the files dvc diff names, with their sizes", async () => {
+  const { diff } = await json('--path', 'data/images', '--a', 'HEAD~1', '--b', 'HEAD');
+  const dvc = JSON.parse(await sh('dvc', 'diff', '--json', 'HEAD~1', 'HEAD')) as Record<string, { path: string }[]>;
+  const under = (list: { path: string }[] | undefined): string[] => (list ?? []).map((e) => e.path).filter((p) => p.startsWith('data/images/') && !p.endsWith('/')).map((p) => p.slice('data/images/'.length)).sort();
+  const directory = diff as DirectoryDiff;
+  assert.equal(directory.kind, 'directory');
+  for (const status of ['added', 'deleted', 'modified'] as const) {
+    assert.deepEqual(directory.files.filter((f) => f.status === status).map((f) => f.path), under(dvc[status]), status);
+  }
+  assert.deepEqual(
+    directory.files.map((f) => [f.path, f.sizeBefore ?? null, f.sizeAfter ?? null]),
+    [
+      ['b.png', 20, 25],
+      ['c.png', 30, null],
+      ['d.png', null, 40],
+    ],
+  );
+  assert.equal(directory.unchanged, 1);
+  assert.deepEqual([directory.sizeBefore, directory.sizeAfter], [60, 75]);
+});
+
+test('the workspace against HEAD: an edit not yet committed', async () => {
+  const path = join(dir, 'data', 'table.csv');
+  const lines = (await sh('cat', 'data/table.csv')).split('\n');
+  lines[1] = lines[1]!.replace(/^(\d+),[^,]*,/, '$1,12345.5,');
+  writeFileSync(path, lines.join('\n'));
+  try {
+    const { diff, after: side } = await json('--path', 'data/table.csv', '--a', 'HEAD', '--b', 'workspace', '--key', 'id', '--no-stats');
+    const table = diff as TableDiff;
+    assert.equal(side.kind, 'workspace');
+    assert.deepEqual([table.rows.changed, table.rows.added, table.rows.removed], [1, 0, 0]);
+    assert.deepEqual(table.changed[0]!.columns, ['amount']);
+    assert.equal(table.changed[0]!.after['amount'], '12345.5');
+    assert.equal(table.stats, undefined);
+  } finally {
+    await sh('dvc', 'checkout', '-q', '--force', 'data/table.csv');
+  }
+  assert.equal(statSync(path).size, statSync(join(tables, 'b.csv')).size);
+});
+
+test('the text report names the key, the counts and the changed cells', async () => {
+  const { code, out } = await cli('--path', 'data/table.csv', '--a', 'HEAD~1', '--b', 'HEAD', '--key', 'id', '--limit', '2', '--no-stats');
+  assert.equal(code, 0);
+  assert.match(out, /rows matched by key 'id': 240 → 241 rows; 4 added, 3 removed, 6 changed, 231 unchanged/);
+  assert.match(out, /^! 1010: amount .* → .*$/m);
+});
+
+test('a revision that names nothing, a path in neither version, a key one version lacks: exit 1 with the reason', async () => {
+  const cases: [string[], RegExp][] = [
+    [['--path', 'data/table.csv', '--a', 'no-such-rev', '--b', 'HEAD'], /'no-such-rev' is not the workspace, a commit/],
+    [['--path', 'data/nothing.csv', '--a', 'HEAD~1', '--b', 'HEAD'], /'data\/nothing.csv' is in neither HEAD~1 nor HEAD/],
+    [['--path', 'data/table.csv', '--a', 'HEAD~1', '--b', 'HEAD', '--key', 'nope'], /has no column 'nope'/],
+    [['--path', '../outside.csv', '--a', 'HEAD~1', '--b', 'HEAD'], /outside the repository/],
+  ];
+  for (const [argv, message] of cases) {
+    const { code, out, err } = await cli(...argv, '--json');
+    assert.equal(code, 1, argv.join(' '));
+    assert.equal(out, '');
+    assert.match(err, message);
+  }
+  const usage = await cli('--path', 'data/table.csv', '--a', 'HEAD');
+  assert.equal(usage.code, 2);
+  assert.match(usage.err, /data-diff needs --b/);
+});
