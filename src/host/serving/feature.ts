@@ -1,5 +1,5 @@
 import type { Services } from '../services.js';
-import type { ServerManager } from './servers.js';
+import type { ServerManager } from '../../core/tasks/modelServers.js';
 
 /** What the Serving feature's commands work with. */
 export interface ServingFeature {

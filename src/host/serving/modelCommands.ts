@@ -29,7 +29,7 @@ async function serveModel({ services, servers, revealServing }: ServingFeature, 
   const spec = modelsServe({ python, cwd: folder.uri.fsPath, modelUri: target.uri, port, tracking: { trackingUri: trackingTarget.trackingUri, allowFileStore: trackingTarget.allowFileStore }, envManager: readConfig(folder).envManager });
   void revealServing();
   const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Serving ${target.uri} on port ${port}…` }, () =>
-    servers.start({ ...spec, env: { ...interpreterPath(python, process.env['PATH']), ...spec.env } }, { modelUri: target.uri, port, folder, model: target.reference }),
+    servers.start({ ...spec, env: { ...interpreterPath(python, process.env['PATH']), ...spec.env } }, { modelUri: target.uri, port, folderUri: folder.uri.toString(), model: target.reference }),
   );
   if (server.state === 'healthy') {
     const action = await vscode.window.showInformationMessage(`Serving ${target.uri} at http://127.0.0.1:${port} (MLflow ${server.mlflowVersion ?? '?'}).`, 'Send Test Request', 'Copy curl Command');

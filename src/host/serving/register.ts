@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { ServerManager } from '../../core/tasks/modelServers.js';
 import { readConfig } from '../config.js';
 import { Views } from '../constants.js';
 import type { DisposableLike } from '../dispose.js';
@@ -7,8 +8,10 @@ import type { Services } from '../services.js';
 import type { ServingFeature } from './feature.js';
 import { modelTaskCommands } from './modelCommands.js';
 import { serverCommands } from './serverCommands.js';
-import { ServerManager } from './servers.js';
 import { ServingTreeProvider } from './tree.js';
+
+/** Where the servers still running are recorded for the next window. */
+const SERVERS_KEY = 'mlWorkbench.servers';
 
 /**
  * Deployment: Serve, Predict File… and Build Docker Image on registered versions, and the Serving
@@ -16,7 +19,12 @@ import { ServingTreeProvider } from './tree.js';
  */
 export function registerServing(context: vscode.ExtensionContext, services: Services): DisposableLike {
   const logDir = join((context.storageUri ?? context.globalStorageUri).fsPath, 'serving');
-  const servers = new ServerManager(context.workspaceState, logDir, () => readConfig().keepServersOnClose, services.log);
+  const servers = new ServerManager({
+    records: { read: () => context.workspaceState.get(SERVERS_KEY), write: (records) => context.workspaceState.update(SERVERS_KEY, records) },
+    logDir,
+    keepOnClose: () => readConfig().keepServersOnClose,
+    log: services.log,
+  });
   const tree = new ServingTreeProvider(servers);
   const view = vscode.window.createTreeView(Views.serving, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);

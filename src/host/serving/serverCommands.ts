@@ -4,7 +4,7 @@ import { storeOf } from '../../core/tracking/storeState.js';
 import type { CommandTable } from '../commands.js';
 import { Commands } from '../constants.js';
 import type { ServingFeature } from './feature.js';
-import type { ModelServer } from './servers.js';
+import type { ModelServer } from '../../core/tasks/modelServers.js';
 
 const SOURCE_TEXT: Record<RequestPayload['source'], string> = {
   'serving-input-example': "the model's serving input example",
