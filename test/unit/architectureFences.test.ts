@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ESLint } from 'eslint';
 
-const repo = join(import.meta.dirname, '..', '..');
+const repo = join(__dirname, '..', '..');
 const eslint = new ESLint({ cwd: repo });
 
 /** The messages lint gives `code` placed at `file` (a repo path), of the fence rules only. */
