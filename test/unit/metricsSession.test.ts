@@ -79,6 +79,11 @@ test('live: points MLflow logs to a RUNNING run come back as appended tails; a n
   assert.deepEqual([...grown.appended[0]!.series.x], [4, 5]);
   assert.equal(grown.appended[0]!.series.total, 3);
 
+  // Two re-reads at once (a timer tick while a slow read is still out): each point comes back once.
+  await mlflow(`for step in (6, 7):\n    client.log_metric(${JSON.stringify(id)}, 'accuracy', 0.7 + step / 100, step=step)`);
+  const overlapping = await Promise.all([session.refreshActive(), session.refreshActive()]);
+  assert.deepEqual(overlapping.flatMap((u) => u.appended.flatMap((a) => [...a.series.x])), [6, 7]);
+
   await mlflow(`client.log_metric(${JSON.stringify(id)}, 'val_loss', 0.5, step=5)\nclient.set_terminated(${JSON.stringify(id)}, 'FINISHED')`);
   const ended = await session.refreshActive();
   assert.equal(ended.newKeys, true);

@@ -61,6 +61,8 @@ export function isActiveStatus(status: string): boolean {
 export class MetricsSession {
   /** What was last sent per chart and run: the "shown points" of a CSV export. */
   private readonly lastShown = new Map<string, Map<string, ChartSeries>>();
+  /** The live re-read in progress, if any (the next one starts after it). */
+  private liveReads: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly title: string,
@@ -150,8 +152,20 @@ export class MetricsSession {
     return [...(this.series.get(key) ?? [])].map(([runId, history]) => this.shown(key, runId, window ? history.window(window[0], window[1], target) : history.overview(target)));
   }
 
-  /** Re-reads the runs still active; returns the points each logged since the last read. */
-  async refreshActive(): Promise<LiveUpdate> {
+  /**
+   * Re-reads the runs still active; returns the points each logged since the last read. Calls run
+   * one after another (a tick that overlaps a slow read waits for it), so no point comes back twice.
+   */
+  refreshActive(): Promise<LiveUpdate> {
+    const next = this.liveReads.then(() => this.readActive());
+    this.liveReads = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  private async readActive(): Promise<LiveUpdate> {
     const appended: { key: string; series: SeriesData }[] = [];
     let newKeys = false;
     let statusChanged = false;
