@@ -50,7 +50,11 @@ export const layers = [
   // Column statistics and drift tests of tables (CSV, JSONL, Parquet): knows no store.
   { name: 'core/drift', files: ['src/core/drift/**'], allow: core('drift'), packages: ['node', 'hyparquet'] },
   // The one room that joins runs, data and git.
-  { name: 'core/lineage', files: ['src/core/lineage/**'], allow: core('git', 'tracking', 'dvc', 'lineage'), packages: ['node'] },
+  { name: 'core/lineage', files: ['src/core/lineage/**'], allow: core('git', 'tracking', 'dvc', 'models', 'lineage'), packages: ['node', 'js-yaml'] },
+  // Deployment patterns (batch stage, Docker, Kubernetes, snippets): a registered model into a DVC stage or a manifest.
+  { name: 'core/deploy', files: ['src/core/deploy/**'], allow: core('util', 'tracking', 'dvc', 'tasks', 'models', 'deploy'), packages: ['node', 'yaml'] },
+  // A new project and the walkthrough's state: templates, a CSV's columns, the setup commands' argv.
+  { name: 'core/onboarding', files: ['src/core/onboarding/**'], allow: core('dvc', 'tasks', 'onboarding'), packages: ['node'] },
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
   { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
@@ -69,6 +73,7 @@ export const layers = [
   feature('data', 'tracking', 'dvc'),
   feature('tasks', 'tracking', 'dvc', 'runner'),
   feature('serving', 'tracking', 'runner', 'models'),
+  feature('onboarding', 'tracking', 'runner'),
 ];
 
 export default tseslint.config(

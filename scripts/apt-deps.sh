@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the end-to-end rig needs: chromium (the browser playwright-core drives) and
 # libkrb5-dev (code-server's `kerberos` native module compiles from source; its prebuilt download
-# fails offline). Installs only what is missing; runs `apt-get update` at most once.
-# Usage: scripts/apt-deps.sh [package ...]   (default: chromium libkrb5-dev g++ make python3)
+# fails offline), redis-server (the broker the Model-on-Demand contract tests start on 127.0.0.1).
+# Installs only what is missing; runs `apt-get update` at most once.
+# Usage: scripts/apt-deps.sh [package ...]   (default: chromium libkrb5-dev g++ make python3 redis-server)
 set -euo pipefail
 
 packages=("$@")
 if [ "${#packages[@]}" -eq 0 ]; then
-  packages=(chromium libkrb5-dev g++ make python3)
+  packages=(chromium libkrb5-dev g++ make python3 redis-server)
 fi
 
 missing=()

@@ -19,10 +19,14 @@ const webviewEntries = existsSync('webview')
 
 const builds = [
   { ...node, entryPoints: ['src/host/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The CLI: a launcher that loads the bundle of its command (exp-show has a small one of its own).
   { ...node, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js' },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cliMain.js' },
+  { ...node, entryPoints: ['src/cli/expShowMain.ts'], outfile: 'dist/cliExpShow.js' },
   // DVC hashing runs in a worker thread; the extension and the CLI load it from beside themselves.
   { ...node, entryPoints: ['src/core/dvc/hashing/worker.ts'], outfile: 'dist/dvcHashWorker.js' },
   { ...node, entryPoints: ['src/core/tracking/history/worker.ts'], outfile: 'dist/historyWorker.js' },
+  { ...node, entryPoints: ['src/core/dvc/experiments/worker.ts'], outfile: 'dist/dvcExpWorker.js' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviewEntries, outdir: 'dist/webview' },
 ];
 
@@ -33,6 +37,9 @@ copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm')
 mkdirSync('dist/webview', { recursive: true });
 copyFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'dist/webview/uPlot.min.css');
 for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(require.resolve(`@vscode/codicons/dist/${file}`), `dist/webview/${file}`);
+// The deployment scaffolds' Python templates (src/core/deploy/templates.ts reads them from dist/templates).
+mkdirSync('dist/templates', { recursive: true });
+for (const file of readdirSync('templates').filter((name) => name.endsWith('.py'))) copyFileSync(`templates/${file}`, `dist/templates/${file}`);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

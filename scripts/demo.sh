@@ -48,6 +48,9 @@ else
   printf '%s\n' "$demo_dir" >"$built"
 fi
 
+# The project's workspace settings name the venv (rebuilt when a pin changes, so re-checked on each start).
+"$venv/bin/python" scripts/demo/workspace_settings.py "$demo_dir" "$venv/bin/python"
+
 code_server="$(bash scripts/code-server.sh)/bin/code-server"
 mkdir -p "$profile/user-data/User" "$profile/extensions"
 config="$profile/code-server.yaml"

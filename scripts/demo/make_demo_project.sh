@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates a real ML project for trying ML Workbench: git + DVC pipeline (prepare → train →
 # evaluate) on the Iris data, three MLflow training runs in sqlite:///mlflow.db (experiment
-# "demo-iris"), the registered model "iris-classifier" with alias "champion".
+# "demo-iris"), the registered model "iris-classifier" with alias "champion", and workspace
+# settings (.vscode/settings.json) naming the venv's interpreter.
 #
 #   scripts/demo/make_demo_project.sh [--force] DIR
 #
@@ -87,4 +88,6 @@ dvc repro >&2
 commit "Iris data v2 (all 150 rows), retrain"
 
 python src/promote.py >&2
+# The workspace names its interpreter (git-ignored: the path is this machine's).
+python "$here/workspace_settings.py" "$dir" "$venv/bin/python"
 log "done: $dir"

@@ -25,7 +25,8 @@ export function parseArgs(argv: readonly string[], booleanFlags: ReadonlySet<str
       flags.add(name);
       continue;
     }
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    // `--run-id --json` forgot the id: an option's value never looks like the next option (`--filter=--x` can).
+    const value = eq === -1 ? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]) : arg.slice(eq + 1);
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     values.set(name, [...(values.get(name) ?? []), value]);
   }

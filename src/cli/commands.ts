@@ -30,13 +30,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   },
 
   async runs({ args, store, viewType, warn }) {
+    const page = paging(args);
     let experimentIds = args.values.get('experiment-id');
     if (!experimentIds) {
       const experiments = await store.searchExperiments({ viewType });
       experiments.problems.forEach(warn);
       experimentIds = experiments.items.map((e) => e.experiment_id);
     }
-    const listing = await store.searchRuns({ experimentIds, viewType, ...paging(args) });
+    const listing = await store.searchRuns({ experimentIds, viewType, ...page });
     listing.problems.forEach(warn);
     return result(body('runs', listing), () => lines(listing.items.map((r) => [r.info.run_id, r.info.status, r.info.experiment_id, r.info.run_name ?? ''])));
   },

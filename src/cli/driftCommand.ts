@@ -9,6 +9,7 @@ import { computeDrift } from '../core/drift/report';
 import type { DriftReport } from '../core/drift/model';
 import { TableReadError } from '../core/drift/table/read';
 import { single, UsageError, type ParsedArgs } from './args';
+import { toJsonText } from './json.js';
 
 export const DRIFT_USAGE = `  drift           --reference FILE --current FILE [--columns a,b] [--drift-share 0.5] [--flatten] [--fail-on-drift]
                   drift per column and for the dataset, as Evidently's DataDriftPreset (CSV, TSV, JSONL, Parquet)`;
@@ -38,7 +39,7 @@ export async function runDriftCommand(args: ParsedArgs, io: Io): Promise<number>
     }
     throw error;
   }
-  io.out(args.flags.has('json') ? JSON.stringify(report) + '\n' : text(report));
+  io.out(args.flags.has('json') ? toJsonText(report) + '\n' : text(report));
   for (const problem of [...report.problems, ...report.columns.flatMap((c) => c.problems)]) {
     const where = problem.dataset ? `${problem.dataset === 'reference' ? reference : current}${problem.line ? `:${problem.line}` : ''}: ` : '';
     io.err(`ml-workbench: ${where}${problem.message}\n`);

@@ -1,7 +1,9 @@
 /**
  * DVC commands of the CLI: `status` prints what `dvc status --json` prints for the same repo;
  * `data` lists tracked data with its state; `data-versions PATH` lists the commits that changed a
- * path's recorded hash. Problems in the repo's files go to stderr (exit 1), like DVC's errors.
+ * path's recorded hash. Problems in the repo's files go to stderr (exit 1) and, as with DVC's
+ * errors, no answer goes to stdout beside them. While a dvc command holds the repository the
+ * answer waits for it (`--wait`, bounded), as the extension's views do.
  */
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -10,6 +12,7 @@ import type { DvcDiagnostic } from '../core/dvc/entities.js';
 import { openDvcRepo, type DvcRepo } from '../core/dvc/repo.js';
 import { VersionsError } from '../core/dvc/versions.js';
 import { HashingError } from '../core/dvc/hashing/service.js';
+import { DvcBusyError, whileDvcIdle } from '../core/dvc/activity.js';
 import { Git } from '../core/git/index.js';
 import { ContentDiffError, diffContent } from '../core/dvc/contentDiff.js';
 import { contentDiffText } from './dataDiffText.js';
@@ -17,15 +20,23 @@ import { DvcPlots } from '../core/dvc/plots/collect.js';
 import type { PlotsResult } from '../core/dvc/plots/model.js';
 import { defaultRevisions } from '../core/dvc/revision/resolve.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
+import { toJsonText } from './json.js';
 
-export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache]   (as dvc status --json)
-  data            [--repo DIR]   tracked data (.dvc files and stage outs) with size, files, state
+/** Seconds `status` and `data` wait by default for a dvc command (a `dvc repro`) to end. */
+const DEFAULT_WAIT_S = 60;
+
+export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --no-stat-cache] [--wait SECONDS]   (as dvc status --json)
+  data            [--repo DIR] [--wait SECONDS]   tracked data (.dvc files and stage outs) with size, files, state
   data-versions   PATH [--repo DIR]   commits that changed PATH's recorded hash
   plots-diff      [REV...] [--repo DIR]   plots of each revision (workspace, commits, experiments), as dvc plots diff --json --split
   data-diff       --path P --a REV --b REV [--key COL] [--limit N] [--no-stats] [--repo DIR]
-                  what changed inside P: rows and columns of a CSV/TSV/JSONL/Parquet file, files of a directory`;
+                  what changed inside P: rows and columns of a CSV/TSV/JSONL/Parquet file, files of a directory
+  (--wait: how long to wait for a running dvc command to release the repository; default ${DEFAULT_WAIT_S}, 0 not at all)`;
 
 export const DVC_BOOLEAN_FLAGS = ['no-stat-cache', 'no-stats'] as const;
+
+/** The commands that read the workspace's pipeline state, which a running dvc command changes under them. */
+const WAIT_FOR_DVC: ReadonlySet<string> = new Set(['status', 'data']);
 
 interface Io {
   out(text: string): void;
@@ -98,6 +109,7 @@ export function isDvcCommand(name: string | undefined): boolean {
 }
 
 export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
+  const waitMs = waitOption(args);
   const root = await findRoot(resolve(single(args, 'repo') ?? process.cwd()));
   if (!root) {
     io.err(`ml-workbench: no DVC repository (.dvc folder) at or above ${single(args, 'repo') ?? process.cwd()}\n`);
@@ -107,12 +119,21 @@ export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
   // A CLI has no event loop to keep responsive: hashing on its own thread saves a worker's start-up.
   const repo = openDvcRepo(root, { inProcess: true, ...(statCachePath ? { statCachePath } : {}) });
   try {
-    const result = await COMMANDS[args.command!]!(repo, args);
-    io.out(args.flags.has('json') ? JSON.stringify(result.json) + '\n' : result.text);
+    const command = COMMANDS[args.command!]!;
+    // data-versions reads git history, which a dvc command does not rewrite; plots and data diffs read
+    // files as they are, as DVC's own do: only status and data wait.
+    const result = WAIT_FOR_DVC.has(args.command!) ? await whileDvcIdle(() => repo.activity(), () => command(repo, args), { timeoutMs: waitMs }) : await command(repo, args);
     for (const d of result.diagnostics) io.err(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`);
-    return result.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+    if (result.diagnostics.some((d) => d.severity === 'error')) return 1;
+    io.out(args.flags.has('json') ? toJsonText(result.json) + '\n' : result.text);
+    return 0;
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (error instanceof DvcBusyError) {
+      const waited = waitMs > 0 ? `waited ${waitMs / 1000} s for it; --wait SECONDS waits longer` : '--wait SECONDS waits for it';
+      io.err(`ml-workbench: ${error.message} (${waited})\n`);
+      return 1;
+    }
     if (error instanceof VersionsError || error instanceof HashingError || error instanceof ContentDiffError) {
       io.err(`ml-workbench: ${error.message}\n`);
       return 1;
@@ -121,6 +142,13 @@ export async function runDvcCommand(args: ParsedArgs, io: Io): Promise<number> {
   } finally {
     await repo.dispose();
   }
+}
+
+function waitOption(args: ParsedArgs): number {
+  const value = single(args, 'wait');
+  if (value === undefined) return DEFAULT_WAIT_S * 1000;
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new UsageError('--wait must be a number of seconds (0: do not wait)');
+  return Number(value) * 1000;
 }
 
 function defaultStatCache(): string {

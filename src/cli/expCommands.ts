@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DvcExperiments, experimentRows, ExperimentsError, type ExpShowOptions } from '../core/dvc/experiments/index.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
+import { toJsonText } from './json.js';
 
 export const EXP_USAGE = `  exp-show        [--repo DIR] [--rev REV]... [-n N] [-A] [-a] [-T] [--hide-queued] [--hide-failed] [--hide-workspace]
                   [--row-cache FILE | --no-row-cache]   (as dvc exp show --json; commit rows kept in ~/.cache/ml-workbench)`;
@@ -29,7 +30,7 @@ export async function runExpShow(args: ParsedArgs, io: Io): Promise<number> {
   const experiments = new DvcExperiments(root, rowCachePath ? { rowCachePath } : {});
   try {
     const { states, problems } = await experiments.read(options);
-    if (args.flags.has('json')) io.out(JSON.stringify(states) + '\n');
+    if (args.flags.has('json')) io.out(toJsonText(states) + '\n');
     else io.out(table(states));
     for (const problem of problems) io.err(`ml-workbench: warning: skipped ${problem}\n`);
     return 0;

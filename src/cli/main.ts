@@ -1,4 +1,4 @@
-import type { SqliteDriverName } from '../core/sqlite/database.js';
+import { availableDrivers, type SqliteDriverName } from '../core/sqlite/database.js';
 import { TrackingError } from '../core/tracking/errors.js';
 import type { ViewType } from '../core/tracking/entities.js';
 import { openTrackingStore } from '../core/tracking/open.js';
@@ -8,8 +8,13 @@ import { resolveTrackingUri } from '../core/tracking/uri.js';
 import { parseArgs, single, UsageError, type ParsedArgs } from './args.js';
 import { COMMANDS, type CommandContext } from './commands.js';
 import { DVC_BOOLEAN_FLAGS, DVC_USAGE, isDvcCommand, runDvcCommand } from './dvcCommands.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, reportSqliteDriverWith, unexpectedError, usageLine } from './failure.js';
+import { toJsonText } from './json.js';
 import { DRIFT_BOOLEAN_FLAGS, DRIFT_USAGE, runDriftCommand } from './driftCommand.js';
 import { EXP_BOOLEAN_FLAGS, EXP_SHORT_FLAGS, EXP_USAGE, runExpShow } from './expCommands.js';
+import { LINEAGE_BOOLEAN_FLAGS, LINEAGE_USAGE, runLineageCommand } from './lineageCommands.js';
+
+reportSqliteDriverWith(() => availableDrivers()[0] ?? 'none');
 
 const USAGE = `ml-workbench — read MLflow tracking stores; JSON in MLflow's REST shape
 
@@ -26,10 +31,16 @@ Usage: ml-workbench <command> [--tracking-uri URI] [--json] [options]
 ${DVC_USAGE}
 ${EXP_USAGE}
 ${DRIFT_USAGE}
+${LINEAGE_USAGE}
 
 --tracking-uri defaults as MLflow's: MLFLOW_TRACKING_URI, else ./mlruns when it holds
 experiments, else sqlite:///mlflow.db in the current folder.
-Exit codes: 0 done, 1 the store could not answer, 2 bad usage.`;
+A server is reached as MLflow's client reaches it (MLFLOW_TRACKING_USERNAME/PASSWORD/TOKEN,
+MLFLOW_HTTP_REQUEST_TIMEOUT, …); ML_WORKBENCH_HTTP_REQUEST_DEADLINE bounds one request in all
+(seconds, default 300). ML_WORKBENCH_SQLJS_MAX_MB: the largest store read without node:sqlite.
+Exit codes: 0 done; 1 the store, server or repository could not answer (or DVC stayed busy);
+2 bad usage, including a filter, order_by or max_results MLflow would refuse;
+3 drift --fail-on-drift: the dataset drifts.`;
 
 export interface Io {
   out(text: string): void;
@@ -40,58 +51,57 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
     const long = argv[0] === 'exp-show' ? argv.map((a) => EXP_SHORT_FLAGS[a] ?? a) : argv;
-    args = parseArgs(long, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS, ...EXP_BOOLEAN_FLAGS, ...DRIFT_BOOLEAN_FLAGS]));
+    args = parseArgs(long, new Set(['json', 'help', ...DVC_BOOLEAN_FLAGS, ...EXP_BOOLEAN_FLAGS, ...DRIFT_BOOLEAN_FLAGS, ...LINEAGE_BOOLEAN_FLAGS]));
   } catch (error) {
-    io.err(`ml-workbench: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
+    return fail(io, error);
   }
-  if (args.flags.has('help') || args.command === undefined) {
-    (args.command === undefined && !args.flags.has('help') ? io.err : io.out)(USAGE + '\n');
-    return args.flags.has('help') ? 0 : 2;
+  if (args.flags.has('help')) {
+    io.out(USAGE + '\n');
+    return EXIT_OK;
   }
+  if (args.command === undefined) return fail(io, new UsageError('a command is needed (experiments, runs, run, metric-history, models, status, …)'));
   if (isDvcCommand(args.command)) return runWithoutStore(args, io, runDvcCommand);
   if (args.command === 'exp-show') return runWithoutStore(args, io, runExpShow);
   if (args.command === 'drift') return runWithoutStore(args, io, runDriftCommand);
+  if (args.command === 'lineage' || args.command === 'gate') return runWithoutStore(args, io, (a, o) => runLineageCommand(a, o, openStore));
   const command = COMMANDS[args.command];
-  if (!command) {
-    io.err(`ml-workbench: unknown command '${args.command}'\n${USAGE}\n`);
-    return 2;
-  }
+  if (!command) return fail(io, new UsageError(`unknown command '${args.command}'`));
   let store: (TrackingStore & ModelRegistry) | undefined;
   try {
     store = await openStore(args);
     const context: CommandContext = { args, store, viewType: parseViewType(single(args, 'view-type')), warn: (problem) => warn(io, problem) };
     const result = await command(context);
     // Compact: the JSON is for programs (pipe it to jq to read it), and a million points print fast.
-    io.out(args.flags.has('json') ? JSON.stringify(result.json) + '\n' : result.text());
-    return 0;
+    io.out(args.flags.has('json') ? toJsonText(result.json) + '\n' : result.text());
+    return EXIT_OK;
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`ml-workbench: ${error.message}\n${USAGE}\n`);
-      return 2;
-    }
-    if (error instanceof TrackingError) {
-      io.err(`ml-workbench: ${error.message}\n`);
-      return 1;
-    }
-    io.err(`ml-workbench: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    return fail(io, error);
   } finally {
     store?.dispose();
   }
 }
 
-/** A command that reads no tracking store: usage errors print the usage (exit 2), the rest exit 1. */
+/** One place turns an error into what the user reads and the exit code (see failure.ts). */
+function fail(io: Io, error: unknown): number {
+  if (error instanceof UsageError) {
+    io.err(usageLine(error.message));
+    return EXIT_USAGE;
+  }
+  if (error instanceof TrackingError) {
+    io.err(`ml-workbench: ${error.message}\n`);
+    // A filter, order_by, page token or max_results the store refuses is the caller's to fix.
+    return error.reason === 'invalid-argument' ? EXIT_USAGE : EXIT_FAILED;
+  }
+  io.err(unexpectedError(error));
+  return EXIT_FAILED;
+}
+
+/** A command that reads no tracking store: usage errors are one line (exit 2), the rest exit 1. */
 async function runWithoutStore(args: ParsedArgs, io: Io, run: (args: ParsedArgs, io: Io) => Promise<number>): Promise<number> {
   try {
     return await run(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`ml-workbench: ${error.message}\n${USAGE}\n`);
-      return 2;
-    }
-    io.err(`ml-workbench: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    return fail(io, error);
   }
 }
 

@@ -77,6 +77,15 @@ export const Commands = {
   diffDataWithWorkspace: 'mlWorkbench.diffDataWithWorkspace',
   diffDataVersions: 'mlWorkbench.diffDataVersions',
   checkoutDataVersion: 'mlWorkbench.checkoutDataVersion',
+  // Getting started: the walkthrough's steps and New ML Project.
+  newProject: 'mlWorkbench.newProject',
+  selectInterpreter: 'mlWorkbench.selectInterpreter',
+  installPythonPackages: 'mlWorkbench.installPythonPackages',
+  initGit: 'mlWorkbench.initGit',
+  initDvc: 'mlWorkbench.initDvc',
+  setUpTrackingStore: 'mlWorkbench.setUpTrackingStore',
+  addDvcRemote: 'mlWorkbench.addDvcRemote',
+  openWalkthrough: 'mlWorkbench.openWalkthrough',
 } as const;
 
 export const Settings = {
@@ -100,7 +109,19 @@ export const ContextKeys = {
   /** 'RUNNING' | 'FAILED' | 'all' */
   runsStatus: 'mlWorkbench.runs.status',
   runsShowDeleted: 'mlWorkbench.runs.showDeleted',
+  /** The Getting Started walkthrough's steps, each true when the real state says it is done. */
+  onboardingPython: 'mlWorkbench.onboarding.python',
+  onboardingGit: 'mlWorkbench.onboarding.git',
+  onboardingDvc: 'mlWorkbench.onboarding.dvc',
+  onboardingPipeline: 'mlWorkbench.onboarding.pipeline',
+  onboardingTrackingStore: 'mlWorkbench.onboarding.trackingStore',
+  onboardingRemote: 'mlWorkbench.onboarding.remote',
+  onboardingRepro: 'mlWorkbench.onboarding.repro',
+  onboardingFirstRun: 'mlWorkbench.onboarding.firstRun',
 } as const;
+
+/** The walkthrough (package.json `contributes.walkthroughs`), as `workbench.action.openWalkthrough` names it. */
+export const WALKTHROUGH_ID = 'mlWorkbench.gettingStarted';
 
 /** `contextValue`s of tree items, matched by menus in the manifest. */
 export const ContextValues = {

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerCharts } from './charts/register.js';
 import { registerData } from './data/register.js';
 import { registerModels } from './models/register.js';
+import { registerOnboarding } from './onboarding/register.js';
 import { registerPipeline } from './pipeline/register.js';
 import { registerRuns } from './runs/register.js';
 import { createServices } from './services.js';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerData(context, services),
     registerTasks(context, services),
     registerServing(context, services),
+    registerOnboarding(context, services),
   );
 }
 

@@ -11,6 +11,7 @@ import type { Projects } from './dvc/projects.js';
 import { DvcWorkspace } from './dvc/workspace.js';
 import { createLogger } from './log.js';
 import { PythonService } from './python.js';
+import { InterpreterAdvisor } from './runner/interpreterAdvisor.js';
 import { TaskRunner } from './runner/runner.js';
 import { TrackingService, type FolderTracking } from './tracking/trackingService.js';
 import { WriteService } from './tracking/writes.js';
@@ -89,10 +90,12 @@ class SharedServices extends Disposable implements Services {
     super();
     const { log } = this;
     this.tracking = this.register(new TrackingService(log, context.secrets));
-    this.python = this.register(new PythonService(log));
+    this.python = this.register(new PythonService(log, (python) => new InterpreterAdvisor(python, log, () => this.tasks)));
     this.commands = new CommandRegistry(log, {
       setCredentials: (serverUrl) => this.tracking.setCredentials(serverUrl),
-      selectInterpreter: () => this.python.selectInterpreter(),
+      selectInterpreter: async () => {
+        await this.python.selectInterpreter();
+      },
     });
     const tracking = this.tracking;
     this.runs = this.register(

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -34,6 +34,12 @@ describe('demo project', () => {
     assert.equal(await run('git', ['status', '--porcelain']), '');
     assert.equal((await run('git', ['log', '--format=%s'])).trim().split('\n').length, 4);
     assert.match(await run('dvc', ['status']), /Data and pipelines are up to date/);
+  });
+
+  test("the workspace settings name the venv's interpreter (Serve and writes work without the Python extension)", async () => {
+    const python = await pythonEnv();
+    const settings = JSON.parse(readFileSync(join(dir, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.deepEqual(settings, { 'mlWorkbench.python': python.python, 'python.defaultInterpreterPath': python.python });
   });
 
   test('a second run without --force refuses to touch it', async () => {

@@ -31,6 +31,7 @@ interface DvcItem {
   readonly type: 'vega' | 'image';
   readonly revisions: string[];
   readonly url?: string;
+  readonly content?: unknown;
   readonly anchor_definitions?: Record<string, unknown>;
 }
 
@@ -44,7 +45,7 @@ async function makeRepo(...flags: string[]): Promise<Made> {
   const dir = mkdtempSync(join(tmpdir(), 'mlw-plots-'));
   temporary.push(dir);
   const script = join(REPO_ROOT, 'test', 'fixtures', 'make_plots_repo.py');
-  const { stdout } = await run(python.python, [script, '--out', dir, ...flags], { env: env(python), maxBuffer: 1 << 20, timeout: 180_000 });
+  const { stdout } = await run(python.python, [script, '--out', dir, ...flags], { env: env(python), maxBuffer: 1 << 20, timeout: 900_000 });
   return JSON.parse(stdout) as Made;
 }
 
@@ -105,6 +106,36 @@ async function assertSameAsDvc(dir: string, dvc: DvcPlotsJson, result: PlotsResu
   return compared;
 }
 
+/**
+ * Where DVC's rendered spec differs from a dvc-render template (undefined when it is that template):
+ * the template's x and y anchors must be filled with `fixed`; any other anchor may hold anything
+ * (DVC fills them from the data, or leaves them for the split anchor definitions).
+ */
+function specMismatch(template: unknown, spec: unknown, fixed: Record<string, string>, at: string): string | undefined {
+  if (typeof template === 'string' && /^<DVC_METRIC_[A-Z_]+>$/.test(template)) {
+    return template in fixed && spec !== fixed[template] ? `${at}: ${JSON.stringify(spec)}, not ${JSON.stringify(fixed[template])} (${template})` : undefined;
+  }
+  if (Array.isArray(template)) {
+    if (!Array.isArray(spec) || spec.length !== template.length) return `${at}: ${JSON.stringify(spec)} is not a list of ${template.length}`;
+    for (let i = 0; i < template.length; i++) {
+      const problem = specMismatch(template[i], spec[i], fixed, `${at}[${i}]`);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (template !== null && typeof template === 'object') {
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return `${at}: ${JSON.stringify(spec)} is not an object`;
+    const keys = Object.keys(template).sort();
+    if (JSON.stringify(keys) !== JSON.stringify(Object.keys(spec).sort())) return `${at}: keys ${Object.keys(spec).sort().join(',')}, not ${keys.join(',')}`;
+    for (const key of keys) {
+      const problem = specMismatch((template as Record<string, unknown>)[key], (spec as Record<string, unknown>)[key], fixed, `${at}.${key}`);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  return template === spec ? undefined : `${at}: ${JSON.stringify(spec)}, not ${JSON.stringify(template)}`;
+}
+
 after(() => {
   for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
@@ -153,6 +184,36 @@ describe('plots of 3 commits, 2 experiments and the workspace', () => {
     assert.equal(vega('plots/roc.yaml').template, 'smooth');
     assert.equal(vega('scatter').template, 'scatter');
     assert.ok(result.plots.every((p) => p.kind === 'image' || p.known));
+  });
+
+  test("each plot's template, x, y and series render the spec DVC rendered (dvc-render's template, its anchors filled)", async () => {
+    const python = await pythonEnv();
+    const script = join(REPO_ROOT, 'test', 'support', 'dvc_render_templates.py');
+    const templates = JSON.parse((await run(python.python, [script], { env: env(python), maxBuffer: 1 << 20 })).stdout) as Record<string, unknown>;
+    let matched = 0;
+    const series: string[] = [];
+    for (const [id, items] of Object.entries(dvc.data)) {
+      const item = items[0]!;
+      if (item.type !== 'vega') continue;
+      const ours = result.plots.find((p) => p.id === id) as VegaPlot;
+      const template = templates[ours.template];
+      assert.ok(template, `${id}: dvc-render has no template '${ours.template}'`);
+      const problem = specMismatch(template, item.content, { '<DVC_METRIC_X>': ours.x, '<DVC_METRIC_Y>': ours.y }, '$');
+      assert.equal(problem, undefined, `${id}: DVC's spec is not template '${ours.template}' with x '${ours.x}' and y '${ours.y}': ${problem}`);
+      // The key that tells a revision's series apart: the field DVC dashes or shapes them by (with
+      // one y source DVC fills the anchor in place with {}, and there is none).
+      const anchors = item.anchor_definitions ?? {};
+      const seriesAnchors = ['<DVC_METRIC_STROKE_DASH>', '<DVC_METRIC_SHAPE>'].filter((anchor) => JSON.stringify(template).includes(anchor));
+      if (seriesAnchors.length > 0) {
+        const by = seriesAnchors.find((anchor) => anchor in anchors);
+        const field = by === undefined ? undefined : (anchors[by] as { field?: string }).field;
+        assert.equal(ours.series, field, `${id}: series`);
+        series.push(field ?? '-');
+      }
+      matched++;
+    }
+    assert.ok(matched >= 10, `only ${matched} vega plots matched`);
+    assert.ok(series.length >= 6 && series.filter((field) => field !== '-').length >= 2, `series compared: ${JSON.stringify(series)}`);
   });
 
   test('images by step share a group; each comes from where the revision keeps it', () => {

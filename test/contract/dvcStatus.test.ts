@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -70,6 +70,46 @@ test('a freshly reproduced repo: only the always-changed and callback stages sho
 
 test('our hash, size and file count of every recorded out and dep equal what DVC wrote', async () => {
   await assertHashesMatchRecords();
+});
+
+/** DVC's answer when it refuses to load the repo: the message of `ERROR: ...`, the exit code. */
+async function dvcRefusal(): Promise<string> {
+  const failure = await dvc('status', '--json').then(
+    (stdout) => assert.fail(`dvc status succeeded: ${stdout}`),
+    (error: { code?: number; stderr?: string }) => error,
+  );
+  assert.notEqual(failure.code, 0);
+  const message = /^ERROR: (.*)$/m.exec(failure.stderr ?? '')?.[1];
+  assert.ok(message, `no ERROR line in: ${failure.stderr}`);
+  return message;
+}
+
+/**
+ * An out .dvcignore ignores: DVC refuses the repo (OutputIsIgnoredError); we report its message as
+ * an error at the out in the file that defines it, and the out reads deleted (DVC's Output.exists).
+ */
+async function refusedAsDvc(ignoreFile: string, pattern: string, definedIn: string, stage: string, out: string): Promise<void> {
+  const before = existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : undefined;
+  writeFileSync(ignoreFile, `${before ?? ''}${pattern}\n`);
+  try {
+    const message = await dvcRefusal();
+    for (const status of await Promise.all([repo.status(), uncached.status()])) {
+      assert.deepEqual(status.diagnostics.map((d) => [d.file, d.severity, d.message]), [[file(definedIn), 'error', message]]);
+      assert.deepEqual(status.json[stage], [{ 'changed outs': { [out]: 'deleted' } }]);
+    }
+    assert.ok((await stageStatus(stage)).reasons.includes(`out ${out} ignored by ${message.split(' is ignored by ')[1]}`));
+  } finally {
+    if (before === undefined) rmSync(ignoreFile);
+    else writeFileSync(ignoreFile, before);
+  }
+  await sameAsDvc();
+}
+
+test('an out .dvcignore ignores: DVC refuses to load it, and we report its error at the out', async () => {
+  await sameAsDvc();
+  await refusedAsDvc(file('.dvcignore'), 'blob.bin', 'blob.bin.dvc', 'blob.bin.dvc', 'blob.bin');
+  await refusedAsDvc(file('sub', '.dvcignore'), 'up.txt', 'sub/dvc.yaml', 'sub/dvc.yaml:up', 'sub/up.txt');
+  await refusedAsDvc(file('.dvcignore'), 'models/large.*', 'dvc.yaml', 'train@large', 'models/large.txt');
 });
 
 test('a changed param shows which keys changed, and the old and new values', async () => {

@@ -1,37 +1,37 @@
-/** Lists where two JSON values differ, as readable paths, so a failing contract says what to fix. */
-export function jsonDiff(actual: unknown, expected: unknown, limit = 40): string[] {
+/** Lists where two JSON values differ, as readable paths, so a failing contract says what to fix (`peer` names whose answer `expected` is). */
+export function jsonDiff(actual: unknown, expected: unknown, limit = 40, peer = 'MLflow'): string[] {
   const out: string[] = [];
-  walk(actual, expected, '$', out, limit);
+  walk(actual, expected, '$', out, limit, peer);
   return out;
 }
 
-function walk(actual: unknown, expected: unknown, path: string, out: string[], limit: number): void {
+function walk(actual: unknown, expected: unknown, path: string, out: string[], limit: number, peer: string): void {
   if (out.length >= limit) return;
   if (Array.isArray(actual) && Array.isArray(expected)) {
     if (isPermutation(actual, expected)) {
-      out.push(`${path}: same entries in another order: ${labels(actual)}, MLflow has ${labels(expected)}`);
+      out.push(`${path}: same entries in another order: ${labels(actual)}, ${peer} has ${labels(expected)}`);
       return;
     }
     if (actual.length !== expected.length) {
-      out.push(`${path}: length ${actual.length}, MLflow has ${expected.length}`);
+      out.push(`${path}: length ${actual.length}, ${peer} has ${expected.length}`);
     }
     for (let i = 0; i < Math.min(actual.length, expected.length); i++) {
-      walk(actual[i], expected[i], `${path}[${i}]`, out, limit);
+      walk(actual[i], expected[i], `${path}[${i}]`, out, limit, peer);
     }
     return;
   }
   if (isObject(actual) && isObject(expected)) {
     for (const key of Object.keys(expected)) {
-      if (!(key in actual)) out.push(`${path}.${key}: missing, MLflow has ${show(expected[key])}`);
-      else walk(actual[key], expected[key], `${path}.${key}`, out, limit);
+      if (!(key in actual)) out.push(`${path}.${key}: missing, ${peer} has ${show(expected[key])}`);
+      else walk(actual[key], expected[key], `${path}.${key}`, out, limit, peer);
       if (out.length >= limit) return;
     }
     for (const key of Object.keys(actual)) {
-      if (!(key in expected)) out.push(`${path}.${key}: extra ${show(actual[key])}, MLflow has none`);
+      if (!(key in expected)) out.push(`${path}.${key}: extra ${show(actual[key])}, ${peer} has none`);
     }
     return;
   }
-  if (!Object.is(actual, expected)) out.push(`${path}: ${show(actual)}, MLflow has ${show(expected)}`);
+  if (!Object.is(actual, expected)) out.push(`${path}: ${show(actual)}, ${peer} has ${show(expected)}`);
 }
 
 /** True when both hold the same JSON values but not in the same order. */

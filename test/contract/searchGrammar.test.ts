@@ -35,12 +35,15 @@ const RUN_FILTERS = [
   "attr.status != 'RUNNING'", 'start_time > 1000', 'created >= 1500 AND created < 5000', 'end_time > 0', 'end_time <= 2500',
   "user_id != 'nobody'", "artifact_uri LIKE '%artifacts'", "dataset.name = 'train'", "dataset.context = 'training' AND dataset.digest = 'd3'",
   "dataset.name IN ('eval', 'none')", "dataset.digest NOT IN ('d1')", "dataset.context LIKE 'eval%'",
+  // From MLflow's own search tests: a run that ended at 0 is compared as 0, not as a missing value.
+  'attribute.end_time >= 0', 'attribute.end_time <= 0', 'end_time = 0', 'end_time != 0', 'end_time < 600',
 ];
 
 const RUN_ORDERS: readonly (readonly string[])[] = [
   [], ['metrics.acc'], ['metrics.acc DESC'], ['metrics.loss ASC'], ['metrics.loss DESC'], ['params.lr'], ['params.lr DESC'],
   ['tags.team'], ['tags.team DESC', 'metrics.acc'], ['start_time ASC'], ['created'], ['end_time DESC'], ['run_name'],
   ['attributes.run_name DESC'], ['status', 'params.model DESC'], ['metrics.`acc` desc'], ['run_id'],
+  ['end_time'], ['`start_time`'], ['`metrics.acc` DESC'], ['`params.lr` ASC'],
 ];
 
 const INVALID_RUN_FILTERS = [
@@ -53,6 +56,8 @@ const INVALID_RUN_FILTERS = [
 const INVALID_RUN_ORDERS: readonly (readonly string[])[] = [
   ['metrics.acc DOWN'], ['metrics.acc DESC extra'], ['foo.acc'], ['lifecycle_stage'], ['metrics.acc', 'metrics.acc DESC'], ['dataset.name'],
   ['created', 'start_time'], [' metrics.acc'],
+  // Backticks around the whole identifier: MLflow keeps them when no ASC/DESC follows.
+  ['`metrics.acc`'], ['`params.lr`'], ['`tags.team`'],
 ];
 
 const EXPERIMENT_QUERIES: readonly Query[] = [

@@ -3,7 +3,7 @@
  * project (git + DVC + MLflow, three commits), every status checked against real `dvc status --json`:
  * - the stages in DAG order, fresh; a click opens dvc.yaml at the stage; CodeLens over each stage;
  * - an edited param and an edited dependency turn their stage (and the ones downstream) stale with
- *   the right reason; the time from the file write to the row's change is measured and printed;
+ *   the right reason (the time from the write to the row's change: npm run bench:pipeline);
  * - `dvc repro` from the test: the view waits while DVC works, then shows every stage fresh;
  * - a broken nested dvc.yaml is a Problems entry at its line, gone when the file is fixed;
  * - the Data view: versions of data/raw.csv and models/model.pkl as git history records them, with
@@ -19,7 +19,7 @@ import { after, before, test } from 'node:test';
 import { pythonEnv } from '../support/python';
 import { demoProject, dvc, dvcStatus, git, recordedVersions } from './support/dvcProject';
 import { answerDialog, contextMenu, setPaneExpanded } from './support/interactions';
-import { assertMatchesDvc, dialogText, dvcFileMd5, lockOutMd5, runsTagged, statusTimings, timeToRow } from './support/pipelineViews';
+import { assertMatchesDvc, dialogText, dvcFileMd5, lockOutMd5, rowShows, runsTagged } from './support/pipelineViews';
 import { sleep } from './support/processes';
 import { childrenOf, clickPath, editorLines, expandPath, fileTab, findPath, pane, parkMouse, poll, quickInput, rowLocator, rows, waitForPath, webviewContaining, type Row } from './support/runsTree';
 import { ensureVsix } from './support/vsix';
@@ -29,11 +29,9 @@ const CONTAINER = 'ML Workbench';
 const PIPELINE = 'Pipeline';
 const DATA = 'Data';
 const STAGES = ['data/raw.csv.dvc', 'prepare', 'train', 'evaluate'];
-const LATENCY_BUDGET_MS = 500;
 
 let workbench: Workbench;
 let project: string;
-const latencies: { change: string; ms: number }[] = [];
 
 before(async () => {
   const python = (await pythonEnv()).python;
@@ -46,7 +44,6 @@ before(async () => {
 });
 
 after(async () => {
-  if (latencies.length > 0) console.log(`[e2e pipeline] file write → Pipeline row changed: ${latencies.map((l) => `${l.change} ${l.ms} ms`).join(', ')}`);
   const problems = workbench?.extensionHostLog().split('\n').filter((line) => /\[(warning|error)\]/.test(line) && !/github|open-vsx|vsda|copilot/i.test(line));
   console.log(`[e2e pipeline] extension log warnings/errors: ${problems?.length ? `\n${problems.join('\n')}` : 'none'}`);
   await workbench?.stop();
@@ -114,14 +111,15 @@ test('Pipeline view: DAG order, fresh as dvc status says; opening a stage; CodeL
   });
 });
 
-test('an edit turns its stage and the ones downstream stale within 500 ms, with the reason; dvc repro makes them fresh', { timeout: 300_000 }, async () => {
+test('an edit turns its stage and the ones downstream stale, with the reason; dvc repro makes them fresh', { timeout: 300_000 }, async () => {
   const params = join(project, 'params.yaml');
   const original = readFileSync(params, 'utf8');
   await step('param-edit', async () => {
-    // Three edits in a row (each a new value the row must show), measured one by one.
+    await pane(workbench, PIPELINE).locator('.monaco-list-row').first().waitFor();
+    // Three edits in a row: each new value must reach the row.
     for (const value of ['0.07', '0.06', '0.05']) {
-      const ms = await timeToRow(workbench, PIPELINE, 'train', `param train.alpha 0.01→${value}`, () => writeFileSync(params, original.replace('alpha: 0.01', `alpha: ${value}`)));
-      latencies.push({ change: `params.yaml train.alpha=${value}`, ms });
+      writeFileSync(params, original.replace('alpha: 0.01', `alpha: ${value}`));
+      await rowShows(workbench, PIPELINE, 'train', `param train.alpha 0.01→${value}`);
       await sleep(300);
     }
     const shown = await poll(stageDescriptions, (m) => m.get('evaluate')?.startsWith('upstream changed') ?? false, 10_000);
@@ -133,8 +131,8 @@ test('an edit turns its stage and the ones downstream stale within 500 ms, with 
 
   await step('dep-edit', async () => {
     const script = join(project, 'src', 'evaluate.py');
-    const ms = await timeToRow(workbench, PIPELINE, 'evaluate', 'dep src/evaluate.py changed', () => writeFileSync(script, `${readFileSync(script, 'utf8')}\n# edited by the e2e test\n`));
-    latencies.push({ change: 'src/evaluate.py', ms });
+    writeFileSync(script, `${readFileSync(script, 'utf8')}\n# edited by the e2e test\n`);
+    await rowShows(workbench, PIPELINE, 'evaluate', 'dep src/evaluate.py changed');
     const shown = await stageDescriptions();
     assert.equal(shown.get('evaluate'), 'dep src/evaluate.py changed, upstream changed (train)');
     assertMatchesDvc(shown, await dvcStatus(project));
@@ -143,18 +141,6 @@ test('an edit turns its stage and the ones downstream stale within 500 ms, with 
     assert.equal(alpha?.description, 'param · 0.01 → 0.05');
     await parkMouse(workbench.page);
     await workbench.screenshot('pipeline-stale-dark');
-    // The median: one sample may meet a busy moment of a 2-core machine shared with other jobs.
-    const sorted = latencies.map((l) => l.ms).sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)]!;
-    assert.ok(median < LATENCY_BUDGET_MS, `median file write → row change ${median} ms (budget ${LATENCY_BUDGET_MS}): ${JSON.stringify(latencies)}`);
-  });
-
-  await step('status-cost', async () => {
-    // What one check costs, cold (empty stat cache) and warm (nothing changed: stat calls only).
-    const { coldMs, warmMs } = await statusTimings(project);
-    console.log(`[e2e pipeline] status of the demo (4 stages) through the hashing worker: cold ${coldMs.toFixed(1)} ms, warm median ${warmMs.toFixed(1)} ms`);
-    const first = /checked in ([\d.]+) ms/.exec(workbench.extensionHostLog())?.[1];
-    console.log(`[e2e pipeline] the extension's first check (cold, worker start included): ${first ?? '?'} ms`);
   });
 
   await step('repro', async () => {
@@ -163,9 +149,7 @@ test('an edit turns its stage and the ones downstream stale within 500 ms, with 
     const waiting = await poll(async () => (await pane(workbench, PIPELINE).locator('.pane-header span.description').textContent().catch(() => '')) ?? '', (t) => t.includes('waiting for DVC'), 60_000, 100);
     assert.ok(waiting.includes('waiting for DVC'), `view description while dvc repro runs: "${waiting}"`);
     await repro;
-    const ended = Date.now();
     await waitForRows(PIPELINE, (r) => r.filter((x) => x.level === 1).every((x) => x.description === 'up to date'), 'every stage up to date after dvc repro', 30_000);
-    console.log(`[e2e pipeline] dvc repro ended → every row up to date in ${Date.now() - ended} ms`);
     assert.deepEqual(await dvcStatus(project), {});
   });
 });
@@ -181,12 +165,15 @@ test('a broken nested dvc.yaml is a Problems entry at its line; fixing it clears
     assert.match(text, /stage 'broken': 'deps' must be a list/);
     assert.match(text, /\[Ln 6, Col 11\]/);
     await waitForRows(PIPELINE, (r) => r.some((x) => x.label === 'sub/dvc.yaml:hello'), 'the nested pipeline\'s stage is listed');
+    // The view says it too, beside the stages it could read.
+    await waitForRows(PIPELINE, (r) => r.some((x) => x.label === "sub/dvc.yaml:6: stage 'broken': 'deps' must be a list"), 'the broken stage is an error row in the view');
     await workbench.screenshot('pipeline-problems-dark');
     writeFileSync(sub, 'stages:\n  hello:\n    cmd: echo hi\n');
     await poll(async () => (await problems.allTextContents()).join(' | '), (t) => !t.includes('must be a list'), 30_000);
     assert.ok(!(await problems.allTextContents()).join(' ').includes('must be a list'));
     rmSync(dirname(sub), { recursive: true, force: true });
     await waitForRows(PIPELINE, (r) => !r.some((x) => x.label === 'sub/dvc.yaml:hello'), 'the nested stage is gone with its file');
+    assert.ok(!(await rows(workbench, PIPELINE)).some((x) => x.label.includes('must be a list')), 'the error row is gone with the file');
   });
 });
 

@@ -15,16 +15,21 @@ MlflowClient(URL) returned, serialised with message_to_json. Queries:
     {"kind": "history", "run_id": "...", "key": "..."}
     {"kind": "registered_models"} | {"kind": "model_versions"}
     {"kind": "logged_models", "experiment_ids": [...]}
+    {"kind": "artifact_tree", "run_id": "..."}   every folder's list_artifacts (with the run's
+        root_uri, as the server's ListArtifacts response) and every file's download_artifacts:
+        {"listings": {path: response}, "files": {path: {"size", "base64"}}}, "" for the root
 
 Searches fetch every page and merge them, so answers carry no next_page_token.
 """
 
 import argparse
+import base64
 import contextlib
 import json
 import math
 import os
 import sys
+import tempfile
 import warnings
 
 
@@ -60,6 +65,15 @@ def populate(client):
         mlflow.log_metric("inf_metric", math.inf)
         mlflow.log_metric("neg_inf_metric", -math.inf)
         mlflow.log_text("hello from mlflow\n", "notes/hello.txt")
+        mlflow.log_text("", "notes/empty.txt")
+        mlflow.log_text("unicode name\n", "notes/é ü 😀.txt")
+        mlflow.log_dict({"depth": 3, "name": "deep"}, "notes/deep/config.json")
+        # Bytes that are not text (every byte value), 75 KiB.
+        with tempfile.TemporaryDirectory() as scratch:
+            blob = os.path.join(scratch, "blob.bin")
+            with open(blob, "wb") as f:
+                f.write(bytes(range(256)) * 300)
+            mlflow.log_artifact(blob, "data")
         ids["runs"]["odd-values"] = run.info.run_id
         with mlflow.start_run(experiment_id=main, run_name="child", nested=True) as child:
             mlflow.log_metric("acc", 0.51)
@@ -74,6 +88,29 @@ def populate(client):
     client.set_registered_model_alias("contract-model", "champion", "1")
     client.create_registered_model("contract-empty")
     return ids
+
+
+def artifact_tree(client, run_id):
+    from mlflow.protos import service_pb2 as service
+    from mlflow.utils.proto_json_utils import message_to_json
+
+    root_uri = client.get_run(run_id).info.artifact_uri
+    listings, files, pending = {}, {}, [""]
+    with tempfile.TemporaryDirectory() as scratch:
+        while pending:
+            path = pending.pop()
+            entries = client.list_artifacts(run_id, path or None)
+            response = service.ListArtifacts.Response(root_uri=root_uri)
+            response.files.extend(f.to_proto() for f in entries)
+            listings[path] = json.loads(message_to_json(response))
+            for entry in entries:
+                if entry.is_dir:
+                    pending.append(entry.path)
+                    continue
+                with open(client.download_artifacts(run_id, entry.path, dst_path=scratch), "rb") as f:
+                    content = f.read()
+                files[entry.path] = {"size": len(content), "base64": base64.b64encode(content).decode("ascii")}
+    return {"listings": listings, "files": files}
 
 
 def query(client, q):
@@ -101,6 +138,8 @@ def query(client, q):
     elif kind == "model_versions":
         response = registry.SearchModelVersions.Response()
         response.model_versions.extend(v.to_proto() for v in all_pages(lambda t: client.search_model_versions(page_token=t)))
+    elif kind == "artifact_tree":
+        return artifact_tree(client, q["run_id"])
     elif kind == "logged_models":
         response = service.SearchLoggedModels.Response()
         response.models.extend(m.to_proto() for m in all_pages(lambda t: client.search_logged_models(q["experiment_ids"], page_token=t)))
@@ -126,7 +165,7 @@ def main():
             ids = populate(client)
         json.dump(ids, sys.stdout)
     else:
-        answers = [json.loads(message_to_json(query(client, q))) for q in json.load(sys.stdin)]
+        answers = [answer if isinstance(answer, dict) else json.loads(message_to_json(answer)) for answer in (query(client, q) for q in json.load(sys.stdin))]
         json.dump(answers, sys.stdout)
     sys.stdout.write("\n")
 

@@ -135,7 +135,10 @@ test('sqlite: reading leaves the database file untouched', async () => {
   assert.equal(snapshot(dir), before);
 });
 
-test('sqlite: a writer holding the lock mid-transaction: node:sqlite waits then reports busy, sql.js reads the committed state', async () => {
+// The writer holds its lock for 30 s: each driver must answer while it still does (a reader that
+// waited for the lock would answer after the writer's exit). How long node:sqlite waits before
+// 'busy': npm run bench:failures.
+test('sqlite: a writer holding the lock mid-transaction: node:sqlite waits then reports busy, sql.js reads the committed state', { timeout: 120_000 }, async () => {
   const fixture = await trackingFixture('sqlite');
   const dir = mkdtempSync(join(tmpdir(), 'mlw-lock-'));
   cpSync(join(fixture.dir, 'mlflow.db'), join(dir, 'mlflow.db'));
@@ -154,7 +157,6 @@ print('locked', flush=True); time.sleep(30)`, join(dir, 'mlflow.db')], { stdio: 
     });
     for (const driver of availableDrivers()) {
       const store = new SqliteTrackingStore(`sqlite:///${dir}/mlflow.db`, join(dir, 'mlflow.db'), { driver, busyTimeoutMs: 400 });
-      const started = Date.now();
       if (driver === 'node:sqlite') {
         await assert.rejects(store.searchExperiments(), (e: unknown) => e instanceof TrackingError && e.reason === 'busy' && e.message.includes(dir), driver);
       } else {
@@ -162,20 +164,22 @@ print('locked', flush=True); time.sleep(30)`, join(dir, 'mlflow.db')], { stdio: 
         const listing = await store.searchExperiments();
         assert.ok(listing.items.some((e) => e.name === 'iris-classifier'));
       }
-      assert.ok(Date.now() - started < 5000, `${driver} waited ${Date.now() - started} ms`);
+      assert.equal(writer.exitCode, null, `${driver} answered while the writer still held its lock`);
     }
   } finally {
     writer.kill('SIGKILL');
   }
 });
 
-test('sqlite (sql.js): while a commit is being written (a hot -journal beside the file) the copy waits, then reports busy', async () => {
+test('sqlite: a -journal that is not hot (zeroed, as a writer leaves it before syncing and PERSIST mode after committing) is read around, never waited on for ever', async () => {
   const fixture = await trackingFixture('sqlite');
   const dir = mkdtempSync(join(tmpdir(), 'mlw-journal-'));
   const db = join(dir, 'mlflow.db');
   cpSync(join(fixture.dir, 'mlflow.db'), db);
-  // The on-disk sign of a commit in progress in rollback-journal mode (MLflow's mode).
   writeFileSync(`${db}-journal`, Buffer.alloc(512));
-  const store = new SqliteTrackingStore(`sqlite:///${db}`, db, { driver: 'sql.js', busyTimeoutMs: 300 });
-  await assert.rejects(store.searchExperiments(), (e: unknown) => e instanceof TrackingError && e.reason === 'busy' && e.message.includes(db));
+  for (const driver of availableDrivers()) {
+    const store = new SqliteTrackingStore(`sqlite:///${db}`, db, { driver, busyTimeoutMs: 300 });
+    const listing = await store.searchExperiments();
+    assert.ok(listing.items.some((e) => e.name === 'iris-classifier'), driver);
+  }
 });

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DvcExperiments, classifyChange, experimentRows, type ExpRange, type ExpState } from '../../src/core/dvc/experiments/index.js';
+import { DvcExperiments, ExperimentsError, ExperimentsThread, classifyChange, experimentRows, type ExpRange, type ExpState } from '../../src/core/dvc/experiments/index.js';
 import { decodeMessage } from '../../src/core/dvc/experiments/queue.js';
 
 const DVC_YAML = `stages:
@@ -277,6 +277,29 @@ describe('dvc experiments: bad input', () => {
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
+  });
+
+  it('the worker-thread reader (the host\'s) answers as this thread\'s, keeps error reasons, and can be aborted', async () => {
+    const threaded = new ExperimentsThread(repo);
+    try {
+      // Every row and its errors (timestamps are the commits' own), with -A: all commits.
+      assert.deepEqual(await threaded.show({ allCommits: true }), await experiments.show({ allCommits: true }));
+      await assert.rejects(threaded.show({ revs: ['nope'] }), (error: unknown) => error instanceof ExperimentsError && error.reason === 'unknown-rev' && /'nope'/.test(error.message));
+      const controller = new AbortController();
+      const read = threaded.show({ signal: controller.signal });
+      controller.abort(new Error('stop'));
+      await assert.rejects(read, /stop/);
+      // Still usable after an abort; a reader on a folder outside git says so, typed.
+      assert.equal((await threaded.show()).length, 2);
+      const folder = mkdtempSync(join(tmpdir(), 'mlw-exp-nogit-'));
+      const outside = new ExperimentsThread(folder);
+      await assert.rejects(outside.show(), (error: unknown) => error instanceof ExperimentsError && error.reason === 'not-a-git-repo');
+      outside.dispose();
+      rmSync(folder, { recursive: true, force: true });
+    } finally {
+      threaded.dispose();
+    }
+    await assert.rejects(threaded.show(), /closed/);
   });
 
   it('decodes a task message; other tasks and queues are not queue entries', () => {

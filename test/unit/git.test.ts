@@ -2,8 +2,8 @@
  * The git port against a real git repository made here: argv calls, typed errors, the batch object
  * reader (many reads in flight, missing objects, binary content, a huge object refused, restart).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,6 +23,8 @@ describe('core/git', () => {
     writeFileSync(join(repo, 'a.txt'), 'one\n');
     writeFileSync(join(repo, 'bin.dat'), binary);
     writeFileSync(join(repo, 'name with space; $(touch x).txt'), 'odd\n');
+    mkdirSync(join(repo, 'dir', 'sub'), { recursive: true });
+    writeFileSync(join(repo, 'dir', 'sub', 'ünï "q".txt'), 'nested and non-ASCII\n');
     git('add', '.');
     git('commit', '-q', '-m', 'first');
     first = git('rev-parse', 'HEAD');
@@ -61,11 +63,38 @@ describe('core/git', () => {
   it('lists a commit\'s blobs with sizes, refs under a prefix, tracked changes, and streams a blob to a file', async () => {
     const git = new Git(repo);
     const tree = await git.listTree(first);
-    assert.deepEqual(tree.map((e) => [e.path, e.size]).sort(), [['a.txt', 4], ['bin.dat', binary.length], ['name with space; $(touch x).txt', 4]]);
-    assert.deepEqual((await git.listTree(second, 'a.txt')).map((e) => e.path), ['a.txt']);
+    // git's own answers, path by path: the paths it tracks, each one's object id and size.
+    const gitSays = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+    const paths = gitSays('ls-files', '-z', '--with-tree', first).split('\0').filter(Boolean).sort();
+    assert.deepEqual(tree.map((e) => e.path).sort(), paths);
+    for (const entry of tree) {
+      assert.equal(entry.oid, gitSays('rev-parse', `${first}:${entry.path}`).trim(), entry.path);
+      assert.equal(entry.size, Number(gitSays('cat-file', '-s', entry.oid)), entry.path);
+    }
+    assert.ok(paths.includes('dir/sub/ünï "q".txt') && paths.includes('bin.dat'));
+    assert.deepEqual((await git.listTree(second, 'a.txt')).map((e) => [e.path, e.oid]), [['a.txt', gitSays('rev-parse', `${second}:a.txt`).trim()]]);
+    assert.deepEqual((await git.listTree(second, 'dir')).map((e) => e.path), ['dir/sub/ünï "q".txt']);
     execFileSync('git', ['update-ref', `refs/exps/ab/${'c'.repeat(38)}/exp-one`, first], { cwd: repo });
-    assert.deepEqual((await git.forEachRef(['refs/exps/'])).refs, [{ oid: first, ref: `refs/exps/ab/${'c'.repeat(38)}/exp-one` }]);
+    execFileSync('git', ['update-ref', `refs/exps/ab/${'c'.repeat(38)}/exp-two`, second], { cwd: repo });
+    const showRef = gitSays('show-ref').split('\n').filter((line) => line.includes(' refs/exps/')).map((line) => ({ oid: line.split(' ')[0], ref: line.split(' ')[1] }));
+    assert.equal(showRef.length, 2);
+    assert.deepEqual((await git.forEachRef(['refs/exps/'])).refs, showRef);
+    // The branch HEAD is on, from the same listing (undefined when detached or not listed).
+    assert.equal((await git.forEachRef()).head, 'refs/heads/main');
+    assert.equal((await git.forEachRef(['refs/exps/'])).head, undefined);
+    execFileSync('git', ['checkout', '-q', '--detach', 'HEAD'], { cwd: repo });
+    assert.equal((await git.forEachRef()).head, undefined);
+    execFileSync('git', ['checkout', '-q', 'main'], { cwd: repo });
+    // Tracked changes as `git diff HEAD` sees them (exit 1 when any): an untracked file is none.
+    const gitSeesChanges = (): boolean => spawnSync('git', ['diff', '--quiet', 'HEAD'], { cwd: repo }).status === 1;
+    writeFileSync(join(repo, 'untracked.txt'), 'new\n');
+    assert.equal(await git.hasTrackedChanges(), gitSeesChanges());
     assert.equal(await git.hasTrackedChanges(), false);
+    writeFileSync(join(repo, 'a.txt'), 'edited\n');
+    assert.equal(await git.hasTrackedChanges(), gitSeesChanges());
+    assert.equal(await git.hasTrackedChanges(), true);
+    writeFileSync(join(repo, 'a.txt'), 'two\n');
+    rmSync(join(repo, 'untracked.txt'));
     const out = mkdtempSync(join(tmpdir(), 'mlw-blob-'));
     try {
       const oid = tree.find((e) => e.path === 'bin.dat')!.oid;
@@ -95,6 +124,27 @@ describe('core/git', () => {
       reader.dispose();
     }
     await assert.rejects(reader.read(`${first}:a.txt`), (e: unknown) => e instanceof GitError && e.reason === 'aborted');
+  });
+
+  it('reads a blob of many pipe chunks whole between small ones; info() gives type and size past the read limit', { timeout: 60_000 }, async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 31 + (i >> 10)) & 0xff;
+    const oid = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo, input: big, encoding: 'utf8' }).trim();
+    const reader = new BlobReader(repo, 'git', 8 << 20);
+    const limited = new BlobReader(repo, 'git', 5);
+    try {
+      const [before, whole, after] = await Promise.all([reader.read(`${first}:a.txt`), reader.read(oid), reader.read(`${second}:a.txt`)]);
+      assert.equal(before?.content.toString(), 'one\n');
+      assert.ok(whole && whole.size === big.length && whole.content.equals(big));
+      assert.equal(after?.content.toString(), 'two\n');
+      assert.deepEqual(await limited.info(`${first}:bin.dat`), { oid: execFileSync('git', ['rev-parse', `${first}:bin.dat`], { cwd: repo, encoding: 'utf8' }).trim(), type: 'blob', size: binary.length });
+      assert.deepEqual(await limited.info(oid), { oid, type: 'blob', size: big.length });
+      assert.equal(await limited.info(`${first}:missing`), undefined);
+      assert.equal((await limited.info(first))?.type, 'commit');
+    } finally {
+      reader.dispose();
+      limited.dispose();
+    }
   });
 
   it('refuses an object over its limit and goes on answering the reads after it', async () => {

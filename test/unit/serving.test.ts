@@ -92,7 +92,7 @@ test('docker: found on PATH when there, a typed reason when not', async () => {
   assert.equal(await findOnPath('docker', { path: dir, platform: 'win32', pathext: '.EXE' }), join(dir, 'docker'));
 });
 
-test('client: an unreachable server, a server that never answers (timeout), an abort', async () => {
+test('client: an unreachable server, a server that never answers (timeout), an abort', { timeout: 30_000 }, async () => {
   const port = await findFreePort();
   const down = await checkHealth({ port });
   assert.equal(down.healthy, false);
@@ -102,8 +102,7 @@ test('client: an unreachable server, a server that never answers (timeout), an a
   await new Promise((resolve) => silent.once('listening', resolve));
   const silentPort = (silent.address() as { port: number }).port;
   const slow = await sendTestRequest({ port: silentPort }, '{}', { timeoutMs: 200 });
-  assert.deepEqual([slow.ok, !slow.ok && slow.reason], [false, 'timeout']);
-  assert.ok(slow.latencyMs >= 190, String(slow.latencyMs));
+  assert.deepEqual([slow.ok, !slow.ok && slow.reason, !slow.ok && slow.message], [false, 'timeout', 'POST /invocations: no answer within 0.2 s']);
   const controller = new AbortController();
   const pending = sendTestRequest({ port: silentPort }, '{}', { signal: controller.signal, timeoutMs: 10_000 });
   setTimeout(() => controller.abort(new Error('user cancelled')), 50);

@@ -4,6 +4,7 @@
  * abort that end the child; and the REST writer's requests as MLflow's RestStore sends them.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,25 +73,26 @@ describe('PythonTrackingWriter without MLflow', () => {
     await assert.rejects(writer.deleteRun(RUN), writeError('python-failed', /exited 3 without an answer while running delete_run: Fatal Python error: boom/));
   });
 
-  test("the timeout kills the child and is a 'timeout' TrackingError", async () => {
-    const python = fakeInterpreter('slow', 'sleep 30');
+  // The child sleeps 30 s and the hang guards are shorter: only the timeout or the abort ends it in
+  // time. How soon they do: npm run bench:failures.
+  test("the timeout kills the child and is a 'timeout' TrackingError", { timeout: 20_000 }, async () => {
+    const pidFile = join(dir, 'timeout-pid');
+    const python = fakeInterpreter('slow', `echo $$ > ${pidFile}; sleep 30`);
     const writer = new PythonTrackingWriter(`sqlite:///${dir}/x.db`, { python, cwd: dir, timeoutMs: 300 });
-    const started = Date.now();
     await assert.rejects(writer.deleteRun(RUN), (error: unknown) => error instanceof TrackingError && error.reason === 'timeout');
-    assert.ok(Date.now() - started < 5_000);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
   });
 
-  test('abort kills the child and rejects with the signal’s reason', async () => {
+  test('abort kills the child and rejects with the signal’s reason', { timeout: 20_000 }, async () => {
     const pidFile = join(dir, 'pid');
     const python = fakeInterpreter('abortable', `echo $$ > ${pidFile}; sleep 30`);
     const writer = new PythonTrackingWriter(`sqlite:///${dir}/x.db`, { python, cwd: dir });
     const controller = new AbortController();
     const pending = writer.deleteRun(RUN, { signal: controller.signal });
     while (!existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 20));
-    const started = Date.now();
     controller.abort();
     await assert.rejects(pending, { name: 'AbortError' });
-    assert.ok(Date.now() - started < 2_000);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
   });
@@ -111,26 +113,24 @@ describe('PythonTrackingWriter without MLflow', () => {
 });
 
 describe('interpreter choice', () => {
-  test('candidates: Python extension, setting, then python3 on PATH, without duplicates', () => {
+  test('candidates: Python extension, setting, without duplicates; python3 on PATH only when nothing is chosen', () => {
     assert.deepEqual(interpreterCandidates({ pythonExtensionPath: '/venv/bin/python', setting: '.venv/bin/python', workspaceFolder: '/ws', platform: 'linux' }), [
       { command: '/venv/bin/python', source: 'python-extension' },
       { command: '/ws/.venv/bin/python', source: 'setting' },
-      { command: 'python3', source: 'path' },
     ]);
-    assert.deepEqual(interpreterCandidates({ setting: '${workspaceFolder}/env/bin/python', workspaceFolder: '/ws', platform: 'linux' }), [
-      { command: '/ws/env/bin/python', source: 'setting' },
-      { command: 'python3', source: 'path' },
-    ]);
+    assert.deepEqual(interpreterCandidates({ setting: '${workspaceFolder}/env/bin/python', workspaceFolder: '/ws', platform: 'linux' }), [{ command: '/ws/env/bin/python', source: 'setting' }]);
+    assert.deepEqual(interpreterCandidates({ setting: ' ', workspaceFolder: '/ws', platform: 'linux' }), [{ command: 'python3', source: 'path' }]);
     assert.deepEqual(interpreterCandidates({ pythonExtensionPath: ' ', setting: 'python3', workspaceFolder: '/ws', platform: 'linux' }), [{ command: 'python3', source: 'setting' }]);
     assert.deepEqual(interpreterCandidates({ workspaceFolder: 'C:\\ws', platform: 'win32' }), [{ command: 'python', source: 'path' }]);
   });
 
-  test("probe: the venv's Python has MLflow 3.17.2; a missing one is 'not-found'", async () => {
+  test("probe: the venv's Python and MLflow versions, as they report themselves; a missing one is 'not-found'", async () => {
     const python = await pythonEnv();
     const probe = await probeInterpreter(python.python, { env: env(python) });
+    const [pythonVersion, mlflowVersion] = execFileSync(python.python, ['-c', 'import platform, mlflow; print(platform.python_version()); print(mlflow.__version__)'], { env: env(python), encoding: 'utf8' }).trim().split('\n');
     assert.equal(probe.ok && probe.hasMlflow, true);
-    assert.equal(probe.ok ? probe.mlflowVersion : undefined, '3.17.2');
-    assert.match(probe.ok ? probe.version : '', /^3\.\d+\.\d+$/);
+    assert.equal(probe.ok ? probe.mlflowVersion : undefined, mlflowVersion);
+    assert.equal(probe.ok ? probe.version : undefined, pythonVersion);
     const missing = await probeInterpreter(join(dir, 'nope'));
     assert.equal(missing.ok, false);
     assert.equal(missing.ok ? undefined : missing.problem, 'not-found');

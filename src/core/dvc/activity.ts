@@ -60,3 +60,42 @@ function isAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** A dvc command kept the repository for longer than the caller would wait. */
+export class DvcBusyError extends Error {
+  constructor(
+    readonly holders: readonly string[],
+    readonly waitedMs: number,
+  ) {
+    super(`DVC is busy: ${holders.join(', ') || 'a dvc command'} holds the repository`);
+  }
+}
+
+export interface IdleOptions {
+  /** How long to wait for a dvc command to end before giving up with DvcBusyError. */
+  readonly timeoutMs: number;
+  /** How often the lock files are looked at while waiting. */
+  readonly pollMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * `read` run while no dvc command holds the repository, as `dvc status` itself runs only under
+ * DVC's lock: waits (bounded) for a running command to end, and reads again when one started
+ * while it read — a half-done `dvc repro` is never answered as the repository's state.
+ */
+export async function whileDvcIdle<T>(activity: () => Promise<DvcActivity>, read: () => Promise<T>, options: IdleOptions): Promise<T> {
+  const started = Date.now();
+  const pollMs = options.pollMs ?? 250;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const before = await activity();
+    if (!before.busy) {
+      const result = await read();
+      if (!(await activity()).busy) return result;
+    } else if (Date.now() - started >= options.timeoutMs) {
+      throw new DvcBusyError(before.holders, Date.now() - started);
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}

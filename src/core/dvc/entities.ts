@@ -124,6 +124,8 @@ export interface PathChange {
   readonly state: PathState;
   readonly recorded?: string;
   readonly actual?: string;
+  /** An out that .dvcignore ignores: the pattern, as DVC names it (`.dvcignore:1:out.txt`). */
+  readonly ignoredBy?: string;
 }
 
 export interface ParamChange {

@@ -12,6 +12,8 @@ export interface IgnorePattern {
   readonly ignore: boolean;
   readonly dirOnly: boolean;
   readonly source: string;
+  /** 1-based line in its `.dvcignore` (0 for DVC's built-in patterns). */
+  readonly line: number;
 }
 
 /** Plain data, so the rules can cross to a worker thread. */
@@ -22,7 +24,7 @@ export interface IgnoreSpec {
 export const BUILTIN_IGNORES: readonly string[] = ['.hg/', '.git/', '.git', '.dvc/'];
 export const IGNORE_FILE = '.dvcignore';
 
-export function compilePattern(line: string, dir: string): IgnorePattern | undefined {
+export function compilePattern(line: string, dir: string, lineNumber = 0): IgnorePattern | undefined {
   let pattern = line;
   if (pattern === '' || pattern.startsWith('#')) return undefined;
   let ignore = true;
@@ -39,7 +41,7 @@ export function compilePattern(line: string, dir: string): IgnorePattern | undef
     if (segments[0] !== '**') segments.unshift('**');
   }
   if (segments.length > 1 && segments[segments.length - 1] === '') segments[segments.length - 1] = '**';
-  return { dir, regex: new RegExp(segmentsToRegex(segments)), ignore, dirOnly, source: line };
+  return { dir, regex: new RegExp(segmentsToRegex(segments)), ignore, dirOnly, source: line, line: lineNumber };
 }
 
 function segmentsToRegex(segments: readonly string[]): string {
@@ -97,24 +99,28 @@ function escapeRegex(c: string): string {
 
 export class IgnoreRules {
   private readonly patterns: IgnorePattern[] = [];
+  private readonly files: { dir: string; lines: readonly string[] }[] = [];
 
   constructor(spec: IgnoreSpec = { files: [] }) {
-    this.add('', BUILTIN_IGNORES);
+    this.addPatterns('', BUILTIN_IGNORES, false);
     for (const file of spec.files) this.add(file.dir, file.lines);
   }
 
   get spec(): IgnoreSpec {
-    const files = new Map<string, string[]>();
-    for (const p of this.patterns.slice(BUILTIN_IGNORES.length)) files.set(p.dir, [...(files.get(p.dir) ?? []), p.source]);
-    return { files: [...files].map(([dir, lines]) => ({ dir, lines })) };
+    return { files: this.files.map(({ dir, lines }) => ({ dir, lines })) };
   }
 
-  /** Adds a `.dvcignore`'s lines (already trimmed, as DVC reads them). */
+  /** Adds a `.dvcignore`'s lines, in file order (blank and comment lines kept: they count for line numbers). */
   add(dir: string, lines: readonly string[]): void {
-    for (const raw of lines) {
-      const pattern = compilePattern(raw.trim(), dir);
+    this.files.push({ dir, lines: [...lines] });
+    this.addPatterns(dir, lines, true);
+  }
+
+  private addPatterns(dir: string, lines: readonly string[], numbered: boolean): void {
+    lines.forEach((raw, index) => {
+      const pattern = compilePattern(raw.trim(), dir, numbered ? index + 1 : 0);
       if (pattern) this.patterns.push(pattern);
-    }
+    });
   }
 
   /**
@@ -122,23 +128,37 @@ export class IgnoreRules {
    * ignored folder). `path` is POSIX, relative to the root.
    */
   matchesEntry(path: string, isDir: boolean): boolean {
+    return this.decidingPattern(path, isDir)?.ignore ?? false;
+  }
+
+  /** The last pattern matching this entry (the one that decides), if any. */
+  private decidingPattern(path: string, isDir: boolean): IgnorePattern | undefined {
     for (let i = this.patterns.length - 1; i >= 0; i--) {
       const pattern = this.patterns[i]!;
       if (pattern.dirOnly && !isDir) continue;
       const rel = relativeTo(pattern.dir, path);
       if (rel === undefined) continue;
-      if (pattern.regex.test(rel) || (isDir && pattern.regex.test(rel + '/'))) return pattern.ignore;
+      if (pattern.regex.test(rel) || (isDir && pattern.regex.test(rel + '/'))) return pattern;
     }
-    return false;
+    return undefined;
   }
 
   /** DVC's `_ignore`: a path is ignored when it or any folder above it is. */
   isIgnored(path: string, isDir: boolean): boolean {
+    return this.ignoredBy(path, isDir) !== undefined;
+  }
+
+  /**
+   * The pattern that ignores `path` (or a folder above it) as DVC names it in its errors
+   * (dvc/pathspec_math.py PatternInfo: `<.dvcignore path>:<line>:<pattern>`), or undefined.
+   */
+  ignoredBy(path: string, isDir: boolean): string | undefined {
     const parts = path.split('/');
     for (let i = 1; i <= parts.length; i++) {
-      if (this.matchesEntry(parts.slice(0, i).join('/'), isDir || i < parts.length)) return true;
+      const pattern = this.decidingPattern(parts.slice(0, i).join('/'), isDir || i < parts.length);
+      if (pattern?.ignore) return pattern.line === 0 ? `:${pattern.source}` : `${pattern.dir === '' ? '' : `${pattern.dir}/`}${IGNORE_FILE}:${pattern.line}:${pattern.source}`;
     }
-    return false;
+    return undefined;
   }
 }
 

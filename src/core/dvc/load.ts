@@ -15,7 +15,7 @@ import { collectDvcFiles } from './discovery.js';
 import type { IgnoreRules } from './ignore.js';
 import { containsPlaceholder, resolveStages } from './pipeline/resolve.js';
 import { buildStage, repoRelative } from './pipeline/stageModel.js';
-import { Context, DEFAULT_PARAMS_FILE } from './templating/context.js';
+import { Context, DEFAULT_PARAMS_FILE, UnreadableValuesFile } from './templating/context.js';
 import { resolveValue, TemplateError, type ParsingConfig } from './templating/interpolate.js';
 import type { ParamsFileState } from './status/params.js';
 import { diskFiles, readTextOf, type RepoFiles } from './files/repoFiles.js';
@@ -63,7 +63,9 @@ async function stampOf(path: string): Promise<string> {
 
 /** Loads a file through the cache, recording the stamps of what the load reads. */
 async function cached(cache: ParseCache | undefined, path: string, load: (track: (p: string) => void) => Promise<Loaded>): Promise<Loaded> {
-  const hit = await cache?.get(path);
+  // No cache (a commit's files, a one-off load): nothing to stamp.
+  if (!cache) return load(() => undefined);
+  const hit = await cache.get(path);
   if (hit) return hit;
   const read = new Set<string>([path]);
   const stamps = new Map<string, string>();
@@ -73,7 +75,7 @@ async function cached(cache: ParseCache | undefined, path: string, load: (track:
   const loaded = await load(track);
   stamps.set(path, before);
   for (const p of read) if (p !== path) stamps.set(p, await stampOf(p));
-  cache?.set(path, stamps, loaded);
+  cache.set(path, stamps, loaded);
   return loaded;
 }
 
@@ -133,7 +135,9 @@ export async function loadPipeline(root: string, path: string, parsing: ParsingC
     await context.loadVars(vars, dir, readValues, exists, DEFAULT_PARAMS_FILE);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
-    diagnostics.push(diagnostic(path, file.positionOf(['vars']), `failed to parse 'vars': ${error.message}`));
+    // A params or vars file that cannot be read is reported in that file, at its line (as DVC names it).
+    if (error instanceof UnreadableValuesFile) diagnostics.push(...error.diagnostics);
+    else diagnostics.push(diagnostic(path, file.positionOf(['vars']), `failed to parse 'vars': ${error.message}`));
     return { stages: [], diagnostics };
   }
   const resolved = await resolveStages({ file, dir, context, config: parsing, read: readValues, exists }, file.value['stages'] ?? null);
@@ -177,19 +181,24 @@ function topLevel(root: string, path: string, value: Record<string, PyValue>, co
 async function readValuesFile(path: string, files: RepoFiles): Promise<PyValue> {
   const state = await readParamsFile(path, files);
   if (state.kind === 'missing') throw new TemplateError(`'${path}' does not exist`);
-  if (state.kind === 'unreadable') throw new TemplateError(state.message);
+  if (state.kind === 'unreadable') throw new UnreadableValuesFile(state.message, state.diagnostics);
   return state.value;
 }
 
 export async function readParamsFile(path: string, files: RepoFiles = diskFiles): Promise<ParamsFileState> {
   const kind = await files.kind(path);
-  if (kind === 'dir') return { kind: 'unreadable', message: `'${path}' is a directory` };
+  if (kind === 'dir') return unreadable(path, `'${path}' is a directory`);
   const file = kind === undefined ? undefined : await files.read(path);
   if (file === undefined) return { kind: 'missing' };
   try {
     return { kind: 'ok', value: parseValues(path, file) };
   } catch (error) {
-    if (error instanceof ValuesFileError) return { kind: 'unreadable', message: error.message };
+    if (error instanceof ValuesFileError) return unreadable(path, error.message, error.at);
     throw error;
   }
+}
+
+/** An unreadable params file is reported in that file, at the line its parser names (else its start). */
+function unreadable(path: string, message: string, at: { readonly line: number; readonly column: number } = { line: 1, column: 1 }): ParamsFileState {
+  return { kind: 'unreadable', message, diagnostics: [diagnostic(path, at, message)] };
 }

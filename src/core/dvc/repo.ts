@@ -112,7 +112,8 @@ export function openDvcRepo(root: string, options: DvcRepoOptions = {}): DvcRepo
       const s = await snapshot(opts.signal);
       const reuse = opts.reuse ? { previous: opts.reuse.previous.status, previousStages: opts.reuse.previous.stages, recheck: new Set(opts.reuse.recheck) } : undefined;
       const status = await computeStatus(s, service, opts, reuse);
-      return { stages: s.stages, pipelines: s.pipelines, diagnostics: s.diagnostics, dag: buildDag(s.stages), status, data: trackedData(s, status) };
+      // The status's diagnostics: the files' own, and those of params files only a status reads.
+      return { stages: s.stages, pipelines: s.pipelines, diagnostics: status.diagnostics, dag: buildDag(s.stages), status, data: trackedData(s, status) };
     },
     async measureWorkspace(repoPath, opts = {}) {
       const s = lastSnapshot ?? (await snapshot(opts.signal));

@@ -30,6 +30,8 @@ export interface RefListing {
   readonly refs: RefEntry[];
   /** Refs git ignored because their file holds no object id. */
   readonly broken: string[];
+  /** The listed branch HEAD names (`refs/heads/main`; git's `%(HEAD)`), undefined when detached or not listed. */
+  readonly head: string | undefined;
 }
 
 /** A blob as `ls-tree -l` lists it. */
@@ -182,14 +184,17 @@ export class Git {
    */
   async forEachRef(patterns: readonly string[] = [], options: GitCallOptions = {}): Promise<RefListing> {
     let warnings = '';
-    const out = await this.text(['for-each-ref', '--format=%(objectname) %(refname)', '--', ...patterns], { ...options, onStderr: (text) => (warnings = text) });
+    const out = await this.text(['for-each-ref', '--format=%(objectname) %(HEAD) %(refname)', '--', ...patterns], { ...options, onStderr: (text) => (warnings = text) });
     const refs: RefEntry[] = [];
+    let head: string | undefined;
     for (const line of out.split('\n')) {
-      const match = /^([0-9a-f]{40,64}) (.+)$/.exec(line);
-      if (match) refs.push({ ref: match[2]!, oid: match[1]! });
+      const match = /^([0-9a-f]{40,64}) ([* ]) (.+)$/.exec(line);
+      if (!match) continue;
+      refs.push({ ref: match[3]!, oid: match[1]! });
+      if (match[2] === '*') head = match[3]!;
     }
     const broken = [...warnings.matchAll(/ignoring broken ref (\S+)/g)].map((m) => m[1]!);
-    return { refs, broken };
+    return { refs, broken, head };
   }
 
   /** The branch HEAD names (`refs/heads/main`), or undefined when HEAD is detached. */

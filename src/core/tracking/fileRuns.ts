@@ -6,7 +6,7 @@ import { filesUnder, readKeyValues, readYaml, subdirectories, type Yaml } from '
 import { latestInText, parseMetricLine, parseMetricText, type MetricPoint } from './metricFile.js';
 import type { Dataset, DatasetInput, LoggedModel, Metric, Run, RunInfo } from './entities.js';
 import { LOGGED_MODEL_STATUS_BY_NUMBER, RUN_STATUS_BY_NUMBER, toJsonDouble } from './entities.js';
-import { compact, nonZero, optionalString } from './shape.js';
+import { compact, nonZero, optionalString, storedEndTime, withStoredEndTime } from './shape.js';
 
 /**
  * Reading runs and logged models of MLflow's file store (mlflow/store/tracking/file_store.py):
@@ -24,7 +24,7 @@ export function readRunInfo(dir: string): RunInfo | undefined {
   }
   const runId = String(meta.run_id ?? meta.run_uuid ?? '');
   const status = meta.status === undefined || meta.status === null ? 1 : Number(meta.status);
-  return compact({
+  const info = compact({
     run_uuid: runId,
     experiment_id: String(meta.experiment_id),
     run_name: optionalString(meta.run_name),
@@ -36,6 +36,7 @@ export function readRunInfo(dir: string): RunInfo | undefined {
     lifecycle_stage: meta.lifecycle_stage === 'deleted' ? ('deleted' as const) : ('active' as const),
     run_id: runId,
   });
+  return withStoredEndTime(info, meta.end_time);
 }
 
 export function readRun(info: RunInfo, dir: string, experimentDir: string): Run {
@@ -46,7 +47,7 @@ export function readRun(info: RunInfo, dir: string, experimentDir: string): Run 
   const outputs = readOutputs(join(dir, 'outputs'));
   const runName = info.run_name || tags?.find((t) => t.key === 'mlflow.runName')?.value;
   return {
-    info: compact({ ...info, run_name: runName ?? info.run_name }),
+    info: withStoredEndTime(compact({ ...info, run_name: runName ?? info.run_name }), storedEndTime(info)),
     data: compact({ metrics, params, tags }),
     inputs: compact({ dataset_inputs: inputs.datasets, model_inputs: inputs.models }),
     outputs: compact({ model_outputs: outputs }),

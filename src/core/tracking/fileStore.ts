@@ -10,6 +10,7 @@ import { pointToMetric, readLoggedModel, readMetricPoints, readMetricText, readR
 import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './entities.js';
 import { sampleBulkInterval } from './sampling.js';
+import { checkMaxResults } from './search/maxResults.js';
 import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { compact, lifecycleStagesFor, nonZero, optionalString } from './shape.js';
 import type {
@@ -48,6 +49,7 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   async searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
+    checkMaxResults('experiments', 'file', options.maxResults);
     await this.checkRoot();
     const stages = lifecycleStagesFor(options.viewType);
     const locations = this.experimentLocations(stages.includes('active'), stages.includes('deleted'));
@@ -68,6 +70,7 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
+    checkMaxResults('runs', 'file', options.maxResults);
     await this.checkRoot();
     const stages = lifecycleStagesFor(options.viewType);
     const problems: TrackingError[] = [];
@@ -165,12 +168,14 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   async searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
+    checkMaxResults('registered-models', 'file', options.maxResults);
     await this.checkRoot();
     options.signal?.throwIfAborted();
     return searchRegisteredModelsInMemory(registeredModelsOf(readRegistry(this.root)), options);
   }
 
   async searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
+    checkMaxResults('model-versions', 'file', options.maxResults);
     await this.checkRoot();
     options.signal?.throwIfAborted();
     return searchModelVersionsInMemory(modelVersionsOf(readRegistry(this.root)), options);

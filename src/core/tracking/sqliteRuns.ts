@@ -2,7 +2,7 @@ import { ColumnBuilder, type MetricColumns } from './metricColumns.js';
 import type { ReadonlyDatabase, Row, SqlValue } from '../sqlite/database.js';
 import type { DatasetInput, Experiment, KeyValue, LifecycleStage, LoggedModel, Metric, Run, RunStatus } from './entities.js';
 import { LOGGED_MODEL_STATUS_BY_NUMBER, toJsonDouble } from './entities.js';
-import { compact, nonZero, optionalString } from './shape.js';
+import { compact, nonZero, optionalString, withStoredEndTime } from './shape.js';
 
 /**
  * Queries of MLflow's tracking tables (mlflow/store/tracking/dbmodels/models.py), each returning
@@ -67,18 +67,21 @@ export function readRuns(db: ReadonlyDatabase, where: string, whereArgs: readonl
   return runs.map((row): Run => {
     const id = text(row.run_uuid);
     return {
-      info: compact({
-        run_uuid: id,
-        experiment_id: String(row.experiment_id),
-        run_name: optionalString(row.name),
-        user_id: optionalString(row.user_id),
-        status: text(row.status) as RunStatus,
-        start_time: row.start_time === null ? undefined : Number(row.start_time),
-        end_time: nonZero(row.end_time),
-        artifact_uri: optionalString(row.artifact_uri),
-        lifecycle_stage: text(row.lifecycle_stage) as LifecycleStage,
-        run_id: id,
-      }),
+      info: withStoredEndTime(
+        compact({
+          run_uuid: id,
+          experiment_id: String(row.experiment_id),
+          run_name: optionalString(row.name),
+          user_id: optionalString(row.user_id),
+          status: text(row.status) as RunStatus,
+          start_time: row.start_time === null ? undefined : Number(row.start_time),
+          end_time: nonZero(row.end_time),
+          artifact_uri: optionalString(row.artifact_uri),
+          lifecycle_stage: text(row.lifecycle_stage) as LifecycleStage,
+          run_id: id,
+        }),
+        row.end_time,
+      ),
       data: compact({ metrics: metrics.get(id), params: params.get(id), tags: tags.get(id) }),
       inputs: compact({ dataset_inputs: datasets.get(id) }),
       outputs: compact({

@@ -1,13 +1,14 @@
 import type { HistoryPool } from './history/pool.js';
 import type { MetricColumns } from './metricColumns.js';
 import { basename } from 'node:path';
-import { DatabaseBusyError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
+import { DatabaseBusyError, DatabaseRecoveryError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
 import { TrackingError } from './errors.js';
 import { listLocalArtifacts, readLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './entities.js';
 import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { lifecycleStagesFor } from './shape.js';
 import { createPageToken, parsePageToken } from './search/index.js';
+import { checkMaxResults } from './search/maxResults.js';
 import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
 import { marks, readExperiments, readLoggedModels, readMetricColumns, readMetricHistory, readRuns, readSampledHistory } from './sqliteRuns.js';
 import type {
@@ -47,15 +48,17 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     this.label = `sqlite: ${basename(path)}`;
   }
 
-  searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
+  async searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
+    checkMaxResults('experiments', 'sqlite', options.maxResults);
     return this.withDatabase(options.signal, (db) => {
       const experiments = searchExperimentsInMemory(readExperiments(db, lifecycleStagesFor(options.viewType)), options);
       return page(experiments, options);
     });
   }
 
-  searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
-    if (options.experimentIds.length === 0) return Promise.resolve({ items: [], problems: [] });
+  async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
+    checkMaxResults('runs', 'sqlite', options.maxResults);
+    if (options.experimentIds.length === 0) return { items: [], problems: [] };
     return this.withDatabase(options.signal, (db) => {
       const stages = lifecycleStagesFor(options.viewType);
       const where = `experiment_id IN (${marks(options.experimentIds.length)}) AND lifecycle_stage IN (${marks(stages.length)})`;
@@ -123,11 +126,13 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     return this.withDatabase(options.signal, (db) => ({ items: readLoggedModels(db, options.experimentIds), problems: [] }));
   }
 
-  searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
+  async searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
+    checkMaxResults('registered-models', 'sqlite', options.maxResults);
     return this.withDatabase(options.signal, (db) => searchRegisteredModelsInMemory(readRegisteredModels(db), options));
   }
 
-  searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
+  async searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
+    checkMaxResults('model-versions', 'sqlite', options.maxResults);
     return this.withDatabase(options.signal, (db) => searchModelVersionsInMemory(readModelVersions(db), options));
   }
 
@@ -154,9 +159,7 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
       return query(db);
     } catch (error) {
       if (error instanceof TrackingError || (error as Error).name === 'AbortError') throw error;
-      if (/database is locked|SQLITE_BUSY/i.test((error as Error).message)) {
-        throw new TrackingError('busy', `The MLflow database ${this.path} stayed locked by a writer; try again in a moment`, this.path, { cause: error });
-      }
+      if (isLocked(error)) throw lockedError(this.path, error);
       throw new TrackingError('corrupt-store', `Cannot read the MLflow database ${this.path}: ${(error as Error).message}`, this.path, { cause: error });
     } finally {
       db.close();
@@ -168,9 +171,20 @@ function openError(path: string, error: unknown): TrackingError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new TrackingError('not-found', `No MLflow database at ${path}`, path, { cause: error });
   if (error instanceof DatabaseBusyError) return new TrackingError('busy', error.message, path, { cause: error });
+  if (isLocked(error)) return lockedError(path, error);
   if (error instanceof DatabaseTooLargeError) return new TrackingError('too-large', error.message, path, { cause: error });
+  if (error instanceof DatabaseRecoveryError) return new TrackingError('corrupt-store', error.message, path, { cause: error });
   if (error instanceof NotASqliteDatabaseError) {
     return new TrackingError('corrupt-store', `${path} is not an SQLite database: it cannot be an MLflow store`, path, { cause: error });
   }
   return new TrackingError('corrupt-store', `Cannot open the MLflow database ${path}: ${(error as Error).message}`, path, { cause: error });
+}
+
+/** SQLite's SQLITE_BUSY after the busy timeout: a writer holds the lock (also when met at open). */
+function isLocked(error: unknown): boolean {
+  return /database is locked|SQLITE_BUSY/i.test((error as Error).message ?? '');
+}
+
+function lockedError(path: string, error: unknown): TrackingError {
+  return new TrackingError('busy', `The MLflow database ${path} stayed locked by a writer; try again in a moment`, path, { cause: error });
 }

@@ -93,7 +93,7 @@ async function checkoutDataVersion({ services }: DataFeature, element?: DataElem
   const confirm = await vscode.window.showWarningMessage(`Check out ${data.repoPath} as of ${short}?`, { modal: true, detail }, 'Check Out');
   if (confirm !== 'Check Out' || !checkTrust('Checking out a data version')) return;
   const folder = project.folder.workspaceFolder;
-  const python = await services.tasks.interpreter(folder);
+  const python = await services.tasks.interpreter(folder, 'dvc-command', 'Checking out a data version');
   const steps = dataVersionCheckout({ python, cwd: project.root, revision: element.version.commit, dvcFile: recordFile, env: interpreterPath(python, process.env['PATH']) });
   for (const [step, command] of [[steps[0], 'git-checkout'], [steps[1], 'checkout']] as const) {
     const { exitCode } = await services.tasks.runStep(step, folder, { type: TaskTypes.dvc, command, file: recordFile });

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { Stage } from '../../core/dvc/entities.js';
 import { stageParts } from '../../core/dvc/stageParts.js';
@@ -75,6 +76,9 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
     const statusBy = new Map(state.kind === 'ready' ? state.inspection.status.stages.map((s) => [s.address, s]) : []);
     const ordered = dag.order.map((a) => byAddress.get(a)).filter((s): s is Stage => s !== undefined);
     const rows: PipelineElement[] = ordered.map((stage) => ({ kind: 'stage', project, stage, status: statusBy.get(stage.address), parent }));
+    // A file DVC cannot read (an invalid params.yaml or dvc.lock) is said in the view too, the readable stages kept.
+    const errors = state.kind === 'ready' ? state.inspection.diagnostics.filter((d) => d.severity === 'error') : [];
+    errors.forEach((d, i) => rows.push(note(`problem:${i}`, `${relative(project.root, d.file)}:${d.line}: ${d.message}`, 'error', `${d.file}:${d.line}:${d.column}: ${d.message}`)));
     if (rows.length === 0) rows.push(note('empty', 'No stages yet: add one with `dvc stage add` or `dvc add`', 'info'));
     return rows;
   }

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { PythonError, runnableInterpreter, triedInterpreters } from '../../core/python/interpreter.js';
+import { packagesFor, type PythonAction } from '../../core/python/packages.js';
 import { absoluteTrackingUri, type TrackingTarget } from '../../core/tasks/index.js';
 import { stateUri } from '../../core/tracking/storeState.js';
 import { parseTrackingUri } from '../../core/tracking/uri.js';
 import { readConfig } from '../config.js';
 import type { PythonService } from '../python.js';
+import { Refused } from '../trust.js';
 import type { TrackingService } from '../tracking/trackingService.js';
 
 /**
@@ -17,19 +18,22 @@ export class TaskEnvironment {
     private readonly tracking: TrackingService,
   ) {}
 
-  /** The interpreter with MLflow, else the first that runs at all (DVC alone needs no MLflow); a PythonError when none runs. */
-  async interpreter(folder: vscode.WorkspaceFolder): Promise<{ python: string; hasMlflow: boolean }> {
-    const choice = await this.python.interpreterFor(folder);
-    const runnable = runnableInterpreter(choice);
-    if (runnable) return runnable;
-    throw new PythonError('python-not-found', `No Python interpreter could be started for ${folder.name} (tried ${triedInterpreters(choice)}). Select one that has MLflow and DVC installed.`, choice.probes[0]?.command ?? 'python3');
+  /**
+   * The interpreter that has what `action` needs (MLflow for `mlflow run`, serving and predict, DVC
+   * for `dvc repro`, nothing for a plain script); throws Refused after telling the user what is
+   * missing, with a pick and an install (then `retry`, when given, once a pick fixed it). The
+   * chosen interpreter is never silently swapped for another.
+   */
+  async interpreter(folder: vscode.WorkspaceFolder, action: PythonAction = 'python-script', purpose = 'This task', retry?: () => unknown): Promise<{ python: string; hasMlflow: boolean }> {
+    const decision = await this.python.decide(folder, packagesFor(action));
+    if (decision.ok) return { python: decision.probe.executable, hasMlflow: decision.probe.hasMlflow };
+    void this.python.advisor.explain(folder, decision.shortfall, purpose, retry);
+    throw new Refused();
   }
 
-  /** The interpreter with MLflow (serving loads the model in it); a PythonError saying what it is for otherwise. */
-  async mlflowInterpreter(folder: vscode.WorkspaceFolder, what: string): Promise<string> {
-    const { python, hasMlflow } = await this.interpreter(folder);
-    if (hasMlflow) return python;
-    throw new PythonError('mlflow-not-installed', `${python} has no MLflow installed, which ${what} needs. Select an interpreter with mlflow (and the model's libraries).`, python);
+  /** The interpreter with MLflow (serving loads the model in it); Refused after saying what is missing. */
+  async mlflowInterpreter(folder: vscode.WorkspaceFolder, purpose: string, retry?: () => unknown): Promise<string> {
+    return (await this.interpreter(folder, 'serve', purpose, retry)).python;
   }
 
   /** The folder's store (absolute, so a task in a sub-folder logs to the same one) and the experiment setting. */

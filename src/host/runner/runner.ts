@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
-import { PythonError } from '../../core/python/interpreter.js';
+import { actionOfTask, type PythonAction } from '../../core/python/packages.js';
 import {
   definitionLabel,
   interpreterPath,
@@ -20,7 +20,7 @@ import type { Projects } from '../dvc/projects.js';
 import { readConfig } from '../config.js';
 import type { PythonService } from '../python.js';
 import type { TrackingService } from '../tracking/trackingService.js';
-import { restrictedModeText } from '../trust.js';
+import { Refused, restrictedModeText } from '../trust.js';
 import { TaskEnvironment } from './environment.js';
 import { MessageTerminal, ProcessTerminal, type ProcessOutcome } from './processTerminal.js';
 import { promptEntryPointParameters, promptExperimentParams } from './prompts.js';
@@ -112,9 +112,12 @@ export class TaskRunner extends Disposable {
     return definition;
   }
 
-  /** The folder's interpreter (with MLflow when one has it); a PythonError when none runs. */
-  async interpreter(folder: vscode.WorkspaceFolder): Promise<string> {
-    return (await this.environment.interpreter(folder)).python;
+  /**
+   * The folder's interpreter for an action (DVC for a DVC command, say); Refused after telling the
+   * user what it lacks, with a pick and an install: the chosen interpreter is never swapped.
+   */
+  async interpreter(folder: vscode.WorkspaceFolder, action?: PythonAction, purpose?: string, retry?: () => unknown): Promise<string> {
+    return (await this.environment.interpreter(folder, action, purpose, retry)).python;
   }
 
   /**
@@ -153,7 +156,7 @@ export class TaskRunner extends Disposable {
 
   /** The argv of a definition for a folder: its interpreter (first on PATH too), the folder's store. */
   async spec(definition: WorkbenchTaskDefinition, folder: vscode.WorkspaceFolder): Promise<TaskSpec> {
-    const { python } = await this.environment.interpreter(folder);
+    const { python } = await this.environment.interpreter(folder, actionOfTask(definition.task), `The task "${definitionLabel(definition)}"`);
     const cwd = resolve(folder.uri.fsPath, definition.cwd ?? '.');
     const settings = readConfig(folder);
     const withExperiment = definition.task === 'mlflowRun' || definition.task === 'pythonScript';
@@ -171,10 +174,7 @@ export class TaskRunner extends Disposable {
       if (!definition) return new MessageTerminal('Cancelled: the task did not start.', 0);
       spec = await this.spec(definition, folder);
     } catch (error) {
-      if (error instanceof PythonError) {
-        void this.report(error);
-        return new MessageTerminal('The task did not start: no Python interpreter.', 1);
-      }
+      if (error instanceof Refused) return new MessageTerminal('The task did not start: its Python interpreter lacks what it needs (see the notification).', 1);
       this.log.warn(`task ${name} did not start: ${(error as Error).message}`);
       void vscode.window.showErrorMessage(`${name} did not start: ${(error as Error).message}`);
       return new MessageTerminal(`${name} did not start: ${(error as Error).message}`, 1);

@@ -17,13 +17,14 @@ export const modelTaskCommands: CommandTable<ServingFeature> = {
   [Commands.buildDockerImage]: buildDockerImage,
 };
 
-async function serveModel({ services, servers, revealServing }: ServingFeature, element?: unknown): Promise<void> {
+async function serveModel(feature: ServingFeature, element?: unknown): Promise<void> {
+  const { services, servers, revealServing } = feature;
   if (!checkTrust('Serving a model')) return;
   const target = await modelTarget(services.tracking, element, 'Serve which model version?');
   if (!target) return;
   const folder = target.tracking.folder;
   const { environment } = services.tasks;
-  const python = await environment.mlflowInterpreter(folder, 'serving a model');
+  const python = await environment.mlflowInterpreter(folder, 'Serving a model', () => serveModel(feature, element));
   const port = await findFreePort();
   const trackingTarget = environment.trackingTarget(folder, { withExperiment: false });
   const spec = modelsServe({ python, cwd: folder.uri.fsPath, modelUri: target.uri, port, tracking: { trackingUri: trackingTarget.trackingUri, allowFileStore: trackingTarget.allowFileStore }, envManager: readConfig(folder).envManager });

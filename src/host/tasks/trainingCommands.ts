@@ -61,7 +61,7 @@ async function debugStage(services: Services, first?: unknown, second?: unknown)
   const { environment } = services.tasks;
   const tracking = environment.trackingTarget(target.folder, { withExperiment: false });
   const config = stageDebugConfig({ stage: found.name, cmd: found.cmd ?? '', dvcYamlDir: target.root, wdir: found.wdir || '.', env: trackingEnv({ trackingUri: tracking.trackingUri, allowFileStore: tracking.allowFileStore }), home: process.env['HOME'] });
-  const { python } = await environment.interpreter(target.folder);
+  const { python } = await environment.interpreter(target.folder, 'python-script', 'Debugging a stage');
   await startPythonDebugging(target.folder, config, python, `stage ${found.address}`);
 }
 
@@ -83,7 +83,7 @@ async function debugEntryPoint(services: Services, hint?: unknown): Promise<void
   const { environment } = services.tasks;
   const tracking = environment.trackingTarget(target.folder, { withExperiment: true });
   const config = entryPointDebugConfig({ project: target.project, projectDir: target.projectDir, entryPoint: target.entryPoint, parameters, tracking, home: process.env['HOME'] });
-  const { python } = await environment.interpreter(target.folder);
+  const { python } = await environment.interpreter(target.folder, 'python-script', 'Debugging an entry point');
   await startPythonDebugging(target.folder, config, python, `entry point ${target.entryPoint}`);
 }
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { PythonError, triedInterpreters } from '../../core/python/interpreter.js';
 import { RestTrackingStore } from '../../core/tracking/rest/restStore.js';
 import { requireStore, type Store } from '../../core/tracking/storeState.js';
+import { needsAnotherInterpreter } from '../../core/tracking/writes/errors.js';
 import { openTrackingWriter } from '../../core/tracking/writes/open.js';
 import type { TrackingWriter } from '../../core/tracking/writes/writer.js';
 import { toAbortSignal } from '../cancellation.js';
@@ -11,19 +11,26 @@ import type { FolderTracking } from './trackingService.js';
 
 /**
  * Writes go through MLflow itself: a server's REST API, or for a local store MLflow's Python
- * client in the folder's interpreter. When no interpreter has MLflow, the typed error reaches the
- * command wrapper, which offers "Select Interpreter…".
+ * client in the folder's interpreter. When the interpreter lacks MLflow (or has one too old), the
+ * user is told so, with a pick and an install, and the command ends as refused.
  */
 export class WriteService {
   constructor(private readonly python: PythonService) {}
 
   /** Runs `write` with the folder's writer, with a cancellable progress notification. */
   async run<T>(tracking: FolderTracking, title: string, write: (writer: TrackingWriter, signal: AbortSignal) => Promise<T>): Promise<T> {
-    const writer = await this.writerFor(tracking, requireStore(tracking));
     try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => write(writer, toAbortSignal(token)));
-    } finally {
-      writer.dispose();
+      const writer = await this.writerFor(tracking, requireStore(tracking));
+      try {
+        return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => write(writer, toAbortSignal(token)));
+      } finally {
+        writer.dispose();
+      }
+    } catch (error) {
+      if (!needsAnotherInterpreter(error)) throw error;
+      // MLflow missing or too old in the chosen interpreter: say so, with a pick and an install (or upgrade).
+      await this.python.advisor.explainWriteFailure(tracking.folder, error.message, error.reason === 'mlflow-too-old');
+      throw new Refused();
     }
   }
 
@@ -38,10 +45,8 @@ export class WriteService {
       void vscode.window.showWarningMessage(message, 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
       throw new Refused();
     }
-    const choice = await this.python.interpreterFor(tracking.folder);
-    if (!choice.chosen) {
-      throw new PythonError('mlflow-not-installed', `Changes to MLflow runs and models go through MLflow itself, but no Python with MLflow was found (tried: ${triedInterpreters(choice)}). Select an interpreter that has mlflow installed, or run "pip install mlflow" in it.`, choice.probes[0]?.command ?? 'python3');
-    }
-    return openTrackingWriter(uri, { cwd, python: choice.chosen.probe.executable });
+    const python = await this.python.ensure(tracking.folder, 'write', 'Changing runs and models of a local MLflow store');
+    if (!python) throw new Refused();
+    return openTrackingWriter(uri, { cwd, python });
   }
 }

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { openDvcRepo } from '../../../src/core/dvc/repo';
 import type { DvcStatusJson } from './dvcProject';
 import { mlflowClient } from './interactions';
-import { pane } from './runsTree';
 import type { Workbench } from './workbench';
 
 /**
@@ -38,20 +37,20 @@ export function assertMatchesDvc(shown: Map<string, string>, dvcJson: DvcStatusJ
   }
 }
 
-/** Writes a file and returns the ms until the row `label` of `view` shows `expected` in its description. */
-export async function timeToRow(workbench: Workbench, view: string, label: string, expected: string, write: () => void): Promise<number> {
-  await pane(workbench, view).locator('.monaco-list-row').first().waitFor();
-  const written = Date.now();
-  write();
-  // Checked in the page on every animation frame, stamped with the page's clock (the same machine's).
+/**
+ * Resolves when the row `label` of `view` shows `expected` in its description, checked in the
+ * page on every animation frame; returns the page's Date.now() at that frame (the same machine's
+ * clock as Node's, for bench/pipeline.ts). Rejects after `timeoutMs`: a hang guard, not a target.
+ */
+export async function rowShows(workbench: Workbench, view: string, label: string, expected: string, timeoutMs = 30_000): Promise<number> {
   const predicate = `(() => {
     for (const row of document.querySelectorAll('.part.sidebar .pane .monaco-list-row[role="treeitem"]')) {
       if (row.querySelector('.label-name')?.textContent?.trim() === ${JSON.stringify(label)} && row.querySelector('.label-description')?.textContent?.includes(${JSON.stringify(expected)})) return Date.now();
     }
     return false;
   })()`;
-  const seen = await workbench.page.waitForFunction(predicate, undefined, { polling: 'raf', timeout: 30_000 });
-  return ((await seen.jsonValue()) as number) - written;
+  const seen = await workbench.page.waitForFunction(predicate, undefined, { polling: 'raf', timeout: timeoutMs });
+  return (await seen.jsonValue()) as number;
 }
 
 /** The open modal dialog's message and detail. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './codeServer';
 
 export const VSIX = join(REPO_ROOT, 'dist', 'ml-workbench.vsix');
-const INPUTS = ['src', 'webview', 'media', 'package.json', 'README.md'];
+const INPUTS = ['src', 'webview', 'media', 'templates', 'package.json', 'README.md'];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

@@ -30,6 +30,8 @@ export interface WorkbenchOptions {
   readonly theme?: string;
   /** User keybindings (keybindings.json entries). */
   readonly keybindings?: readonly Readonly<Record<string, unknown>>[];
+  /** Environment variables of code-server (and so of the extension host) to set, or to remove (undefined). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface TreeItem {
@@ -43,6 +45,10 @@ export async function startWorkbench(options: WorkbenchOptions): Promise<Workben
   if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: run scripts/apt-deps.sh (installs Debian's chromium)`);
   const trust = options.trust ?? true;
   const sandbox = makeSandbox(mkdtempSync(join(tmpdir(), 'mlwb-e2e-')));
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete sandbox.env[name];
+    else sandbox.env[name] = value;
+  }
   const workbench = new Workbench(sandbox);
   try {
     writeUserSettings(sandbox, {

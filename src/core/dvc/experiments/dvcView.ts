@@ -12,16 +12,25 @@ import type { DirEntry } from '../hashing/dirListing.js';
 import type { Snapshot } from '../load.js';
 import { textOf, type FileText, type RepoFiles } from '../files/repoFiles.js';
 
+/**
+ * DVC cache objects read for many revisions of one read: an object is named by its hash, so the
+ * metrics file that 200 experiments keep in the cache at the same hash is read from disk once.
+ */
+export class CacheObjects {
+  readonly texts = new Map<string, Promise<FileText | undefined>>();
+  readonly listings = new Map<string, DirEntry[] | undefined>();
+}
+
 export class DvcView {
   private readonly outs = new Map<string, HashRecord>();
   /** Cached outs whose stage has no record of them (never run, or no dvc.lock in this revision). */
   private readonly unrecorded = new Map<string, string>();
-  private readonly listings = new Map<string, DirEntry[] | undefined>();
 
   constructor(
     private readonly root: string,
     private readonly files: RepoFiles,
     private readonly snapshot: Snapshot,
+    private readonly objects = new CacheObjects(),
   ) {
     for (const stage of snapshot.stages) {
       for (const out of stage.outs) {
@@ -37,11 +46,16 @@ export class DvcView {
     if (local !== undefined || (await this.files.kind(this.abs(path))) === 'dir') return local;
     const cached = this.cachedObject(path);
     if (!cached) return undefined;
-    try {
-      return textOf(await readFile(objectPath(this.snapshot.config.cacheDir, cached.md5, cached.algorithm)));
-    } catch {
-      return undefined;
+    const object = objectPath(this.snapshot.config.cacheDir, cached.md5, cached.algorithm);
+    let text = this.objects.texts.get(object);
+    if (!text) {
+      text = readFile(object).then(
+        (bytes) => ({ ...textOf(bytes), oid: `md5:${cached.md5}` }),
+        () => undefined,
+      );
+      this.objects.texts.set(object, text);
     }
+    return text;
   }
 
   /** Why a file that `read` did not find is missing, when the pipeline says more than "no such file". */
@@ -71,7 +85,7 @@ export class DvcView {
     await walk(path);
     for (const [outPath, record] of this.outs) {
       if (!record.hash?.endsWith('.dir') || !(outPath === path || outPath.startsWith(`${path}/`))) continue;
-      for (const entry of this.listing(outPath, record) ?? []) found.add(`${outPath}/${entry.relpath}`);
+      for (const entry of this.listing(record) ?? []) found.add(`${outPath}/${entry.relpath}`);
     }
     return [...found].sort();
   }
@@ -88,14 +102,15 @@ export class DvcView {
       const record = this.outs.get(dir);
       if (!record?.hash?.endsWith('.dir')) continue;
       const rel = path.slice(dir.length + 1);
-      const entry = this.listing(dir, record)?.find((e) => e.relpath === rel);
+      const entry = this.listing(record)?.find((e) => e.relpath === rel);
       return entry ? { md5: entry.md5, algorithm: record.algorithm } : undefined;
     }
     return undefined;
   }
 
-  private listing(path: string, record: HashRecord): DirEntry[] | undefined {
-    if (!this.listings.has(path)) this.listings.set(path, readListing({ cacheDir: this.snapshot.config.cacheDir, hash: record.hash!, algorithm: record.algorithm }));
-    return this.listings.get(path);
+  private listing(record: HashRecord): DirEntry[] | undefined {
+    const key = `${record.algorithm}:${record.hash!}`;
+    if (!this.objects.listings.has(key)) this.objects.listings.set(key, readListing({ cacheDir: this.snapshot.config.cacheDir, hash: record.hash!, algorithm: record.algorithm }));
+    return this.objects.listings.get(key);
   }
 }

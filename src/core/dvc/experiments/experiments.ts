@@ -1,7 +1,7 @@
 /**
  * DVC experiments read natively, as `dvc exp show --json` reports them (dvc/repo/experiments/
- * collect.py), with no Python and no lock: git through one `for-each-ref`, one `symbolic-ref` and
- * one `cat-file --batch` per read; the queues from `.dvc/tmp/exps`. A commit's row is computed
+ * collect.py), with no Python and no lock: git through one `for-each-ref` per read and one
+ * long-lived `cat-file --batch`; the queues from `.dvc/tmp/exps`. A commit's row is computed
  * once per reader (commits never change; like DVC's own exp cache, a row with an error is
  * computed again next time), so a re-read after a change costs the new commits and the workspace.
  *
@@ -12,15 +12,16 @@
 import { relative, sep } from 'node:path';
 import { Git, GitError, ObjectStore, type BlobReader } from '../../git/index.js';
 import { readDvcConfig, type DvcConfig } from '../files/config.js';
-import { commitFiles, diskFiles } from '../files/repoFiles.js';
+import { commitFiles, diskFiles, pausingFiles } from '../files/repoFiles.js';
 import { loadSnapshot, ParseCache } from '../load.js';
 import { baselineRevs, describe, peelRefs, type PeeledRef, type RefIndex } from './baselines.js';
 import { collectExp, RowError } from './collectExp.js';
-import { DvcView } from './dvcView.js';
+import { CacheObjects, DvcView } from './dvcView.js';
 import { ExperimentsError, type ExpExecutor, type ExpRange, type ExpShowOptions, type ExpState, type SerializableError, type SerializableExp } from './model.js';
 import { executorRoot, pidAlive, readQueue, type QueueState, type StartedTask } from './queue.js';
 import { baselinePrefix, parseExpRef } from './refs.js';
 import { RowCache } from './rowCache.js';
+import { cooperative } from '../../util/cooperative.js';
 import { watchPlan, type ExperimentsWatch } from './watch.js';
 
 /** The longest first-parent walk from an experiment's tip back to its baseline (a bad ref stops here). */
@@ -30,6 +31,8 @@ const MAX_RANGE = 1000;
  * cold read waits for; each row yields to the event loop between its steps.
  */
 const CONCURRENCY = 64;
+/** Longest stretch of parsing between two yields to the event loop. */
+const SLICE_MS = 5;
 
 type Collected = { readonly data: SerializableExp; readonly error?: undefined } | { readonly data?: undefined; readonly error: SerializableError };
 
@@ -80,20 +83,27 @@ export class DvcExperiments {
   async read(options: ExpShowOptions = {}): Promise<ExperimentsResult> {
     const signal = options.signal;
     signal?.throwIfAborted();
-    const { gitDir, prefix } = await this.locate();
+    const located = this.locate();
     const objects = this.store();
     const call = signal ? { signal } : {};
-    const [listing, symbolicHead, headCommit, config, queue] = await Promise.all([this.git.forEachRef([], call), this.git.symbolicHead(call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    // Started beside the first read's `rev-parse`, not after it. One git process lists the refs and
+    // says which branch HEAD is on (a `symbolic-ref` less to start).
+    const reads = Promise.all([this.git.forEachRef([], call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    // Outside a repository, what locate() says (the reads fail too, less clearly).
+    reads.catch(() => undefined);
+    const { gitDir, prefix } = await located;
+    const [listing, headCommit, config, queue] = await reads;
     const watch = watchPlan(this.root, gitDir);
     if (!headCommit) return { states: [], watch, problems: queue.problems };
     const refs = await peelRefs(objects, listing.refs);
-    const index: RefIndex = { refs, symbolicHead, head: headCommit.oid };
+    const index: RefIndex = { refs, symbolicHead: listing.head, head: headCommit.oid };
     const baselines = await baselineRevs(this.git, objects, index, options);
     const names = describe(index, baselines);
     const wanted = new Set(baselines);
-    const context: Context = { config, prefix, objects, queue, wanted, signal };
+    const pause = cooperative(SLICE_MS);
+    const context: Context = { config, prefix, objects, queue, wanted, signal, pause, cacheObjects: new CacheObjects() };
     const states: ExpState[] = [];
-    if (!options.hideWorkspace) states.push(await this.workspace(config, 'workspace', null));
+    if (!options.hideWorkspace) states.push(await this.workspace(context, config, 'workspace', null));
     const groups = [await this.running(context, headCommit.oid), await this.successful(context, refs, listing.broken), options.hideQueued ? new Map() : await this.queued(context), options.hideFailed ? new Map() : await this.failed(context)];
     const baselineRows = await mapLimited(baselines, (rev) => this.commit(rev, context));
     baselines.forEach((rev, i) => {
@@ -138,11 +148,12 @@ export class DvcExperiments {
   }
 
   /** A work tree's row (the repo's own, or a running executor's clone). */
-  private async workspace(config: DvcConfig | undefined, rev: string, name: string | null, root = this.root): Promise<ExpState> {
+  private async workspace({ pause, cacheObjects }: Context, config: DvcConfig | undefined, rev: string, name: string | null, root = this.root): Promise<ExpState> {
     try {
       const ownConfig = config ?? (await readDvcConfig(root));
-      const snapshot = await loadSnapshot(root, undefined, root === this.root ? this.workspaceParses : undefined, { config: ownConfig });
-      const data = await collectExp(snapshot, new DvcView(root, diskFiles, snapshot), rev, null);
+      const files = pausingFiles(diskFiles, pause);
+      const snapshot = await loadSnapshot(root, undefined, root === this.root ? this.workspaceParses : undefined, { config: ownConfig, files });
+      const data = await collectExp(snapshot, new DvcView(root, files, snapshot, cacheObjects), rev, null);
       return { rev, name, data, error: null, experiments: null };
     } catch (error) {
       return { rev, name, data: null, error: rowError(error), experiments: null };
@@ -173,17 +184,17 @@ export class DvcExperiments {
     return row;
   }
 
-  private async collectFresh(oid: string, { objects, config, prefix, signal }: Context): Promise<Collected> {
+  private async collectFresh(oid: string, { objects, config, prefix, signal, pause, cacheObjects }: Context): Promise<Collected> {
     try {
       signal?.throwIfAborted();
       const commit = await objects.commit(oid);
       if (!commit) return { error: { type: 'RevError', msg: `commit ${oid} is not in this git repository (garbage-collected, or never fetched)` } };
       await objects.prefetchTrees(commit.tree);
-      await yieldToLoop();
-      const files = commitFiles(objects, commit.tree, this.root, prefix);
+      await pause();
+      const files = pausingFiles(commitFiles(objects, commit.tree, this.root, prefix), pause);
       const snapshot = await loadSnapshot(this.root, signal, undefined, { files, config });
-      await yieldToLoop();
-      return { data: await collectExp(snapshot, new DvcView(this.root, files, snapshot), oid, localIso(commit.committerTime)) };
+      await pause();
+      return { data: await collectExp(snapshot, new DvcView(this.root, files, snapshot, cacheObjects), oid, localIso(commit.committerTime)) };
     } catch (error) {
       if (signal?.aborted) throw error;
       return { error: rowError(error) };
@@ -260,13 +271,13 @@ export class DvcExperiments {
     for (const run of context.queue.active) {
       if (!context.wanted.has(run.info.baselineRev)) continue;
       if (run.kind === 'workspace') {
-        const revs = [await this.workspace(context.config, 'workspace', run.info.name)];
+        const revs = [await this.workspace(context, context.config, 'workspace', run.info.name)];
         if (head !== run.info.baselineRev) revs.push(...(await this.range(head, run.info.baselineRev, context)));
         const local = { root: run.info.rootDir, log: null, pid: run.process?.pid ?? null, returncode: null, task_id: null };
         push(out, run.info.baselineRev, { revs, executor: { state: 'running', name: 'workspace', local }, name: run.info.name });
       } else {
         const local = run.process ? { root: run.info.rootDir, log: run.process.stdout, pid: run.process.pid, returncode: null, task_id: null } : null;
-        const state = { ...(await this.workspace(undefined, 'workspace', run.entry.name, executorRoot(run.info))), rev: run.entry.stashRev };
+        const state = { ...(await this.workspace(context, undefined, 'workspace', run.entry.name, executorRoot(run.info))), rev: run.entry.stashRev };
         push(out, run.info.baselineRev, { revs: [state], executor: { state: 'running', name: run.info.location, local }, name: run.entry.name });
       }
     }
@@ -275,7 +286,7 @@ export class DvcExperiments {
       const local = task.process && task.info ? { root: task.info.rootDir, log: task.process.stdout, pid: task.process.pid, returncode: null, task_id: task.entry.stashRev } : null;
       // The row is the executor clone's workspace, named by the task's stash commit (its data keeps rev 'workspace').
       const state: ExpState = task.info
-        ? { ...(await this.workspace(undefined, 'workspace', task.entry.name, executorRoot(task.info))), rev: task.entry.stashRev }
+        ? { ...(await this.workspace(context, undefined, 'workspace', task.entry.name, executorRoot(task.info))), rev: task.entry.stashRev }
         : { rev: task.entry.stashRev, name: task.entry.name, data: null, error: { type: 'FileNotFoundError', msg: `the running task has no executor record yet (.dvc/tmp/exps/run/${task.entry.stashRev})` }, experiments: null };
       push(out, task.entry.baselineRev, { revs: [state], executor: { state: 'running', name: task.info?.location ?? 'dvc-task', local }, name: task.entry.name });
     }
@@ -290,6 +301,10 @@ interface Context {
   readonly queue: QueueState;
   readonly wanted: ReadonlySet<string>;
   readonly signal: AbortSignal | undefined;
+  /** Yields to the event loop once a slice of synchronous work has passed. */
+  readonly pause: () => Promise<void>;
+  /** DVC cache objects read during this read (by hash: shared by every row). */
+  readonly cacheObjects: CacheObjects;
 }
 
 /** A finished celery task: success when its executor recorded a result, else failed. */
@@ -333,10 +348,6 @@ function rowError(error: unknown): SerializableError {
   if (error instanceof GitError) return { type: 'SCMError', msg: error.message };
   if (error instanceof Error) return { type: error.name === 'Error' ? 'DvcException' : error.name, msg: error.message };
   return { type: 'DvcException', msg: String(error) };
-}
-
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Python's naive `datetime.fromtimestamp(t).isoformat()`: local time, no offset. */

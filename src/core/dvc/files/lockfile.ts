@@ -12,6 +12,11 @@ export interface Lockfile {
   readonly stages: ReadonlyMap<string, LockRecord>;
 }
 
+/**
+ * Checked against DVC's LOCKFILE_SCHEMA (dvc/schema.py) the way `dvc status` checks it, with its
+ * words ("'dvc.lock' validation failed: required key not provided, in schema"): an empty file
+ * is no lock file to DVC but an invalid one. Stage records that pass are kept for the views.
+ */
 export function parseLockfile(path: string, text: string): { lock: Lockfile | undefined; diagnostics: DvcDiagnostic[] } {
   return wellFormed(text) ?? parseWithPositions(path, text);
 }
@@ -31,10 +36,12 @@ function wellFormed(text: string): { lock: Lockfile; diagnostics: DvcDiagnostic[
   } catch {
     return undefined;
   }
+  // Only what the full parse would pass whole: anything it reports goes to it, to be reported at its line.
   if (!isDict(value) || value['schema'] !== '2.0' || !isDict(value['stages'])) return undefined;
+  if (Object.keys(value).some((key) => !LOCK_KEYS.has(key))) return undefined;
   const stages = new Map<string, LockRecord>();
   for (const [name, entry] of Object.entries(value['stages'] as PyDict)) {
-    if (!isDict(entry)) return undefined;
+    if (!isDict(entry) || !('cmd' in entry)) return undefined;
     stages.set(name, lockRecord(entry));
   }
   return { lock: { stages }, diagnostics: [] };
@@ -45,29 +52,34 @@ function parseWithPositions(path: string, text: string): { lock: Lockfile | unde
   const diagnostics = [...loaded.diagnostics];
   const file = loaded.value;
   if (!file) return { lock: undefined, diagnostics };
-  const value = file.value;
+  const invalid = (keys: readonly (string | number)[], problem: string, at = file.positionOf(keys)): void => {
+    diagnostics.push(diagnostic(path, at, `'dvc.lock' validation failed: ${problem}${keys.length > 0 ? `, in ${keys.join(' -> ')}` : ''}`));
+  };
+  // DVC reads an empty or null document as {} (strictyaml.load: `or {}`).
+  const value = file.value ?? {};
   if (!isDict(value)) {
-    diagnostics.push(diagnostic(path, { line: 1, column: 1 }, 'dvc.lock must be a mapping'));
+    invalid([], 'expected a dictionary');
     return { lock: undefined, diagnostics };
   }
-  if (Object.keys(value).length === 0) return { lock: { stages: new Map() }, diagnostics };
-  if (value['schema'] !== '2.0') {
-    diagnostics.push(diagnostic(path, file.positionOf(['schema']), "dvc.lock: unsupported schema (expected '2.0'; DVC 1 lock files are not read by DVC 3)"));
-    return { lock: undefined, diagnostics };
-  }
+  for (const key of Object.keys(value)) if (!LOCK_KEYS.has(key)) invalid([key], 'extra keys not allowed', file.keyPositionOf([key]));
+  if (!('schema' in value)) invalid(['schema'], 'required key not provided', { line: 1, column: 1 });
+  else if (value['schema'] !== '2.0') invalid(['schema'], 'invalid schema version');
+  if (diagnostics.length > loaded.diagnostics.length) return { lock: undefined, diagnostics };
   const stages = new Map<string, LockRecord>();
   const raw = value['stages'];
+  if (raw !== undefined && !isDict(raw)) invalid(['stages'], 'expected a dictionary');
   if (isDict(raw)) {
     for (const [name, entry] of Object.entries(raw)) {
-      if (!isDict(entry)) {
-        diagnostics.push(diagnostic(path, file.keyPositionOf(['stages', name]), `dvc.lock: stage '${name}' must be a mapping`));
-        continue;
-      }
-      stages.set(name, lockRecord(entry));
+      if (!isDict(entry)) invalid(['stages', name], 'expected a dictionary');
+      else if (!('cmd' in entry)) invalid(['stages', name, 'cmd'], 'required key not provided', file.positionOf(['stages', name]));
+      else stages.set(name, lockRecord(entry));
     }
   }
   return { lock: { stages }, diagnostics };
 }
+
+/** The top-level keys LOCKFILE_SCHEMA allows. */
+const LOCK_KEYS: ReadonlySet<string> = new Set(['schema', 'datasets', 'stages']);
 
 export function lockRecord(entry: PyDict): LockRecord {
   const params = new Map<string, PyDict>();

@@ -17,7 +17,10 @@ export interface FileText {
   readonly text: string;
   /** Whether the bytes are valid UTF-8 (Python's strict decoder refuses them otherwise). */
   readonly utf8: boolean;
-  /** The git blob id when read from a commit: equal ids, equal content (a cache key). */
+  /**
+   * A content key when the file is content-addressed: the git blob id when read from a commit, or
+   * `md5:<hash>` for a DVC cache object. Equal keys, equal content (parses are memoised by it).
+   */
   readonly oid?: string;
 }
 
@@ -84,6 +87,31 @@ export function commitFiles(objects: ObjectStore, tree: string, root: string, pr
       const found = await entry(path);
       if (found?.kind !== 'tree') return [];
       return (await objects.tree(found.oid)).filter((e) => e.kind === 'tree' || e.kind === 'blob').map((e) => ({ name: e.name, isDir: e.kind === 'tree' }));
+    },
+  };
+}
+
+/**
+ * The same files, with `pause` awaited after each answer: a loader parses what it has just read
+ * synchronously, so many revisions loaded at once would otherwise parse back to back in one turn
+ * of the event loop. With `cooperative()` as the pause, they parse in slices of a few milliseconds.
+ */
+export function pausingFiles(files: RepoFiles, pause: () => Promise<void>): RepoFiles {
+  return {
+    read: async (path) => {
+      const text = await files.read(path);
+      await pause();
+      return text;
+    },
+    kind: async (path) => {
+      const kind = await files.kind(path);
+      await pause();
+      return kind;
+    },
+    list: async (path) => {
+      const entries = await files.list(path);
+      await pause();
+      return entries;
     },
   };
 }

@@ -24,6 +24,8 @@ export class ValuesFileError extends Error {
   constructor(
     readonly type: ValuesErrorType,
     message: string,
+    /** Where in the file its parser stopped, when it says. */
+    readonly at?: { readonly line: number; readonly column: number },
   ) {
     super(message);
   }
@@ -47,6 +49,32 @@ export function valuesFormat(path: string): ValuesFormat {
  * `undefined` content means there is no such file.
  */
 export function parseValues(displayPath: string, file: FileText | undefined): PyValue {
+  if (file?.oid === undefined || file.text.length > MEMO_MAX_TEXT) return parseFresh(displayPath, file);
+  // Content-addressed (a git blob, a DVC cache object): the many commits that share a file parse it once.
+  const key = `${displayPath}\0${file.oid}`;
+  let memo = parsed.get(key);
+  if (memo) parsed.delete(key);
+  else {
+    try {
+      memo = { value: parseFresh(displayPath, file) };
+    } catch (error) {
+      if (!(error instanceof ValuesFileError)) throw error;
+      memo = { error };
+    }
+  }
+  parsed.set(key, memo);
+  if (parsed.size > MEMO_ENTRIES) parsed.delete(parsed.keys().next().value!);
+  if (memo.error) throw memo.error;
+  // Callers may merge into what they get (templating contexts do): each gets its own copy.
+  return structuredClone(memo.value!);
+}
+
+/** Parsed files by content key, most recently used last. */
+const parsed = new Map<string, { value?: PyValue; error?: ValuesFileError }>();
+const MEMO_ENTRIES = 4096;
+const MEMO_MAX_TEXT = 1 << 20;
+
+function parseFresh(displayPath: string, file: FileText | undefined): PyValue {
   if (file === undefined) throw new ValuesFileError('FileNotFoundError', `No such file or directory: '${displayPath}'`);
   if (!file.utf8) throw new ValuesFileError('EncodingError', `unable to read: '${displayPath}', is not valid utf-8`);
   const format = valuesFormat(displayPath);
@@ -58,14 +86,26 @@ export function parseValues(displayPath: string, file: FileText | undefined): Py
     const [name, type] = FORMAT_NAMES[format];
     const detail = error instanceof JsonSyntaxError || error instanceof PythonSyntaxError || error instanceof TomlError ? `: ${firstLine((error as Error).message)}` : '';
     if (detail === '' && !(error instanceof YamlSyntax)) throw error;
-    throw new ValuesFileError(type, `unable to read: '${displayPath}', ${name} file structure is corrupted${detail || (error as YamlSyntax).detail}`);
+    throw new ValuesFileError(type, `unable to read: '${displayPath}', ${name} file structure is corrupted${detail || (error as YamlSyntax).detail}`, errorPosition(error));
   }
 }
 
 class YamlSyntax extends Error {
-  constructor(readonly detail: string) {
+  constructor(
+    readonly detail: string,
+    readonly at: { readonly line: number; readonly column: number } | undefined,
+  ) {
     super(detail);
   }
+}
+
+/** The line (and column) a parser's error names, so the problem is shown where it is. */
+function errorPosition(error: unknown): { line: number; column: number } | undefined {
+  if (error instanceof YamlSyntax) return error.at;
+  if (error instanceof JsonSyntaxError) return { line: error.line, column: error.column };
+  if (error instanceof PythonSyntaxError) return { line: error.line, column: 1 };
+  if (error instanceof TomlError) return { line: error.line, column: error.column };
+  return undefined;
 }
 
 function parseByFormat(format: ValuesFormat, path: string, text: string): PyValue {
@@ -75,7 +115,7 @@ function parseByFormat(format: ValuesFormat, path: string, text: string): PyValu
   const loaded = loadYaml(path, text);
   if (!loaded.value) {
     const first = loaded.diagnostics[0];
-    throw new YamlSyntax(first ? `: ${first.message.replace(/^YAML: /, '')} (line ${first.line}, column ${first.column})` : '');
+    throw new YamlSyntax(first ? `: ${first.message.replace(/^YAML: /, '')} (line ${first.line}, column ${first.column})` : '', first ? { line: first.line, column: first.column } : undefined);
   }
   return loaded.value.value;
 }

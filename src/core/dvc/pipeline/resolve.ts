@@ -9,7 +9,7 @@ import type { DvcDiagnostic, Position } from '../entities.js';
 import { isDict, type PyDict, type PyValue } from '../pyValue.js';
 import type { YamlFile } from '../files/yamlFile.js';
 import { diagnostic } from '../files/yamlFile.js';
-import type { Context, ValuesReader } from '../templating/context.js';
+import { UnreadableValuesFile, type Context, type ValuesReader } from '../templating/context.js';
 import { checkSyntax, dvcToStr, hasPlaceholder, resolveString, resolveValue, TemplateError, type ParsingConfig } from '../templating/interpolate.js';
 
 export interface ResolvedStage {
@@ -56,7 +56,8 @@ export async function resolveStages(input: ResolveInput, stagesValue: PyValue): 
       else stages.push(await resolveEntry(input, name, definition, ['stages', name], undefined, true));
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      diagnostics.push(diagnostic(input.file.path, position, `failed to parse stage '${name}': ${error.message}`));
+      if (error instanceof UnreadableValuesFile) diagnostics.push(...error.diagnostics);
+      else diagnostics.push(diagnostic(input.file.path, position, `failed to parse stage '${name}': ${error.message}`));
     }
   }
   return { stages, diagnostics };

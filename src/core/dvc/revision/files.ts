@@ -9,7 +9,7 @@ import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { BlobReader } from '../../git/index.js';
 import type { HashAlgorithm, Stage } from '../entities.js';
-import { diskFiles, textOf, type RepoFiles } from '../files/repoFiles.js';
+import { diskFiles, type RepoFiles } from '../files/repoFiles.js';
 import { objectPath } from '../hashing/cachePresence.js';
 import { parseDirListing } from '../hashing/dirListing.js';
 
@@ -264,15 +264,19 @@ export class WorkspaceFiles extends RevisionFiles {
   }
 }
 
-/** A commit's tree (a branch, tag, commit or experiment), read through one `git cat-file --batch`. */
+/** A commit's tree (a branch, tag, commit or experiment), read through the loader's object store (one `git cat-file --batch`). */
 export class CommitFiles extends RevisionFiles {
   protected readonly plainFirst = false;
   private readonly directories = new Set<string>();
-  readonly textFiles: RepoFiles;
 
   /**
    * @param blobs every blob under the DVC root at this commit: repo-relative path → object id.
    * @param prefix the DVC root relative to the git top ('' when they are the same folder).
+   */
+  /**
+   * @param blobs every blob under the DVC root at this commit: repo-relative path → object id
+   *   (and its size when known; else it is asked of git when a listing needs it).
+   * @param textFiles the same commit as the loaders read it (../files/repoFiles.ts `commitFiles`).
    */
   constructor(
     root: string,
@@ -280,38 +284,10 @@ export class CommitFiles extends RevisionFiles {
     maxBytes: number,
     private readonly blobs: ReadonlyMap<string, { oid: string; mode: string; size?: number }>,
     private readonly reader: BlobReader,
+    readonly textFiles: RepoFiles,
   ) {
     super(root, cacheDir, maxBytes);
     for (const path of blobs.keys()) for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) this.directories.add(path.slice(0, i));
-    const toRepo = (abs: string): string | undefined => normalizeRepoPath(relative(root, abs).split(sep).join('/'));
-    this.textFiles = {
-      read: async (abs) => {
-        const path = toRepo(abs);
-        const blob = path === undefined ? undefined : this.blobs.get(path);
-        if (!blob || blob.mode === '120000') return undefined;
-        const object = await this.reader.read(blob.oid);
-        return object && { ...textOf(object.content), oid: blob.oid };
-      },
-      kind: async (abs) => {
-        const path = toRepo(abs);
-        if (path === undefined) return undefined;
-        if (path === '' || this.directories.has(path)) return 'dir';
-        return this.blobs.has(path) ? 'file' : undefined;
-      },
-      list: async (abs) => {
-        const path = toRepo(abs);
-        if (path === undefined || (path !== '' && !this.directories.has(path))) return [];
-        const names = new Map<string, boolean>();
-        const prefix = path === '' ? '' : `${path}/`;
-        for (const blob of this.blobs.keys()) {
-          if (!blob.startsWith(prefix)) continue;
-          const rest = blob.slice(prefix.length);
-          const slash = rest.indexOf('/');
-          names.set(slash < 0 ? rest : rest.slice(0, slash), slash >= 0);
-        }
-        return [...names].map(([name, isDir]) => ({ name, isDir }));
-      },
-    };
   }
 
   async dvcFiles(): Promise<string[]> {
@@ -332,7 +308,9 @@ export class CommitFiles extends RevisionFiles {
 
   protected async plainEntry(repoPath: string): Promise<{ ref: FileRef; size: number | undefined; identity: string } | undefined> {
     const blob = this.blobs.get(repoPath);
-    return blob && { ref: { kind: 'git', oid: blob.oid }, size: blob.size, identity: `git:${blob.oid}` };
+    if (!blob) return undefined;
+    const size = blob.size ?? (await this.reader.info(blob.oid).catch(() => undefined))?.size;
+    return { ref: { kind: 'git', oid: blob.oid }, size, identity: `git:${blob.oid}` };
   }
 
   protected async listPlain(repoPath: string): Promise<string[] | undefined> {

@@ -6,10 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { Git, type BlobReader } from '../../git/index.js';
+import { Git, ObjectStore, type BlobReader, type TreeEntry } from '../../git/index.js';
 import { readDvcConfig, type DvcConfig } from '../files/config.js';
 import { parseDvcFile } from '../files/dvcFile.js';
-import { readTextOf } from '../files/repoFiles.js';
+import { commitFiles as commitRepoFiles, readTextOf } from '../files/repoFiles.js';
 import { loadPipeline, loadSnapshot } from '../load.js';
 import type { DvcDiagnostic, PipelineFile, Stage } from '../entities.js';
 import { CommitFiles, MAX_PLOT_FILE_BYTES, RevisionFileError, WorkspaceFiles, type FileRef, type RevisionFiles } from './files.js';
@@ -26,6 +26,8 @@ export interface LoadedRevision {
 export class RevisionLoader {
   readonly git: Git;
   private reader: BlobReader | undefined;
+  private objects: ObjectStore | undefined;
+  private prefix: Promise<string> | undefined;
   private config: Promise<DvcConfig> | undefined;
 
   constructor(
@@ -72,6 +74,7 @@ export class RevisionLoader {
   dispose(): void {
     this.reader?.dispose();
     this.reader = undefined;
+    this.objects = undefined;
   }
 
   private blobs(): BlobReader {
@@ -79,21 +82,55 @@ export class RevisionLoader {
     return this.reader;
   }
 
+  /** Trees and blob texts through the same `cat-file --batch`, remembered by id across revisions. */
+  private store(): ObjectStore {
+    this.objects ??= new ObjectStore(this.blobs());
+    return this.objects;
+  }
+
+  /** The DVC root inside the git work tree (POSIX, '' at the top). */
+  private gitPrefix(options: { signal?: AbortSignal }): Promise<string> {
+    this.prefix ??= this.git.topLevel(options).then(
+      (top) => relative(top, this.root).split(sep).join('/'),
+      (error: unknown) => {
+        this.prefix = undefined;
+        throw error;
+      },
+    );
+    return this.prefix;
+  }
+
   private dvcConfig(): Promise<DvcConfig> {
     this.config ??= readDvcConfig(this.root);
     return this.config;
   }
 
+  /**
+   * A commit's files under the DVC root, walked through the object store a tree level at a time
+   * (one round trip to `cat-file` per level; trees shared with other revisions are read once).
+   */
   private async commitFiles(commit: string, config: DvcConfig, maxBytes: number, signal?: AbortSignal): Promise<CommitFiles> {
-    const options = signal ? { signal } : {};
-    const top = await this.git.topLevel(options);
-    const prefix = relative(top, this.root).split(sep).join('/');
-    const blobs = new Map<string, { oid: string; mode: string; size?: number }>();
-    for (const entry of await this.git.listTree(commit, prefix, options)) {
-      if (prefix && !entry.path.startsWith(`${prefix}/`)) continue;
-      blobs.set(prefix ? entry.path.slice(prefix.length + 1) : entry.path, entry);
+    const prefix = await this.gitPrefix(signal ? { signal } : {});
+    const objects = this.store();
+    const info = await objects.commit(commit);
+    if (!info) throw new RevisionFileError('missing', `commit ${commit} is not in this git repository`);
+    const blobs = new Map<string, { oid: string; mode: string }>();
+    const start = await objects.entry(info.tree, prefix);
+    let level: { path: string; oid: string }[] = start?.kind === 'tree' ? [{ path: '', oid: start.oid }] : [];
+    while (level.length > 0) {
+      signal?.throwIfAborted();
+      const trees = await Promise.all(level.map((t) => objects.tree(t.oid)));
+      const next: { path: string; oid: string }[] = [];
+      level.forEach((dir, i) => {
+        for (const entry of trees[i]!) {
+          const path = dir.path === '' ? entry.name : `${dir.path}/${entry.name}`;
+          if (entry.kind === 'tree') next.push({ path, oid: entry.oid });
+          else if (entry.kind === 'blob' || entry.kind === 'link') blobs.set(path, { oid: entry.oid, mode: modeOf(entry) });
+        }
+      });
+      level = next;
     }
-    return new CommitFiles(this.root, config.cacheDir, maxBytes, blobs, this.blobs());
+    return new CommitFiles(this.root, config.cacheDir, maxBytes, blobs, this.blobs(), commitRepoFiles(objects, info.tree, this.root, prefix));
   }
 
   private async loadCommit(files: CommitFiles, config: DvcConfig): Promise<{ stages: Stage[]; pipelines: PipelineFile[]; diagnostics: DvcDiagnostic[] }> {
@@ -116,4 +153,9 @@ export class RevisionLoader {
     }
     return { stages, pipelines, diagnostics };
   }
+}
+
+/** The mode `ls-tree` prints for a blob or a symlink entry. */
+function modeOf(entry: TreeEntry): string {
+  return entry.kind === 'link' ? '120000' : entry.executable ? '100755' : '100644';
 }

@@ -4,11 +4,14 @@
  * key when the whole file is tracked): missing now → `deleted`, missing from the lock → `new`,
  * different by Python's `==` → `modified`.
  */
-import type { ParamChange, ParamsDep } from '../entities.js';
+import type { DvcDiagnostic, ParamChange, ParamsDep } from '../entities.js';
 import { getDotted, isDict, pyEquals, toJson, type PyDict, type PyValue } from '../pyValue.js';
 
-/** The current file contents, or why it can't be read. */
-export type ParamsFileState = { readonly kind: 'missing' } | { readonly kind: 'ok'; readonly value: PyValue } | { readonly kind: 'unreadable'; readonly message: string };
+/** The current file contents, or why it can't be read (at the file's own lines). */
+export type ParamsFileState =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'ok'; readonly value: PyValue }
+  | { readonly kind: 'unreadable'; readonly message: string; readonly diagnostics: readonly DvcDiagnostic[] };
 
 export interface ParamsStatus {
   /** The `changed deps` value for this file: "new"/"deleted", or key → state. */

@@ -3,7 +3,9 @@
  * another, each params file read once), then decide each stage and assemble both the UI model and
  * the exact `dvc status --json` object.
  */
-import type { DvcStatusEntry, HashAlgorithm, PathChange, RepoStatus, Stage, StageStatus } from '../entities.js';
+import { join } from 'node:path';
+import type { DvcDiagnostic, DvcStatusEntry, HashAlgorithm, PathChange, RepoStatus, Stage, StageStatus } from '../entities.js';
+import { diagnostic } from '../files/yamlFile.js';
 import type { CacheQuery, MeasureItem, Measured } from '../hashing/engine.js';
 import type { HashService, RequestOptions } from '../hashing/service.js';
 import { readParamsFile, type Snapshot } from '../load.js';
@@ -41,7 +43,7 @@ export async function gatherFacts(snapshot: Snapshot, stages: readonly Stage[], 
   return {
     measured: (absPath, algorithm) => measuredBy.get(key(algorithm, absPath)),
     inCache: (hash, algorithm) => presentBy.get(key(algorithm, hash)) ?? false,
-    ignored: (repoPath, isDir) => snapshot.ignore.isIgnored(repoPath, isDir),
+    ignoredBy: (repoPath, isDir) => snapshot.ignore.ignoredBy(repoPath, isDir),
     paramsFile: (absPath) => paramsBy.get(absPath) ?? { kind: 'missing' },
   };
 }
@@ -56,7 +58,36 @@ export async function computeStatus(snapshot: Snapshot, service: HashService, op
   const stages = snapshot.stages.map((stage) => stageStatus(stage, verdicts.get(stage.address)!, upstream.get(stage.address) ?? []));
   const json: Record<string, DvcStatusEntry[]> = {};
   for (const s of stages) if (s.dvcJson) json[s.address] = s.dvcJson;
-  return { stages, diagnostics: snapshot.diagnostics, json };
+  return { stages, diagnostics: [...withUnreadableParams(snapshot, facts), ...snapshot.stages.flatMap((stage) => ignoredOuts(snapshot.root, stage, verdicts.get(stage.address)!))], json };
+}
+
+/** DVC's OutputIsIgnoredError, at the out in its DVC file: DVC will not load the stage until it is fixed. */
+function ignoredOuts(root: string, stage: Stage, verdict: StageVerdict): DvcDiagnostic[] {
+  return verdict.changedOuts.flatMap((change) => {
+    const out = stage.outs.find((o) => o.repoPath === change.repoPath);
+    if (change.ignoredBy === undefined || !out) return [];
+    return [diagnostic(join(root, stage.file), out.position, `Path '${out.absPath}' is ignored by ${change.ignoredBy}`)];
+  });
+}
+
+/**
+ * A params file a stage tracks that cannot be read decides nothing (DVC stops at it): its
+ * problems join the load's, at that file's lines, so no status stands beside them unexplained.
+ */
+function withUnreadableParams(snapshot: Snapshot, facts: Facts): DvcDiagnostic[] {
+  const diagnostics = [...snapshot.diagnostics];
+  const seen = new Set(diagnostics.map((d) => `${d.file}:${d.line}:${d.column}:${d.message}`));
+  const files = new Set(snapshot.stages.filter((s) => !s.frozen).flatMap((s) => s.params.map((p) => p.absPath)));
+  for (const file of files) {
+    const state = facts.paramsFile(file);
+    if (state.kind !== 'unreadable') continue;
+    for (const d of state.diagnostics) {
+      const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+      if (!seen.has(key)) diagnostics.push(d);
+      seen.add(key);
+    }
+  }
+  return diagnostics;
 }
 
 function stageStatus(stage: Stage, verdict: StageVerdict, upstream: readonly string[]): StageStatus {
@@ -92,5 +123,6 @@ function reasons(verdict: StageVerdict, neverRun: boolean, upstream: readonly st
 }
 
 function pathReason(kind: string, change: PathChange): string {
+  if (change.ignoredBy !== undefined) return `${kind} ${change.repoPath} ignored by ${change.ignoredBy}`;
   return `${kind} ${change.repoPath} ${change.state === 'modified' ? 'changed' : change.state}`;
 }

@@ -3,7 +3,9 @@
  * when frozen), `changed outs`, `always changed` (flag, or a callback stage: a cmd with no deps and
  * no outs), `changed command` (pipeline stages) / `changed checksum` (legacy `.dvc` stages).
  * Per path (dvc/output.py): `not in cache` (cached outs with a recorded hash whose object is
- * missing), `deleted`, `modified` (hash differs, or none recorded), `new`.
+ * missing), `deleted`, `modified` (hash differs, or none recorded), `new`. An out that .dvcignore
+ * ignores does not exist for DVC (`Output.exists`), and DVC refuses to load its stage
+ * (`OutputIsIgnoredError`): it reads as deleted, naming the pattern, which the run reports as an error.
  */
 import type { DvcStatusEntry, HashAlgorithm, HashRecord, ParamChange, PathChange, PathDep, Stage, StageOut } from '../entities.js';
 import type { DataStage } from '../files/dvcFile.js';
@@ -14,7 +16,8 @@ import { paramsStatus, recordedValues, type ParamsFileState } from './params.js'
 export interface Facts {
   measured(absPath: string, algorithm: HashAlgorithm): Measured | undefined;
   inCache(hash: string, algorithm: HashAlgorithm): boolean;
-  ignored(repoPath: string, isDir: boolean): boolean;
+  /** The `.dvcignore` pattern that ignores the path, as DVC names it (`.dvcignore:1:out.txt`). */
+  ignoredBy(repoPath: string, isDir: boolean): string | undefined;
   paramsFile(absPath: string): ParamsFileState;
 }
 
@@ -90,12 +93,12 @@ function sameCmd(a: string | readonly string[] | undefined, b: string | readonly
 function pathChange(stage: Stage, entry: PathDep | StageOut, record: HashRecord | undefined, isOut: boolean, facts: Facts): PathChange | undefined {
   const algorithm = algorithmFor(stage, record);
   const recorded = record?.hash;
-  const base = { repoPath: entry.repoPath, ...(recorded ? { recorded } : {}) };
+  const measured = facts.measured(entry.absPath, algorithm);
+  const ignoredBy = isOut ? facts.ignoredBy(entry.repoPath, measured?.isDir ?? false) : undefined;
+  const base = { repoPath: entry.repoPath, ...(recorded ? { recorded } : {}), ...(ignoredBy !== undefined ? { ignoredBy } : {}) };
   const cached = isOut && (entry as StageOut).flags.cache;
   if (recorded && cached && !facts.inCache(recorded, algorithm)) return { ...base, state: 'not in cache' };
-  const measured = facts.measured(entry.absPath, algorithm);
-  const ignored = isOut && measured?.exists === true && facts.ignored(entry.repoPath, measured.isDir);
-  if (!measured?.exists || ignored) return { ...base, state: 'deleted' };
+  if (!measured?.exists || ignoredBy !== undefined) return { ...base, state: 'deleted' };
   if (measured.hash !== recorded) return { ...base, state: 'modified', ...(measured.hash ? { actual: measured.hash } : {}) };
   return undefined;
 }

@@ -4,11 +4,22 @@
  * may be imported again whole, never partly twice.
  */
 import { isAbsolute, join, normalize } from 'node:path';
+import type { DvcDiagnostic } from '../entities.js';
 import { isDict, type PyDict, type PyValue } from '../pyValue.js';
 import { TemplateError, type Selector } from './interpolate.js';
 
 /** Reads a params/vars file as DVC's `load_path` would; throws TemplateError when it cannot. */
 export type ValuesReader = (absPath: string) => Promise<PyValue>;
+
+/** A params or vars file that cannot be read: its problems are at its own lines, not the dvc.yaml's. */
+export class UnreadableValuesFile extends TemplateError {
+  constructor(
+    message: string,
+    readonly diagnostics: readonly DvcDiagnostic[],
+  ) {
+    super(message);
+  }
+}
 
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
 

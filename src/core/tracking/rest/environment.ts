@@ -14,7 +14,10 @@ import { parseIni } from './ini.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-export type EnvironmentRestOptions = Required<Pick<RestOptions, 'auth' | 'tls' | 'timeoutMs' | 'retry'>>;
+export type EnvironmentRestOptions = Required<Pick<RestOptions, 'auth' | 'tls' | 'timeoutMs' | 'retry'>> & Pick<RestOptions, 'deadlineMs'>;
+
+/** Ours, not MLflow's: seconds one exchange may take in all (http.ts DEFAULT_DEADLINE_MS when unset). */
+export const DEADLINE_VARIABLE = 'ML_WORKBENCH_HTTP_REQUEST_DEADLINE';
 
 /** MLflow's defaults: MLFLOW_HTTP_REQUEST_TIMEOUT 120 s, MAX_RETRIES 7, BACKOFF_FACTOR 2 (s). */
 const DEFAULT_TIMEOUT_S = 120;
@@ -42,11 +45,14 @@ export function restOptionsFromEnvironment(env: Environment, credentialsFileText
   const backoffFactor = integerVariable(env, 'MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR', DEFAULT_BACKOFF_FACTOR_S);
   const timeout = integerVariable(env, 'MLFLOW_HTTP_REQUEST_TIMEOUT', DEFAULT_TIMEOUT_S);
   if (timeout <= 0) throw invalid('MLFLOW_HTTP_REQUEST_TIMEOUT', String(timeout), 'must be a positive number of seconds');
+  const deadline = env[DEADLINE_VARIABLE] === undefined ? undefined : integerVariable(env, DEADLINE_VARIABLE, 0);
+  if (deadline !== undefined && deadline <= 0) throw invalid(DEADLINE_VARIABLE, String(env[DEADLINE_VARIABLE]), 'must be a positive number of seconds');
   return {
     auth: dropUndefined({ username, password, token }),
     tls: dropUndefined({ insecure: insecure || undefined, caPath }),
     timeoutMs: timeout * 1_000,
     retry: { maxRetries, baseDelayMs: Math.max(0, backoffFactor) * 1_000 },
+    ...(deadline === undefined ? {} : { deadlineMs: deadline * 1_000 }),
   };
 }
 

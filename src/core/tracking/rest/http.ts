@@ -15,7 +15,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../../log.js';
 import { TrackingError } from '../errors.js';
 import { DEFAULT_RETRY_POLICY, isRetriedNetworkError, isRetriedStatus, retryDelayMs, type RetryPolicy } from './retry.js';
-import { badResponse, errorForStatus, networkError, timeoutError, type Exchange, type ServerReply } from './serverErrors.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from './jsonDepth.js';
+import { badResponse, deadlineError, errorForStatus, networkError, timeoutError, tooDeep, tooManyRedirects, type Exchange, type ServerReply } from './serverErrors.js';
 
 export interface RestCredentials {
   readonly username: string;
@@ -46,6 +47,11 @@ export interface RestOptions {
   readonly tls?: RestTls;
   /** Per try: how long the server may stay silent (connect, headers, between body chunks). Default 120 s. */
   readonly timeoutMs?: number;
+  /**
+   * Per try: how long one exchange may take in all, however steadily the server trickles its
+   * answer (ML_WORKBENCH_HTTP_REQUEST_DEADLINE). Default 300 s.
+   */
+  readonly deadlineMs?: number;
   readonly retry?: Partial<RetryPolicy>;
   readonly logger?: Logger;
 }
@@ -69,6 +75,7 @@ export interface BytesOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_DEADLINE_MS = 300_000;
 const MAX_REDIRECTS = 5;
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -92,6 +99,7 @@ export class RestClient {
   private readonly auth: RestAuth;
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
   private readonly logger: Logger;
   private agent: http.Agent | undefined;
   /** What the `credentials` callback gave; dropped when the server refuses it. */
@@ -113,6 +121,7 @@ export class RestClient {
     this.host = url.host;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -130,6 +139,8 @@ export class RestClient {
     } catch {
       throw badResponse(this.exchangeOf(prepared), reply, reply.contentType.includes('html') ? 'an HTML page' : 'text that is not JSON');
     }
+    // JSON.parse copes with any depth; what reads the answer next (printing, cloning) recurses.
+    if (jsonDepthExceeds(reply.body, MAX_JSON_DEPTH)) throw tooDeep(this.exchangeOf(prepared), MAX_JSON_DEPTH);
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badResponse(this.exchangeOf(prepared), reply, 'JSON that is not an object');
     return parsed as T;
   }
@@ -161,6 +172,7 @@ export class RestClient {
     let retry = 0;
     let redirects = 0;
     let asked = false;
+    const requested = this.exchangeOf(request);
     for (;;) {
       signal?.throwIfAborted();
       let reply: Reply;
@@ -175,7 +187,8 @@ export class RestClient {
         throw networkError(this.exchangeOf(request), error);
       }
       if (reply.status >= 200 && reply.status < 300) return reply;
-      if (isRedirect(reply) && redirects++ < MAX_REDIRECTS) {
+      if (isRedirect(reply)) {
+        if (redirects++ >= MAX_REDIRECTS) throw tooManyRedirects(requested, MAX_REDIRECTS, header(reply, 'location')!);
         redirect(request, reply);
         continue;
       }
@@ -187,8 +200,9 @@ export class RestClient {
         await this.backOff(request, String(reply.status), retryDelayMs(this.policy, retry++, header(reply, 'retry-after')), signal);
         continue;
       }
+      const sent = reply.status === 401 ? this.credentialsSent(request) : undefined;
       if (reply.status === 401 && this.prompted && request.sendAuth) this.prompted = undefined;
-      throw errorForStatus(this.exchangeOf(request), reply);
+      throw errorForStatus({ ...this.exchangeOf(request), credentialsSent: sent, secrets: this.secrets() }, reply);
     }
   }
 
@@ -222,6 +236,19 @@ export class RestClient {
     return true;
   }
 
+  /** What an exchange sent to prove who we are (never the values). */
+  private credentialsSent(request: Prepared): 'password' | 'token' | undefined {
+    if (!request.sendAuth) return undefined;
+    const authorization = this.authorization();
+    return authorization === undefined ? undefined : authorization.startsWith('Basic ') ? 'password' : 'token';
+  }
+
+  /** Values an error text must never show, should a server echo them. */
+  private secrets(): string[] {
+    const { password, token } = this.auth;
+    return [password, token, this.prompted?.password, this.authorization()?.replace(/^\S+ /, '')].filter((s): s is string => Boolean(s));
+  }
+
   private authorization(): string | undefined {
     const { username, password, token } = this.auth;
     if (username && password) return basic(username, password);
@@ -244,7 +271,10 @@ export class RestClient {
     return headers;
   }
 
-  /** One HTTP exchange; the timer restarts whenever the server sends something. */
+  /**
+   * One HTTP exchange; the silence timer restarts whenever the server sends something, the
+   * deadline does not: a server trickling a byte at a time still ends.
+   */
   private attempt(request: Prepared, signal: AbortSignal | undefined): Promise<Reply> {
     const started = Date.now();
     const { url, method, body } = request;
@@ -253,10 +283,12 @@ export class RestClient {
     return new Promise<Reply>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let settled = false;
+      const deadline = setTimeout(() => fail(deadlineError(this.exchangeOf(request), this.deadlineMs)), this.deadlineMs);
       const settle = (error: unknown, reply?: Reply): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(deadline);
         signal?.removeEventListener('abort', onAbort);
         if (reply) {
           this.logger.trace(`${method} ${url.pathname} ${reply.status} ${Date.now() - started} ms`);

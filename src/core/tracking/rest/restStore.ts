@@ -19,6 +19,7 @@ import type {
   TrackingStore,
 } from '../store.js';
 import { RestClient, type RestOptions } from './http.js';
+import { PageGuard } from './pageGuard.js';
 
 const API = '/api/2.0/mlflow';
 /** Page sizes: the servers' maxima (SEARCH_MAX_RESULTS_THRESHOLD, the registry handlers' checks). */
@@ -51,7 +52,7 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   searchExperiments(options: SearchExperimentsOptions = {}): Promise<Listing<Experiment>> {
-    return this.pages(options, EXPERIMENTS_PAGE, async (max_results, page_token) => {
+    return this.pages(`POST ${API}/experiments/search`, options, EXPERIMENTS_PAGE, async (max_results, page_token) => {
       const body = { max_results, page_token, filter: options.filter, order_by: options.orderBy, view_type: options.viewType };
       const page = await this.client.json<{ experiments?: Experiment[]; next_page_token?: string }>('POST', `${API}/experiments/search`, { body, signal: options.signal });
       return { items: page.experiments, next_page_token: page.next_page_token };
@@ -60,7 +61,7 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
 
   async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
     if (options.experimentIds.length === 0) return { items: [], problems: [] };
-    return this.pages(options, RUNS_PAGE, async (max_results, page_token) => {
+    return this.pages(`POST ${API}/runs/search`, options, RUNS_PAGE, async (max_results, page_token) => {
       const body = {
         experiment_ids: options.experimentIds,
         filter: options.filter,
@@ -80,7 +81,7 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   async getMetricHistory(runId: string, metricKey: string, options: QueryOptions = {}): Promise<Metric[]> {
-    const listing = await this.pages({ signal: options.signal }, METRIC_HISTORY_PAGE, async (max_results, page_token) => {
+    const listing = await this.pages(`GET ${API}/metrics/get-history`, { signal: options.signal }, METRIC_HISTORY_PAGE, async (max_results, page_token) => {
       const query = { run_id: runId, metric_key: metricKey, max_results, page_token };
       const page = await this.client.json<{ metrics?: Metric[]; next_page_token?: string }>('GET', `${API}/metrics/get-history`, { query, signal: options.signal });
       return { items: page.metrics, next_page_token: page.next_page_token };
@@ -107,7 +108,7 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
 
   async listArtifacts(runId: string, path?: string, options: QueryOptions = {}): Promise<ArtifactListing> {
     let rootUri = '';
-    const listing = await this.pages({ signal: options.signal }, 0, async (_size, page_token) => {
+    const listing = await this.pages(`GET ${API}/artifacts/list`, { signal: options.signal }, 0, async (_size, page_token) => {
       const query = { run_id: runId, path, page_token };
       const page = await this.client.json<{ root_uri?: string; files?: FileInfo[]; next_page_token?: string }>('GET', `${API}/artifacts/list`, { query, signal: options.signal });
       rootUri = page.root_uri ?? rootUri;
@@ -130,7 +131,7 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
   /** The page size is the store's default: the handler sets none, and the token embeds the query. */
   async searchLoggedModels(options: SearchLoggedModelsOptions): Promise<Listing<LoggedModel>> {
     if (options.experimentIds.length === 0) return { items: [], problems: [] };
-    return this.pages({ signal: options.signal }, 0, async (_size, page_token) => {
+    return this.pages(`POST ${API}/logged-models/search`, { signal: options.signal }, 0, async (_size, page_token) => {
       const body = { experiment_ids: options.experimentIds, page_token };
       const page = await this.client.json<{ models?: LoggedModel[]; next_page_token?: string }>('POST', `${API}/logged-models/search`, { body, signal: options.signal });
       return { items: page.models, next_page_token: page.next_page_token };
@@ -138,7 +139,7 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   searchRegisteredModels(options: PageOptions = {}): Promise<Listing<RegisteredModel>> {
-    return this.pages(options, REGISTERED_MODELS_PAGE, async (max_results, page_token) => {
+    return this.pages(`GET ${API}/registered-models/search`, options, REGISTERED_MODELS_PAGE, async (max_results, page_token) => {
       const query = { filter: options.filter, max_results, order_by: options.orderBy, page_token };
       const page = await this.client.json<{ registered_models?: RegisteredModel[]; next_page_token?: string }>('GET', `${API}/registered-models/search`, { query, signal: options.signal });
       return { items: page.registered_models, next_page_token: page.next_page_token };
@@ -146,7 +147,7 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   searchModelVersions(options: PageOptions = {}): Promise<Listing<ModelVersion>> {
-    return this.pages(options, MODEL_VERSIONS_PAGE, async (max_results, page_token) => {
+    return this.pages(`GET ${API}/model-versions/search`, options, MODEL_VERSIONS_PAGE, async (max_results, page_token) => {
       const query = { filter: options.filter, max_results, order_by: options.orderBy, page_token };
       const page = await this.client.json<{ model_versions?: ModelVersion[]; next_page_token?: string }>('GET', `${API}/model-versions/search`, { query, signal: options.signal });
       return { items: page.model_versions, next_page_token: page.next_page_token };
@@ -159,9 +160,11 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
 
   /**
    * With `maxResults`: that one page and its token. Without: every page from `pageToken` on, at
-   * `pageSize` (0: the server's default). Pages are fetched one after the other, never ahead.
+   * `pageSize` (0: the server's default). Pages are fetched one after the other, never ahead,
+   * and a server that stops advancing (PageGuard) ends the listing with an error, not a loop.
    */
   private async pages<T>(
+    endpoint: string,
     options: PageOptions,
     pageSize: number,
     fetchPage: (maxResults: number | undefined, pageToken: string | undefined) => Promise<Page<T>>,
@@ -172,11 +175,13 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
       return page.next_page_token ? { items, problems: [], nextPageToken: page.next_page_token } : { items, problems: [] };
     }
     const items: T[] = [];
+    const guard = new PageGuard(this.client.host, endpoint, options.pageToken);
     let token = options.pageToken;
     do {
       const page = await fetchPage(pageSize || undefined, token);
       append(items, page.items);
       token = page.next_page_token || undefined;
+      if (token !== undefined) guard.next(token, page.items ?? []);
     } while (token);
     return { items, problems: [] };
   }

@@ -11,6 +11,10 @@ export interface Exchange {
   readonly endpoint: string;
   /** Where it went, for the error's subject: origin + path, never credentials or the query. */
   readonly subject: string;
+  /** What the request carried to authenticate: a user name and password, a token, or nothing. */
+  readonly credentialsSent?: 'password' | 'token';
+  /** Values to blank out should the server's answer echo them. */
+  readonly secrets?: readonly string[];
 }
 
 export interface ServerReply {
@@ -26,15 +30,26 @@ interface MlflowErrorBody {
 
 export function errorForStatus(exchange: Exchange, reply: ServerReply): TrackingError {
   const error = mlflowError(reply.body);
-  const detail = error ? `${error.error_code ?? 'ERROR'}: ${error.message ?? ''}` : `${snippet(reply)}`;
+  const detail = redact(error ? `${error.error_code ?? 'ERROR'}: ${error.message ?? ''}` : `${snippet(reply)}`, exchange.secrets ?? []);
   const where = `MLflow server ${exchange.host} answered ${reply.status} to ${exchange.endpoint}`;
   const reason = reasonForStatus(reply.status, error?.error_code);
   let message = `${where}: ${detail}`;
-  if (reply.status === 401) message = `${where}: the server needs a user name and password (${detail})`;
+  if (reply.status === 401) message = `${where}: ${unauthenticated(exchange.credentialsSent)} (${detail})`;
   if (reply.status === 403 && /Invalid Host header/i.test(detail)) {
     message += ` — the server only accepts its allowed hosts; start it with --allowed-hosts ${exchange.host}`;
   }
   return new TrackingError(reason, message, exchange.subject);
+}
+
+/** Which credentials were refused, never what they were. */
+function unauthenticated(sent: Exchange['credentialsSent']): string {
+  if (sent === 'password') return 'the server needs a user name and password and refused the ones that were sent; check them';
+  if (sent === 'token') return 'the server refused the token that was sent (MLFLOW_TRACKING_TOKEN); check it';
+  return 'the server needs a user name and password (MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD), and none were sent';
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.filter((s) => s.length >= 3).reduce((out, secret) => out.split(secret).join('***'), text);
 }
 
 function reasonForStatus(status: number, errorCode: string | undefined): TrackingErrorReason {
@@ -58,6 +73,28 @@ export function networkError(exchange: Exchange, error: unknown): TrackingError 
   const code = (error as NodeJS.ErrnoException).code;
   const cause = code ? `${code} (${(error as Error).message})` : (error as Error).message;
   return new TrackingError('network', `Cannot reach MLflow server ${exchange.host} for ${exchange.endpoint}: ${cause}`, exchange.subject, { cause: error });
+}
+
+/** A trickle: the server kept sending, never long silent, but never finished. */
+export function deadlineError(exchange: Exchange, deadlineMs: number): TrackingError {
+  return new TrackingError(
+    'timeout',
+    `MLflow server ${exchange.host} did not finish its answer to ${exchange.endpoint} within ${deadlineMs / 1_000} s (the deadline per request; ML_WORKBENCH_HTTP_REQUEST_DEADLINE sets it in seconds)`,
+    exchange.subject,
+  );
+}
+
+export function tooManyRedirects(exchange: Exchange, limit: number, location: string): TrackingError {
+  const next = location.replace(/\?.*$/s, '');
+  return new TrackingError(
+    'bad-response',
+    `MLflow server ${exchange.host} redirected ${exchange.endpoint} more than ${limit} times (too many redirects; the last went to ${next}): check the tracking URI, or the proxy in front of the server`,
+    exchange.subject,
+  );
+}
+
+export function tooDeep(exchange: Exchange, limit: number): TrackingError {
+  return new TrackingError('bad-response', `MLflow server ${exchange.host} answered ${exchange.endpoint} with JSON nested more than ${limit} levels deep; MLflow's answers never are, so it was not read`, exchange.subject);
 }
 
 export function timeoutError(exchange: Exchange, timeoutMs: number): TrackingError {

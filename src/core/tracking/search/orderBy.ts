@@ -11,7 +11,9 @@ export function parseOrderByString(orderBy: string): { identifier: string; ascen
   if (!isSingleIdentifier(orderBy)) couldNotParse();
   const words = shlexSplit(orderBy.replaceAll('`', '"'));
   if (words === undefined || words.length > 2) return couldNotParse();
-  if (words.length < 2) return { identifier: (words[0] ?? orderBy).trim(), ascending: true };
+  // One word: MLflow goes on with sqlparse's token as written, quotes and all, so `` `metrics.A` ``
+  // is the entity '`metrics' (refused) while `` `metrics.A` DESC `` is shlex's unquoted metrics.A.
+  if (words.length < 2) return { identifier: orderBy.trim(), ascending: true };
   const direction = words[1]!.toLowerCase();
   if (direction !== 'asc' && direction !== 'desc') invalid(`Invalid ordering key in order_by clause '${orderBy}'.`);
   return { identifier: words[0]!.trim(), ascending: direction === 'asc' };

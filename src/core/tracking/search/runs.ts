@@ -1,5 +1,6 @@
 import type { Run } from '../entities.js';
 import { fromJsonDouble } from '../entities.js';
+import { storedEndTime } from '../shape.js';
 import { invalid } from './grammar.js';
 import { compareNumber, compareString, compareText } from './like.js';
 import { parseOrderByString } from './orderBy.js';
@@ -33,7 +34,7 @@ function attributeOf(run: Run, key: string, forOrdering: boolean): string | numb
     case 'start_time':
       return info.start_time;
     case 'end_time':
-      return info.end_time;
+      return storedEndTime(info);
     case 'user_id':
       return info.user_id;
     case 'status':
