@@ -111,7 +111,7 @@ class SharedServices extends Disposable implements Services {
     this.writes = new WriteService(this.python);
     const storage = context.storageUri ?? context.globalStorageUri;
     this.dvc = this.register(new DvcWorkspace({ storage, workerPath: join(context.extensionUri.fsPath, 'dist', 'dvcHashWorker.js'), log })).projects;
-    this.tasks = this.register(new TaskRunner(this.python, tracking, this.dvc, log, (error) => this.commands.report(error)));
+    this.tasks = this.register(new TaskRunner(this.python, tracking, this.dvc, log));
     this.register(vscode.workspace.registerTextDocumentContentProvider(VIRTUAL_SCHEME, this.documents));
     this.register(this.commands.register({ [Commands.showLog]: () => this.logChannel.show() }, undefined));
   }

@@ -207,18 +207,6 @@ export async function chooseInterpreter(candidates: readonly InterpreterCandidat
   return { probes };
 }
 
-/** The interpreter a task runs in: the one with MLflow, else the first that runs at all (DVC alone needs no MLflow). */
-export function runnableInterpreter(choice: InterpreterChoice): { readonly python: string; readonly hasMlflow: boolean } | undefined {
-  if (choice.chosen) return { python: choice.chosen.probe.executable, hasMlflow: true };
-  const working = choice.probes.find((probe) => probe.ok);
-  return working?.ok ? { python: working.executable, hasMlflow: false } : undefined;
-}
-
-/** The interpreters tried and why each did not do, for a message: `python3 (Python 3.11, no mlflow); /opt/py (not-found)`. */
-export function triedInterpreters(choice: InterpreterChoice): string {
-  return choice.probes.map((p) => (p.ok ? `${p.command} (Python ${p.version}, no mlflow)` : `${p.command} (${p.problem})`)).join('; ');
-}
-
 /** No interpreter runs, or none has MLflow: the host offers "Select Interpreter…" on these reasons. */
 export class PythonError extends WorkbenchError {
   override readonly name = 'PythonError';

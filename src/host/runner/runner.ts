@@ -61,8 +61,6 @@ export class TaskRunner extends Disposable {
     tracking: TrackingService,
     private readonly dvc: Projects,
     private readonly log: Logger,
-    /** Shows a failure as a command's would be (its reason's action included). */
-    private readonly report: (error: unknown) => Promise<void>,
   ) {
     super();
     this.environment = new TaskEnvironment(python, tracking);
