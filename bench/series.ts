@@ -18,7 +18,7 @@ import { alignSeries } from '../src/core/series/align.js';
 import { metricSeries } from '../src/core/series/axes.js';
 import { emaSmooth } from '../src/core/series/ema.js';
 import { downsample } from '../src/core/series/lttb.js';
-import { toJsonDouble, type Metric } from '../src/core/tracking/model.js';
+import { toJsonDouble, type Metric } from '../src/core/tracking/entities.js';
 
 const REPO = join(__dirname, '..');
 const RESULTS = join(REPO, 'bench', 'RESULTS.md');

@@ -1,6 +1,6 @@
 import { downloadArtifacts, type DownloadProgress } from '../core/tracking/artifactDownload.js';
 import type { TrackingError } from '../core/tracking/errors.js';
-import type { Run, ViewType } from '../core/tracking/model.js';
+import type { Run, ViewType } from '../core/tracking/entities.js';
 import type { Listing, ModelRegistry, TrackingStore } from '../core/tracking/store.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
 

@@ -8,12 +8,12 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { DvcDiagnostic } from '../core/dvc/model.js';
+import type { DvcDiagnostic } from '../core/dvc/entities.js';
 import { openDvcRepo, type DvcRepo } from '../core/dvc/repo.js';
 import { VersionsError } from '../core/dvc/versions.js';
 import { remoteStatus, RemoteStatusError } from '../core/dvc/remote/remoteStatus.js';
 import { HashingError } from '../core/dvc/hashing/service.js';
-import { DvcBusyError, whileDvcIdle } from '../core/dvc/rwlock.js';
+import { DvcBusyError, whileDvcIdle } from '../core/dvc/activity.js';
 import { Git } from '../core/git/index.js';
 import { ContentDiffError, diffContent } from '../core/dvc/contentDiff.js';
 import { contentDiffText } from './dataDiffText.js';

@@ -1,6 +1,6 @@
 import { availableDrivers, type SqliteDriverName } from '../core/sqlite/database.js';
 import { TrackingError } from '../core/tracking/errors.js';
-import type { ViewType } from '../core/tracking/model.js';
+import type { ViewType } from '../core/tracking/entities.js';
 import { openTrackingStore } from '../core/tracking/open.js';
 import type { ModelRegistry, TrackingStore } from '../core/tracking/store.js';
 import { loadRestOptions } from '../core/tracking/rest/environment.js';

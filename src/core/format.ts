@@ -1,4 +1,5 @@
-import type { JsonDouble } from './tracking/model.js';
+/** A double as protobuf JSON writes it (MLflow's metric values): finite numbers as numbers, the rest as strings. */
+export type JsonDouble = number | 'NaN' | 'Infinity' | '-Infinity';
 
 /** `3d 04h`, `1h 02m`, `3m 07s`, `12.3s`, `450ms`. */
 export function formatDuration(ms: number): string {

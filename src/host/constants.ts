@@ -152,6 +152,14 @@ export const ContextValues = {
   dvcDataRun: 'dvcDataRun',
 } as const;
 
+/** Task types (package.json `taskDefinitions`). */
+export const TaskTypes = {
+  /** Training and deployment tasks (core/tasks TASK_TYPE). */
+  workbench: 'mlWorkbench',
+  /** The steps of a data checkout: `git checkout REV -- FILE`, `dvc checkout FILE`. */
+  dvc: 'mlWorkbench.dvc',
+} as const;
+
 export const WebviewTypes = {
   run: 'mlWorkbench.run',
   metrics: 'mlWorkbench.metrics',

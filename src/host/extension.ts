@@ -1,79 +1,28 @@
-import * as vscode from 'vscode';
-import { registerChartCommands } from './commands/chartCommands.js';
-import { registerCommand } from './commands/register.js';
-import { registerModelCommands } from './commands/modelCommands.js';
-import { registerRunActions } from './commands/runActions.js';
-import { registerRunCommands } from './commands/runCommands.js';
-import { registerStoreCommands } from './commands/storeCommands.js';
-import { affectsConfig, readConfig } from './config.js';
-import { Commands, Settings, Views } from './constants.js';
-import { VIRTUAL_SCHEME, VirtualDocuments } from './documents/virtualDocuments.js';
-import { METRIC_SCHEME, MetricHistoryDocuments } from './documents/metricHistory.js';
-import { ARTIFACT_SCHEME, ArtifactFileSystem } from './fs/artifactFileSystem.js';
-import { registerDvc } from './dvc/register.js';
-import { registerOnboarding } from './onboarding/index.js';
-import { createLogger } from './log.js';
-import { TrackingStatusBar } from './statusBar.js';
-import { PythonService } from './python.js';
-import { TrackingService } from './tracking.js';
-import { ModelsTreeProvider } from './trees/models/tree.js';
-import { WriteService } from './writes.js';
-import { ServerRunPoller } from './trees/runs/live.js';
-import { RunsQueryState } from './trees/runs/query.js';
-import { RunsTreeProvider } from './trees/runs/tree.js';
-import { registerTasks } from './tasks/index.js';
-import { describeRunQuery } from '../core/tracking/runQuery.js';
+import type * as vscode from 'vscode';
+import { registerCharts } from './charts/register.js';
+import { registerData } from './data/register.js';
+import { registerModels } from './models/register.js';
+import { registerOnboarding } from './onboarding/register.js';
+import { registerPipeline } from './pipeline/register.js';
+import { registerRuns } from './runs/register.js';
+import { createServices } from './services.js';
+import { registerServing } from './serving/register.js';
+import { registerTasks } from './tasks/register.js';
 
-/** The composition root: builds each piece once and hands every owner to VS Code. */
+/** The composition root: the shared services once, then one line per feature; VS Code owns them all. */
 export function activate(context: vscode.ExtensionContext): void {
-  const channel = vscode.window.createOutputChannel('ML Workbench', { log: true });
-  const log = createLogger(channel);
-  const tracking = new TrackingService(log, context.secrets);
-  const query = new RunsQueryState(context.workspaceState);
-  const runsTree = new RunsTreeProvider(tracking, query, { pageSize: () => readConfig().pageSize, keyMetric: () => readConfig().keyMetric }, log);
-  const runsView = vscode.window.createTreeView(Views.runs, { treeDataProvider: runsTree, showCollapseAll: true, canSelectMany: true });
-  // The active query when there is one, else the store read (one folder) so the view says where runs come from.
-  const documents = new VirtualDocuments();
-  const python = new PythonService(log);
-  const writes = new WriteService(python, log);
-  const modelsTree = new ModelsTreeProvider(tracking, log);
-  const modelsView = vscode.window.createTreeView(Views.models, { treeDataProvider: modelsTree, showCollapseAll: true });
-  const describeView = (): void => {
-    const [only] = tracking.folders;
-    const store = tracking.folders.length === 1 && only?.state.kind === 'ready' ? only.state.store.label : undefined;
-    runsView.description = describeRunQuery(query.current) ?? store;
-  };
-  describeView();
+  const services = createServices(context);
   context.subscriptions.push(
-    channel,
-    tracking,
-    query,
-    runsTree,
-    runsView,
-    query.onDidChange(describeView),
-    tracking.onDidChangeStores(describeView),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsConfig(e, Settings.keyMetric) || affectsConfig(e, Settings.pageSize)) runsTree.refresh();
-    }),
-    new ServerRunPoller(runsTree, runsView, () => readConfig().pollIntervalSeconds, log),
-    new TrackingStatusBar(tracking),
-    vscode.workspace.registerFileSystemProvider(ARTIFACT_SCHEME, new ArtifactFileSystem(tracking), { isReadonly: true, isCaseSensitive: true }),
-    vscode.workspace.registerTextDocumentContentProvider(METRIC_SCHEME, new MetricHistoryDocuments(tracking)),
-    vscode.workspace.registerTextDocumentContentProvider(VIRTUAL_SCHEME, documents),
-    registerRunCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, query }),
-    registerChartCommands({ extensionUri: context.extensionUri, log, tracking, runsTree, runsView, liveIntervalSeconds: () => readConfig().chartLiveSeconds }),
-    registerStoreCommands({ log, tracking, globalState: context.globalState }),
-    python,
-    modelsTree,
-    modelsView,
-    registerRunActions({ log, runsTree, writes, documents }),
-    registerModelCommands({ log, modelsTree, runsTree, runsView, writes }),
-    registerCommand(log, Commands.showLog, () => channel.show()),
+    services,
+    registerRuns(context, services),
+    registerModels(context, services),
+    registerCharts(context, services),
+    registerPipeline(context, services),
+    registerData(context, services),
+    registerTasks(context, services),
+    registerServing(context, services),
+    registerOnboarding(context, services),
   );
-  // Training and deployment tasks and the Serving view; the Pipeline view re-checks when a DVC task ends.
-  const tasks = registerTasks({ context, log, tracking, python, runsTree, documents });
-  context.subscriptions.push(tasks, registerDvc({ extension: context, log, tracking, python, documents, dvcTaskEnded: tasks.onDidEndDvcTask }));
-  context.subscriptions.push(registerOnboarding({ extensionUri: context.extensionUri, log, python, tracking }));
 }
 
 export function deactivate(): void {

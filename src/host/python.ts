@@ -1,12 +1,25 @@
 import { PythonExtension } from '@vscode/python-extension';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log.js';
-import { interpreterCandidates, probeInterpreter, type InterpreterChoice } from '../core/python/interpreter.js';
+import { interpreterCandidates, probeInterpreter, type InterpreterChoice, type ProbedInterpreter } from '../core/python/interpreter.js';
 import { packageList, packagesFor, type PythonAction, type PythonPackage } from '../core/python/packages.js';
 import { decideInterpreter, type InterpreterDecision, type ProbedCandidate } from '../core/python/requirements.js';
-import { CONFIG_SECTION, Settings } from './constants.js';
+import type { Shortfall } from '../core/python/requirements.js';
+import { affectsConfig, readConfig } from './config.js';
+import { Settings } from './constants.js';
 import { Disposable } from './dispose.js';
-import { InterpreterAdvisor } from './onboarding/interpreterAdvisor.js';
+
+/**
+ * What the user is told when an interpreter lacks what an action needs, with a pick and an
+ * install (host/runner's InterpreterAdvisor: the install runs as a task, which Python can't reach).
+ */
+export interface PythonAdvisor {
+  explain(folder: vscode.WorkspaceFolder, shortfall: Shortfall, purpose: string, retry?: () => unknown): Promise<void>;
+  explainWriteFailure(folder: vscode.WorkspaceFolder, message: string, tooOld: boolean): Promise<void>;
+  pick(folder: vscode.WorkspaceFolder | undefined, needs: readonly PythonPackage[]): Promise<boolean>;
+  /** Installs (or upgrades) packages into an interpreter as a visible task, after a modal naming both. */
+  install(folder: vscode.WorkspaceFolder, probe: ProbedInterpreter, packages: readonly PythonPackage[], options?: { readonly upgrade?: boolean }): Promise<boolean>;
+}
 
 export const PYTHON_EXTENSION_ID = 'ms-python.python';
 
@@ -24,12 +37,15 @@ export class PythonService extends Disposable {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<void>());
   /** The interpreter choice may have changed (setting, Python extension, an install). */
   readonly onDidChange = this.changeEmitter.event;
-  readonly advisor: InterpreterAdvisor;
+  readonly advisor: PythonAdvisor;
 
-  constructor(private readonly log: Logger) {
+  constructor(
+    private readonly log: Logger,
+    advisor: (python: PythonService) => PythonAdvisor,
+  ) {
     super();
-    this.advisor = new InterpreterAdvisor(this, log);
-    this.register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${CONFIG_SECTION}.${Settings.python}`) && this.forget()));
+    this.advisor = advisor(this);
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => affectsConfig(e, Settings.python) && this.forget()));
   }
 
   /** Drops the cached probes (of one folder, or all) so the next use probes again. */
@@ -89,7 +105,7 @@ export class PythonService extends Disposable {
   }
 
   private async probe(folder: vscode.WorkspaceFolder): Promise<ProbedCandidate[]> {
-    const setting = vscode.workspace.getConfiguration(CONFIG_SECTION, folder).get<string>(Settings.python);
+    const setting = readConfig(folder).python;
     const candidates = interpreterCandidates({ pythonExtensionPath: await this.selectedInPythonExtension(folder), setting, workspaceFolder: folder.uri.fsPath });
     const probed: ProbedCandidate[] = [];
     for (const candidate of candidates) probed.push({ ...candidate, probe: await probeInterpreter(candidate.command, { cwd: folder.uri.fsPath }) });

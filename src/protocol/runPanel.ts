@@ -2,8 +2,8 @@
  * Messages between the host and the Run panel webview. Both sides import this module; the host
  * validates every incoming message with {@link parseFromWebview} before acting on it.
  */
-import type { Run } from '../core/tracking/model.js';
-export type { JsonDouble, KeyValue, Metric, Run } from '../core/tracking/model.js';
+import type { Run } from '../core/tracking/entities.js';
+export type { JsonDouble, KeyValue, Metric, Run } from '../core/tracking/entities.js';
 import type { SummaryRow } from '../core/tracking/runTree.js';
 
 export interface RunPanelState {

@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli/main';
-import { dvcActivity } from '../../src/core/dvc/rwlock';
+import { dvcActivity } from '../../src/core/dvc/activity';
 import { env, pythonEnv } from '../support/python';
 
 const run = promisify(execFile);

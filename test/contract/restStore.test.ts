@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { TrackingError, type TrackingErrorReason } from '../../src/core/tracking/errors.js';
-import type { Run } from '../../src/core/tracking/model.js';
+import type { Run } from '../../src/core/tracking/entities.js';
 import { loadRestOptions, restOptionsFromEnvironment } from '../../src/core/tracking/rest/environment.js';
 import type { CredentialsRequest } from '../../src/core/tracking/rest/http.js';
 import { RestTrackingStore } from '../../src/core/tracking/rest/restStore.js';

@@ -13,7 +13,7 @@ import test, { before, describe } from 'node:test';
 import { promisify } from 'node:util';
 import { searchExperimentsInMemory, searchRunsInMemory } from '../../src/core/tracking/search/index';
 import { SqliteTrackingStore } from '../../src/core/tracking/sqliteStore';
-import type { Experiment, Run } from '../../src/core/tracking/model';
+import type { Experiment, Run } from '../../src/core/tracking/entities';
 import { env, pythonEnv } from '../support/python';
 
 const execFileAsync = promisify(execFile);

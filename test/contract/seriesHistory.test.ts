@@ -16,7 +16,7 @@ import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { metricSeries, type XAxisMode } from '../../src/core/series/axes.js';
 import { metricsCsv } from '../../src/core/series/csv.js';
-import { querySeries } from '../../src/core/series/query.js';
+import { querySeries } from '../../src/core/series/rangePoints.js';
 import { openTrackingStore } from '../../src/core/tracking/open.js';
 import { trackingFixture, type Backend } from '../support/fixtures';
 import { env, pythonEnv } from '../support/python';

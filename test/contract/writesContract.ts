@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { TrackingError } from '../../src/core/tracking/errors.js';
-import type { ModelVersion } from '../../src/core/tracking/model.js';
+import type { ModelVersion } from '../../src/core/tracking/entities.js';
 import type { TrackingWriter } from '../../src/core/tracking/writes/writer.js';
 import { env, pythonEnv } from '../support/python';
 

@@ -53,7 +53,7 @@ before(async () => {
   python = await pythonEnv();
   workspace = join(mkdtempSync(join(tmpdir(), 'mlwb-tasks-')), 'demo');
   const started = Date.now();
-  await execFileAsync('bash', [join(REPO_ROOT, 'scripts', 'demo', 'make_demo_project.sh'), workspace], { env: env(python, { DVC_NO_ANALYTICS: '1' }), timeout: 5 * 60_000 });
+  await execFileAsync('bash', [join(REPO_ROOT, 'scripts', 'demo', 'make_demo_project.sh'), workspace], { env: env(python, { DVC_NO_ANALYTICS: '1' }), timeout: 10 * 60_000 });
   console.log(`[e2e tasks] demo project in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   uri = `sqlite:///${join(workspace, 'mlflow.db')}`;
 });

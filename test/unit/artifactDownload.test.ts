@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { asWritable, downloadArtifacts } from '../../src/core/tracking/artifactDownload.js';
 import { TrackingError } from '../../src/core/tracking/errors.js';
-import type { FileInfo } from '../../src/core/tracking/model.js';
+import type { FileInfo } from '../../src/core/tracking/entities.js';
 import type { ArtifactSink, TrackingStore } from '../../src/core/tracking/store.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mlw-download-unit-'));

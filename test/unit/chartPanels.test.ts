@@ -3,7 +3,7 @@ import test from 'node:test';
 import { ChartHistory } from '../../src/core/series/chartHistory.js';
 import { columnsOf } from '../../src/core/tracking/metricColumns.js';
 import { compareRuns } from '../../src/core/tracking/comparison.js';
-import type { Metric, Run } from '../../src/core/tracking/model.js';
+import type { Metric, Run } from '../../src/core/tracking/entities.js';
 import { parseCompareState, parseFromWebview as parseCompareMessage } from '../../src/protocol/comparePanel.js';
 import { DEFAULT_VIEW, parseFromWebview, parseWebviewState } from '../../src/protocol/metricsPanel.js';
 

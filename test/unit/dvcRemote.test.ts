@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { parseConfigText } from '../../src/core/dvc/files/config.js';
-import type { Stage } from '../../src/core/dvc/model.js';
+import type { Stage } from '../../src/core/dvc/entities.js';
 import { remoteFromSections, remoteLocation, RemoteConfigError } from '../../src/core/dvc/remote/config.js';
 import { S3Client, S3Error } from '../../src/core/dvc/remote/s3/client.js';
 import { signRequest } from '../../src/core/dvc/remote/s3/sigv4.js';

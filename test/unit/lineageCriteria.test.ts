@@ -13,7 +13,7 @@ import { after, describe, it } from 'node:test';
 import { CriteriaError, describeCriterion, parseCriteria } from '../../src/core/lineage/criteria.js';
 import { HistoryReader, segmentAt } from '../../src/core/lineage/history.js';
 import { chooseStage, sameRepo } from '../../src/core/lineage/lineage.js';
-import type { Stage } from '../../src/core/dvc/model.js';
+import type { Stage } from '../../src/core/dvc/entities.js';
 import { Git } from '../../src/core/git/index.js';
 
 const GOOD = `version: 1

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
-import { CONFIG_SECTION, Commands, ContextValues, Settings, ViewContainer, Views } from '../../src/host/constants.js';
+import { CONFIG_SECTION, Commands, ContextValues, Settings, TaskTypes, ViewContainer, Views } from '../../src/host/constants.js';
+import { TASK_TYPE } from '../../src/core/tasks/definition.js';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const contributes = manifest.contributes;
@@ -45,4 +46,9 @@ test('activation never uses "*" and engines.vscode is no newer than 1.95', () =>
   assert.ok(!manifest.activationEvents.includes('*'));
   assert.match(manifest.engines.vscode, /^\^1\.(\d|[1-8]\d|9[0-5])\.\d+$/);
   assert.equal(manifest.main, './dist/extension.js');
+});
+
+test('task types in constants and package.json taskDefinitions are the same set; the training type is core\'s', () => {
+  assert.deepEqual(sorted(contributes.taskDefinitions.map((d: { type: string }) => d.type)), sorted(Object.values(TaskTypes)));
+  assert.equal(TaskTypes.workbench, TASK_TYPE);
 });

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
 import { main } from '../../src/cli/main.js';
-import type { Run } from '../../src/core/tracking/model.js';
+import type { Run } from '../../src/core/tracking/entities.js';
 import { RestTrackingStore } from '../../src/core/tracking/rest/restStore.js';
 
 const RUNS: Run[] = Array.from({ length: 11 }, (_, i) => ({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import type { Run } from '../../src/core/tracking/model.js';
+import type { Run } from '../../src/core/tracking/entities.js';
 import { nestRuns, runDisplayName, runSummary, type RunNode } from '../../src/core/tracking/runTree.js';
 
 function run(id: string, options: { parent?: string; name?: string; start?: number; end?: number } = {}): Run {

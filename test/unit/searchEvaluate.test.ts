@@ -1,7 +1,7 @@
 /** Filtering and ordering runs with the answers of MLflow's SQLite store (NaN, missing keys, LIKE case). */
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import type { Run } from '../../src/core/tracking/model';
+import type { Run } from '../../src/core/tracking/entities';
 import { searchRunsInMemory } from '../../src/core/tracking/search/index';
 
 function run(id: string, start: number, metrics: Record<string, number | 'NaN'>, tags: Record<string, string> = {}): Run {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { alignSeries } from '../../src/core/series/align.js';
 import { changeAxis, metricSeries, type HistoryPoint } from '../../src/core/series/axes.js';
 import { FLAG_ABSENT, FLAG_NAN, FLAG_POS_INF } from '../../src/core/series/flags.js';
-import type { Metric } from '../../src/core/tracking/model.js';
+import type { Metric } from '../../src/core/tracking/entities.js';
 
 const f64 = (values: readonly number[]): Float64Array => Float64Array.from(values);
 

@@ -1,5 +1,5 @@
 /**
- * Zoom windows and queries (src/core/series/window.ts, query.ts): the range holds every point
+ * Zoom windows and queries (src/core/series/window.ts, rangePoints.ts): the range holds every point
  * inside [xmin, xmax] and exactly one neighbour beyond each edge when there is one; a zoomed-in
  * range under the target comes back at full detail.
  */
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import fc from 'fast-check';
 import { FLAG_ABSENT, FLAG_NAN } from '../../src/core/series/flags.js';
-import { queryRuns, querySeries, valuesAt } from '../../src/core/series/query.js';
+import { queryRuns, querySeries, valuesAt } from '../../src/core/series/rangePoints.js';
 import { lowerBound, upperBound, windowRange } from '../../src/core/series/window.js';
 
 const f64 = (values: readonly number[]): Float64Array => Float64Array.from(values);

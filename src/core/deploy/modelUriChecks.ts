@@ -3,7 +3,7 @@
  * the source run's key metrics, and a diagnostic when the model, version or alias does not exist.
  */
 import { formatMetricValue, oneLine } from '../format.js';
-import type { Metric, Run } from '../tracking/model.js';
+import type { Metric, Run } from '../tracking/entities.js';
 import type { QueryOptions, TrackingStore } from '../tracking/store.js';
 import { type DeployError, isDeployError } from './errors.js';
 import type { ModelUriOccurrence, TextRange } from './pythonModelUris.js';

@@ -3,7 +3,7 @@
  * a server) the way MLflow resolves it when a model is loaded: a version, an alias, `latest` (the
  * highest version) or a stage (the highest version in it).
  */
-import type { ModelVersion, RegisteredModel } from '../tracking/model.js';
+import type { ModelVersion, RegisteredModel } from '../tracking/entities.js';
 import type { ModelRegistry, QueryOptions } from '../tracking/store.js';
 import { DeployError } from './errors.js';
 import { type ModelUri, parseModelUri } from './modelUri.js';

@@ -3,7 +3,9 @@
  * the cache (or the workspace's hashes): the lists `dvc diff` prints for a directory, relative to
  * the tracked directory. A file's version is compared by its md5 only, as DVC does.
  */
+import type { TrackedData } from './entities.js';
 import { compareCodePoints, type DirEntry } from './hashing/dirListing.js';
+import type { DvcRepo } from './repo.js';
 
 export interface DataDiff {
   readonly added: readonly string[];
@@ -61,4 +63,31 @@ export function formatDataDiff(repoPath: string, before: DiffSide, after: DiffSi
   for (const path of diff.deleted) lines.push(`- deleted   ${path}`);
   for (const path of diff.modified) lines.push(`! modified  ${path}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** One side of a diff: the hash, and a directory's files (undefined for a single file). */
+export interface DataFiles {
+  readonly hash: string | undefined;
+  readonly entries: readonly DirEntry[] | undefined;
+}
+
+/** A version's files: a directory's listing from the cache (`.dir`), or a file's one hash. */
+export async function versionFiles(repo: Pick<DvcRepo, 'dirListing'>, repoPath: string, hash: string | undefined): Promise<DataFiles> {
+  if (!hash?.endsWith('.dir')) return { hash, entries: undefined };
+  const entries = await repo.dirListing(hash);
+  if (!entries) throw new Error(`The file list of ${repoPath} version ${hash} is not in the DVC cache: fetch it first (dvc fetch).`);
+  return { hash, entries };
+}
+
+/** The tracked path as it is in the workspace now (nothing there: no hash, and an empty directory if it was one). */
+export async function workspaceFiles(repo: Pick<DvcRepo, 'measureWorkspace'>, data: Pick<TrackedData, 'repoPath' | 'isDir'>): Promise<DataFiles> {
+  const measured = await repo.measureWorkspace(data.repoPath);
+  if (!measured?.exists) return { hash: undefined, entries: data.isDir ? [] : undefined };
+  return { hash: measured.hash, entries: measured.isDir ? (measured.entries ?? []) : undefined };
+}
+
+/** Two sides compared file by file when either is a directory, else by the file's hash. */
+export function diffDataFiles(name: string, before: DataFiles, after: DataFiles): DataDiff {
+  if (before.entries || after.entries) return diffListings(before.entries ?? [], after.entries ?? []);
+  return diffFile(name, before.hash, after.hash);
 }

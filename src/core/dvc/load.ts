@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { DvcDiagnostic, PipelineFile, Stage } from './model.js';
+import type { DvcDiagnostic, PipelineFile, Stage } from './entities.js';
 import { isDict, type PyValue } from './pyValue.js';
 import { readDvcConfig, type DvcConfig } from './files/config.js';
 import { parseDvcFile } from './files/dvcFile.js';

@@ -2,7 +2,7 @@
  * The pipeline as a Mermaid flowchart (what `dvc dag --mermaid` draws: one node per stage, an edge
  * from each upstream stage), with the stages' status as node classes so a renderer colours them.
  */
-import type { Stage, StageState } from './model.js';
+import type { Stage, StageState } from './entities.js';
 import type { Dag } from './status/dag.js';
 
 const CLASS: Record<StageState, string> = {

@@ -6,13 +6,13 @@
  *   const repo = openDvcRepo(root, { statCachePath });
  *   const { stages, json } = await repo.status({ signal, onProgress });
  */
-import type { DataState, DataVersion, DvcDiagnostic, PipelineFile, RepoStatus, Stage, TrackedData } from './model.js';
+import type { DataState, DataVersion, DvcDiagnostic, PipelineFile, RepoStatus, Stage, TrackedData } from './entities.js';
 import { HashService, type RequestOptions } from './hashing/service.js';
 import type { DirEntry } from './hashing/dirListing.js';
 import type { Measured } from './hashing/engine.js';
 import type { IgnoreSpec } from './ignore.js';
 import { loadSnapshot, ParseCache, type Snapshot } from './load.js';
-import { dvcActivity, type DvcActivity } from './rwlock.js';
+import { dvcActivity, type DvcActivity } from './activity.js';
 import { computeStatus } from './status/run.js';
 import { buildDag, type Dag } from './status/dag.js';
 import { algorithmFor } from './status/stageStatus.js';

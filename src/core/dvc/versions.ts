@@ -4,17 +4,23 @@
  */
 import { dirname, join, relative, sep } from 'node:path';
 import { Git } from '../git/index.js';
-import type { DataVersion, HashRecord, Stage } from './model.js';
+import type { DataVersion, HashRecord, Stage } from './entities.js';
 import { parseDvcFile } from './files/dvcFile.js';
 import { parseLockfile } from './files/lockfile.js';
+import { WorkbenchError } from '../errors.js';
 
-export class VersionsError extends Error {
+export class VersionsError extends WorkbenchError {
   constructor(
     message: string,
-    readonly reason: 'not-tracked' | 'git-failed',
+    override readonly reason: 'not-tracked' | 'git-failed',
   ) {
     super(message);
   }
+}
+
+/** The file that records a stage's outputs: its `.dvc` file, or the dvc.lock beside its dvc.yaml. */
+export function recordFileOf(root: string, stage: Pick<Stage, 'kind' | 'file'>): string {
+  return stage.kind === 'data' ? join(root, stage.file) : join(root, dirname(stage.file), 'dvc.lock');
 }
 
 /** Where a path's hash is recorded: the `.dvc` file, or a dvc.lock stage entry. */
@@ -28,8 +34,7 @@ export function recordSource(root: string, stages: readonly Stage[], repoPath: s
   for (const stage of stages) {
     const out = stage.outs.find((o) => o.repoPath === repoPath);
     if (!out) continue;
-    if (stage.kind === 'data') return { file: join(root, stage.file), stageName: undefined, defPath: out.defPath };
-    return { file: join(root, dirname(stage.file), 'dvc.lock'), stageName: stage.name, defPath: out.defPath };
+    return { file: recordFileOf(root, stage), stageName: stage.kind === 'data' ? undefined : stage.name, defPath: out.defPath };
   }
   return undefined;
 }

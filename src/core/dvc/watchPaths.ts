@@ -4,7 +4,7 @@
  * the root; a directory is watched with everything below it.
  */
 import { posix } from 'node:path';
-import type { Stage } from './model.js';
+import type { Stage } from './entities.js';
 import type { Dag } from './status/dag.js';
 
 /** Files whose appearance or change can alter the set of stages itself. */

@@ -1,3 +1,5 @@
+import { WorkbenchError } from '../errors.js';
+
 /** Why a git call failed: callers switch on `reason`, never on messages. */
 export type GitErrorReason =
   /** git itself is not installed (ENOENT on spawn). */
@@ -12,10 +14,10 @@ export type GitErrorReason =
   /** Any other non-zero exit; the message carries git's first stderr line. */
   | 'failed';
 
-export class GitError extends Error {
+export class GitError extends WorkbenchError {
   override readonly name = 'GitError';
   constructor(
-    readonly reason: GitErrorReason,
+    override readonly reason: GitErrorReason,
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -8,7 +8,7 @@
  */
 import type { MlModelInfo } from '../models/mlmodel.js';
 import { readVersionMlModel } from '../models/versionModel.js';
-import { fromJsonDouble, type ModelVersion } from '../tracking/model.js';
+import { fromJsonDouble, type ModelVersion } from '../tracking/entities.js';
 import type { ModelRegistry, TrackingStore } from '../tracking/store.js';
 import type { TrackingWriter } from '../tracking/writes/writer.js';
 import { describeCriterion, type CriteriaFile, type Criterion } from './criteria.js';

@@ -11,7 +11,7 @@ import { parseDvcFile } from '../dvc/files/dvcFile.js';
 import { parseLockfile, recordsByPath } from '../dvc/files/lockfile.js';
 import { isDict, type PyValue } from '../dvc/pyValue.js';
 import { CORE_SCHEMA, load } from 'js-yaml';
-import type { HashRecord } from '../dvc/model.js';
+import type { HashRecord } from '../dvc/entities.js';
 
 /** Where a path's hash is written, relative to the git top: a `.dvc` file, or a dvc.lock stage entry. */
 export interface RecordKey {

@@ -4,7 +4,7 @@
  * path. Reads are bounded; a file that is not there reads as undefined.
  */
 import { TrackingError } from '../tracking/errors.js';
-import type { ModelVersion } from '../tracking/model.js';
+import type { ModelVersion } from '../tracking/entities.js';
 import type { QueryOptions, TrackingStore } from '../tracking/store.js';
 import { parseModelSource } from './source.js';
 

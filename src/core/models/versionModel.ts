@@ -1,5 +1,5 @@
 /** The MLmodel file of a model version, wherever MLflow keeps it (a logged model, a run's artifacts, a path). */
-import type { ModelVersion } from '../tracking/model.js';
+import type { ModelVersion } from '../tracking/entities.js';
 import { readLocalArtifact } from '../tracking/localArtifacts.js';
 import type { TrackingStore } from '../tracking/store.js';
 import { parseMlModel, type MlModelInfo } from './mlmodel.js';

@@ -4,6 +4,7 @@
  * The host gathers the inputs; the choice and the probe are plain core functions.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { WorkbenchError } from '../errors.js';
 import { ALL_PACKAGES, PYTHON_PACKAGES, type PythonPackage } from './packages.js';
 import { runProcess } from './process.js';
 
@@ -204,4 +205,17 @@ export async function chooseInterpreter(candidates: readonly InterpreterCandidat
     if (probe.ok && probe.hasMlflow) return { chosen: { ...candidate, probe }, probes };
   }
   return { probes };
+}
+
+/** No interpreter runs, or none has MLflow: the host offers "Select Interpreter…" on these reasons. */
+export class PythonError extends WorkbenchError {
+  override readonly name = 'PythonError';
+  constructor(
+    override readonly reason: 'python-not-found' | 'mlflow-not-installed',
+    message: string,
+    /** The interpreter tried first (or the one without MLflow). */
+    readonly interpreter: string,
+  ) {
+    super(message);
+  }
 }

@@ -14,7 +14,7 @@
  * Histories usually arrive already in order (steps grow with time), so ordering is one check
  * pass; only an out-of-order history pays for a sort.
  */
-import { fromJsonDouble, type JsonDouble } from '../tracking/model.js';
+import { fromJsonDouble, type JsonDouble } from '../tracking/entities.js';
 
 export type XAxisMode = 'step' | 'wall' | 'relative';
 

@@ -5,7 +5,7 @@
  */
 import type { MetricColumns } from '../tracking/metricColumns.js';
 import { seriesFromColumns, type MetricSeries } from './axes.js';
-import { querySeries, type SeriesSlice } from './query.js';
+import { querySeries, type SeriesSlice } from './rangePoints.js';
 
 /** The panels' names for the axes: `time` is wall-clock time (axes.ts calls it `wall`). */
 export type XAxis = 'step' | 'time' | 'relative';

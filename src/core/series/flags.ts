@@ -7,7 +7,7 @@
  *
  * Flags are bits so that one gap marker can stand for several non-finite points of a downsampled
  * bucket (a NaN and a +Infinity in the same pixel column give NAN | POS_INF). The webview cannot
- * import core; its protocol module restates these values (see the report of issue 5).
+ * import core; its protocol module (src/protocol/metricsPanel.ts, PointFlag) restates these values.
  */
 
 /** The point's value was NaN. */

@@ -1,7 +1,7 @@
 /**
  * Selecting the part of a sorted x array that a zoomed chart shows, by binary search: O(log n),
  * so re-fetching "full detail" on every zoom of a 1,000,000-point history costs nothing before
- * the downsampling of what is selected (query.ts).
+ * the downsampling of what is selected (rangePoints.ts).
  */
 import type { IndexRange } from './lttb.js';
 

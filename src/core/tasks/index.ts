@@ -38,6 +38,9 @@
  * `waitUntilHealthy`, `sendTestRequest({ port }, json)` → status, body, latencyMs; `curlCommand`;
  * `requestPayload(mlmodelText, readFile)` → the body from serving_input_example.json, else
  * input_example.json, else a skeleton from the signature.
+ * The model servers themselves (modelServers.ts, not re-exported here: it spawns): `ServerManager`
+ * starts, checks, stops and records them (process groups, a log file each, adopted again by a
+ * later window when still running as the same command).
  */
 export * from './spec.js';
 export * from './dvc.js';

@@ -5,6 +5,8 @@
  * a skeleton built from the signature for the user to edit; else nothing.
  */
 import { readMlModelDocument } from '../models/mlmodel.js';
+import { findVersion, modelFileReader, type ModelReference } from '../models/modelFiles.js';
+import type { ModelRegistry, TrackingStore } from '../tracking/store.js';
 
 export type PayloadSource = 'serving-input-example' | 'input-example' | 'signature' | 'none';
 
@@ -142,4 +144,13 @@ function isJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The body of a test request for a registered version: its serving input example, input example, or a signature skeleton. */
+export async function payloadForVersion(store: TrackingStore & ModelRegistry, reference: ModelReference): Promise<RequestPayload> {
+  const version = await findVersion(store, reference);
+  const read = modelFileReader(store, version);
+  const mlmodel = await read('MLmodel');
+  if (mlmodel === undefined) throw new Error(`The MLmodel file of ${reference.name} version ${reference.version} could not be read (source ${version.source ?? '?'}).`);
+  return requestPayload(mlmodel, read);
 }

@@ -3,6 +3,7 @@
  * array, never a shell string: the host hands it to `vscode.ProcessExecution(command, args,
  * { cwd, env })`, so no value is ever interpreted by a shell.
  */
+import { WorkbenchError } from '../errors.js';
 
 export interface TaskSpec {
   /** The program: the user's interpreter for everything Python (`python -m dvc`, `python -m mlflow`). */
@@ -34,10 +35,10 @@ export type TaskErrorReason =
   /** Docker (or another external tool) is not available. */
   | 'unavailable';
 
-export class TaskError extends Error {
+export class TaskError extends WorkbenchError {
   override readonly name = 'TaskError';
   constructor(
-    readonly reason: TaskErrorReason,
+    override readonly reason: TaskErrorReason,
     message: string,
     /** The parameter, entry point, stage or file the error is about. */
     readonly subject?: string,

@@ -15,7 +15,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { TrackingError } from './errors.js';
-import type { FileInfo } from './model.js';
+import type { FileInfo } from './entities.js';
 import type { ByteSink, QueryOptions, TrackingStore } from './store.js';
 
 export interface DownloadProgress {

@@ -1,5 +1,5 @@
 import { formatDuration, formatMetricValue } from '../format.js';
-import { fromJsonDouble, type Run } from './model.js';
+import { fromJsonDouble, type Run } from './entities.js';
 import { runDisplayName } from './runTree.js';
 
 /**

@@ -1,3 +1,5 @@
+import { WorkbenchError } from '../errors.js';
+
 /** Why a tracking store could not answer. The host switches on `reason`, never on messages. */
 export type TrackingErrorReason =
   | 'invalid-uri'
@@ -17,7 +19,9 @@ export type TrackingErrorReason =
   /** A server answered something that is not MLflow's JSON (an HTML login page, a proxy error). */
   | 'bad-response'
   | 'network'
-  | 'timeout';
+  | 'timeout'
+  /** No store is open where one was asked for (the folder has none, or it failed to open). */
+  | 'no-store';
 
 /** What a 401 said and what had been sent: enough for the host to word its question (or not ask). */
 export interface AuthenticationFailure {
@@ -31,12 +35,12 @@ export interface AuthenticationFailure {
   readonly sent: 'nothing' | 'given' | 'asked';
 }
 
-export class TrackingError extends Error {
+export class TrackingError extends WorkbenchError {
   override readonly name = 'TrackingError';
   /** Set when reason is 'unauthenticated'. */
   readonly authentication?: AuthenticationFailure;
   constructor(
-    readonly reason: TrackingErrorReason,
+    override readonly reason: TrackingErrorReason,
     message: string,
     /** The store path, run id, experiment id or file the error is about. */
     readonly subject?: string,

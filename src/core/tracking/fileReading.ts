@@ -3,7 +3,7 @@ import { opendirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TrackingError } from './errors.js';
-import type { KeyValue } from './model.js';
+import type { KeyValue } from './entities.js';
 
 /**
  * Reading MLflow's file-store conventions: YAML written by PyYAML, one file per key. These reads

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { readKeyValues, readYaml, subdirectories } from './fileReading.js';
-import type { ModelVersion, ModelVersionStatus, RegisteredModel, RegisteredModelAlias } from './model.js';
+import type { ModelVersion, ModelVersionStatus, RegisteredModel, RegisteredModelAlias } from './entities.js';
 import { compact, nonZero, optionalNumber, optionalString } from './shape.js';
 
 /**

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { TrackingError } from './errors.js';
 import { filesUnder, readKeyValues, readYaml, subdirectories, type Yaml } from './fileReading.js';
 import { latestInText, parseMetricLine, parseMetricText, type MetricPoint } from './metricFile.js';
-import type { Dataset, DatasetInput, LoggedModel, Metric, Run, RunInfo } from './model.js';
-import { LOGGED_MODEL_STATUS_BY_NUMBER, RUN_STATUS_BY_NUMBER, toJsonDouble } from './model.js';
+import type { Dataset, DatasetInput, LoggedModel, Metric, Run, RunInfo } from './entities.js';
+import { LOGGED_MODEL_STATUS_BY_NUMBER, RUN_STATUS_BY_NUMBER, toJsonDouble } from './entities.js';
 import { compact, nonZero, optionalString, storedEndTime, withStoredEndTime } from './shape.js';
 
 /**

@@ -8,7 +8,7 @@ import { isDirectory, readKeyValues, readYaml, subdirectories } from './fileRead
 import { modelVersionsOf, readRegistry, registeredModelsOf } from './fileRegistry.js';
 import { pointToMetric, readLoggedModel, readMetricPoints, readMetricText, readRun, readRunInfo } from './fileRuns.js';
 import { listLocalArtifacts, readLocalArtifact, streamLocalArtifact } from './localArtifacts.js';
-import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
+import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './entities.js';
 import { sampleBulkInterval } from './sampling.js';
 import { checkMaxResults } from './search/maxResults.js';
 import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';

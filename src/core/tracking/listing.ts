@@ -1,5 +1,5 @@
 import { TrackingError } from './errors.js';
-import type { ModelVersion, RegisteredModel, Run } from './model.js';
+import type { ModelVersion, RegisteredModel, Run } from './entities.js';
 import {
   filterModelVersions,
   filterRegisteredModels,

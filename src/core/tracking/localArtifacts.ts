@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { asWritable } from './artifactDownload.js';
 import { TrackingError } from './errors.js';
-import type { FileInfo } from './model.js';
+import type { FileInfo } from './entities.js';
 import type { ArtifactListing, ArtifactSink, StreamArtifactOptions } from './store.js';
 
 /** MLflow's local repository hides files it is still uploading (local_artifact_repo.py). */

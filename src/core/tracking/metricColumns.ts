@@ -5,7 +5,7 @@
  */
 import { TrackingError } from './errors.js';
 import { parseMetricLine, parsePythonFloat } from './metricFile.js';
-import { fromJsonDouble, type Metric } from './model.js';
+import { fromJsonDouble, type Metric } from './entities.js';
 import type { QueryOptions, TrackingStore } from './store.js';
 
 export interface MetricColumns {

@@ -1,4 +1,4 @@
-import type { Run } from './model.js';
+import type { Run } from './entities.js';
 
 export const PARENT_RUN_TAG = 'mlflow.parentRunId';
 

@@ -1,4 +1,4 @@
-import type { Metric } from './model.js';
+import type { Metric } from './entities.js';
 
 /**
  * MLflow's generic get_metric_history_bulk_interval (mlflow/store/tracking/abstract_store.py),

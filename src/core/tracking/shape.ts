@@ -1,4 +1,4 @@
-import type { LifecycleStage, RunInfo, ViewType } from './model.js';
+import type { LifecycleStage, RunInfo, ViewType } from './entities.js';
 
 /**
  * Drops what protobuf JSON leaves out: undefined fields and empty repeated fields.

@@ -1,5 +1,5 @@
 import type { ReadonlyDatabase, Row } from '../sqlite/database.js';
-import type { KeyValue, ModelVersion, ModelVersionStatus, RegisteredModel } from './model.js';
+import type { KeyValue, ModelVersion, ModelVersionStatus, RegisteredModel } from './entities.js';
 import { compact, nonZero, optionalNumber, optionalString } from './shape.js';
 
 /**

@@ -1,7 +1,7 @@
 import { ColumnBuilder, type MetricColumns } from './metricColumns.js';
 import type { ReadonlyDatabase, Row, SqlValue } from '../sqlite/database.js';
-import type { DatasetInput, Experiment, KeyValue, LifecycleStage, LoggedModel, Metric, Run, RunStatus } from './model.js';
-import { LOGGED_MODEL_STATUS_BY_NUMBER, toJsonDouble } from './model.js';
+import type { DatasetInput, Experiment, KeyValue, LifecycleStage, LoggedModel, Metric, Run, RunStatus } from './entities.js';
+import { LOGGED_MODEL_STATUS_BY_NUMBER, toJsonDouble } from './entities.js';
 import { compact, nonZero, optionalString, withStoredEndTime } from './shape.js';
 
 /**

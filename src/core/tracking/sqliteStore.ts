@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { DatabaseBusyError, DatabaseRecoveryError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
 import { TrackingError } from './errors.js';
 import { listLocalArtifacts, readLocalArtifact, streamLocalArtifact } from './localArtifacts.js';
-import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './model.js';
+import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './entities.js';
 import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { lifecycleStagesFor } from './shape.js';
 import { createPageToken, parsePageToken } from './search/index.js';

@@ -1,5 +1,5 @@
 import type { TrackingError } from './errors.js';
-import type { Experiment, FileInfo, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, ViewType } from './model.js';
+import type { Experiment, FileInfo, LoggedModel, Metric, ModelVersion, RegisteredModel, Run, ViewType } from './entities.js';
 
 export interface QueryOptions {
   readonly signal?: AbortSignal;

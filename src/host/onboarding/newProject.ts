@@ -1,6 +1,5 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Logger } from '../../core/log.js';
 import { CsvError, readCsvHead, type CsvHead } from '../../core/onboarding/csv.js';
 import { planProject, setupSteps } from '../../core/onboarding/newProject.js';
 import { projectState } from '../../core/onboarding/projectState.js';
@@ -8,18 +7,10 @@ import { describePlan, writePlan } from '../../core/onboarding/scaffold.js';
 import { suggestTarget } from '../../core/onboarding/schema.js';
 import { loadTemplateSet, type TemplateInfo, type TemplateSet } from '../../core/onboarding/templates.js';
 import { Commands } from '../constants.js';
-import type { PythonService } from '../python.js';
-import { checkTrust } from '../tasks/environment.js';
+import { runSteps } from '../runner/steps.js';
+import { checkTrust } from '../trust.js';
+import type { OnboardingFeature } from './feature.js';
 import { setupFolder } from './setupCommands.js';
-import { runSteps } from './steps.js';
-import type { WalkthroughState } from './walkthrough.js';
-
-export interface NewProjectContext {
-  readonly extensionUri: vscode.Uri;
-  readonly log: Logger;
-  readonly python: PythonService;
-  readonly walkthrough: WalkthroughState;
-}
 
 interface DataChoice {
   readonly path: string;
@@ -34,11 +25,11 @@ interface DataChoice {
  * The plan is shown before anything is written; an existing file the pipeline needs refuses it;
  * then git init / dvc init / dvc add run as tasks, and the pipeline is offered.
  */
-export async function newProject(context: NewProjectContext): Promise<void> {
+export async function newProject(context: OnboardingFeature): Promise<void> {
   if (!checkTrust('Creating an ML project')) return;
   const folder = await setupFolder('New ML Project');
   if (!folder) return;
-  const python = await context.python.ensure(folder, 'new-project', 'A new ML project', () => newProject(context));
+  const python = await context.services.python.ensure(folder, 'new-project', 'A new ML project', () => newProject(context));
   if (!python) return;
   const templates = await loadTemplateSet(join(context.extensionUri.fsPath, 'templates', 'ml-project'));
   const template = await pickTemplate(templates, folder);
@@ -67,8 +58,8 @@ export async function newProject(context: NewProjectContext): Promise<void> {
   const answer = await vscode.window.showInformationMessage(`Create a ${template.taskLabel} project in ${root}?`, { modal: true, detail }, 'Create Project');
   if (answer !== 'Create Project') return;
   const written = await writePlan(root, plan);
-  context.log.info(`new project in ${root}: wrote ${written.join(', ')}`);
-  const ok = await runSteps(folder, steps, python);
+  context.services.log.info(`new project in ${root}: wrote ${written.join(', ')}`);
+  const ok = await runSteps(context.services.tasks, folder, steps, python);
   context.walkthrough.schedule();
   await vscode.window.showTextDocument(vscode.Uri.file(join(root, 'dvc.yaml')), { preview: false });
   if (!ok) return;

@@ -1,26 +1,16 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Logger } from '../../core/log.js';
 import { createLocalStore, dvcInit, dvcRemoteAddDefault, gitInit, remoteNameProblem, remoteUrlProblem } from '../../core/onboarding/commands.js';
 import { projectState, remoteNames } from '../../core/onboarding/projectState.js';
 import { packageList, packagesFor } from '../../core/python/packages.js';
 import { shlexQuote, type TaskSpec } from '../../core/tasks/index.js';
 import { parseTrackingUri } from '../../core/tracking/uri.js';
-import { registerCommand } from '../commands/register.js';
-import { CONFIG_SECTION, Commands, EXTENSION_ID, Settings, WALKTHROUGH_ID } from '../constants.js';
-import { dvcPython } from '../dvc/tasks.js';
-import type { PythonService } from '../python.js';
-import { checkTrust } from '../tasks/environment.js';
-import type { TrackingService } from '../tracking.js';
-import { runSteps } from './steps.js';
-import type { WalkthroughState } from './walkthrough.js';
-
-export interface SetupContext {
-  readonly log: Logger;
-  readonly python: PythonService;
-  readonly tracking: TrackingService;
-  readonly walkthrough: WalkthroughState;
-}
+import type { CommandTable } from '../commands.js';
+import { updateSetting } from '../config.js';
+import { Commands, EXTENSION_ID, Settings, WALKTHROUGH_ID } from '../constants.js';
+import { runSteps } from '../runner/steps.js';
+import { checkTrust } from '../trust.js';
+import type { OnboardingFeature } from './feature.js';
 
 const LOCAL_STORE = 'sqlite:///mlflow.db';
 
@@ -45,23 +35,26 @@ const commandLine = (spec: TaskSpec): string => [spec.command, ...spec.args].map
  * program asks first (or is the user's explicit click), runs as a visible task, and refuses in
  * Restricted Mode.
  */
-export function registerSetupCommands(context: SetupContext): vscode.Disposable {
-  const { log, python } = context;
-  return vscode.Disposable.from(
-    registerCommand(log, Commands.selectInterpreter, async () => {
-      const folder = await setupFolder('Selecting a Python interpreter');
-      if (folder) await python.selectInterpreter(folder, packagesFor('walkthrough'));
-    }),
-    registerCommand(log, Commands.installPythonPackages, () => installPackages(context)),
-    registerCommand(log, Commands.initGit, () => initGit(context)),
-    registerCommand(log, Commands.initDvc, () => initDvc(context)),
-    registerCommand(log, Commands.setUpTrackingStore, () => setUpTrackingStore(context)),
-    registerCommand(log, Commands.addDvcRemote, () => addDvcRemote(context)),
-    registerCommand(log, Commands.openWalkthrough, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${WALKTHROUGH_ID}`, false)),
-  );
+export const setupCommands: CommandTable<OnboardingFeature> = {
+  [Commands.selectInterpreter]: selectInterpreter,
+  [Commands.installPythonPackages]: installPackages,
+  [Commands.initGit]: initGit,
+  [Commands.initDvc]: initDvc,
+  [Commands.setUpTrackingStore]: setUpTrackingStore,
+  [Commands.addDvcRemote]: addDvcRemote,
+  [Commands.openWalkthrough]: openWalkthrough,
+};
+
+async function selectInterpreter({ services }: OnboardingFeature): Promise<void> {
+  const folder = await setupFolder('Selecting a Python interpreter');
+  if (folder) await services.python.selectInterpreter(folder, packagesFor('walkthrough'));
 }
 
-async function installPackages({ python }: SetupContext): Promise<void> {
+async function openWalkthrough(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${WALKTHROUGH_ID}`, false);
+}
+
+async function installPackages({ services: { python } }: OnboardingFeature): Promise<void> {
   if (!checkTrust('Installing MLflow and DVC')) return;
   const folder = await setupFolder('Installing MLflow and DVC');
   if (!folder) return;
@@ -79,7 +72,7 @@ async function installPackages({ python }: SetupContext): Promise<void> {
   }
 }
 
-async function initGit(context: SetupContext): Promise<void> {
+async function initGit(context: OnboardingFeature): Promise<void> {
   if (!checkTrust('Initializing a git repository')) return;
   const folder = await setupFolder('Initializing a git repository');
   if (!folder) return;
@@ -91,11 +84,11 @@ async function initGit(context: SetupContext): Promise<void> {
   const step = gitInit(folder.uri.fsPath);
   const answer = await vscode.window.showInformationMessage(`Initialize a git repository in ${folder.uri.fsPath}?`, { modal: true, detail: `Runs: ${commandLine(step)}\nDVC versions data and pipelines through git commits.` }, 'Initialize');
   if (answer !== 'Initialize') return;
-  await runSteps(folder, [step]);
+  await runSteps(context.services.tasks, folder, [step]);
   context.walkthrough.schedule();
 }
 
-async function initDvc(context: SetupContext): Promise<void> {
+async function initDvc(context: OnboardingFeature): Promise<void> {
   if (!checkTrust('Initializing DVC')) return;
   const folder = await setupFolder('Initializing DVC');
   if (!folder) return;
@@ -105,7 +98,7 @@ async function initDvc(context: SetupContext): Promise<void> {
     void vscode.window.showInformationMessage(`${folder.name} is already a DVC project (${state.dvcRoot}).`);
     return;
   }
-  const pythonPath = await dvcPython(context.python, folder, 'Initializing DVC');
+  const pythonPath = await context.services.tasks.interpreter(folder, 'dvc-command', 'Initializing DVC');
   const steps = [...(state.gitRoot ? [] : [gitInit(root)]), dvcInit(pythonPath, root, state.gitRoot)];
   const answer = await vscode.window.showInformationMessage(
     `Initialize DVC in ${root}?`,
@@ -113,11 +106,11 @@ async function initDvc(context: SetupContext): Promise<void> {
     'Initialize',
   );
   if (answer !== 'Initialize') return;
-  await runSteps(folder, steps, pythonPath);
+  await runSteps(context.services.tasks, folder, steps, pythonPath);
   context.walkthrough.schedule();
 }
 
-async function setUpTrackingStore(context: SetupContext): Promise<void> {
+async function setUpTrackingStore(context: OnboardingFeature): Promise<void> {
   const folder = await setupFolder('Setting up the tracking store');
   if (!folder) return;
   const items: (vscode.QuickPickItem & { readonly choice: 'local' | 'server' | 'other' })[] = [
@@ -132,19 +125,19 @@ async function setUpTrackingStore(context: SetupContext): Promise<void> {
   await connectServer(context, folder);
 }
 
-async function createLocal(context: SetupContext, folder: vscode.WorkspaceFolder): Promise<void> {
+async function createLocal(context: OnboardingFeature, folder: vscode.WorkspaceFolder): Promise<void> {
   if (!checkTrust('Creating a local MLflow store')) return;
-  const pythonPath = await context.python.ensure(folder, 'create-store', 'Creating a local MLflow store', () => createLocal(context, folder));
+  const pythonPath = await context.services.python.ensure(folder, 'create-store', 'Creating a local MLflow store', () => createLocal(context, folder));
   if (!pythonPath) return;
   const step = createLocalStore(pythonPath, folder.uri.fsPath, `sqlite:///${join(folder.uri.fsPath, 'mlflow.db')}`);
-  if (!(await runSteps(folder, [step], pythonPath))) return;
-  await vscode.workspace.getConfiguration(CONFIG_SECTION, folder).update(Settings.trackingUri, LOCAL_STORE, vscode.ConfigurationTarget.WorkspaceFolder);
-  context.tracking.reload();
+  if (!(await runSteps(context.services.tasks, folder, [step], pythonPath))) return;
+  await updateSetting(Settings.trackingUri, LOCAL_STORE, { folder });
+  context.services.tracking.reload();
   context.walkthrough.schedule();
   void vscode.window.showInformationMessage(`Runs of ${folder.name} go to ${LOCAL_STORE} (mlWorkbench.trackingUri). Training scripts log there when they use MLflow's default or the task's MLFLOW_TRACKING_URI.`);
 }
 
-async function connectServer(context: SetupContext, folder: vscode.WorkspaceFolder): Promise<void> {
+async function connectServer(context: OnboardingFeature, folder: vscode.WorkspaceFolder): Promise<void> {
   const url = await vscode.window.showInputBox({
     title: 'MLflow tracking server',
     placeHolder: 'https://mlflow.example.com or http://127.0.0.1:5000',
@@ -161,9 +154,9 @@ async function connectServer(context: SetupContext, folder: vscode.WorkspaceFold
   });
   if (!url) return;
   const uri = url.trim().replace(/\/+$/, '');
-  await vscode.workspace.getConfiguration(CONFIG_SECTION, folder).update(Settings.trackingUri, uri, vscode.ConfigurationTarget.WorkspaceFolder);
-  context.tracking.reload();
-  const tracking = context.tracking.folders.find((f) => f.folder.uri.toString() === folder.uri.toString());
+  await updateSetting(Settings.trackingUri, uri, { folder });
+  context.services.tracking.reload();
+  const tracking = context.services.tracking.folders.find((f) => f.folder.uri.toString() === folder.uri.toString());
   if (tracking?.state.kind !== 'ready') throw new Error(`${uri} is not a usable tracking URI${tracking?.state.kind === 'error' ? `: ${tracking.state.message}` : ''}.`);
   const store = tracking.state.store;
   // The first read asks for credentials when the server answers 401 (and saves them in secret storage).
@@ -172,7 +165,7 @@ async function connectServer(context: SetupContext, folder: vscode.WorkspaceFold
   void vscode.window.showInformationMessage(`Connected to ${uri}: ${experiments.items.length}${experiments.nextPageToken ? '+' : ''} experiment${experiments.items.length === 1 ? '' : 's'}. The Runs view reads it now.`);
 }
 
-async function addDvcRemote(context: SetupContext): Promise<void> {
+async function addDvcRemote(context: OnboardingFeature): Promise<void> {
   if (!checkTrust('Adding a DVC remote')) return;
   const folder = await setupFolder('Adding a DVC remote');
   if (!folder) return;
@@ -193,12 +186,12 @@ async function addDvcRemote(context: SetupContext): Promise<void> {
   const existing = await remoteNames(state.dvcRoot);
   const name = await vscode.window.showInputBox({ title: 'Name of the remote', value: existing.includes('storage') ? '' : 'storage', validateInput: remoteNameProblem });
   if (!name) return;
-  const pythonPath = await dvcPython(context.python, folder, 'Adding a DVC remote');
+  const pythonPath = await context.services.tasks.interpreter(folder, 'dvc-command', 'Adding a DVC remote');
   const replace = existing.includes(name);
   const step = dvcRemoteAddDefault(pythonPath, state.dvcRoot, name, url, { replace });
   const detail = `Runs: ${commandLine(step)}\n${replace ? `This replaces the URL of the existing remote "${name}". ` : ''}It becomes the default remote: dvc push and dvc pull use it. The setting goes to .dvc/config (commit it to share it).`;
   const answer = await vscode.window.showInformationMessage(`Add ${url.trim()} as the default DVC remote "${name}"?`, { modal: true, detail }, replace ? 'Replace' : 'Add Remote');
   if (!answer) return;
-  await runSteps(folder, [step], pythonPath);
+  await runSteps(context.services.tasks, folder, [step], pythonPath);
   context.walkthrough.schedule();
 }

@@ -6,7 +6,7 @@ import { parseTrackingUri } from '../../core/tracking/uri.js';
 import { ContextKeys } from '../constants.js';
 import { Disposable } from '../dispose.js';
 import type { PythonService } from '../python.js';
-import type { FolderTracking, TrackingService } from '../tracking.js';
+import type { FolderTracking, TrackingService } from '../tracking/trackingService.js';
 
 /** Quiet time after a burst of changes before the checks run again. */
 const DEBOUNCE_MS = 400;

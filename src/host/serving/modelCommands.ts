@@ -1,98 +1,76 @@
 import { basename, dirname, extname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Logger } from '../../core/log.js';
 import { dockerAvailability, failureLine, findFreePort, interpreterPath, modelsServe, TASK_TYPE } from '../../core/tasks/index.js';
-import { registerCommand } from '../commands/register.js';
+import type { CommandTable } from '../commands.js';
+import { readConfig } from '../config.js';
 import { Commands } from '../constants.js';
-import { checkTrust, readTaskSettings, Refused, type TaskEnvironment } from '../tasks/environment.js';
-import type { PythonService } from '../python.js';
-import type { TaskRunner } from '../tasks/runner.js';
-import type { TrackingService } from '../tracking.js';
+import { checkTrust } from '../trust.js';
+import type { ServingFeature } from './feature.js';
 import { modelTarget, type ModelTarget } from './modelTarget.js';
-import type { ServerManager } from './servers.js';
-
-export interface ModelTaskContext {
-  readonly log: Logger;
-  readonly tracking: TrackingService;
-  readonly environment: TaskEnvironment;
-  readonly runner: TaskRunner;
-  readonly servers: ServerManager;
-  readonly revealServing: () => Thenable<void>;
-  readonly python: PythonService;
-}
 
 const DOCKER_DOCS = 'https://mlflow.org/docs/latest/ml/deployment/deploy-model-locally/';
 
 /** "Serve", "Predict File…" and "Build Docker Image" on a registered model version or alias. */
-export function registerModelTaskCommands(context: ModelTaskContext): vscode.Disposable {
-  const { log, tracking, environment, runner, servers } = context;
+export const modelTaskCommands: CommandTable<ServingFeature> = {
+  [Commands.serveModel]: serveModel,
+  [Commands.predictFile]: predictFile,
+  [Commands.buildDockerImage]: buildDockerImage,
+};
 
-  /** The interpreter with MLflow (serving loads the model in it): refuses with the reason, a pick and an install otherwise. */
-  const mlflowPython = async (folder: vscode.WorkspaceFolder, retry: () => unknown): Promise<string> => {
-    const python = await context.python.ensure(folder, 'serve', 'Serving a model', retry);
-    if (python) return python;
-    throw new Refused();
-  };
-
-  const serve = async (element?: unknown): Promise<void> => {
-    if (!checkTrust('Serving a model')) return;
-    const target = await modelTarget(tracking, element, 'Serve which model version?');
-    if (!target) return;
-    const folder = target.tracking.folder;
-    const python = await mlflowPython(folder, () => serve(element));
-    const port = await findFreePort();
-    const trackingTarget = environment.trackingTarget(folder, { withExperiment: false });
-    const spec = modelsServe({ python, cwd: folder.uri.fsPath, modelUri: target.uri, port, tracking: { trackingUri: trackingTarget.trackingUri, allowFileStore: trackingTarget.allowFileStore }, envManager: readTaskSettings(folder).envManager });
-    void context.revealServing();
-    const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Serving ${target.uri} on port ${port}…` }, () =>
-      servers.start({ ...spec, env: { ...interpreterPath(python, process.env['PATH']), ...spec.env } }, { modelUri: target.uri, port, folder, model: target.reference }),
-    );
-    if (server.state === 'healthy') {
-      const action = await vscode.window.showInformationMessage(`Serving ${target.uri} at http://127.0.0.1:${port} (MLflow ${server.mlflowVersion ?? '?'}).`, 'Send Test Request', 'Copy curl Command');
-      if (action === 'Send Test Request') await vscode.commands.executeCommand(Commands.sendTestRequest, { kind: 'server', id: server.id });
-      if (action === 'Copy curl Command') await vscode.commands.executeCommand(Commands.copyCurl, { kind: 'server', id: server.id });
-    } else {
-      const reason = server.state === 'exited' ? failureLine(servers.logText(server)) ?? server.problem : server.problem;
-      const action = await vscode.window.showErrorMessage(`The server of ${target.uri} ${server.state === 'exited' ? 'stopped' : 'is not healthy'}: ${reason ?? 'see its log'}`, 'Open Logs');
-      if (action) await vscode.commands.executeCommand(Commands.openServerLogs, { kind: 'server', id: server.id });
-    }
-  };
-
-  const predict = async (element?: unknown): Promise<void> => {
-    if (!checkTrust('Predicting with a model')) return;
-    const target = await modelTarget(tracking, element, 'Predict with which model version?');
-    if (!target) return;
-    const folder = target.tracking.folder;
-    const [input] = (await vscode.window.showOpenDialog({ title: `Input for ${target.uri} (JSON in the server's format, or CSV)`, defaultUri: folder.uri, canSelectMany: false, filters: { 'JSON or CSV': ['json', 'csv'] } })) ?? [];
-    if (!input) return;
-    const suggested = vscode.Uri.file(join(dirname(input.fsPath), `${basename(input.fsPath, extname(input.fsPath))}.predictions.json`));
-    const output = await vscode.window.showSaveDialog({ title: 'Write the predictions to', defaultUri: suggested, filters: { JSON: ['json'] } });
-    if (!output) return;
-    const contentType = extname(input.fsPath).toLowerCase() === '.csv' ? 'csv' : 'json';
-    await runner.run({ type: TASK_TYPE, task: 'modelsPredict', modelUri: target.uri, inputPath: input.fsPath, outputPath: output.fsPath, contentType }, folder);
-  };
-
-  const buildImage = async (element?: unknown): Promise<void> => {
-    if (!checkTrust('Building a model image')) return;
-    const target = await modelTarget(tracking, element, 'Build an image of which model version?');
-    if (!target) return;
-    const docker = await dockerAvailability();
-    if (!docker.available) {
-      const action = await vscode.window.showWarningMessage(`Building a Docker image of ${target.uri} needs Docker, which is ${docker.message}. Install Docker (and start its daemon), then build again.`, 'Learn More');
-      if (action) await vscode.env.openExternal(vscode.Uri.parse(DOCKER_DOCS));
-      return;
-    }
-    const imageName = await vscode.window.showInputBox({ title: `Image name for ${target.uri}`, value: imageNameFor(target), validateInput: (v) => (/^[a-z0-9][a-z0-9._\-/:@]*$/.test(v) ? undefined : 'Lower-case letters, digits and . _ - / : @') });
-    if (!imageName) return;
-    log.info(`building ${imageName} from ${target.uri} with docker at ${docker.path}`);
-    await runner.run({ type: TASK_TYPE, task: 'modelsBuildDocker', modelUri: target.uri, imageName }, target.tracking.folder);
-  };
-
-  return vscode.Disposable.from(
-    registerCommand(log, Commands.serveModel, serve),
-    registerCommand(log, Commands.predictFile, predict),
-    registerCommand(log, Commands.buildDockerImage, buildImage),
+async function serveModel(feature: ServingFeature, element?: unknown): Promise<void> {
+  const { services, servers, revealServing } = feature;
+  if (!checkTrust('Serving a model')) return;
+  const target = await modelTarget(services.tracking, element, 'Serve which model version?');
+  if (!target) return;
+  const folder = target.tracking.folder;
+  const { environment } = services.tasks;
+  const python = await environment.mlflowInterpreter(folder, 'Serving a model', () => serveModel(feature, element));
+  const port = await findFreePort();
+  const trackingTarget = environment.trackingTarget(folder, { withExperiment: false });
+  const spec = modelsServe({ python, cwd: folder.uri.fsPath, modelUri: target.uri, port, tracking: { trackingUri: trackingTarget.trackingUri, allowFileStore: trackingTarget.allowFileStore }, envManager: readConfig(folder).envManager });
+  void revealServing();
+  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Serving ${target.uri} on port ${port}…` }, () =>
+    servers.start({ ...spec, env: { ...interpreterPath(python, process.env['PATH']), ...spec.env } }, { modelUri: target.uri, port, folderUri: folder.uri.toString(), model: target.reference }),
   );
+  if (server.state === 'healthy') {
+    const action = await vscode.window.showInformationMessage(`Serving ${target.uri} at http://127.0.0.1:${port} (MLflow ${server.mlflowVersion ?? '?'}).`, 'Send Test Request', 'Copy curl Command');
+    if (action === 'Send Test Request') await vscode.commands.executeCommand(Commands.sendTestRequest, { kind: 'server', id: server.id });
+    if (action === 'Copy curl Command') await vscode.commands.executeCommand(Commands.copyCurl, { kind: 'server', id: server.id });
+  } else {
+    const reason = server.state === 'exited' ? failureLine(servers.logText(server)) ?? server.problem : server.problem;
+    const action = await vscode.window.showErrorMessage(`The server of ${target.uri} ${server.state === 'exited' ? 'stopped' : 'is not healthy'}: ${reason ?? 'see its log'}`, 'Open Logs');
+    if (action) await vscode.commands.executeCommand(Commands.openServerLogs, { kind: 'server', id: server.id });
+  }
+}
+
+async function predictFile({ services }: ServingFeature, element?: unknown): Promise<void> {
+  if (!checkTrust('Predicting with a model')) return;
+  const target = await modelTarget(services.tracking, element, 'Predict with which model version?');
+  if (!target) return;
+  const folder = target.tracking.folder;
+  const [input] = (await vscode.window.showOpenDialog({ title: `Input for ${target.uri} (JSON in the server's format, or CSV)`, defaultUri: folder.uri, canSelectMany: false, filters: { 'JSON or CSV': ['json', 'csv'] } })) ?? [];
+  if (!input) return;
+  const suggested = vscode.Uri.file(join(dirname(input.fsPath), `${basename(input.fsPath, extname(input.fsPath))}.predictions.json`));
+  const output = await vscode.window.showSaveDialog({ title: 'Write the predictions to', defaultUri: suggested, filters: { JSON: ['json'] } });
+  if (!output) return;
+  const contentType = extname(input.fsPath).toLowerCase() === '.csv' ? 'csv' : 'json';
+  await services.tasks.run({ type: TASK_TYPE, task: 'modelsPredict', modelUri: target.uri, inputPath: input.fsPath, outputPath: output.fsPath, contentType }, folder);
+}
+
+async function buildDockerImage({ services }: ServingFeature, element?: unknown): Promise<void> {
+  if (!checkTrust('Building a model image')) return;
+  const target = await modelTarget(services.tracking, element, 'Build an image of which model version?');
+  if (!target) return;
+  const docker = await dockerAvailability();
+  if (!docker.available) {
+    const action = await vscode.window.showWarningMessage(`Building a Docker image of ${target.uri} needs Docker, which is ${docker.message}. Install Docker (and start its daemon), then build again.`, 'Learn More');
+    if (action) await vscode.env.openExternal(vscode.Uri.parse(DOCKER_DOCS));
+    return;
+  }
+  const imageName = await vscode.window.showInputBox({ title: `Image name for ${target.uri}`, value: imageNameFor(target), validateInput: (v) => (/^[a-z0-9][a-z0-9._\-/:@]*$/.test(v) ? undefined : 'Lower-case letters, digits and . _ - / : @') });
+  if (!imageName) return;
+  services.log.info(`building ${imageName} from ${target.uri} with docker at ${docker.path}`);
+  await services.tasks.run({ type: TASK_TYPE, task: 'modelsBuildDocker', modelUri: target.uri, imageName }, target.tracking.folder);
 }
 
 function imageNameFor(target: ModelTarget): string {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { registeredModelUri } from '../../core/tasks/index.js';
-import type { FolderTracking, TrackingService } from '../tracking.js';
-import type { ModelsElement } from '../trees/models/tree.js';
-import type { ModelReference } from './modelFiles.js';
+import { storeOf } from '../../core/tracking/storeState.js';
+import type { ModelsElement } from '../models/tree.js';
+import type { FolderTracking, TrackingService } from '../tracking/trackingService.js';
+import { modelVersions, type ModelReference } from '../../core/models/modelFiles.js';
 
 /** A registered model version (or the version an alias points at) to serve, predict with or package. */
 export interface ModelTarget {
@@ -31,15 +32,15 @@ export async function modelTarget(tracking: TrackingService, element: unknown, t
 async function pickModel(tracking: TrackingService, title: string): Promise<ModelTarget | undefined> {
   const items: (vscode.QuickPickItem & { target: ModelTarget })[] = [];
   for (const folder of tracking.folders) {
-    if (folder.state.kind !== 'ready') continue;
-    const store = folder.state.store;
+    const store = storeOf(folder);
+    if (!store) continue;
     const models = (await store.searchRegisteredModels()).items;
     for (const model of models) {
       for (const alias of model.aliases ?? []) {
         const target: ModelTarget = { tracking: folder, uri: registeredModelUri(model.name, { alias: alias.alias }), reference: { trackingKey: folder.key, name: model.name, version: alias.version }, tag: alias.alias };
         items.push({ label: target.uri, description: `version ${alias.version}`, target });
       }
-      const versions = (await store.searchModelVersions({ filter: `name = '${model.name.replaceAll("'", "\\'")}'`, orderBy: ['version_number DESC'] })).items;
+      const versions = await modelVersions(store, model.name);
       for (const version of versions) {
         const target: ModelTarget = { tracking: folder, uri: registeredModelUri(model.name, { version: version.version }), reference: { trackingKey: folder.key, name: model.name, version: String(version.version) }, tag: String(version.version) };
         items.push({ label: target.uri, description: version.status && version.status !== 'READY' ? version.status : undefined, target });

@@ -1,19 +1,10 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../../core/log.js';
-import { baseUrl, curlCommand, sendTestRequest, type RequestPayload } from '../../core/tasks/index.js';
-import { registerCommand } from '../commands/register.js';
+import { baseUrl, curlCommand, payloadForVersion, sendTestRequest, type RequestPayload } from '../../core/tasks/index.js';
+import { storeOf } from '../../core/tracking/storeState.js';
+import type { CommandTable } from '../commands.js';
 import { Commands } from '../constants.js';
-import type { VirtualDocuments } from '../documents/virtualDocuments.js';
-import type { TrackingService } from '../tracking.js';
-import { payloadForVersion } from './modelFiles.js';
-import type { ModelServer, ServerManager } from './servers.js';
-
-export interface ServerCommandsContext {
-  readonly log: Logger;
-  readonly tracking: TrackingService;
-  readonly servers: ServerManager;
-  readonly documents: VirtualDocuments;
-}
+import type { ServingFeature } from './feature.js';
+import type { ModelServer } from '../../core/tasks/modelServers.js';
 
 const SOURCE_TEXT: Record<RequestPayload['source'], string> = {
   'serving-input-example': "the model's serving input example",
@@ -23,110 +14,110 @@ const SOURCE_TEXT: Record<RequestPayload['source'], string> = {
 };
 
 /** The Serving view's actions on one server. */
-export function registerServerCommands(context: ServerCommandsContext): vscode.Disposable {
-  const { log, tracking, servers, documents } = context;
+export const serverCommands: CommandTable<ServingFeature> = {
+  [Commands.sendTestRequest]: sendRequest,
+  [Commands.copyCurl]: copyCurl,
+  [Commands.stopServer]: stopServer,
+  [Commands.openServerLogs]: openServerLogs,
+  [Commands.removeServer]: removeServer,
+  [Commands.refreshServing]: ({ servers }) => servers.checkAll(),
+};
 
-  /** A row of the view (a server or one of its details), else the only server, else one picked. */
-  const serverOf = async (element?: unknown): Promise<ModelServer | undefined> => {
-    const id = (element as { id?: unknown } | undefined)?.id;
-    if (typeof id === 'string') {
-      // A notification's button can outlive its server.
-      const server = servers.get(id);
-      if (!server) void vscode.window.showInformationMessage('That model server is no longer running; serve the model again from the Models view.');
-      return server;
-    }
-    const running = servers.servers;
-    if (running.length <= 1) return running[0];
-    return (await vscode.window.showQuickPick(running.map((s) => ({ label: s.modelUri, description: `:${s.port} · ${s.state}`, server: s })), { title: 'Which server?' }))?.server;
-  };
+/** A row of the view (a server or one of its details), else the only server, else one picked. */
+async function serverOf({ servers }: ServingFeature, element?: unknown): Promise<ModelServer | undefined> {
+  const id = (element as { id?: unknown } | undefined)?.id;
+  if (typeof id === 'string') {
+    // A notification's button can outlive its server.
+    const server = servers.get(id);
+    if (!server) void vscode.window.showInformationMessage('That model server is no longer running; serve the model again from the Models view.');
+    return server;
+  }
+  const running = servers.servers;
+  if (running.length <= 1) return running[0];
+  return (await vscode.window.showQuickPick(running.map((s) => ({ label: s.modelUri, description: `:${s.port} · ${s.state}`, server: s })), { title: 'Which server?' }))?.server;
+}
 
-  /** The body to send: the model's example as is; a skeleton from the signature goes through an editor first. */
-  const requestBody = async (server: ModelServer): Promise<{ body: string; payload: RequestPayload } | undefined> => {
-    const store = server.model ? tracking.forKey(server.model.trackingKey)?.state : undefined;
-    const payload: RequestPayload = store?.kind === 'ready' && server.model ? await payloadForVersion(store.store, server.model) : { source: 'none', body: '{\n  "inputs": []\n}' };
-    if (payload.source === 'serving-input-example' || payload.source === 'input-example') return { body: payload.body, payload };
-    const document = await vscode.workspace.openTextDocument({ language: 'json', content: payload.body });
-    await vscode.window.showTextDocument(document, { preview: false });
-    const send = await vscode.window.showInformationMessage(`${server.modelUri} has no input example: edit the request body (${SOURCE_TEXT[payload.source]}), then send it.`, 'Send');
-    return send ? { body: document.getText(), payload } : undefined;
-  };
+/** The served version's request body, read from its store (none when the store is gone). */
+async function payloadOf({ services }: ServingFeature, server: ModelServer): Promise<RequestPayload | undefined> {
+  const store = server.model ? storeOf(services.tracking.forKey(server.model.trackingKey)) : undefined;
+  return store && server.model ? payloadForVersion(store, server.model) : undefined;
+}
 
-  const sendRequest = async (element?: unknown): Promise<void> => {
-    const server = await serverOf(element);
-    if (!server) return;
-    const request = await requestBody(server);
-    if (!request) return;
-    try {
-      JSON.parse(request.body);
-    } catch (error) {
-      void vscode.window.showErrorMessage(`The request body is not JSON: ${(error as Error).message}`);
-      return;
-    }
-    const outcome = await sendTestRequest({ port: server.port }, request.body);
-    const url = `${baseUrl({ port: server.port })}/invocations`;
-    const status = outcome.ok ? `HTTP ${outcome.status}` : `no answer (${outcome.message})`;
-    log.info(`test request to ${server.modelUri}: ${status} in ${outcome.latencyMs} ms`);
-    const lines = [
-      `# POST ${url} → ${status} in ${outcome.latencyMs} ms`,
-      '',
-      `Model ${server.modelUri}; request body from ${SOURCE_TEXT[request.payload.source]}${request.payload.file ? ` (${request.payload.file})` : ''}.`,
-      '',
-      `## Response${outcome.ok && outcome.contentType ? ` (${outcome.contentType})` : ''}`,
-      '',
-      fenced(outcome.ok ? outcome.body : outcome.message),
-      '',
-      '## Request',
-      '',
-      fenced(request.body),
-      '',
-    ];
-    const uri = documents.add(lines.join('\n'), `response-${server.port}-${Date.now()}.md`);
-    await vscode.window.showTextDocument(uri, { preview: true });
-    const good = outcome.ok && outcome.status >= 200 && outcome.status < 300;
-    const message = `${server.modelUri}: ${status} in ${outcome.latencyMs} ms`;
-    if (good) void vscode.window.showInformationMessage(message);
-    else void vscode.window.showWarningMessage(message);
-  };
+/** The body to send: the model's example as is; a skeleton from the signature goes through an editor first. */
+async function requestBody(feature: ServingFeature, server: ModelServer): Promise<{ body: string; payload: RequestPayload } | undefined> {
+  const payload: RequestPayload = (await payloadOf(feature, server)) ?? { source: 'none', body: '{\n  "inputs": []\n}' };
+  if (payload.source === 'serving-input-example' || payload.source === 'input-example') return { body: payload.body, payload };
+  const document = await vscode.workspace.openTextDocument({ language: 'json', content: payload.body });
+  await vscode.window.showTextDocument(document, { preview: false });
+  const send = await vscode.window.showInformationMessage(`${server.modelUri} has no input example: edit the request body (${SOURCE_TEXT[payload.source]}), then send it.`, 'Send');
+  return send ? { body: document.getText(), payload } : undefined;
+}
 
-  const copyCurl = async (element?: unknown): Promise<void> => {
-    const server = await serverOf(element);
-    if (!server) return;
-    const store = server.model ? tracking.forKey(server.model.trackingKey)?.state : undefined;
-    const payload = store?.kind === 'ready' && server.model ? await payloadForVersion(store.store, server.model) : { body: '{"inputs": []}' };
-    await vscode.env.clipboard.writeText(curlCommand({ port: server.port }, compactJson(payload.body)));
-    vscode.window.setStatusBarMessage(`Copied a curl command for ${server.modelUri}`, 3_000);
-  };
+async function sendRequest(feature: ServingFeature, element?: unknown): Promise<void> {
+  const server = await serverOf(feature, element);
+  if (!server) return;
+  const request = await requestBody(feature, server);
+  if (!request) return;
+  try {
+    JSON.parse(request.body);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`The request body is not JSON: ${(error as Error).message}`);
+    return;
+  }
+  const outcome = await sendTestRequest({ port: server.port }, request.body);
+  const url = `${baseUrl({ port: server.port })}/invocations`;
+  const status = outcome.ok ? `HTTP ${outcome.status}` : `no answer (${outcome.message})`;
+  feature.services.log.info(`test request to ${server.modelUri}: ${status} in ${outcome.latencyMs} ms`);
+  const lines = [
+    `# POST ${url} → ${status} in ${outcome.latencyMs} ms`,
+    '',
+    `Model ${server.modelUri}; request body from ${SOURCE_TEXT[request.payload.source]}${request.payload.file ? ` (${request.payload.file})` : ''}.`,
+    '',
+    `## Response${outcome.ok && outcome.contentType ? ` (${outcome.contentType})` : ''}`,
+    '',
+    fenced(outcome.ok ? outcome.body : outcome.message),
+    '',
+    '## Request',
+    '',
+    fenced(request.body),
+    '',
+  ];
+  const uri = feature.services.documents.add(lines.join('\n'), `response-${server.port}-${Date.now()}.md`);
+  await vscode.window.showTextDocument(uri, { preview: true });
+  const good = outcome.ok && outcome.status >= 200 && outcome.status < 300;
+  const message = `${server.modelUri}: ${status} in ${outcome.latencyMs} ms`;
+  if (good) void vscode.window.showInformationMessage(message);
+  else void vscode.window.showWarningMessage(message);
+}
 
-  const stop = async (element?: unknown): Promise<void> => {
-    const server = await serverOf(element);
-    if (!server) return;
-    const { portFree } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Stopping ${server.modelUri}…` }, () => servers.stop(server.id));
-    vscode.window.setStatusBarMessage(`Stopped ${server.modelUri}; port ${server.port} ${portFree ? 'is free' : 'is still in use'}`, 5_000);
-    if (!portFree) void vscode.window.showWarningMessage(`${server.modelUri} was stopped, but port ${server.port} is still in use by another process.`);
-  };
+async function copyCurl(feature: ServingFeature, element?: unknown): Promise<void> {
+  const server = await serverOf(feature, element);
+  if (!server) return;
+  const payload = (await payloadOf(feature, server)) ?? { body: '{"inputs": []}' };
+  await vscode.env.clipboard.writeText(curlCommand({ port: server.port }, compactJson(payload.body)));
+  vscode.window.setStatusBarMessage(`Copied a curl command for ${server.modelUri}`, 3_000);
+}
 
-  const openLogs = async (element?: unknown): Promise<void> => {
-    const server = await serverOf(element);
-    if (!server) return;
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(server.logFile));
-    const editor = await vscode.window.showTextDocument(document, { preview: true });
-    const end = document.lineAt(Math.max(0, document.lineCount - 1)).range.end;
-    editor.revealRange(new vscode.Range(end, end));
-  };
+async function stopServer(feature: ServingFeature, element?: unknown): Promise<void> {
+  const server = await serverOf(feature, element);
+  if (!server) return;
+  const { portFree } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Stopping ${server.modelUri}…` }, () => feature.servers.stop(server.id));
+  vscode.window.setStatusBarMessage(`Stopped ${server.modelUri}; port ${server.port} ${portFree ? 'is free' : 'is still in use'}`, 5_000);
+  if (!portFree) void vscode.window.showWarningMessage(`${server.modelUri} was stopped, but port ${server.port} is still in use by another process.`);
+}
 
-  const remove = async (element?: unknown): Promise<void> => {
-    const server = await serverOf(element);
-    if (server) servers.remove(server.id);
-  };
+async function openServerLogs(feature: ServingFeature, element?: unknown): Promise<void> {
+  const server = await serverOf(feature, element);
+  if (!server) return;
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(server.logFile));
+  const editor = await vscode.window.showTextDocument(document, { preview: true });
+  const end = document.lineAt(Math.max(0, document.lineCount - 1)).range.end;
+  editor.revealRange(new vscode.Range(end, end));
+}
 
-  return vscode.Disposable.from(
-    registerCommand(log, Commands.sendTestRequest, sendRequest),
-    registerCommand(log, Commands.copyCurl, copyCurl),
-    registerCommand(log, Commands.stopServer, stop),
-    registerCommand(log, Commands.openServerLogs, openLogs),
-    registerCommand(log, Commands.removeServer, remove),
-    registerCommand(log, Commands.refreshServing, () => servers.checkAll()),
-  );
+async function removeServer(feature: ServingFeature, element?: unknown): Promise<void> {
+  const server = await serverOf(feature, element);
+  if (server) feature.servers.remove(server.id);
 }
 
 function fenced(text: string): string {

@@ -4,7 +4,7 @@ import { formatDuration } from '../../core/format.js';
 import { baseUrl } from '../../core/tasks/index.js';
 import { Commands, ContextValues } from '../constants.js';
 import { Disposable } from '../dispose.js';
-import type { ModelServer, ServerManager } from './servers.js';
+import type { ModelServer, ServerManager } from '../../core/tasks/modelServers.js';
 
 export type ServingElement = { readonly kind: 'server'; readonly id: string } | { readonly kind: 'detail'; readonly id: string; readonly label: string };
 

@@ -3,16 +3,15 @@ import * as vscode from 'vscode';
 import { formatDuration, oneLine } from '../../core/format.js';
 import type { Logger } from '../../core/log.js';
 import { failureLine, isTrainingTask } from '../../core/tasks/index.js';
-import type { Run } from '../../core/tracking/model.js';
+import { runsStartedSince } from '../../core/tasks/taskRuns.js';
+import type { Run } from '../../core/tracking/entities.js';
+import type { RunsModel } from '../../core/tracking/runsModel.js';
+import { storeOf } from '../../core/tracking/storeState.js';
 import { Commands } from '../constants.js';
 import { Disposable } from '../dispose.js';
-import type { VirtualDocuments } from '../documents/virtualDocuments.js';
-import type { FolderTracking, TrackingService } from '../tracking.js';
-import type { RunsTreeProvider } from '../trees/runs/tree.js';
-import type { TaskEnd, TaskRun, TaskRunner } from './runner.js';
-
-/** Runs that start this long before the task did still count as its runs (clocks, MLflow's own rounding). */
-const CLOCK_SLACK_MS = 2_000;
+import type { TaskEnd, TaskRun, TaskRunner } from '../runner/runner.js';
+import type { FolderTracking, TrackingService } from '../tracking/trackingService.js';
+import type { VirtualDocuments } from '../virtualDocuments.js';
 
 /**
  * What the user sees of tasks besides their terminal: the running ones in the status bar, and
@@ -26,7 +25,7 @@ export class TaskFeedback extends Disposable {
   constructor(
     runner: TaskRunner,
     private readonly tracking: TrackingService,
-    private readonly runsTree: RunsTreeProvider,
+    private readonly runs: RunsModel<FolderTracking>,
     private readonly documents: VirtualDocuments,
     private readonly log: Logger,
   ) {
@@ -86,8 +85,8 @@ export class TaskFeedback extends Disposable {
 
   /** The Runs view re-reads the store; the task's newest run is offered (its metrics, or the run). */
   private async trainingEnded(end: TaskEnd, took: string): Promise<void> {
-    this.runsTree.refresh();
-    const tracking = this.tracking.folders.find((f) => f.folder.uri.toString() === end.folder.uri.toString());
+    this.runs.refresh();
+    const tracking = this.tracking.forFolder(end.folder);
     const runs = tracking ? await this.newRuns(tracking, end.startedAt).catch((error: unknown) => (this.log.warn(`reading the task's new runs: ${(error as Error).message}`), [])) : [];
     const newest = runs[0];
     if (!newest || !tracking) {
@@ -98,7 +97,7 @@ export class TaskFeedback extends Disposable {
     const more = runs.length > 1 ? ` (and ${runs.length - 1} more)` : '';
     const action = await vscode.window.showInformationMessage(`${end.label} finished in ${took}: new run "${name}"${more}.`, 'Open Metrics', 'Show Run');
     if (action === 'Open Metrics') {
-      const row = await this.runsTree.locateRun(tracking.key, newest.info.run_id);
+      const row = await this.runs.locateRun(tracking.key, newest.info.run_id);
       if (row) await vscode.commands.executeCommand(Commands.openMetrics, row);
       else await vscode.commands.executeCommand(Commands.showRun, tracking.key, newest.info.run_id);
     } else if (action === 'Show Run') {
@@ -108,12 +107,8 @@ export class TaskFeedback extends Disposable {
 
   /** Runs started since the task did, newest first (MLflow's default order). */
   private async newRuns(tracking: FolderTracking, since: number): Promise<Run[]> {
-    if (tracking.state.kind !== 'ready') return [];
-    const store = tracking.state.store;
-    const experiments = (await store.searchExperiments()).items.map((experiment) => experiment.experiment_id);
-    if (experiments.length === 0) return [];
-    const listing = await store.searchRuns({ experimentIds: experiments, maxResults: 20 });
-    return listing.items.filter((run) => Number(run.info.start_time ?? 0) >= since - CLOCK_SLACK_MS);
+    const store = storeOf(tracking);
+    return store ? runsStartedSince(store, since) : [];
   }
 
   private async showOutput(end: TaskEnd): Promise<void> {

@@ -1,11 +1,10 @@
 import { dirname, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { openDvcRepo } from '../../core/dvc/repo.js';
-import type { Stage } from '../../core/dvc/model.js';
 import type { Logger } from '../../core/log.js';
 import { loadMlProject, readTaskDefinition, TASK_TYPE, type WorkbenchTaskDefinition } from '../../core/tasks/index.js';
-import type { TaskRunner } from './runner.js';
-import { dvcRootOf } from './targets.js';
+import type { Projects } from '../dvc/projects.js';
+import type { TaskRunner } from '../runner/runner.js';
+import { pipelines } from './targets.js';
 
 /** Never walk a huge workspace for the task list: VS Code's own file search, capped. */
 const MAX_FILES = 50;
@@ -19,6 +18,7 @@ const EXCLUDE = '**/{node_modules,.git,.dvc,.venv,venv,mlruns,mlartifacts}/**';
 export class WorkbenchTaskProvider implements vscode.TaskProvider {
   constructor(
     private readonly runner: TaskRunner,
+    private readonly dvc: Projects,
     private readonly log: Logger,
   ) {}
 
@@ -28,9 +28,11 @@ export class WorkbenchTaskProvider implements vscode.TaskProvider {
       return [];
     }
     const tasks: vscode.Task[] = [];
+    const projects = await pipelines(this.dvc, (project, error) => this.log.warn(`tasks: the pipeline of ${project.root} could not be read: ${error.message}`));
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (token.isCancellationRequested) break;
-      const [dvc, mlproject] = await Promise.all([this.dvcTasks(folder, token), this.mlprojectTasks(folder, token)]);
+      const dvc = this.dvcTasks(folder, projects.filter(({ project }) => project.folder.workspaceFolder.uri.toString() === folder.uri.toString()));
+      const mlproject = await this.mlprojectTasks(folder, token);
       tasks.push(...dvc, ...mlproject, ...this.scriptTasks(folder));
     }
     this.log.info(`tasks: ${tasks.length} provided`);
@@ -50,27 +52,12 @@ export class WorkbenchTaskProvider implements vscode.TaskProvider {
     return this.runner.createTask(task.definition as WorkbenchTaskDefinition, folder, task.name);
   }
 
-  private async dvcTasks(folder: vscode.WorkspaceFolder, token: vscode.CancellationToken): Promise<vscode.Task[]> {
-    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/dvc.yaml'), EXCLUDE, MAX_FILES, token);
-    const roots = new Set(files.map((file) => dvcRootOf(dirname(file.fsPath))).filter((root): root is string => root !== undefined));
+  /** Per DVC project with a pipeline (the projects the Pipeline view shows): its `dvc repro` and `dvc exp run` tasks. */
+  private dvcTasks(folder: vscode.WorkspaceFolder, projects: Awaited<ReturnType<typeof pipelines>>): vscode.Task[] {
     const tasks: vscode.Task[] = [];
-    for (const root of [...roots].sort()) {
-      const cwd = relative(folder.uri.fsPath, root) || '.';
+    for (const { project, stages, hasDownstream } of projects) {
+      const cwd = relative(folder.uri.fsPath, project.root) || '.';
       const where = cwd === '.' ? '' : ` (${cwd})`;
-      let stages: readonly Stage[];
-      let hasDownstream: (address: string) => boolean;
-      const repo = openDvcRepo(root);
-      try {
-        const loaded = await repo.load();
-        stages = loaded.stages.filter((stage) => stage.kind === 'pipeline');
-        const upstreamOfSomething = new Set([...loaded.dag.upstream.values()].flat());
-        hasDownstream = (address) => upstreamOfSomething.has(address);
-      } catch (error) {
-        this.log.warn(`tasks: the pipeline of ${root} could not be read: ${(error as Error).message}`);
-        continue;
-      } finally {
-        void repo.dispose();
-      }
       const task = (definition: Omit<WorkbenchTaskDefinition, 'type' | 'cwd'>, name: string): vscode.Task =>
         this.runner.createTask({ type: TASK_TYPE, cwd, ...definition } as WorkbenchTaskDefinition, folder, `${name}${where}`);
       tasks.push(task({ task: 'dvcRepro' }, 'dvc repro (whole pipeline)'));

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, relative } from 'node:path';
 import * as vscode from 'vscode';
-import type { Stage } from '../../core/dvc/model.js';
-import { openDvcRepo } from '../../core/dvc/repo.js';
+import type { Stage } from '../../core/dvc/entities.js';
 import { loadMlProject, type MlProject } from '../../core/tasks/index.js';
+import type { Project, Projects } from '../dvc/projects.js';
 
 /** A pipeline stage as the commands address it: its DVC project and its `dvc repro` target. */
 export interface StageTarget {
@@ -16,80 +15,76 @@ export interface StageTarget {
 
 const EXCLUDE = '**/{node_modules,.git,.dvc,.venv,venv,mlruns,mlartifacts}/**';
 
-/** The nearest folder at or above `dir` holding `.dvc/`. */
-export function dvcRootOf(dir: string): string | undefined {
-  for (let current = dir; ; current = dirname(current)) {
-    if (existsSync(join(current, '.dvc'))) return current;
-    if (dirname(current) === current) return undefined;
-  }
-}
-
 const pathOf = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : value instanceof vscode.Uri ? value.fsPath : typeof (value as { fsPath?: unknown })?.fsPath === 'string' ? (value as { fsPath: string }).fsPath : undefined;
+
+/** The project holding `path`, once the workspace's projects are known. */
+async function projectAt(dvc: Projects, path: string): Promise<Project | undefined> {
+  await dvc.discovered();
+  return dvc.projectFor(path);
+}
 
 /**
  * What the Pipeline view (or a keybinding) passes: a stage name and the path of its dvc.yaml, or a
  * tree element `{ stage: { name, address?, file? }, root }`. Undefined when it names no stage.
  */
-export function stageFromArguments(first: unknown, second: unknown): StageTarget | undefined {
+export async function stageFromArguments(dvc: Projects, first: unknown, second: unknown): Promise<StageTarget | undefined> {
   if (typeof first === 'string') {
     const dvcYaml = pathOf(second);
     const dir = dvcYaml ? dirname(dvcYaml) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const root = dir ? dvcRootOf(dir) : undefined;
-    if (!root || !dvcYaml) return root ? withFolder(root, first) : undefined;
-    const file = relative(root, dvcYaml).replace(/\\/g, '/');
-    return withFolder(root, file === 'dvc.yaml' ? first : `${file}:${first}`);
+    const project = dir ? await projectAt(dvc, dir) : undefined;
+    if (!project || !dvcYaml) return project ? target(project, first) : undefined;
+    const file = relative(project.root, dvcYaml).replace(/\\/g, '/');
+    return target(project, file === 'dvc.yaml' ? first : `${file}:${first}`);
   }
-  // A Pipeline view row carries its DVC root on its service; CodeLens and others pass `root`.
-  const element = first as { stage?: { name?: unknown; address?: unknown; file?: unknown }; root?: unknown; service?: { root?: unknown } } | undefined;
+  // A Pipeline view row carries its project; CodeLens and others pass `root`.
+  const element = first as { stage?: { name?: unknown; address?: unknown; file?: unknown }; root?: unknown; project?: { root?: unknown } } | undefined;
   const name = element?.stage?.name;
-  const rootPath = pathOf(element?.root ?? element?.service?.root);
+  const rootPath = pathOf(element?.root ?? element?.project?.root);
   if (typeof name !== 'string' || !rootPath) return undefined;
-  if (typeof element?.stage?.address === 'string') return withFolder(rootPath, element.stage.address);
+  const project = await projectAt(dvc, rootPath);
+  if (!project) return undefined;
+  if (typeof element?.stage?.address === 'string') return target(project, element.stage.address);
   const file = typeof element?.stage?.file === 'string' ? element.stage.file.replace(/\\/g, '/') : 'dvc.yaml';
-  return withFolder(rootPath, file === 'dvc.yaml' ? name : `${file}:${name}`);
+  return target(project, file === 'dvc.yaml' ? name : `${file}:${name}`);
 }
 
-function withFolder(root: string, address: string): StageTarget | undefined {
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(root)) ?? vscode.workspace.workspaceFolders?.find((f) => resolve(f.uri.fsPath).startsWith(root));
-  return folder ? { folder, root, address } : undefined;
+function target(project: Project, address: string): StageTarget {
+  return { folder: project.folder.workspaceFolder, root: project.root, address };
 }
 
-/** Every DVC project of the workspace (found through its dvc.yaml files). */
-export async function dvcRoots(): Promise<{ folder: vscode.WorkspaceFolder; root: string }[]> {
-  const files = await vscode.workspace.findFiles('**/dvc.yaml', EXCLUDE, 50);
-  const roots = new Set(files.map((file) => dvcRootOf(dirname(file.fsPath))).filter((root): root is string => root !== undefined));
-  return [...roots].sort().flatMap((root) => {
-    const target = withFolder(root, '');
-    return target ? [{ folder: target.folder, root }] : [];
-  });
-}
-
-export async function loadStages(root: string): Promise<Stage[]> {
-  const repo = openDvcRepo(root);
-  try {
-    return (await repo.load()).stages.filter((stage) => stage.kind === 'pipeline');
-  } finally {
-    void repo.dispose();
-  }
+/** The projects with a pipeline (a dvc.yaml), with their stages; a project that cannot be read is skipped. */
+export async function pipelines(dvc: Projects, onError: (project: Project, error: Error) => void = () => undefined): Promise<{ project: Project; stages: readonly Stage[]; hasDownstream: (address: string) => boolean }[]> {
+  await dvc.discovered();
+  const found = await Promise.all(
+    dvc.projects.map(async (project) => {
+      try {
+        const { stages, dag, hasPipelineFile } = await project.pipeline();
+        if (!hasPipelineFile) return [];
+        const upstreamOfSomething = new Set([...dag.upstream.values()].flat());
+        return [{ project, stages: stages.filter((s) => s.kind === 'pipeline'), hasDownstream: (address: string) => upstreamOfSomething.has(address) }];
+      } catch (error) {
+        onError(project, error as Error);
+        return [];
+      }
+    }),
+  );
+  return found.flat();
 }
 
 /** The stage itself (command, wdir) from its dvc.yaml. */
-export async function loadStage(target: StageTarget): Promise<Stage> {
-  const stage = (await loadStages(target.root)).find((s) => s.address === target.address);
+export async function loadStage(dvc: Projects, target: StageTarget): Promise<Stage> {
+  const project = await projectAt(dvc, target.root);
+  const stage = project && (await project.pipeline()).stages.find((s) => s.address === target.address && s.kind === 'pipeline');
   if (!stage) throw new Error(`No stage ${target.address} in the pipeline of ${target.root}.`);
   return stage;
 }
 
-export async function pickStage(title: string): Promise<StageTarget | undefined> {
-  const roots = await dvcRoots();
-  const items = (
-    await Promise.all(
-      roots.map(async ({ folder, root }) =>
-        (await loadStages(root)).map((stage) => ({ label: stage.address, description: typeof stage.cmd === 'string' ? stage.cmd : stage.cmd?.join(' && '), detail: roots.length > 1 ? relative(folder.uri.fsPath, root) || folder.name : undefined, target: { folder, root, address: stage.address } })),
-      ),
-    )
-  ).flat();
+export async function pickStage(dvc: Projects, title: string): Promise<StageTarget | undefined> {
+  const found = await pipelines(dvc);
+  const items = found.flatMap(({ project, stages }) =>
+    stages.map((stage) => ({ label: stage.address, description: typeof stage.cmd === 'string' ? stage.cmd : stage.cmd?.join(' && '), detail: found.length > 1 ? relative(project.folder.path, project.root) || project.folder.name : undefined, target: target(project, stage.address) })),
+  );
   if (items.length === 0) {
     void vscode.window.showInformationMessage('No DVC pipeline stages in this workspace (no dvc.yaml with stages inside a DVC project).');
     return undefined;
@@ -97,12 +92,11 @@ export async function pickStage(title: string): Promise<StageTarget | undefined>
   return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Stage', matchOnDescription: true }))?.target;
 }
 
-export async function pickDvcRoot(title: string, hint?: unknown): Promise<{ folder: vscode.WorkspaceFolder; root: string } | undefined> {
+export async function pickDvcRoot(dvc: Projects, title: string, hint?: unknown): Promise<{ folder: vscode.WorkspaceFolder; root: string } | undefined> {
   const given = pathOf((hint as { root?: unknown })?.root ?? hint);
-  const root = given ? dvcRootOf(given) : undefined;
-  const fromHint = root ? withFolder(root, '') : undefined;
-  if (fromHint) return { folder: fromHint.folder, root: fromHint.root };
-  const roots = await dvcRoots();
+  const hinted = given ? await projectAt(dvc, given) : undefined;
+  if (hinted) return { folder: hinted.folder.workspaceFolder, root: hinted.root };
+  const roots = (await pipelines(dvc)).map(({ project }) => ({ folder: project.folder.workspaceFolder, root: project.root }));
   if (roots.length <= 1) {
     if (roots.length === 0) void vscode.window.showInformationMessage('No DVC pipeline in this workspace (no dvc.yaml inside a DVC project).');
     return roots[0];

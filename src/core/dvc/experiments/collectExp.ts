@@ -7,7 +7,7 @@
  * is an `error` on that file; a pipeline that cannot be loaded is an error on the whole row.
  */
 import { dirname, posix, relative, sep } from 'node:path';
-import type { Stage } from '../model.js';
+import type { Stage } from '../entities.js';
 import type { Snapshot } from '../load.js';
 import { isDict, type PyDict, type PyValue } from '../pyValue.js';
 import { parseValues, ValuesFileError } from '../files/values.js';

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { HashRecord } from '../model.js';
+import type { HashRecord } from '../entities.js';
 import { objectPath, readListing } from '../hashing/cachePresence.js';
 import type { DirEntry } from '../hashing/dirListing.js';
 import type { Snapshot } from '../load.js';

@@ -4,7 +4,7 @@
  * but their upstream is not checked (that needs the network); see `isImport`.
  */
 import { dirname, resolve } from 'node:path';
-import type { DvcDiagnostic, PathDep, Stage, StageOut } from '../model.js';
+import type { DvcDiagnostic, PathDep, Stage, StageOut } from '../entities.js';
 import { isDict, type PyDict } from '../pyValue.js';
 import { outFlags, repoRelative } from '../pipeline/stageModel.js';
 import { hashRecord } from './lockfile.js';

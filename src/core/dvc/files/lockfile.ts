@@ -3,7 +3,7 @@
  * `.dvc` files. A record with `hash: md5` is a DVC 3 hash; an `md5` with no `hash` key is a DVC 2
  * record, which DVC 3 reads as `md5-dos2unix` (dvc/output.py `_compute_hash_info_from_meta`).
  */
-import type { DvcDiagnostic, HashRecord, LockRecord } from '../model.js';
+import type { DvcDiagnostic, HashRecord, LockRecord } from '../entities.js';
 import { isDict, type PyDict, type PyValue } from '../pyValue.js';
 import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
 import { diagnostic, loadYaml } from './yamlFile.js';

@@ -4,7 +4,7 @@
  * stage, dep and out can point at its line and every error becomes a diagnostic at its line.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import type { DvcDiagnostic, Position } from '../model.js';
+import type { DvcDiagnostic, Position } from '../entities.js';
 import type { PyValue } from '../pyValue.js';
 
 export interface YamlFile {

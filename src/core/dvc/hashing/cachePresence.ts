@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { HashAlgorithm } from '../model.js';
+import type { HashAlgorithm } from '../entities.js';
 import { parseDirListing, type DirEntry } from './dirListing.js';
 import { RACY_WINDOW_MS, type StatCache } from './statCache.js';
 

@@ -7,12 +7,13 @@
  */
 import { existsSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
-import type { HashAlgorithm, HashProgress } from '../model.js';
+import type { HashAlgorithm, HashProgress } from '../entities.js';
 import { IgnoreRules, type IgnoreSpec } from '../ignore.js';
 import { inCache, readListing, type CacheQuery } from './cachePresence.js';
 import { compareCodePoints, dirHash, type DirEntry } from './dirListing.js';
 import { hashFiles, type HashJob } from './reader.js';
 import { StatCache, type FileStat } from './statCache.js';
+import { WorkbenchError } from '../../errors.js';
 
 export { objectPath, type CacheQuery } from './cachePresence.js';
 
@@ -65,8 +66,8 @@ interface Miss extends HashJob {
   readonly tasks: FileTask[];
 }
 
-export class CancelledError extends Error {
-  readonly reason = 'cancelled';
+export class CancelledError extends WorkbenchError {
+  override readonly reason = 'cancelled';
 }
 
 const NO_HOOKS: EngineHooks = { checkpoint() {}, progress() {} };

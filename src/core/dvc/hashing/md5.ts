@@ -6,7 +6,7 @@
  * Files are read by reader.ts, in the hashing worker, never on the extension host's thread.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { HashAlgorithm } from '../model.js';
+import type { HashAlgorithm } from '../entities.js';
 
 export const CHUNK_SIZE = 1 << 20;
 const TEXT_PROBE = 512;

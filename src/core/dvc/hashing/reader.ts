@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, read } from 'node:fs';
-import type { HashAlgorithm } from '../model.js';
+import type { HashAlgorithm } from '../entities.js';
 import { CHUNK_SIZE, updateHash } from './md5.js';
 
 export interface HashJob {

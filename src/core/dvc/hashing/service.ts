@@ -5,10 +5,11 @@
  */
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { HashProgress } from '../model.js';
+import type { HashProgress } from '../entities.js';
 import type { DirEntry } from './dirListing.js';
 import { HashEngine, type CacheQuery, type EngineHooks, type MeasureItem, type Measured } from './engine.js';
-import type { WorkerOptions, WorkerReply, WorkerRequest } from './protocol.js';
+import type { WorkerOptions, WorkerReply, WorkerRequest } from './hashWorkerMessages.js';
+import { WorkbenchError } from '../../errors.js';
 
 export interface HashServiceOptions {
   /** Where the stat cache lives (the extension's storage); none: hashes are not remembered. */
@@ -29,10 +30,10 @@ export interface RequestOptions {
   readonly onProgress?: (progress: HashProgress) => void;
 }
 
-export class HashingError extends Error {
+export class HashingError extends WorkbenchError {
   constructor(
     message: string,
-    readonly reason: 'cancelled' | 'worker-failed',
+    override readonly reason: 'cancelled' | 'worker-failed',
   ) {
     super(message);
   }

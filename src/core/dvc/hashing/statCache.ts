@@ -12,7 +12,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { HashAlgorithm } from '../model.js';
+import type { HashAlgorithm } from '../entities.js';
 
 export interface FileStat {
   readonly ino: number;

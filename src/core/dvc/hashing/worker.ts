@@ -8,7 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError, HashEngine, type EngineHooks } from './engine.js';
-import type { WorkerOptions, WorkerReply, WorkerRequest } from './protocol.js';
+import type { WorkerOptions, WorkerReply, WorkerRequest } from './hashWorkerMessages.js';
 
 const PROGRESS_INTERVAL_MS = 50;
 

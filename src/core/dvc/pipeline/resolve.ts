@@ -5,7 +5,7 @@
  * diagnostic at its line; the others still load.
  */
 import { join } from 'node:path';
-import type { DvcDiagnostic, Position } from '../model.js';
+import type { DvcDiagnostic, Position } from '../entities.js';
 import { isDict, type PyDict, type PyValue } from '../pyValue.js';
 import type { YamlFile } from '../files/yamlFile.js';
 import { diagnostic } from '../files/yamlFile.js';

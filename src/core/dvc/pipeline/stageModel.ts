@@ -4,7 +4,7 @@
  * outs/metrics/plots merged per path with their flags (`_merge_data`).
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { DvcDiagnostic, LockRecord, OutFlags, OutKind, ParamsDep, PathDep, Position, Stage, StageOut } from '../model.js';
+import type { DvcDiagnostic, LockRecord, OutFlags, OutKind, ParamsDep, PathDep, Position, Stage, StageOut } from '../entities.js';
 import { isDict, type PyDict, type PyValue } from '../pyValue.js';
 import { diagnostic } from '../files/yamlFile.js';
 import type { ResolvedStage } from './resolve.js';

@@ -6,7 +6,7 @@
  * flagged as a plot (config file ""); a directory becomes one plot per file in it. An id defined
  * in several dvc.yaml files is told apart as `dvc.yaml::id`.
  */
-import type { PipelineFile, Stage } from '../model.js';
+import type { PipelineFile, Stage } from '../entities.js';
 import type { PyValue } from '../pyValue.js';
 import type { PlotProps } from './datapoints.js';
 import type { PlotProblem } from './model.js';

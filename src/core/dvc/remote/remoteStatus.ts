@@ -9,7 +9,7 @@
  */
 import { loadSnapshot } from '../load.js';
 import type { DataStage } from '../files/dvcFile.js';
-import type { DvcDiagnostic, Stage } from '../model.js';
+import type { DvcDiagnostic, Stage } from '../entities.js';
 import { runProcess } from '../../python/process.js';
 import { readRemoteConfig, remoteLocation, type RemoteConfig } from './config.js';
 import { S3Error, type S3ErrorReason } from './s3/client.js';

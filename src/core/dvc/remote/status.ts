@@ -17,7 +17,7 @@
  *   JSON (DVC meets outputs in its directory walk's order, which can differ for copies across
  *   outputs; within a directory both take the listing's order). Per-output counts see every path.
  */
-import type { HashAlgorithm, Stage } from '../model.js';
+import type { HashAlgorithm, Stage } from '../entities.js';
 import { parseDirListing, type DirEntry } from '../hashing/dirListing.js';
 import { objectKey, type ObjectStorage } from './storage.js';
 

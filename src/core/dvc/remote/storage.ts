@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HashAlgorithm } from '../model.js';
+import type { HashAlgorithm } from '../entities.js';
 
 export interface ObjectStorage {
   /** For messages: the folder or `s3://bucket/prefix`. */

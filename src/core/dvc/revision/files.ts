@@ -8,7 +8,7 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { BlobReader } from '../../git/index.js';
-import type { HashAlgorithm, Stage } from '../model.js';
+import type { HashAlgorithm, Stage } from '../entities.js';
 import { diskFiles, type RepoFiles } from '../files/repoFiles.js';
 import { objectPath } from '../hashing/cachePresence.js';
 import { parseDirListing } from '../hashing/dirListing.js';

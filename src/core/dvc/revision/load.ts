@@ -11,7 +11,7 @@ import { readDvcConfig, type DvcConfig } from '../files/config.js';
 import { parseDvcFile } from '../files/dvcFile.js';
 import { commitFiles as commitRepoFiles, readTextOf } from '../files/repoFiles.js';
 import { loadPipeline, loadSnapshot } from '../load.js';
-import type { DvcDiagnostic, PipelineFile, Stage } from '../model.js';
+import type { DvcDiagnostic, PipelineFile, Stage } from '../entities.js';
 import { CommitFiles, MAX_PLOT_FILE_BYTES, RevisionFileError, WorkspaceFiles, type FileRef, type RevisionFiles } from './files.js';
 import type { RevisionInfo } from './resolve.js';
 

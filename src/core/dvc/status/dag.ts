@@ -3,7 +3,7 @@
  * deps is one of the other's outs, lies inside it, or contains it.
  */
 import { sep } from 'node:path';
-import type { Stage } from '../model.js';
+import type { Stage } from '../entities.js';
 
 export interface Dag {
   /** Direct upstream stages (by address). */

@@ -3,7 +3,7 @@
  * as one changed key holding the whole dict; the UI names the leaves that moved instead
  * ("param train.alpha 0.01→0.02"), the way `dvc params diff` lists them.
  */
-import type { ParamChange, ParamState } from '../model.js';
+import type { ParamChange, ParamState } from '../entities.js';
 
 export interface ParamLeafChange {
   readonly file: string;

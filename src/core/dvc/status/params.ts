@@ -4,7 +4,7 @@
  * key when the whole file is tracked): missing now → `deleted`, missing from the lock → `new`,
  * different by Python's `==` → `modified`.
  */
-import type { DvcDiagnostic, ParamChange, ParamsDep } from '../model.js';
+import type { DvcDiagnostic, ParamChange, ParamsDep } from '../entities.js';
 import { getDotted, isDict, pyEquals, toJson, type PyDict, type PyValue } from '../pyValue.js';
 
 /** The current file contents, or why it can't be read (at the file's own lines). */

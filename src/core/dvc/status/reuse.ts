@@ -5,7 +5,7 @@
  * caller says which stages a change reached (watchPaths.affectedStages); a stage whose definition
  * or record differs from the last run's is decided again whatever the caller says.
  */
-import type { RepoStatus, Stage, StageStatus } from '../model.js';
+import type { RepoStatus, Stage, StageStatus } from '../entities.js';
 import type { StageVerdict } from './stageStatus.js';
 
 export interface StatusReuse {

@@ -4,7 +4,7 @@
  * the exact `dvc status --json` object.
  */
 import { join } from 'node:path';
-import type { DvcDiagnostic, DvcStatusEntry, HashAlgorithm, PathChange, RepoStatus, Stage, StageStatus } from '../model.js';
+import type { DvcDiagnostic, DvcStatusEntry, HashAlgorithm, PathChange, RepoStatus, Stage, StageStatus } from '../entities.js';
 import { diagnostic } from '../files/yamlFile.js';
 import type { CacheQuery, MeasureItem, Measured } from '../hashing/engine.js';
 import type { HashService, RequestOptions } from '../hashing/service.js';

@@ -7,7 +7,7 @@
  * ignores does not exist for DVC (`Output.exists`), and DVC refuses to load its stage
  * (`OutputIsIgnoredError`): it reads as deleted, naming the pattern, which the run reports as an error.
  */
-import type { DvcStatusEntry, HashAlgorithm, HashRecord, ParamChange, PathChange, PathDep, Stage, StageOut } from '../model.js';
+import type { DvcStatusEntry, HashAlgorithm, HashRecord, ParamChange, PathChange, PathDep, Stage, StageOut } from '../entities.js';
 import type { DataStage } from '../files/dvcFile.js';
 import type { Measured } from '../hashing/engine.js';
 import { paramsStatus, recordedValues, type ParamsFileState } from './params.js';

@@ -4,7 +4,7 @@
  * may be imported again whole, never partly twice.
  */
 import { isAbsolute, join, normalize } from 'node:path';
-import type { DvcDiagnostic } from '../model.js';
+import type { DvcDiagnostic } from '../entities.js';
 import { isDict, type PyDict, type PyValue } from '../pyValue.js';
 import { TemplateError, type Selector } from './interpolate.js';
 

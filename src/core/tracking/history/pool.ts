@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TrackingError } from '../errors.js';
 import type { MetricColumns } from '../metricColumns.js';
-import type { ColumnsReply, ColumnsRequest } from './protocol.js';
+import type { ColumnsReply, ColumnsRequest } from './historyWorkerMessages.js';
 
 export interface HistoryPoolOptions {
   /** The bundled worker script; default: `historyWorker.js` beside the bundle (worker.ts under tsx). */

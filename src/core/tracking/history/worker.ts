@@ -8,7 +8,7 @@ import { isTrackingError } from '../errors.js';
 import { FileTrackingStore } from '../fileStore.js';
 import { SqliteTrackingStore } from '../sqliteStore.js';
 import { parseTrackingUri } from '../uri.js';
-import type { ColumnsReply, ColumnsRequest } from './protocol.js';
+import type { ColumnsReply, ColumnsRequest } from './historyWorkerMessages.js';
 
 const stores = new Map<string, FileTrackingStore | SqliteTrackingStore>();
 

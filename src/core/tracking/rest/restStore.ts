@@ -1,12 +1,12 @@
 /**
  * Reads an MLflow tracking server over its REST API (mlflow/server/handlers.py). The server's
- * JSON is already the shape of model.ts, so answers pass through unchanged: what we print is
+ * JSON is already the shape of entities.ts, so answers pass through unchanged: what we print is
  * what MLflow prints. Filters, orders and page sizes go to the server; without `maxResults`
  * every page is fetched at the largest size the server accepts.
  */
 import { asWritable } from '../artifactDownload.js';
 import { TrackingError } from '../errors.js';
-import type { Experiment, FileInfo, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from '../model.js';
+import type { Experiment, FileInfo, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from '../entities.js';
 import type {
   ArtifactSink,
   StreamArtifactOptions,

@@ -1,4 +1,4 @@
-import type { Experiment } from '../model.js';
+import type { Experiment } from '../entities.js';
 import { type ClauseValue, type Comparison, type FilterDialect, invalid, isNumberToken, isStringToken, listOf, numberOf, parseFilterWith, splitIdentifier, stripQuotes } from './grammar.js';
 import type { Node } from './grouping.js';
 import { compareNumber, compareString, compareText } from './like.js';

@@ -1,4 +1,4 @@
-import type { KeyValue, ModelVersion, RegisteredModel } from '../model.js';
+import type { KeyValue, ModelVersion, RegisteredModel } from '../entities.js';
 import { type ClauseValue, type Comparison, type FilterDialect, invalid, isNumberToken, isStringToken, listOf, numberOf, parseFilterWith, splitIdentifier, stripQuotes, trimBackticks } from './grammar.js';
 import type { Node } from './grouping.js';
 import { compareNumber, compareString } from './like.js';

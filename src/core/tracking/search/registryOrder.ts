@@ -1,5 +1,5 @@
 import { TrackingError } from '../errors.js';
-import type { ModelVersion, RegisteredModel } from '../model.js';
+import type { ModelVersion, RegisteredModel } from '../entities.js';
 
 /**
  * order_by for registry searches as MLflow's SQL registry store accepts it

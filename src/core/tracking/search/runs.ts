@@ -1,5 +1,5 @@
-import type { Run } from '../model.js';
-import { fromJsonDouble } from '../model.js';
+import type { Run } from '../entities.js';
+import { fromJsonDouble } from '../entities.js';
 import { storedEndTime } from '../shape.js';
 import { invalid } from './grammar.js';
 import { compareNumber, compareString, compareText } from './like.js';

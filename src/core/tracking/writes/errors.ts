@@ -3,6 +3,7 @@
  * refused (a missing run, an invalid value, a locked database) is a TrackingError, as for reads.
  * The host switches on `reason`: the first three deserve a "Select Interpreter" action.
  */
+import { WorkbenchError } from '../../errors.js';
 export type WriteErrorReason =
   /** The interpreter could not be started (no such file, not executable). */
   | 'python-not-found'
@@ -13,10 +14,10 @@ export type WriteErrorReason =
   /** The interpreter or MLflow failed in a way MLflow does not type: a crash, a traceback, no answer. */
   | 'python-failed';
 
-export class WriteError extends Error {
+export class WriteError extends WorkbenchError {
   override readonly name = 'WriteError';
   constructor(
-    readonly reason: WriteErrorReason,
+    override readonly reason: WriteErrorReason,
     message: string,
     /** The interpreter the write ran in (for "Select Interpreter"). */
     readonly interpreter: string,

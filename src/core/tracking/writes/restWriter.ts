@@ -4,7 +4,7 @@
  * Auth, TLS, retries and abort are RestClient's.
  */
 import { TrackingError } from '../errors.js';
-import type { ModelVersion, Run } from '../model.js';
+import type { ModelVersion, Run } from '../entities.js';
 import { RestClient, type Method, type RestOptions } from '../rest/http.js';
 import type { WriteOperation } from './operations.js';
 import { OperationWriter } from './writer.js';

@@ -6,7 +6,7 @@
  * Every operation is validated in core first (validation.ts): an invalid input is a typed
  * 'invalid-argument' TrackingError before any process starts or any request leaves.
  */
-import type { ModelVersion } from '../model.js';
+import type { ModelVersion } from '../entities.js';
 import { modelIdOfSource, type WriteOperation } from './operations.js';
 import { validateOperation } from './validation.js';
 

@@ -1,0 +1,103 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { planCheckout } from '../../core/dvc/checkout.js';
+import { diffDataFiles, formatDataDiff, versionFiles, workspaceFiles, type DataFiles, type DiffSide } from '../../core/dvc/dataDiff.js';
+import type { DataVersion } from '../../core/dvc/entities.js';
+import { dataVersionCheckout, interpreterPath } from '../../core/tasks/index.js';
+import type { CommandTable } from '../commands.js';
+import { Commands, TaskTypes } from '../constants.js';
+import type { Services } from '../services.js';
+import { checkTrust } from '../trust.js';
+import type { DataTreeProvider } from './tree.js';
+import type { DataElement, TrackedElement, VersionElement } from './treeNodes.js';
+
+/** What the Data feature's commands work with. */
+export interface DataFeature {
+  readonly services: Services;
+  readonly tree: DataTreeProvider;
+}
+
+export const dataCommands: CommandTable<DataFeature> = {
+  [Commands.refreshData]: refreshData,
+  [Commands.diffDataWithWorkspace]: diffDataWithWorkspace,
+  [Commands.diffDataVersions]: diffDataVersions,
+  [Commands.checkoutDataVersion]: checkoutDataVersion,
+};
+
+async function refreshData({ services, tree }: DataFeature): Promise<void> {
+  tree.refresh();
+  await services.dvc.refreshAll();
+}
+
+const versionSide = (version: DataVersion): DiffSide => ({ label: `${version.commit.slice(0, 7)} (${version.message.slice(0, 60)})`, hash: version.hash });
+
+async function showDiff(feature: DataFeature, owner: TrackedElement, sides: [DiffSide, DataFiles, DiffSide, DataFiles]): Promise<void> {
+  const [beforeSide, before, afterSide, after] = sides;
+  const diff = diffDataFiles(basename(owner.data.repoPath), before, after);
+  const text = formatDataDiff(owner.data.repoPath, beforeSide, afterSide, diff);
+  const short = (label: string): string => label.split(' ')[0]!;
+  const document = await vscode.workspace.openTextDocument(feature.services.documents.add(text, `${basename(owner.data.repoPath)} ${short(beforeSide.label)}..${short(afterSide.label)}.diff`));
+  await vscode.window.showTextDocument(document, { preview: true });
+}
+
+/** A version (or the recorded one, from a tracked path's row) against the workspace now. */
+async function diffDataWithWorkspace(feature: DataFeature, element?: DataElement): Promise<void> {
+  if (element?.kind !== 'version' && element?.kind !== 'tracked') throw new Error('Choose a tracked path or one of its versions in the Data view.');
+  const owner = element.kind === 'version' ? element.owner : element;
+  const side: DiffSide = element.kind === 'version' ? versionSide(element.version) : { label: 'recorded', hash: owner.data.hash };
+  const before = await versionFiles(owner.project.repo, owner.data.repoPath, side.hash);
+  const after = await workspaceFiles(owner.project.repo, owner.data);
+  await showDiff(feature, owner, [side, before, { label: 'workspace', hash: after.hash }, after]);
+}
+
+/** Two versions of one path: the two selected rows, else this row and one picked from the others. */
+async function diffDataVersions(feature: DataFeature, element?: DataElement, selection?: readonly DataElement[]): Promise<void> {
+  if (element?.kind !== 'version') throw new Error('Choose a version of a tracked path in the Data view.');
+  const chosen = (selection ?? []).filter((e): e is VersionElement => e.kind === 'version' && e.owner.data.repoPath === element.owner.data.repoPath);
+  let other: DataVersion | undefined = chosen.find((e) => e.version.commit !== element.version.commit)?.version;
+  if (!other) {
+    const others = element.siblings.filter((v) => v.commit !== element.version.commit);
+    if (others.length === 0) throw new Error(`${element.owner.data.repoPath} has only one version in git history.`);
+    const picked = await vscode.window.showQuickPick(
+      others.map((v) => ({ label: v.message, description: `${v.commit.slice(0, 7)} · ${v.date.slice(0, 10)} · ${v.author}`, version: v })),
+      { title: `Diff ${element.owner.data.repoPath} ${element.version.commit.slice(0, 7)} with…`, placeHolder: 'The other version' },
+    );
+    if (!picked) return;
+    other = picked.version;
+  }
+  // Older first: versions are listed newest first.
+  const order = element.siblings.map((v) => v.commit);
+  const [older, newer] = order.indexOf(other.commit) > order.indexOf(element.version.commit) ? [other, element.version] : [element.version, other];
+  const owner = element.owner;
+  await showDiff(feature, owner, [versionSide(older), await versionFiles(owner.project.repo, owner.data.repoPath, older.hash), versionSide(newer), await versionFiles(owner.project.repo, owner.data.repoPath, newer.hash)]);
+}
+
+/**
+ * "Check Out This Version": after a modal confirmation, `git checkout REV -- <record file>` then
+ * `dvc checkout --force <record file>` as tasks. Refused (nothing run) when the data or its record
+ * file holds changes that would be lost.
+ */
+async function checkoutDataVersion({ services }: DataFeature, element?: DataElement): Promise<void> {
+  if (element?.kind !== 'version') throw new Error('Choose a version of a tracked path in the Data view.');
+  const { project, data } = element.owner;
+  const inspection = project.inspection;
+  if (!inspection) throw new Error('The DVC status of this project is still being checked: try again in a moment.');
+  const plan = await planCheckout(project.root, inspection, data);
+  if (plan.kind === 'refused') {
+    void vscode.window.showWarningMessage(`Not checking out ${data.repoPath}`, { modal: true, detail: plan.detail });
+    return;
+  }
+  const { recordFile } = plan;
+  const short = element.version.commit.slice(0, 7);
+  const detail = `This replaces ${plan.what} in the workspace with the version of ${short} "${element.version.message}", and ${recordFile} with that commit's copy (git checkout ${short} -- ${recordFile}; dvc checkout --force ${recordFile}).`;
+  const confirm = await vscode.window.showWarningMessage(`Check out ${data.repoPath} as of ${short}?`, { modal: true, detail }, 'Check Out');
+  if (confirm !== 'Check Out' || !checkTrust('Checking out a data version')) return;
+  const folder = project.folder.workspaceFolder;
+  const python = await services.tasks.interpreter(folder, 'dvc-command', 'Checking out a data version');
+  const steps = dataVersionCheckout({ python, cwd: project.root, revision: element.version.commit, dvcFile: recordFile, env: interpreterPath(python, process.env['PATH']) });
+  for (const [step, command] of [[steps[0], 'git-checkout'], [steps[1], 'checkout']] as const) {
+    const { exitCode } = await services.tasks.runStep(step, folder, { type: TaskTypes.dvc, command, file: recordFile });
+    if (exitCode !== 0) throw new Error(`${step.label} failed (exit code ${exitCode ?? 'unknown'}): see its terminal.`);
+  }
+  project.schedule();
+}

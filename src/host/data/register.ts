@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import { RunsAtCommit } from '../../core/lineage/runsAtCommit.js';
+import { Views } from '../constants.js';
+import type { DisposableLike } from '../dispose.js';
+import type { Projects } from '../dvc/projects.js';
+import type { Services } from '../services.js';
+import { dataCommands } from './dataCommands.js';
+import { DvcDecorationProvider } from './decorations.js';
+import { DataTreeProvider } from './tree.js';
+
+/** The Data view (tracked paths, their versions and the runs at each), Explorer badges, and the data commands. */
+export function registerData(_context: vscode.ExtensionContext, services: Services): DisposableLike {
+  const { dvc, tracking, log } = services;
+  const lineage = new RunsAtCommit();
+  const tree = new DataTreeProvider(dvc, tracking, lineage, log);
+  const view = vscode.window.createTreeView(Views.data, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  const decorations = new DvcDecorationProvider(dvc);
+  const describe = (): void => describeView(dvc, view);
+  return vscode.Disposable.from(
+    tree,
+    view,
+    decorations,
+    tracking.onDidChangeData(() => lineage.forget()),
+    tracking.onDidChangeStores(() => lineage.forget()),
+    dvc.onDidChange(describe),
+    dvc.onDidProgress(describe),
+    vscode.window.registerFileDecorationProvider(decorations),
+    services.commands.register(dataCommands, { services, tree }),
+  );
+}
+
+/** The view's header: how many tracked paths are not in sync. */
+function describeView(dvc: Projects, view: vscode.TreeView<unknown>): void {
+  const ready = dvc.projects.flatMap((p) => (p.inspection ? [p.inspection] : []));
+  const attention = ready.flatMap((i) => i.data).filter((d) => d.state !== 'in sync').length;
+  view.description = ready.length === 0 ? undefined : attention === 0 ? undefined : `${attention} not in sync`;
+}
