@@ -325,7 +325,7 @@ describe('the demo project without the Python extension', () => {
     await step(workbench, 'onboarding-walkthrough-demo', async () => {
       await writeWorkspaceSettings(workbench, workspace, { 'mlWorkbench.python': python.python });
       const expected = ALL_BUT_REMOTE;
-      const steps = await poll(() => walkthroughSteps(workbench), (s) => JSON.stringify(s) === JSON.stringify(expected), 30_000, 2_000);
+      const steps = await poll(() => walkthroughSteps(workbench), (s) => JSON.stringify(s) === JSON.stringify(expected), 90_000, 2_000);
       assert.deepEqual(steps, expected);
       await workbench.screenshot('onboarding-walkthrough-demo-dark');
       await setTheme(workbench, LIGHT);
@@ -350,7 +350,7 @@ describe('the demo project without the Python extension', () => {
         await workbench.screenshot(`onboarding-python-pick-${variant.name}`);
         await workbench.page.keyboard.press('Escape');
         await writeWorkspaceSettings(workbench, workspace, { 'mlWorkbench.python': python.python });
-        const steps = await poll(() => walkthroughSteps(workbench), (s) => JSON.stringify(s) === JSON.stringify(ALL_BUT_REMOTE), 30_000, 2_000);
+        const steps = await poll(() => walkthroughSteps(workbench), (s) => JSON.stringify(s) === JSON.stringify(ALL_BUT_REMOTE), 90_000, 2_000);
         assert.deepEqual(steps, ALL_BUT_REMOTE);
         await workbench.screenshot(`onboarding-walkthrough-demo-${variant.name}`);
       }
@@ -386,7 +386,7 @@ describe('New ML Project on an empty folder, then Run Pipeline', () => {
 
   test('(d) the walkthrough before; New ML Project… (classification, the Iris sample); Run Pipeline: dvc status fresh, the run, @candidate; the walkthrough after', { timeout: TEST_TIMEOUT }, async () => {
     await step(workbench, 'onboarding-new-project', async () => {
-      const before = await poll(() => walkthroughSteps(workbench), (s) => s[0]?.done === true, 30_000, 2_000);
+      const before = await poll(() => walkthroughSteps(workbench), (s) => s[0]?.done === true, 120_000, 2_000);
       assert.deepEqual(before.map((s) => s.done), [true, false, false, false, false, false, false, false], JSON.stringify(before));
       await workbench.screenshot('onboarding-walkthrough-empty-dark');
       await setTheme(workbench, LIGHT);
@@ -433,7 +433,7 @@ describe('New ML Project on an empty folder, then Run Pipeline', () => {
       await workbench.screenshot('onboarding-new-project-views-1280');
       await showAt1600(workbench);
 
-      const after = await poll(() => walkthroughSteps(workbench), (s) => s.filter((x) => x.done).length === 7, 30_000, 2_000);
+      const after = await poll(() => walkthroughSteps(workbench), (s) => s.filter((x) => x.done).length === 7, 90_000, 2_000);
       assert.deepEqual(after, ALL_BUT_REMOTE);
       await workbench.screenshot('onboarding-walkthrough-after-dark');
 
@@ -454,7 +454,7 @@ describe('New ML Project on an empty folder, then Run Pipeline', () => {
       await page.locator('.monaco-dialog-box .dialog-buttons .monaco-button', { hasText: /^\s*Add Remote\s*$/ }).click();
       await poll(async () => (existsSync(join(workspace, '.dvc', 'config')) ? readFileSync(join(workspace, '.dvc', 'config'), 'utf8') : ''), (c) => c.includes(storage), 60_000);
       assert.match(readFileSync(join(workspace, '.dvc', 'config'), 'utf8'), /remote = storage/);
-      const complete = await poll(() => walkthroughSteps(workbench), (s) => s.every((x) => x.done), 30_000, 2_000);
+      const complete = await poll(() => walkthroughSteps(workbench), (s) => s.every((x) => x.done), 90_000, 2_000);
       assert.deepEqual(complete, ALL_BUT_REMOTE.map((s) => (s.done ? s : { title: 'The project has a default DVC remote', done: true })));
       await workbench.screenshot('onboarding-walkthrough-complete-dark');
     });
