@@ -11,7 +11,7 @@ import { listLocalArtifacts, readLocalArtifact, streamLocalArtifact } from './lo
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './entities.js';
 import { sampleBulkInterval } from './sampling.js';
 import { checkMaxResults } from './search/maxResults.js';
-import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
+import { artifactUriOf, localRunPages, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { compact, lifecycleStagesFor, nonZero, optionalString } from './shape.js';
 import type {
   ArtifactSink,
@@ -72,15 +72,8 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     return { ...page(searchExperimentsInMemory(items, options), options), problems };
   }
 
-  /** The whole listing at once (a local store reads every run anyway), or from a token on, page by page. */
-  async *searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>> {
-    const { maxResults: _ignored, pageSize: _local, ...rest } = options;
-    let pageToken = options.pageToken;
-    do {
-      const listing = await this.searchRuns({ ...rest, pageToken });
-      yield listing;
-      pageToken = listing.nextPageToken;
-    } while (pageToken);
+  searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>> {
+    return localRunPages((o) => this.searchRuns(o), options);
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {

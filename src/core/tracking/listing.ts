@@ -9,7 +9,7 @@ import {
   parseModelVersionFilter,
   parseRegisteredModelFilter,
 } from './search/index.js';
-import type { BulkIntervalOptions, Listing, PageOptions } from './store.js';
+import type { BulkIntervalOptions, Listing, PageOptions, RunPagesOptions, SearchRunsOptions } from './store.js';
 
 /** Helpers the local stores share for MLflow's request conventions. */
 
@@ -42,4 +42,18 @@ export function rangeOf(options: BulkIntervalOptions): { start: number; end: num
 export function artifactUriOf(run: Run): string {
   if (!run.info.artifact_uri) throw new TrackingError('not-found', `Run ${run.info.run_id} has no artifact location`, run.info.run_id);
   return run.info.artifact_uri;
+}
+
+/**
+ * A local store's runs page by page for searchRunPages: the whole listing at once (a local store reads
+ * every run anyway), or from a token on.
+ */
+export async function* localRunPages(searchRuns: (options: SearchRunsOptions) => Promise<Listing<Run>>, options: RunPagesOptions): AsyncIterable<Listing<Run>> {
+  const { maxResults: _ignored, pageSize: _local, ...rest } = options;
+  let pageToken = options.pageToken;
+  do {
+    const listing = await searchRuns({ ...rest, pageToken });
+    yield listing;
+    pageToken = listing.nextPageToken;
+  } while (pageToken);
 }

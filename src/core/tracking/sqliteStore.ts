@@ -5,7 +5,7 @@ import { DatabaseBusyError, DatabaseRecoveryError, DatabaseTooLargeError, NotASq
 import { TrackingError } from './errors.js';
 import { listLocalArtifacts, readLocalArtifact, streamLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './entities.js';
-import { artifactUriOf, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
+import { artifactUriOf, localRunPages, page, rangeOf, searchExperimentsInMemory, searchModelVersionsInMemory, searchRegisteredModelsInMemory, searchRunsInMemory } from './listing.js';
 import { lifecycleStagesFor } from './shape.js';
 import { createPageToken, parsePageToken } from './search/index.js';
 import { checkMaxResults } from './search/maxResults.js';
@@ -59,15 +59,8 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     });
   }
 
-  /** The whole listing at once (a local store reads every run anyway), or from a token on, page by page. */
-  async *searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>> {
-    const { maxResults: _ignored, pageSize: _local, ...rest } = options;
-    let pageToken = options.pageToken;
-    do {
-      const listing = await this.searchRuns({ ...rest, pageToken });
-      yield listing;
-      pageToken = listing.nextPageToken;
-    } while (pageToken);
+  searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>> {
+    return localRunPages((o) => this.searchRuns(o), options);
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {
