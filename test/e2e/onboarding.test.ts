@@ -30,16 +30,13 @@ import { dialogText } from './support/pipelineViews';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
 import { editorLines, expandPath, findPath, parkMouse, poll, quickInput, quickInputTitle, rowLocator, rows, tryCommand, waitForPath } from './support/runsTree';
 import { ensureVsix } from './support/vsix';
+import { DARK, HC_DARK, HC_LIGHT, LIGHT, setTheme, showAt1600 } from './support/themes';
 import { startWorkbench, type Workbench } from './support/workbench';
 
 const CONTAINER = 'ML Workbench';
 const MODELS = 'Models';
 const SERVING = 'Serving';
 const RUNS = 'Runs';
-const DARK = 'Default Dark Modern';
-const LIGHT = 'Default Light Modern';
-const HC_DARK = 'Default High Contrast';
-const HC_LIGHT = 'Default High Contrast Light';
 /** Each screen is also judged at a laptop's size and in the high contrast themes. */
 const VARIANTS = [
   { name: 'dark-1280', theme: DARK, width: 1280, height: 800 },
@@ -60,46 +57,6 @@ before(async () => {
   vsix = ensureVsix();
   python = await pythonEnv();
 });
-
-async function showAt1600(workbench: Workbench): Promise<void> {
-  await workbench.page.setViewportSize({ width: 1600, height: 1000 });
-}
-
-/** The workbench's theme class of each theme these screenshots use, and its label in the theme picker. */
-const THEMES: Readonly<Record<string, { label: string; kind: string }>> = {
-  [DARK]: { label: 'Dark Modern', kind: 'vs-dark' },
-  [LIGHT]: { label: 'Light Modern', kind: 'vs' },
-  [HC_DARK]: { label: 'Dark High Contrast', kind: 'hc-black' },
-  [HC_LIGHT]: { label: 'Light High Contrast', kind: 'hc-light' },
-};
-
-/**
- * Switches the color theme with the theme picker (Preferences: Color Theme), as a user does. A
- * walkthrough that has just opened or re-rendered can take the focus, which closes the picker: the
- * pick is then tried again.
- */
-async function setTheme(workbench: Workbench, theme: string): Promise<void> {
-  const page = workbench.page;
-  const { label, kind } = THEMES[theme]!;
-  const applied = async (): Promise<boolean> => ((await page.locator('.monaco-workbench').getAttribute('class')) ?? '').split(/\s+/).includes(kind);
-  for (let attempt = 1; attempt <= 3 && !(await applied()); attempt++) {
-    try {
-      await workbench.runCommand('Preferences: Color Theme');
-      const input = quickInput(page);
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
-      await page.waitForFunction((element) => !String((element as unknown as { value?: string } | null)?.value ?? '>').startsWith('>'), await input.elementHandle(), { timeout: 10_000 });
-      await input.fill(label, { timeout: 10_000 });
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) }).first().click({ timeout: 10_000 });
-      await poll(applied, (yes) => yes, 15_000);
-    } catch (error) {
-      if (attempt === 3) throw error;
-      await page.keyboard.press('Escape');
-      await page.waitForTimeout(1_000);
-    }
-  }
-  assert.ok(await applied(), `the ${theme} theme is applied`);
-  await page.waitForTimeout(500);
-}
 
 /** Writes workspace settings and waits until the extension has re-read its store for them (the views refresh). */
 async function writeWorkspaceSettings(workbench: Workbench, workspace: string, settings: Record<string, unknown>): Promise<void> {
