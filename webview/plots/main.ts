@@ -180,6 +180,31 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
 });
 
+/** For tests: what the panel shows, read from the page (text as rendered) and the model drawn. */
+(window as unknown as { mlWorkbench: unknown }).mlWorkbench = {
+  shown: () => ({
+    title: document.querySelector('h1')?.textContent ?? '',
+    legend: [...document.querySelectorAll('.legend-label')].map((n) => n.textContent),
+    problems: [...document.querySelectorAll('.global-problems li')].map((n) => n.textContent),
+    plots: [...document.querySelectorAll<HTMLElement>('.plot-card')].map((card) => ({
+      id: card.dataset['plot'],
+      kind: card.dataset['kind'],
+      problems: [...card.querySelectorAll('.problems li')].map((n) => n.textContent),
+      step: card.querySelector('.step-value')?.textContent ?? null,
+      cells: [...card.querySelectorAll<HTMLElement>('.image-cell')].map((cell) => ({
+        rev: cell.dataset['rev'],
+        state: cell.querySelector('img') ? 'image' : cell.querySelector('.problem') ? 'problem' : cell.querySelector('.loading') ? 'loading' : 'empty',
+        text: cell.textContent,
+        naturalWidth: cell.querySelector('img')?.naturalWidth ?? 0,
+      })),
+      canvas: card.querySelector('canvas') ? { width: card.querySelector('canvas')!.clientWidth } : null,
+      matrices: card.querySelectorAll('table.matrix').length,
+      bars: card.querySelectorAll('.bar').length,
+    })),
+  }),
+  model: () => model,
+};
+
 onThemeChange(() => {
   theme = readTheme();
   render();
