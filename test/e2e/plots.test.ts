@@ -57,7 +57,7 @@ async function makeFixture(): Promise<Fixture> {
     mkdirSync(cache, { recursive: true });
     const tmp = mkdtempSync(join(cache, '.plots-'));
     execFileSync(python.python, [scripts[0]!, '--out', join(tmp, 'repo'), '--third-experiment'], { env: toolEnv(), stdio: ['ignore', 'ignore', 'pipe'], timeout: 15 * 60_000 });
-    const runs = execFileSync(python.python, [scripts[1]!, '--out', join(tmp, 'repo')], { env: env(python), encoding: 'utf8', timeout: 5 * 60_000 });
+    const runs = execFileSync(python.python, [scripts[1]!, '--out', join(tmp, 'repo')], { env: env(python), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5 * 60_000 });
     writeFileSync(join(tmp, 'runs.json'), runs);
     rmSync(built, { recursive: true, force: true });
     renameSync(tmp, built);
@@ -116,6 +116,8 @@ async function dvcDiff(revisions: readonly string[]): Promise<Record<string, { t
 
 test('Plots panel: 3 DVC experiments and 2 MLflow runs side by side, a broken plot said, the image grid by step', { timeout: 600_000 }, async () => {
   await step('palette-picker', async () => {
+    // Contributed commands reach the palette once the extension is loaded: its view container shows then.
+    await workbench.openContainer('ML Workbench');
     await workbench.runCommand('ML Workbench: Show Plots…');
     const labels = async (): Promise<string[]> => quickInput(workbench.page).locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
     const offered = await poll(labels, (l) => EXPERIMENTS.every((e) => l.some((x) => x.includes(e))) && l.some((x) => x.includes('workspace')), 60_000);
