@@ -111,7 +111,7 @@ async function pickRevisions(services: Services, project: Project | undefined, p
   }
   const runs = await pickableRuns(services.tracking).catch(() => []);
   if (runs.length > 0) items.push({ label: 'MLflow runs', kind: vscode.QuickPickItemKind.Separator });
-  for (const run of runs.slice(0, 200)) items.push({ label: `$(beaker) ${run.label}`, description: run.description, detail: run.detail, runId: run.run.info.run_id, picked: before.has(run.run.info.run_id) });
+  for (const run of runs.slice(0, 200)) items.push({ label: `$(pulse) ${run.label}`, description: run.description, detail: run.detail, runId: run.run.info.run_id, picked: before.has(run.run.info.run_id) });
   if (items.length === 0) {
     void vscode.window.showInformationMessage('Show Plots needs a DVC project (dvc.yaml with plots) or an MLflow tracking store in this workspace.');
     return undefined;
