@@ -187,9 +187,13 @@ test('Plots panel: 3 DVC experiments and 2 MLflow runs side by side, a broken pl
     assert.equal(dvcSteps.cells.length, 4);
     await frame.locator('section[data-plot="plots/images/step_{step}/x.png"] input.step-slider').fill('1');
     await panelPoll<Shown>(frame, 'shown', [], (s) => s.plots.find((p) => p.id === 'plots/images/step_{step}/x.png')!.step === 'Step 1' && s.plots.every((p) => p.cells.every((c) => c.state !== 'loading')), 30_000);
-    await screenshotVariants(workbench, 'plots-images', { settle: async () => {
-      await workbench.page.waitForTimeout(600);
-      await frame.evaluate(() => (globalThis as any).document.querySelector('.section-title')?.scrollIntoView());
-    } });
+    // The stepped groups come first: DVC's step images, then MLflow's log_image steps.
+    const showGrid = (): Promise<void> => frame.evaluate(() => (globalThis as any).document.querySelector('.section-title')?.scrollIntoView());
+    await screenshotVariants(workbench, 'plots-images', {
+      settle: async () => {
+        await workbench.page.waitForTimeout(600);
+        await showGrid();
+      },
+    });
   });
 });

@@ -104,12 +104,15 @@ describe('plots shaped by template', () => {
     assert.deepEqual([plot.kind, plot.problems], ['unsupported', [problem]]);
   });
 
-  it('colours: one slot per revision, in panel order, never shared', () => {
+  it('colours: one slot per revision, in panel order, never shared; green and red only from the fourth and sixth', () => {
     assert.deepEqual([...revisionColors(['workspace', 'exp-a', 'mlflow:1', 'exp-a'])], [
       ['workspace', 0],
       ['exp-a', 1],
-      ['mlflow:1', 2],
+      ['mlflow:1', 4],
     ]);
+    const slots = [...revisionColors(Array.from({ length: 30 }, (_, i) => `r${i}`)).values()];
+    assert.equal(new Set(slots).size, 30);
+    assert.deepEqual(slots.slice(0, 6), [0, 1, 4, 2, 5, 3]);
   });
 });
 

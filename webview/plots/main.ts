@@ -114,12 +114,13 @@ function card(plot: PanelPlot, revisions: ReadonlyMap<string, PanelRevision>): H
   const body = plotBody(plot, revisions);
   const wide = plot.kind === 'images' || plot.kind === 'confusion';
   const title = el('h2', { title: plot.id }, plot.title);
-  const meta = el('span', { className: 'origin' }, plot.title === plot.id ? plot.origin : `${plot.id} · ${plot.origin}`);
+  const meta = el('span', { className: 'origin' }, plot.title === plot.id || plot.id.startsWith('mlflow:') ? plot.origin : `${plot.id} · ${plot.origin}`);
   const tools = [smoothingControl(plot), seriesLegend(plot)].filter((x): x is HTMLElement => x !== undefined);
   const children: HTMLElement[] = [el('header', {}, el('div', { className: 'titles' }, title, meta), ...tools)];
   if (body) children.push(body);
   else if (plot.problems.length === 0) children.push(el('p', { className: 'empty' }, 'No data in the chosen revisions.'));
-  if (plot.problems.length > 0) children.push(problemList(plot.problems, revisions));
+  // An image group says each problem in its revision's cell; a list below would repeat it.
+  if (plot.problems.length > 0 && (plot.kind !== 'images' || !body)) children.push(problemList(plot.problems, revisions));
   const section = el('section', { className: `plot-card${wide ? ' wide' : ''}${plot.problems.length > 0 && !body ? ' failed' : ''}`, dataset: { plot: plot.id, kind: plot.kind } }, ...children);
   section.setAttribute('aria-label', plot.title);
   return section;

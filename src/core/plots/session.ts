@@ -72,7 +72,9 @@ export class PlotsSession {
       if (plot.kind === 'image') imagePlots.push(plot);
       else plots.push(shapeVegaPlot(plot, plot.errors, `DVC plot · ${plot.template}`));
     }
-    plots.push(...dvcImageGroups(imagePlots, order, addImage), ...mlflowImageGroups(runs.images, order, addImage));
+    // Image groups with the most steps first (a slider to compare across revisions), single images last.
+    const groups = [...dvcImageGroups(imagePlots, order, addImage), ...mlflowImageGroups(runs.images, order, addImage)];
+    plots.push(...groups.sort((a, b) => b.steps.length - a.steps.length));
     this.images = images;
     const labels = revisions.map((r) => r.label);
     const title = labels.length <= 3 ? `Plots: ${labels.join(', ') || 'nothing selected'}` : `Plots: ${labels.length} revisions`;
