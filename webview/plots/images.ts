@@ -60,7 +60,9 @@ function imageCell(plot: ImageGroupPlot, rev: string, step: number | undefined, 
       body = el('div', { className: 'image-frame' }, image);
     }
   }
-  const foot = cell ? el('div', { className: 'image-foot', title: cell.name }, `${cell.name.split('/').pop()} · ${formatBytes(cell.bytes)}`) : el('div', { className: 'image-foot' });
+  // A stepped image's file name is long and says only the step again (MLflow's key+step+N+timestamp+…).
+  const label = (c: ImageCell): string => (c.step === undefined ? (c.name.split('/').pop() ?? c.name) : `step ${c.step}`);
+  const foot = cell ? el('div', { className: 'image-foot', title: cell.name }, `${label(cell)} · ${formatBytes(cell.bytes)}`) : el('div', { className: 'image-foot' });
   return el('figure', { className: 'image-cell', dataset: { rev } }, head, body, foot);
 }
 
