@@ -37,7 +37,7 @@ async function ensureRepo(): Promise<{ dir: string; commits: string[]; experimen
     renameSync(tmp, built);
   }
   const summary = JSON.parse(readFileSync(join(built, 'summary.json'), 'utf8')) as { commits: string[]; experiments: string[] };
-  return { dir: join(built, 'repo'), ...summary };
+  return { ...summary, dir: join(built, 'repo') };
 }
 
 async function main(): Promise<void> {
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const dvc: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
     const started = performance.now();
-    execFileSync('dvc', ['plots', 'diff', '--json', '--split', ...revisions], { cwd: repo.dir, env: pythonChildEnv(python), maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+    execFileSync(join(python.bin, 'dvc'), ['plots', 'diff', '--json', '--split', ...revisions], { cwd: repo.dir, env: pythonChildEnv(python), maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
     dvc.push(performance.now() - started);
   }
   const [a, b] = [median(ours), median(dvc)];
