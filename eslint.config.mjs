@@ -53,10 +53,12 @@ export const layers = [
   { name: 'core/lineage', files: ['src/core/lineage/**'], allow: core('git', 'tracking', 'dvc', 'models', 'lineage'), packages: ['node', 'js-yaml'] },
   // Deployment patterns (batch stage, Docker, Kubernetes, snippets): a registered model into a DVC stage or a manifest.
   { name: 'core/deploy', files: ['src/core/deploy/**'], allow: core('util', 'tracking', 'dvc', 'tasks', 'models', 'deploy'), packages: ['node', 'yaml'] },
+  // The Plots panel's model: DVC plots and MLflow logged images of a set of revisions, side by side.
+  { name: 'core/plots', files: ['src/core/plots/**'], allow: core('tracking', 'dvc', 'git', 'plots'), packages: ['node'] },
   // A new project and the walkthrough's state: templates, a CSV's columns, the setup commands' argv.
   { name: 'core/onboarding', files: ['src/core/onboarding/**'], allow: core('dvc', 'tasks', 'onboarding'), packages: ['node'] },
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
-  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**'], packages: [] },
+  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/plots/model.ts'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
   { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
   // The host: the composition root may import anything; services only shared pieces; features as listed.
@@ -74,6 +76,7 @@ export const layers = [
   feature('tasks', 'tracking', 'dvc', 'runner'),
   feature('serving', 'tracking', 'runner', 'models'),
   feature('onboarding', 'tracking', 'runner'),
+  feature('plots', 'tracking', 'dvc', 'runs'),
 ];
 
 export default tseslint.config(

@@ -86,6 +86,8 @@ export const Commands = {
   setUpTrackingStore: 'mlWorkbench.setUpTrackingStore',
   addDvcRemote: 'mlWorkbench.addDvcRemote',
   openWalkthrough: 'mlWorkbench.openWalkthrough',
+  // Plots: DVC plots and MLflow logged images of several revisions.
+  showPlots: 'mlWorkbench.showPlots',
 } as const;
 
 export const Settings = {
@@ -164,4 +166,5 @@ export const WebviewTypes = {
   run: 'mlWorkbench.run',
   metrics: 'mlWorkbench.metrics',
   compare: 'mlWorkbench.compare',
+  plots: 'mlWorkbench.plots',
 } as const;

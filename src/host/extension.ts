@@ -4,6 +4,7 @@ import { registerData } from './data/register.js';
 import { registerModels } from './models/register.js';
 import { registerOnboarding } from './onboarding/register.js';
 import { registerPipeline } from './pipeline/register.js';
+import { registerPlots } from './plots/register.js';
 import { registerRuns } from './runs/register.js';
 import { createServices } from './services.js';
 import { registerServing } from './serving/register.js';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTasks(context, services),
     registerServing(context, services),
     registerOnboarding(context, services),
+    registerPlots(context, services),
   );
 }
 

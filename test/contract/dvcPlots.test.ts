@@ -16,6 +16,9 @@ import { promisify } from 'node:util';
 import { main } from '../../src/cli/main';
 import { DvcPlots } from '../../src/core/dvc/plots/collect';
 import type { ImagePlot, ImageRevision, PlotsResult, VegaPlot } from '../../src/core/dvc/plots/model';
+import type { BarPlot, ConfusionPlot, ImageGroupPlot, XYPlot } from '../../src/core/plots/model';
+import { PlotsSession } from '../../src/core/plots/session';
+import { confusionMatrix, labelOf, numberOf } from '../../src/core/plots/shape';
 import { env, pythonEnv, REPO_ROOT } from '../support/python';
 
 const run = promisify(execFile);
@@ -226,6 +229,56 @@ describe('plots of 3 commits, 2 experiments and the workspace', () => {
     // A cached directory out: its files come from the DVC cache through the .dir listing.
     assert.deepEqual(step0.revisions.map((r) => r.ref.kind), ['workspace', 'cache', 'cache', 'cache', 'cache', 'cache']);
     assert.ok(step0.revisions.every((r) => r.format === 'png' && r.mime === 'image/png'));
+  });
+
+  test("the Plots panel gets, per plot and revision, DVC's datapoints: the points drawn, the matrix counted, the bars, the image bytes", async () => {
+    const session = new PlotsSession({ dvcRoot: made.dir, revisions: revs });
+    try {
+      const model = await session.load();
+      assert.deepEqual(model.revisions.map((r) => r.id), revs);
+      assert.deepEqual(new Set(model.revisions.map((r) => r.color)).size, revs.length);
+      let compared = 0;
+      for (const [id, items] of Object.entries(dvc.data)) {
+        for (const item of items) {
+          if (item.type === 'image') {
+            const plot = model.plots.find((p): p is ImageGroupPlot => p.kind === 'images' && p.cells.some((c) => c.name === id && c.rev === item.revisions[0]))!;
+            const cell = plot.cells.find((c) => c.name === id && c.rev === item.revisions[0])!;
+            assert.deepEqual(Buffer.from((await session.readImage(cell.key)).bytes), readFileSync(item.url!), `${id} @ ${cell.rev}`);
+            compared++;
+            continue;
+          }
+          const anchors = item.anchor_definitions!;
+          const data = anchors['<DVC_METRIC_DATA>'] as Record<string, never>[];
+          const plot = model.plots.find((p) => p.id === id)!;
+          const vega = result.plots.find((p) => p.id === id) as VegaPlot;
+          for (const rev of item.revisions) {
+            const theirs = data.filter((d) => d.rev === rev);
+            if (plot.kind === 'xy') {
+              const key = vega.series;
+              const points = (plot as XYPlot).series.filter((s) => s.rev === rev).flatMap((s) => s.x.map((x, i) => [s.name ?? null, x, s.y[i]]));
+              const expected = theirs.map((d) => [key ? labelOf(d[key]) : null, numberOf(d[vega.x]), numberOf(d[vega.y])]).filter(([, x, y]) => x !== undefined && y !== undefined);
+              assert.deepEqual(points, expected, `${id} @ ${rev}: points`);
+            } else if (plot.kind === 'confusion') {
+              const matrix = (plot as ConfusionPlot).matrices.find((m) => m.rev === rev)!;
+              assert.deepEqual(matrix, confusionMatrix(rev, theirs, vega.x, vega.y, (plot as ConfusionPlot).normalized), `${id} @ ${rev}: matrix`);
+              assert.equal(matrix.counts.flat().reduce((a, b) => a + b, 0), theirs.length);
+            } else {
+              assert.equal(plot.kind, 'bars', id);
+              const bars = (plot as BarPlot).groups.find((g) => g.rev === rev)!.bars;
+              const expected = theirs.map((d) => ({ label: labelOf(d[vega.y]), value: numberOf(d[vega.x])! }));
+              if (vega.template === 'bar_horizontal_sorted') expected.sort((a, b) => b.value - a.value);
+              assert.deepEqual(bars, expected, `${id} @ ${rev}: bars`);
+            }
+            assert.ok(theirs.length > 0);
+            compared++;
+          }
+        }
+      }
+      assert.equal(compared, await assertSameAsDvc(made.dir, dvc, result));
+      for (const plot of model.plots) assert.deepEqual(plot.problems, [], plot.id);
+    } finally {
+      session.dispose();
+    }
   });
 
   test('with no revisions named, the CLI asks what dvc plots diff does (the workspace, and HEAD when tracked files changed)', async () => {
