@@ -164,4 +164,6 @@ export const WebviewTypes = {
   run: 'mlWorkbench.run',
   metrics: 'mlWorkbench.metrics',
   compare: 'mlWorkbench.compare',
+  pipelineGraph: 'mlWorkbench.pipelineGraph',
+  dataDiff: 'mlWorkbench.dataDiff',
 } as const;
