@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import { parseFromWebview as parseDiff } from '../../src/protocol/dataDiff.js';
 import { parseFromWebview as parseGraph } from '../../src/protocol/pipelineGraph.js';
 
 test('pipeline graph: ready, refresh, export and openStage pass; anything else is dropped', () => {
@@ -23,4 +24,13 @@ test('pipeline graph: ready, refresh, export and openStage pass; anything else i
     { type: 'openStage', project: 0, stage: 'x'.repeat(5000) },
     { type: 'openStage', project: 0, stage: ['train'] },
   ]) assert.equal(parseGraph(bad), undefined, JSON.stringify(bad)?.slice(0, 80));
+});
+
+test('data diff: ready and setKey (a column name, or null for by position) pass; nothing else', () => {
+  assert.deepEqual(parseDiff({ type: 'ready' }), { type: 'ready' });
+  assert.deepEqual(parseDiff({ type: 'setKey', key: 'id' }), { type: 'setKey', key: 'id' });
+  assert.deepEqual(parseDiff({ type: 'setKey', key: null }), { type: 'setKey', key: null });
+  for (const bad of [undefined, { type: 'setKey' }, { type: 'setKey', key: '' }, { type: 'setKey', key: 3 }, { type: 'setKey', key: 'k'.repeat(1001) }, { type: 'open', path: '/etc/passwd' }]) {
+    assert.equal(parseDiff(bad), undefined, JSON.stringify(bad)?.slice(0, 80));
+  }
 });
