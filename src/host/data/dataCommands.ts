@@ -21,11 +21,11 @@ export interface DataFeature {
 }
 
 /**
- * Tables (CSV, TSV, JSON Lines, Parquet) and directories get the Data Diff panel (rows, schema,
- * stats; files with sizes); any other file the one-line text diff.
+ * Tables (CSV, TSV, JSON Lines, Parquet) get the Data Diff panel (schema, rows, stats); a
+ * directory and any other file keep the text diff (one line per file, as `dvc diff` lists them).
  */
 function showsContent(owner: TrackedElement): boolean {
-  return owner.data.isDir || tableFormatOf(owner.data.repoPath) !== undefined;
+  return !owner.data.isDir && tableFormatOf(owner.data.repoPath) !== undefined;
 }
 
 function openPanel(feature: DataFeature, owner: TrackedElement, before: DataVersion | undefined, after: DataVersion | undefined): void {
