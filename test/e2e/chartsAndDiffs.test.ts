@@ -143,6 +143,8 @@ out([{"id": r.info.run_id, "name": r.info.run_name, "acc": r.data.metrics.get("t
     lines[3] = third.join(',');
     const fresh = [lines[1]!, lines[2]!];
     writeFileSync(raw, `${[...lines, fresh[0], '5.0,3.0', fresh[1]].join('\n')}\n`);
+    // The diff opens in the active editor group: one group, the whole width.
+    await workbench.runCommand('View: Close All Editor Groups');
     await setPaneExpanded(workbench, 'Runs', false);
     await setPaneExpanded(workbench, 'Data', true);
     const row = await poll(async () => findPath(await rows(workbench, 'Data').catch(() => []), ['data/raw.csv']), (r) => r?.description.endsWith('modified') ?? false, 60_000);

@@ -65,7 +65,7 @@ test('stages become boxes with status, reasons and their dvc.yaml line; edges ru
     }
     // A very long name gets the widest box, never wider.
     assert.equal(byId.get(long)!.width, MAX_LABEL_CHARS * 7 + 36);
-    assert.equal(byId.get('train')!.width, 120);
+    assert.equal(byId.get('train')!.width, 150);
   } finally {
     await repo.dispose();
   }

@@ -124,7 +124,7 @@ function stats(diff: TableDiffPayload): HTMLElement | undefined {
       numeric ? pair(`${describe(b, 'min')} … ${describe(b, 'max')}`, `${describe(a, 'min')} … ${describe(a, 'max')}`) : el('span', { className: 'muted' }, '—'),
     ];
   });
-  return el('section', {}, el('h2', {}, 'Columns before → after'), table(['column', 'kind', 'missing', 'mean · distinct', 'std · most frequent', 'range'], rows, 'stats'));
+  return el('section', {}, el('h2', {}, 'Columns before → after'), el('div', { className: 'scroll' }, table(['column', 'kind', 'missing', 'mean · distinct', 'std · most frequent', 'range'], rows, 'stats')));
 }
 
 function changedRows(diff: TableDiffPayload, limit: number): HTMLElement | undefined {
@@ -137,7 +137,7 @@ function changedRows(diff: TableDiffPayload, limit: number): HTMLElement | undef
       el('span', { className: 'new' }, text(row.after[column])),
     ]),
   );
-  return el('section', {}, el('h2', {}, `Changed rows ${shown(diff.changed.length, diff.rows.changed, limit)}`), table([diff.mode === 'key' ? 'key' : 'row', 'column', 'before', 'after'], rows, 'changes'));
+  return el('section', {}, el('h2', {}, `Changed rows ${shown(diff.changed.length, diff.rows.changed, limit)}`), el('div', { className: 'scroll' }, table([diff.mode === 'key' ? 'key' : 'row', 'column', 'before', 'after'], rows, 'changes')));
 }
 
 function rowList(diff: TableDiffPayload, kind: 'added' | 'removed', limit: number): HTMLElement | undefined {

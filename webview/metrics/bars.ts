@@ -60,16 +60,12 @@ export class BarChart {
         bar.style.background = theme.color(run.color);
       }
       const label = el('span', { className: 'bar-value' }, text);
-      // The value sits after the bar's end, or inside it when the bar leaves no room.
-      if (Number.isFinite(v) && v >= 0) label.style.left = `min(calc(${position(v)}% + 4px), calc(100% - 7ch))`;
-      else label.style.left = `calc(${Number.isFinite(v) ? Math.max(0, position(v)) : zero}% + 4px)`;
-      track.append(label);
       const name = el('span', { className: 'bar-name', title: run.label }, run.label);
-      const row = el('div', { className: 'bar-row', title: `${run.label}: ${Number.isFinite(v) ? formatValue(v, 10) : text}`, dataset: { runId: s.runId, value: String(v) } }, name, track);
+      const row = el('div', { className: 'bar-row', title: `${run.label}: ${Number.isFinite(v) ? formatValue(v, 10) : text}`, dataset: { runId: s.runId, value: String(v) } }, name, track, label);
       row.addEventListener('dblclick', () => this.callbacks.openRun(s.runId));
       return row;
     });
-    const axis = el('div', { className: 'bar-axis' }, el('span', {}), el('span', { className: 'bar-ticks' }, ...scale.ticks.map((t) => {
+    const axis = el('div', { className: 'bar-axis' }, el('span', { className: 'bar-ticks' }, ...scale.ticks.map((t) => {
       const tick = el('span', { className: 'bar-tick' }, formatValue(t, 3));
       tick.style.left = `${position(t)}%`;
       return tick;

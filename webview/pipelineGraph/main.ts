@@ -78,8 +78,8 @@ class GraphView {
     const group = svg(
       'g',
       { class: `node state-${node.state} kind-${node.kind}`, tabindex: 0, role: 'button', 'data-stage': node.id, 'aria-label': `${node.label}: ${word}${node.reasons.length ? ` (${node.reasons.join(', ')})` : ''}. Open in ${node.file}` },
-      svg('rect', { x: left, y: top, width: node.width, height: node.height, rx: node.kind === 'data' ? 14 : 4, class: 'box' }),
-      svg('rect', { x: left, y: top, width: 5, height: node.height, rx: 2, class: 'band' }),
+      svg('rect', { x: left, y: top, width: node.width, height: node.height, rx: node.kind === 'data' ? 10 : 4, class: 'box' }),
+      svg('rect', { x: left + 3, y: top + 6, width: 4, height: node.height - 12, rx: 2, class: 'band' }),
       svg('text', { x: left + 14, y: top + 18, class: 'label' }, clip(node.label, chars)),
       svg('text', { x: left + 14, y: top + 34, class: 'state' }, clip(node.frozen && node.state !== 'up-to-date' ? `${word} · frozen` : word, chars)),
     );

@@ -49,7 +49,8 @@ export interface PipelineGraph {
 
 /** Box metrics: text of ~7 px per character in the editor's UI font, within sensible limits. */
 const CHAR_WIDTH = 7;
-const MIN_WIDTH = 120;
+/** Wide enough for the longest status word ("upstream changed") under the shortest name. */
+const MIN_WIDTH = 150;
 const MAX_WIDTH = 280;
 const HEIGHT = 44;
 /** Labels longer than fit in MAX_WIDTH are cut with an ellipsis (the full name is in the tooltip). */
