@@ -86,9 +86,9 @@ function counts(diff: TableDiffPayload): HTMLElement {
     'div',
     { className: 'cards' },
     card('rows before → after', `${rows.before.toLocaleString()} → ${rows.after.toLocaleString()} (${delta >= 0 ? '+' : '−'}${Math.abs(delta).toLocaleString()})`, 'total'),
-    card('added', `+${rows.added.toLocaleString()}`, 'added'),
-    card('removed', `−${rows.removed.toLocaleString()}`, 'removed'),
-    card('changed', `~${rows.changed.toLocaleString()}`, 'changed'),
+    card('added', `+${rows.added.toLocaleString()}`, rows.added === 0 ? 'zero' : 'added'),
+    card('removed', `−${rows.removed.toLocaleString()}`, rows.removed === 0 ? 'zero' : 'removed'),
+    card('changed', `~${rows.changed.toLocaleString()}`, rows.changed === 0 ? 'zero' : 'changed'),
     card('unchanged', rows.unchanged.toLocaleString(), 'unchanged'),
   );
 }
