@@ -42,7 +42,7 @@ export const layers = [
   // Tables (CSV, TSV, JSONL, Parquet): read, summarised and diffed, whoever tracks them.
   { name: 'core/tabular', files: ['src/core/tabular/**'], allow: core('tabular'), packages: ['node', 'hyparquet'] },
   // DVC's side: no MLflow.
-  { name: 'core/dvc', files: ['src/core/dvc/**'], allow: core('util', 'git', 'python', 'tabular', 'dvc'), packages: ['node', 'yaml', 'js-yaml', 'smol-toml'] },
+  { name: 'core/dvc', files: ['src/core/dvc/**'], allow: core('util', 'git', 'python', 'tabular', 'dvc'), packages: ['node', 'yaml', 'js-yaml', 'smol-toml', '@dagrejs/dagre'] },
   { name: 'core/series', files: ['src/core/series/**'], allow: core('series', 'tracking'), packages: [] },
   { name: 'core/models', files: ['src/core/models/**'], allow: core('tracking', 'models'), packages: ['node', 'yaml'] },
   { name: 'core/tasks', files: ['src/core/tasks/**'], allow: core('util', 'python', 'tracking', 'models', 'tasks'), packages: ['node', 'yaml'] },
@@ -60,7 +60,7 @@ export const layers = [
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
   { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/plots/model.ts'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
-  { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
+  { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts', 'src/core/series/colors.ts', 'src/core/charts/chartShape.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
   // The host: the composition root may import anything; services only shared pieces; features as listed.
   { name: 'host/extension', files: ['src/host/extension.ts'], allow: ['src/host/**', 'src/core/**'], packages: HOST_PACKAGES },
   { name: 'host/services', files: ['src/host/services.ts'], allow: [...HOST, 'src/host/tracking/**', 'src/host/dvc/**', 'src/host/runner/**', 'src/core/**'], packages: HOST_PACKAGES },

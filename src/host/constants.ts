@@ -167,4 +167,6 @@ export const WebviewTypes = {
   metrics: 'mlWorkbench.metrics',
   compare: 'mlWorkbench.compare',
   plots: 'mlWorkbench.plots',
+  pipelineGraph: 'mlWorkbench.pipelineGraph',
+  dataDiff: 'mlWorkbench.dataDiff',
 } as const;

@@ -1,7 +1,7 @@
 /**
  * Run colours: the host assigns each run one of COLOR_SLOTS slots (core/series/colors.ts); the
- * webview draws slot i with the (i mod 6)-th `--vscode-charts-*` colour and the ⌊i / 6⌋-th dash
- * pattern, so up to 24 runs of one chart stay distinct even in themes with few chart colours.
+ * webview draws slot i with core/series/colors.ts slotStyle: the (i mod 6)-th Okabe–Ito colour and
+ * a dash that differs between neighbours, so up to 24 runs of one chart are 24 distinct pairs.
  */
 export const THEME_COLORS = 6;
 export const DASH_PATTERNS = 4;

@@ -37,8 +37,10 @@ export interface PanelRun {
   /** The run name, else its id: data, rendered as text. */
   readonly name: string;
   readonly status: string;
-  /** Index into the `--vscode-charts-*` palette: stable per run id. */
+  /** The colour slot (core/series/colors.ts slotStyle): stable per run id. */
   readonly color: number;
+  /** The legend's text: the name, with a short id when another run has the same name. */
+  readonly label: string;
 }
 
 export interface SeriesPayload {
@@ -54,6 +56,8 @@ export interface SeriesPayload {
 
 export interface ChartPayload {
   readonly key: string;
+  /** `bars` when every run logged the metric once (core/charts/chartShape.ts). */
+  readonly kind: 'line' | 'bars';
   readonly series: readonly SeriesPayload[];
 }
 

@@ -23,6 +23,7 @@ import { assertMatchesDvc, dialogText, dvcFileMd5, lockOutMd5, rowShows, runsTag
 import { sleep } from './support/processes';
 import { childrenOf, clickPath, editorLines, expandPath, fileTab, findPath, pane, parkMouse, poll, quickInput, rowLocator, rows, waitForPath, webviewContaining, type Row } from './support/runsTree';
 import { ensureVsix } from './support/vsix';
+import { panelFrame } from './support/webviews';
 import { startWorkbench, type Workbench } from './support/workbench';
 
 const CONTAINER = 'ML Workbench';
@@ -295,7 +296,10 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
   });
 
   await step('show-dag', async () => {
+    // The command draws the graph (test/e2e/chartsAndDiffs.test.ts); its export is the Mermaid text.
     await workbench.runCommand('ML Workbench: Show Pipeline DAG');
+    const graph = await panelFrame(workbench.page, 'Export as Mermaid');
+    await graph.locator('vscode-button', { hasText: 'Export as Mermaid' }).click();
     await fileTab(workbench.page, 'Pipeline DAG.md').waitFor({ timeout: 30_000 });
     const lines = await poll(() => editorLines(workbench.page), (l) => l.includes('flowchart TD'), 10_000);
     const start = lines.indexOf('flowchart TD');

@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import { PointFlag, type MetricsViewState, type PanelRun, type SeriesPayload } from '../../src/protocol/metricsPanel.js';
 import { emaSmooth } from '../../src/core/series/ema.js';
 import { debounce, el, iconButton } from '../shared/dom.js';
-import { withAlpha, type Theme } from '../shared/theme.js';
+import { lineSwatch, withAlpha, type Theme } from '../shared/theme.js';
 import { formatAxisValue, formatValue, formatX } from './format.js';
 
 export interface ChartContext {
@@ -247,7 +247,7 @@ export class MetricChart {
         ...this.entries.map((entry): uPlot.Series => {
           const run = runs.get(entry.runId)!;
           return {
-            label: run.name,
+            label: run.label,
             stroke: () => (entry.raw ? withAlpha(theme.color(run.color), 0.25) : theme.color(run.color)),
             width: entry.raw ? 1 : 1.5,
             dash: theme.dash(run.color),
@@ -329,9 +329,8 @@ export class MetricChart {
       const run = runs.get(entry.runId)!;
       const flag = this.nonFinite.find((p) => p.runId === entry.runId && p.x === u.data[0][at ?? idx]);
       const value = flag ? flagText(flag.flag) : at === undefined ? '—' : formatValue(values[at] as number, 6);
-      const swatch = el('span', { className: 'swatch' });
-      swatch.style.background = theme.color(run.color);
-      rows.push(el('div', { className: 'tooltip-row' }, swatch, el('span', { className: 'tooltip-name' }, run.name), el('span', { className: 'tooltip-value' }, value)));
+      const swatch = lineSwatch(theme, run.color);
+      rows.push(el('div', { className: 'tooltip-row' }, swatch, el('span', { className: 'tooltip-name' }, run.label), el('span', { className: 'tooltip-value' }, value)));
     });
     this.tooltip.replaceChildren(...rows);
     this.tooltip.hidden = false;

@@ -15,11 +15,14 @@ import {
   type MetricsViewState,
   type MetricsWebviewState,
   type PanelRun,
+  type SeriesPayload,
   type ToWebview,
   type XAxis,
 } from '../../src/protocol/metricsPanel.js';
 import { debounce, el, icon } from '../shared/dom.js';
-import { onThemeChange, readTheme, type Theme } from '../shared/theme.js';
+import { lineSwatch, onThemeChange, readTheme, type Theme } from '../shared/theme.js';
+import { isSystemMetric } from '../../src/core/charts/chartShape.js';
+import { BarChart } from './bars.js';
 import { MetricChart, type ChartContext } from './chart.js';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void; setState(state: MetricsWebviewState): void; getState(): unknown };
@@ -32,8 +35,17 @@ let view: MetricsViewState = DEFAULT_VIEW;
 let runs = new Map<string, PanelRun>();
 let theme: Theme = readTheme();
 let filter = '';
-const charts = new Map<string, MetricChart>();
+const charts = new Map<string, MetricChart | BarChart>();
 const grid = el('div', { className: 'grid' });
+/** MLflow's `system/…` metrics: their own section, closed until asked for. */
+const systemGrid = el('div', { className: 'grid' });
+const systemSection = el('details', { className: 'section system-metrics' });
+let systemOpen = false;
+systemSection.addEventListener('toggle', () => {
+  systemOpen = systemSection.open;
+  // Charts drawn while closed have no width: draw them again now they show.
+  if (systemOpen) for (const chart of charts.values()) if (isSystemMetric(chart.key)) chart.render(context());
+});
 const legend = el('div', { className: 'legend', role: 'group' });
 const problems = el('div', { className: 'problems' });
 const empty = el('p', { className: 'empty', hidden: true });
@@ -92,9 +104,8 @@ function renderLegend(): void {
   const hidden = new Set(view.hidden);
   legend.replaceChildren(
     ...[...runs.values()].map((run) => {
-      const swatch = el('span', { className: 'swatch' });
-      swatch.style.background = theme.color(run.color);
-      const toggle = el('button', { className: 'legend-item', type: 'button', title: `Show or hide ${run.name}`, dataset: { runId: run.runId } }, swatch, el('span', { className: 'legend-name' }, run.name));
+      const swatch = lineSwatch(theme, run.color);
+      const toggle = el('button', { className: 'legend-item', type: 'button', title: `Show or hide ${run.label}`, dataset: { runId: run.runId } }, swatch, el('span', { className: 'legend-name' }, run.label));
       toggle.setAttribute('aria-pressed', String(!hidden.has(run.runId)));
       toggle.classList.toggle('off', hidden.has(run.runId));
       toggle.addEventListener('click', () => {
@@ -102,8 +113,8 @@ function renderLegend(): void {
         if (!next.delete(run.runId)) next.add(run.runId);
         setView({ hidden: [...next] }, false);
       });
-      const open = el('button', { className: 'icon-button', type: 'button', title: `Show ${run.name} in the Runs view` }, icon('go-to-file'));
-      open.setAttribute('aria-label', `Show ${run.name} in the Runs view`);
+      const open = el('button', { className: 'icon-button', type: 'button', title: `Show ${run.label} in the Runs view` }, icon('go-to-file'));
+      open.setAttribute('aria-label', `Show ${run.label} in the Runs view`);
       open.addEventListener('click', () => post({ type: 'openRun', runId: run.runId }));
       return el('span', { className: `legend-entry status-${run.status.toLowerCase()}` }, toggle, open);
     }),
@@ -162,21 +173,36 @@ function snapshot(message: Extract<ToWebview, { type: 'snapshot' }>): void {
     problems,
     empty,
     grid,
+    systemSection,
   );
   problems.replaceChildren(...message.problems.map((p) => el('p', { className: 'problem' }, icon('warning'), ` ${p.message}`)));
   renderLegend();
   grid.replaceChildren();
+  systemGrid.replaceChildren();
   if (message.charts.length === 0) {
     grid.append(el('p', { className: 'empty' }, 'These runs have no metrics yet. Metrics appear here as soon as a run logs one.'));
   }
   for (const payload of message.charts) {
-    const chart = new MetricChart(payload.key, payload.series, context(), callbacks);
+    const chart = payload.kind === 'bars' ? new BarChart(payload.key, [...payload.series], context(), callbacks) : new MetricChart(payload.key, payload.series, context(), callbacks);
     charts.set(payload.key, chart);
-    grid.append(chart.element);
+    (isSystemMetric(payload.key) ? systemGrid : grid).append(chart.element);
   }
-  for (const chart of charts.values()) chart.render(context());
+  const system = message.charts.filter((c) => isSystemMetric(c.key)).length;
+  systemSection.hidden = system === 0;
+  systemSection.open = systemOpen;
+  systemSection.replaceChildren(el('summary', {}, 'System metrics ', el('span', { className: 'count' }, `(${system})`)), systemGrid);
+  for (const chart of charts.values()) if (systemOpen || !isSystemMetric(chart.key)) chart.render(context());
   applyFilter();
   root.setAttribute('aria-busy', 'false');
+}
+
+/** A single value that gained a second point (a RUNNING run logs it again) becomes a line chart. */
+function growIntoLine(bars: BarChart, series: SeriesPayload): void {
+  const line = new MetricChart(bars.key, bars.series, context(), callbacks);
+  charts.set(bars.key, line);
+  bars.element.replaceWith(line.element);
+  line.render(context());
+  line.append(series);
 }
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
@@ -189,6 +215,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'append': {
       const chart = charts.get(message.key);
       appends++;
+      if (chart instanceof BarChart) return growIntoLine(chart, message.series);
       if (chart) chart.append(message.series);
       return;
     }
@@ -216,6 +243,8 @@ new ResizeObserver(debounce(100, () => charts.forEach((c) => c.resize()))).obser
 (window as unknown as { mlWorkbench: unknown }).mlWorkbench = {
   shown: (key: string) => charts.get(key)?.shown(),
   keys: () => [...charts.keys()],
+  kinds: () => Object.fromEntries([...charts].map(([key, chart]) => [key, chart instanceof BarChart ? 'bars' : 'line'])),
+  legend: () => [...runs.values()].map((r) => r.label),
   view: () => view,
   /** How often the whole panel was rebuilt, and how many live appends arrived. */
   updates: () => ({ snapshots, appends }),

@@ -1,12 +1,10 @@
 /**
- * Colours from VS Code's theme: the `--vscode-charts-*` palette and editor colours, read from the
- * CSS variables VS Code sets on the webview's root, and read again whenever the theme changes.
+ * Colours: runs from the colour-blind-safe palette of core/series/colors.ts (its light or dark
+ * order by the theme's kind), the rest from the editor's CSS variables VS Code sets on the webview's
+ * root, read again whenever the theme changes.
  */
 
-const PALETTE_VARIABLES = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-red', '--vscode-charts-purple', '--vscode-charts-yellow'];
-const FALLBACK = ['#3794ff', '#d18616', '#89d185', '#f14c4c', '#b180d7', '#cca700'];
-/** Past the six theme colours, runs differ by dash pattern too (protocol/colors.ts). */
-const DASHES: readonly (readonly number[])[] = [[], [6, 3], [2, 3], [8, 3, 2, 3]];
+import { slotStyle } from '../../src/core/series/colors.js';
 
 export interface Theme {
   readonly kind: 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
@@ -34,7 +32,7 @@ export function readTheme(): Theme {
       : body.contains('vscode-light')
         ? 'light'
         : 'dark';
-  const palette = PALETTE_VARIABLES.map((name, i) => variable(style, name, FALLBACK[i]!));
+  const palette = kind === 'light' || kind === 'high-contrast-light' ? 'light' : 'dark';
   const foreground = variable(style, '--vscode-editor-foreground', kind === 'light' ? '#333333' : '#cccccc');
   return {
     kind,
@@ -44,8 +42,8 @@ export function readTheme(): Theme {
     background: variable(style, '--vscode-editor-background', kind === 'light' ? '#ffffff' : '#1e1e1e'),
     fontFamily: variable(style, '--vscode-editor-font-family', 'monospace'),
     fontSize: Number.parseFloat(variable(style, '--vscode-editor-font-size', '12')) || 12,
-    color: (index) => palette[((index % palette.length) + palette.length) % palette.length]!,
-    dash: (index) => [...DASHES[Math.floor(index / palette.length) % DASHES.length]!],
+    color: (index) => slotStyle(index, palette).color,
+    dash: (index) => [...slotStyle(index, palette).dash],
   };
 }
 
@@ -65,4 +63,28 @@ export function withAlpha(color: string, alpha: number): string {
   const rgb = /^rgba?\(([^)]+)\)$/i.exec(color)?.[1]?.split(',').map((p) => p.trim());
   if (rgb && rgb.length >= 3) return `rgba(${rgb[0]}, ${rgb[1]}, ${rgb[2]}, ${alpha})`;
   return color;
+}
+
+/** A legend's sample of a run's line: its colour and its dash, as the chart draws it. */
+export function lineSwatch(theme: Theme, slot: number, width = 22): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  const ratio = devicePixelRatio || 1;
+  canvas.width = width * ratio;
+  canvas.height = 10 * ratio;
+  canvas.style.width = `${width}px`;
+  canvas.style.height = '10px';
+  canvas.className = 'swatch-line';
+  canvas.setAttribute('aria-hidden', 'true');
+  const ctx = canvas.getContext('2d');
+  if (ctx) {
+    ctx.scale(ratio, ratio);
+    ctx.strokeStyle = theme.color(slot);
+    ctx.lineWidth = 2.5;
+    ctx.setLineDash(theme.dash(slot));
+    ctx.beginPath();
+    ctx.moveTo(1, 5);
+    ctx.lineTo(width - 1, 5);
+    ctx.stroke();
+  }
+  return canvas;
 }

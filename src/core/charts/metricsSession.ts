@@ -4,6 +4,7 @@
  * (downsampled to a few points per pixel, or a zoomed window at full detail when it fits), the
  * points a RUNNING run logged since the last read, and the rows of a CSV export.
  */
+import { chartKind, type ChartKind } from './chartShape.js';
 import { ChartHistory, type ChartSeries, type XAxis } from '../series/chartHistory.js';
 import type { CsvSeries } from '../series/csv.js';
 import { metricColumns } from '../tracking/metricColumns.js';
@@ -44,6 +45,7 @@ export interface SeriesData {
 
 export interface ChartData {
   readonly key: string;
+  readonly kind: ChartKind;
   readonly series: readonly SeriesData[];
 }
 
@@ -136,13 +138,13 @@ export class MetricsSession {
   overview(width: number): { charts: ChartData[]; points: number } {
     const target = width * POINTS_PER_PIXEL;
     let points = 0;
-    const charts = this.keys.map((key) => ({
-      key,
-      series: [...(this.series.get(key) ?? new Map<string, ChartHistory>())].map(([runId, history]) => {
+    const charts = this.keys.map((key): ChartData => {
+      const series = [...(this.series.get(key) ?? new Map<string, ChartHistory>())].map(([runId, history]) => {
         points += history.length;
         return this.shown(key, runId, history.overview(target));
-      }),
-    }));
+      });
+      return { key, kind: chartKind(series), series };
+    });
     return { charts, points };
   }
 

@@ -48,3 +48,32 @@ export function assignColorSlots(runIds: Iterable<string>, slots: number): Map<s
 function checkSlots(slots: number): void {
   if (!Number.isInteger(slots) || slots < 1) throw new RangeError(`slots must be a positive integer, not ${slots}`);
 }
+
+/**
+ * The colours a slot is drawn in: Okabe & Ito's colour-blind-safe palette ("Color Universal
+ * Design", 2008) without its black, in two orders — darker hues first on light backgrounds, lighter
+ * ones first on dark. Slots sharing a dash (i and i + 4 of the first six) are pairs far apart in
+ * hue and lightness (sky blue–purple, orange–yellow; blue–orange, vermillion–sky blue). VS
+ * Code's `--vscode-charts-*` palette is not used for runs: its red and green collide for
+ * deuteranopes.
+ */
+export const PALETTE = {
+  dark: ['#56B4E9', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#F0E442'],
+  light: ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'],
+} as const;
+
+/** Dash patterns (canvas `setLineDash`, in CSS pixels): solid first. */
+export const DASHES: readonly (readonly number[])[] = [[], [6, 3], [2, 3], [8, 3, 2, 3]];
+
+export type PaletteKind = keyof typeof PALETTE;
+
+/**
+ * Colour and dash of a slot. Lines carry both from the start (a second cue for readers who cannot
+ * tell the colours apart, and for grey-scale prints): slot i takes colour i mod 6 and dash
+ * (i mod 6 + ⌊i / 6⌋) mod 4, so the first 24 slots are 24 different colour–dash pairs.
+ */
+export function slotStyle(slot: number, kind: PaletteKind): { readonly color: string; readonly dash: readonly number[] } {
+  const colors = PALETTE[kind];
+  const i = ((Math.trunc(slot) % 24) + 24) % 24;
+  return { color: colors[i % colors.length]!, dash: DASHES[((i % colors.length) + Math.floor(i / colors.length)) % DASHES.length]! };
+}

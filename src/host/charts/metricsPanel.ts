@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { MetricsSession } from '../../core/charts/metricsSession.js';
+import { legendLabels } from '../../core/charts/chartShape.js';
 import type { Logger } from '../../core/log.js';
 import { assignColorSlots } from '../../core/series/colors.js';
 import { DEFAULT_VIEW, parseFromWebview, type FromWebview, type MetricsSelection, type MetricsViewState, type PanelRun, type ToWebview } from '../../protocol/metricsPanel.js';
@@ -173,7 +174,9 @@ export class MetricsPanel extends Disposable {
   private panelRuns(): PanelRun[] {
     const runs = this.loaded?.runs ?? [];
     const colors = assignColorSlots(runs.map((r) => r.info.run_id), colorSlotsFor(runs.length));
-    return runs.map((run) => ({ runId: run.info.run_id, name: run.info.run_name || run.info.run_id, status: run.info.status, color: colors.get(run.info.run_id) ?? 0 }));
+    const named = runs.map((run) => ({ runId: run.info.run_id, name: run.info.run_name || run.info.run_id, status: run.info.status, color: colors.get(run.info.run_id) ?? 0 }));
+    const labels = legendLabels(named);
+    return named.map((run) => ({ ...run, label: labels.get(run.runId) ?? run.name }));
   }
 
   private async zoom(key: string, requestId: number, window: readonly [number, number] | null, width: number): Promise<void> {

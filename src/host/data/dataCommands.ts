@@ -4,10 +4,12 @@ import { planCheckout } from '../../core/dvc/checkout.js';
 import { diffDataFiles, formatDataDiff, versionFiles, workspaceFiles, type DataFiles, type DiffSide } from '../../core/dvc/dataDiff.js';
 import type { DataVersion } from '../../core/dvc/entities.js';
 import { dataVersionCheckout, interpreterPath } from '../../core/tasks/index.js';
+import { tableFormatOf } from '../../core/tabular/model.js';
 import type { CommandTable } from '../commands.js';
 import { Commands, TaskTypes } from '../constants.js';
 import type { Services } from '../services.js';
 import { checkTrust } from '../trust.js';
+import { DataDiffPanel } from './diffPanel.js';
 import type { DataTreeProvider } from './tree.js';
 import type { DataElement, TrackedElement, VersionElement } from './treeNodes.js';
 
@@ -15,6 +17,22 @@ import type { DataElement, TrackedElement, VersionElement } from './treeNodes.js
 export interface DataFeature {
   readonly services: Services;
   readonly tree: DataTreeProvider;
+  readonly extensionUri: vscode.Uri;
+}
+
+/**
+ * Tables (CSV, TSV, JSON Lines, Parquet) get the Data Diff panel (schema, rows, stats); a
+ * directory and any other file keep the text diff (one line per file, as `dvc diff` lists them).
+ */
+function showsContent(owner: TrackedElement): boolean {
+  return !owner.data.isDir && tableFormatOf(owner.data.repoPath) !== undefined;
+}
+
+function openPanel(feature: DataFeature, owner: TrackedElement, before: DataVersion | undefined, after: DataVersion | undefined): void {
+  const side = (version: DataVersion | undefined): [string, string] => (version ? [version.commit, versionSide(version).label] : ['workspace', 'workspace']);
+  const [beforeRev, beforeLabel] = before ? side(before) : ['HEAD', 'HEAD (recorded)'];
+  const [afterRev, afterLabel] = side(after);
+  DataDiffPanel.open(feature.extensionUri, feature.services.log, { root: owner.project.root, path: owner.data.repoPath, before: beforeRev, after: afterRev, beforeLabel, afterLabel });
 }
 
 export const dataCommands: CommandTable<DataFeature> = {
@@ -44,6 +62,7 @@ async function showDiff(feature: DataFeature, owner: TrackedElement, sides: [Dif
 async function diffDataWithWorkspace(feature: DataFeature, element?: DataElement): Promise<void> {
   if (element?.kind !== 'version' && element?.kind !== 'tracked') throw new Error('Choose a tracked path or one of its versions in the Data view.');
   const owner = element.kind === 'version' ? element.owner : element;
+  if (showsContent(owner)) return openPanel(feature, owner, element.kind === 'version' ? element.version : undefined, undefined);
   const side: DiffSide = element.kind === 'version' ? versionSide(element.version) : { label: 'recorded', hash: owner.data.hash };
   const before = await versionFiles(owner.project.repo, owner.data.repoPath, side.hash);
   const after = await workspaceFiles(owner.project.repo, owner.data);
@@ -69,6 +88,7 @@ async function diffDataVersions(feature: DataFeature, element?: DataElement, sel
   const order = element.siblings.map((v) => v.commit);
   const [older, newer] = order.indexOf(other.commit) > order.indexOf(element.version.commit) ? [other, element.version] : [element.version, other];
   const owner = element.owner;
+  if (showsContent(owner)) return openPanel(feature, owner, older, newer);
   await showDiff(feature, owner, [versionSide(older), await versionFiles(owner.project.repo, owner.data.repoPath, older.hash), versionSide(newer), await versionFiles(owner.project.repo, owner.data.repoPath, newer.hash)]);
 }
 

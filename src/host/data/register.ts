@@ -9,7 +9,7 @@ import { DvcDecorationProvider } from './decorations.js';
 import { DataTreeProvider } from './tree.js';
 
 /** The Data view (tracked paths, their versions and the runs at each), Explorer badges, and the data commands. */
-export function registerData(_context: vscode.ExtensionContext, services: Services): DisposableLike {
+export function registerData(context: vscode.ExtensionContext, services: Services): DisposableLike {
   const { dvc, tracking, log } = services;
   const lineage = new RunsAtCommit();
   const tree = new DataTreeProvider(dvc, tracking, lineage, log);
@@ -25,7 +25,7 @@ export function registerData(_context: vscode.ExtensionContext, services: Servic
     dvc.onDidChange(describe),
     dvc.onDidProgress(describe),
     vscode.window.registerFileDecorationProvider(decorations),
-    services.commands.register(dataCommands, { services, tree }),
+    services.commands.register(dataCommands, { services, tree, extensionUri: context.extensionUri }),
   );
 }
 

@@ -4,6 +4,7 @@ import { pipelineMermaid } from '../../core/dvc/mermaid.js';
 import type { CommandTable } from '../commands.js';
 import { Commands } from '../constants.js';
 import type { Services } from '../services.js';
+import { GraphPanel } from './graphPanel.js';
 import type { PipelineTreeProvider } from './tree.js';
 import { stageDescription, stageLabel } from './treeItems.js';
 
@@ -11,6 +12,7 @@ import { stageDescription, stageLabel } from './treeItems.js';
 export interface PipelineFeature {
   readonly services: Services;
   readonly tree: PipelineTreeProvider;
+  readonly extensionUri: vscode.Uri;
 }
 
 export const pipelineCommands: CommandTable<PipelineFeature> = {
@@ -26,8 +28,15 @@ async function refreshPipeline({ services, tree }: PipelineFeature): Promise<voi
   await services.dvc.refreshAll();
 }
 
+/** The pipeline of every project as a picture: stages coloured by status, click to open one. */
+async function showPipelineDag({ services, extensionUri }: PipelineFeature): Promise<void> {
+  const { dvc, log } = services;
+  GraphPanel.open({ extensionUri, dvc, log, exportMermaid: () => showPipelineMermaid(services) });
+  await dvc.ensureStarted();
+}
+
 /** The pipeline of every root as a Mermaid flowchart, with a table of each stage's status. */
-async function showPipelineDag({ services }: PipelineFeature): Promise<void> {
+export async function showPipelineMermaid(services: Services): Promise<void> {
   await services.dvc.ensureStarted();
   const sections: string[] = [];
   for (const project of services.dvc.projects) {

@@ -8,7 +8,7 @@ import { pipelineCommands } from './pipelineCommands.js';
 import { PipelineTreeProvider } from './tree.js';
 
 /** The Pipeline view (stages in DAG order, with why each would run), CodeLens in dvc.yaml, and the pipeline commands. */
-export function registerPipeline(_context: vscode.ExtensionContext, services: Services): DisposableLike {
+export function registerPipeline(context: vscode.ExtensionContext, services: Services): DisposableLike {
   const { dvc, log } = services;
   const tree = new PipelineTreeProvider(dvc, log);
   const view = vscode.window.createTreeView(Views.pipeline, { treeDataProvider: tree, showCollapseAll: true });
@@ -21,7 +21,7 @@ export function registerPipeline(_context: vscode.ExtensionContext, services: Se
     dvc.onDidChange(describe),
     dvc.onDidProgress(describe),
     vscode.languages.registerCodeLensProvider({ pattern: '**/dvc.yaml' }, codeLens),
-    services.commands.register(pipelineCommands, { services, tree }),
+    services.commands.register(pipelineCommands, { services, tree, extensionUri: context.extensionUri }),
   );
 }
 
