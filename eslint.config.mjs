@@ -56,7 +56,7 @@ export const layers = [
   // A new project and the walkthrough's state: templates, a CSV's columns, the setup commands' argv.
   { name: 'core/onboarding', files: ['src/core/onboarding/**'], allow: core('dvc', 'tasks', 'onboarding'), packages: ['node'] },
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
-  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**'], packages: [] },
+  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/lineage/graph.ts', 'src/core/lineage/gateReport.ts', 'src/core/lineage/model.ts'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
   { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
   // The host: the composition root may import anything; services only shared pieces; features as listed.
@@ -74,6 +74,7 @@ export const layers = [
   feature('tasks', 'tracking', 'dvc', 'runner'),
   feature('serving', 'tracking', 'runner', 'models'),
   feature('onboarding', 'tracking', 'runner'),
+  feature('lineage', 'tracking'),
 ];
 
 export default tseslint.config(

@@ -86,6 +86,11 @@ export const Commands = {
   setUpTrackingStore: 'mlWorkbench.setUpTrackingStore',
   addDvcRemote: 'mlWorkbench.addDvcRemote',
   openWalkthrough: 'mlWorkbench.openWalkthrough',
+  // Lineage and the Go/No-Go gate.
+  showLineage: 'mlWorkbench.showLineage',
+  promoteModelVersion: 'mlWorkbench.promoteModelVersion',
+  revealModelVersion: 'mlWorkbench.revealModelVersion',
+  revealDataVersion: 'mlWorkbench.revealDataVersion',
 } as const;
 
 export const Settings = {
@@ -164,4 +169,6 @@ export const WebviewTypes = {
   run: 'mlWorkbench.run',
   metrics: 'mlWorkbench.metrics',
   compare: 'mlWorkbench.compare',
+  lineage: 'mlWorkbench.lineage',
+  gate: 'mlWorkbench.gate',
 } as const;
