@@ -5,6 +5,9 @@ declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void }
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root')!;
+let shown: GatePanelState | undefined;
+// Read-only, for tests: what the panel shows.
+(window as unknown as { mlWorkbench: object }).mlWorkbench = { state: () => shown, buttons: () => [...root.querySelectorAll('button')].map((b) => ({ text: b.innerText.trim(), disabled: b.disabled })) };
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const message = event.data;
@@ -20,6 +23,7 @@ function button(label: string, codicon: string, type: FromWebview['type'], prima
 }
 
 function render(state: GatePanelState): void {
+  shown = state;
   const { report, phase } = state;
   const go = report.decision === 'go';
   const failed = report.criteria.filter((c) => !c.pass).length;

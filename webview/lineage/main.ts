@@ -8,6 +8,8 @@ const root = document.getElementById('root')!;
 const COLUMNS = ['Data', 'Stage', 'Run', 'Model version', 'Aliases'];
 const KIND_ICONS: Record<GraphNode['kind'], string> = { data: 'database', dataset: 'table', stage: 'symbol-event', run: 'beaker', experiment: 'git-branch', 'model-version': 'package', alias: 'bookmark', gap: 'question' };
 let current: LineageGraph | undefined;
+// Read-only, for tests: what the panel draws.
+(window as unknown as { mlWorkbench: object }).mlWorkbench = { graph: () => current, shown: () => [...root.querySelectorAll<HTMLElement>('.node')].map((n) => ({ id: n.dataset.id, text: n.innerText, stale: n.classList.contains('state-stale') })), edges: () => root.querySelectorAll('svg.edges path').length };
 
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const message = event.data;
