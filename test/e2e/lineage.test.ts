@@ -76,6 +76,9 @@ function logRunAtHead(head: string, fromVersion: string): Promise<string> {
   return mlflowClient<string>(
     uri,
     [
+      // MLflow resolves a models:/ source through the default tracking URI: this store's.
+      'import mlflow',
+      'mlflow.set_tracking_uri(sys.argv[1])',
       'e = client.get_experiment_by_name("demo-iris")',
       'src = client.get_model_version(args[0], args[2])',
       'old = client.get_run(src.run_id)',
@@ -198,9 +201,13 @@ describe('lineage and the Go/No-Go gate on the demo project', () => {
       const head = git(workspace, 'rev-parse', 'HEAD').trim();
       headVersion = await logRunAtHead(head, championVersion);
       await showVersions();
-      const fresh = await poll(() => versionRow(headVersion), (r) => !!r && /ago|just now|second|minute/.test(r.description), 90_000);
-      await workbench.page.waitForTimeout(3_000);
-      assert.ok(!(await versionRow(headVersion))!.description.includes('stale'), `version ${headVersion} (trained at HEAD) shows no stale badge: ${fresh!.description}`);
+      const fresh = await poll(() => versionRow(headVersion), (r) => r !== undefined, 90_000);
+      // Its lineage says current (the panel), and its row has no badge.
+      await contextMenu(workbench.page, rowLocator(workbench, MODELS, fresh!), 'Show Lineage');
+      const frame = await lineageFrame(`Lineage of ${MODEL} version ${headVersion}`);
+      const graph = await panelCall<{ currency: { state: string; headline: string } }>(frame, 'graph');
+      assert.equal(graph.currency.state, 'current', `a run at the clean HEAD is current: ${graph.currency.headline}`);
+      assert.ok(!(await versionRow(headVersion))!.description.includes('stale'), `version ${headVersion} (trained at HEAD) shows no stale badge: ${(await versionRow(headVersion))!.description}`);
 
       await tool('python', 'src/get_data.py', '--rows', '90');
       await tool('dvc', 'add', 'data/raw.csv');

@@ -59,7 +59,7 @@ function render(graph: LineageGraph): void {
 }
 
 function nodeView(node: GraphNode): HTMLElement {
-  const body = [icon(KIND_ICONS[node.kind]), el('span', { className: 'text' }, el('span', { className: 'label' }, node.label), el('span', { className: 'detail' }, node.detail))];
+  const body = [icon(KIND_ICONS[node.kind]), el('span', { className: 'text' }, el('span', { className: 'label' }, ...breakable(node.label)), el('span', { className: 'detail' }, ...breakable(node.detail)))];
   const className = `node kind-${node.kind} state-${node.state}`;
   const view = node.target ? el('button', { className, type: 'button', title: `${node.tooltip}\n\nClick to open` }, ...body) : el('div', { className, title: node.tooltip }, ...body);
   view.dataset.id = node.id;
@@ -90,4 +90,11 @@ function drawEdges(graph: LineageGraph): void {
     return [path];
   });
   svg.replaceChildren(...paths);
+}
+
+/** Text with break opportunities after path and id separators, so a long path wraps at a slash rather than mid-name. */
+function breakable(text: string): (string | Node)[] {
+  const parts: (string | Node)[] = [];
+  for (const piece of text.split(/(?<=[/_.:-])/)) parts.push(piece, document.createElement('wbr'));
+  return parts.slice(0, -1);
 }

@@ -153,13 +153,23 @@ function modelNodes(version: ModelVersionRef, runId: string | undefined, nodes: 
   const id = `mv:${version.name}/${version.version}`;
   if (nodes.some((n) => n.id === id)) return;
   const target = { kind: 'model-version', name: version.name, version: version.version } as const;
-  nodes.push({ id, column: 3, kind: 'model-version', label: `${version.name} v${version.version}`, detail: version.source ?? '', state: 'ok', tooltip: `${version.name} version ${version.version}\nsource ${version.source ?? '—'}`, target });
+  nodes.push({ id, column: 3, kind: 'model-version', label: `${version.name} v${version.version}`, detail: sourceLabel(version.source), state: 'ok', tooltip: `${version.name} version ${version.version}\nsource ${version.source ?? '—'}`, target });
   if (runId) edges.push([runId, id]);
   for (const alias of version.aliases) {
     const aliasId = `alias:${version.name}@${alias}`;
     nodes.push({ id: aliasId, column: 4, kind: 'alias', label: `@${alias}`, detail: `models:/${version.name}@${alias}`, state: 'ok', tooltip: `@${alias} names ${version.name} version ${version.version}`, target });
     edges.push([id, aliasId]);
   }
+}
+
+/** `models:/m-3eef26d2…` reads as "logged model m-3eef26d2"; a run's path as "runs:/abcdef1/model". */
+function sourceLabel(source: string | null): string {
+  if (!source) return 'no source recorded';
+  const logged = /^models:\/(m-[0-9a-f]+)$/.exec(source);
+  if (logged) return `logged model ${logged[1]!.slice(0, 10)}`;
+  const run = /^runs:\/([0-9a-f]+)\/(.*)$/.exec(source);
+  if (run) return `runs:/${run[1]!.slice(0, 7)}/${run[2]}`;
+  return source.length > 60 ? `…${source.slice(-59)}` : source;
 }
 
 function dataNode(input: DataInput, id: string): GraphNode {

@@ -181,7 +181,9 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     const badge = modelVersionBadge(known.value);
     tooltip.appendMarkdown('\n\n').appendText(badge.tooltip);
     if (badge.state !== 'stale') return;
-    item.description = [badge.description, item.description].filter(Boolean).join(' · ');
+    // Aliases stay first (they say which version this is); the badge follows them.
+    const aliases = element.aliases.map((a) => `@${a}`);
+    item.description = [...aliases, badge.description, ...String(item.description ?? '').split(' · ').filter((p) => p && !aliases.includes(p))].join(' · ');
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   }
 
