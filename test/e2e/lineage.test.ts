@@ -124,8 +124,13 @@ async function gateFrame(text: string): Promise<Frame> {
   return panelFrame(workbench.page, text, WRITE_MS);
 }
 
+/**
+ * The demo cache's logged models keep the absolute artifact path of the folder the cache was built
+ * in (test/e2e/support/dvcProject.ts renames it), so a copy cannot read their MLmodel: the criteria
+ * here are metric ones only (signature criteria are covered by test/contract/gate.test.ts).
+ */
 function writeCriteria(min: number): string {
-  const text = `version: 1\nmodels:\n  ${MODEL}:\n    alias: champion\n    criteria:\n      - metric: test_accuracy\n        min: ${min}\n      - metric: test_accuracy\n        not_worse_than_champion_by: 0.05\n      - require: signature\n`;
+  const text = `version: 1\nmodels:\n  ${MODEL}:\n    alias: champion\n    criteria:\n      - metric: test_accuracy\n        min: ${min}\n      - metric: test_accuracy\n        not_worse_than_champion_by: 0.05\n`;
   mkdirSync(join(workspace, '.ml-workbench'), { recursive: true });
   writeFileSync(join(workspace, '.ml-workbench', 'acceptance.yaml'), text);
   return createHash('sha256').update(text).digest('hex');
@@ -216,6 +221,8 @@ describe('lineage and the Go/No-Go gate on the demo project', () => {
       git(workspace, 'commit', '-q', '-m', 'Iris data v3 (90 rows)');
       const stale = await poll(() => versionRow(headVersion), (r) => !!r && r.description.includes('trained on stale data'), WRITE_MS, 1_000);
       assert.ok(stale, 'the badge appears after the data change');
+      const panel = await panelFrame(workbench.page, `Lineage of ${MODEL} version ${headVersion}`, 60_000);
+      await panelPoll<{ currency: { state: string } } | null>(panel, 'graph', [], (g) => g?.currency.state === 'stale', 60_000);
       await rowLocator(workbench, MODELS, stale!).hover();
       await screenshotVariants(workbench, 'lineage-stale-badge');
 
@@ -229,6 +236,9 @@ describe('lineage and the Go/No-Go gate on the demo project', () => {
         1_000,
       );
       assert.ok(versions.some((r) => r.description.includes(`${MODEL} v${headVersion}`)), `a data/prepared version lists ${MODEL} v${headVersion}: ${JSON.stringify(versions.map((r) => r.description))}`);
+      const trained = versions.find((r) => r.description.includes(`${MODEL} v${headVersion}`))!;
+      await rowLocator(workbench, DATA, trained).hover();
+      await workbench.page.locator('.monaco-hover, .workbench-hover').first().waitFor({ timeout: 15_000 }).catch(() => undefined);
       await screenshotVariants(workbench, 'lineage-data-trained-on', { variants: [{ name: 'dark', theme: 'Default Dark Modern', width: 1600, height: 1000 }] });
       await setPaneExpanded(workbench, DATA, false);
     });
@@ -241,7 +251,7 @@ describe('lineage and the Go/No-Go gate on the demo project', () => {
       const nogo = await gateFrame('NO-GO');
       const state = await panelCall<{ report: { decision: string; criteria: { pass: boolean; description: string }[] } }>(nogo, 'state');
       assert.equal(state.report.decision, 'no-go');
-      assert.deepEqual(state.report.criteria.map((c) => c.pass), [false, true, true], JSON.stringify(state.report.criteria));
+      assert.deepEqual(state.report.criteria.map((c) => c.pass), [false, true], JSON.stringify(state.report.criteria));
       const buttons = await panelCall<{ text: string }[]>(nogo, 'buttons');
       assert.ok(!buttons.some((b) => b.text.startsWith('Promote to')), `a No-Go offers no plain Promote: ${JSON.stringify(buttons)}`);
       assert.equal((await registry()).aliases['champion'], championVersion, '@champion unchanged for get_registered_model().aliases after a No-Go');

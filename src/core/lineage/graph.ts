@@ -239,7 +239,7 @@ export function trainedOnSummary(data: DataLineage): { readonly description: str
   const runs = data.runs.length;
   const models = data.modelVersions.map((v) => `${v.name} v${v.version}${v.aliases.length ? ` ${v.aliases.map((a) => `@${a}`).join(' ')}` : ''}`);
   if (runs === 0 && data.experiments.length === 0) return { description: undefined, tooltip: 'No run or DVC experiment was trained on this version.' };
-  const parts = [runs > 0 ? `trained ${runs} run${runs === 1 ? '' : 's'}` : undefined, data.experiments.length > 0 ? `${data.experiments.length} exp${data.experiments.length === 1 ? '' : 's'}` : undefined, ...models.slice(0, 2), models.length > 2 ? `+${models.length - 2}` : undefined];
+  const parts = [runs > 0 ? `trained ${runs} run${runs === 1 ? '' : 's'}` : 'trained', data.experiments.length > 0 ? `${data.experiments.length} exp${data.experiments.length === 1 ? '' : 's'}` : undefined, ...models.slice(0, 2), models.length > 2 ? `+${models.length - 2}` : undefined];
   const tooltip = [
     'Trained on this version:',
     ...data.runs.map((r) => `run ${r.runName ?? r.runId} (stage ${r.stage}, commit ${short(r.commit)})`),

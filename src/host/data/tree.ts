@@ -61,7 +61,8 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
     }
     if (!('value' in known)) return;
     const summary = trainedOnSummary(known.value);
-    if (summary.description) item.description = `${item.description as string} · ${summary.description}`;
+    // First, so a narrow side bar still shows it; the version's own facts follow.
+    if (summary.description) item.description = `${summary.description} · ${item.description as string}`;
     if (item.tooltip instanceof vscode.MarkdownString) item.tooltip.appendMarkdown('\n\n').appendText(summary.tooltip);
   }
 

@@ -47,6 +47,12 @@ export class LineagePanel extends Disposable {
 
   private source: GraphSource | undefined;
 
+  /** Traces the open panel's subject again (the data, HEAD or a store changed). */
+  static refreshCurrent(): void {
+    const panel = LineagePanel.current;
+    if (panel?.source) panel.load(panel.source);
+  }
+
   private constructor(private readonly panel: vscode.WebviewPanel) {
     super();
     this.last = { type: 'loading', title: panel.title };

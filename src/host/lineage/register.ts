@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DisposableLike } from '../dispose.js';
 import type { Services } from '../services.js';
 import { lineageCommands } from './lineageCommands.js';
+import { LineagePanel } from './panels.js';
 
 /**
  * The Lineage panel, Promote… and its Go/No-Go report. The lineage answers the views' badges share
@@ -28,6 +29,15 @@ export function registerLineage(context: vscode.ExtensionContext, services: Serv
     dvc.onDidChange(onProject),
     tracking.onDidChangeData(() => lineage.invalidate()),
     tracking.onDidChangeStores(() => lineage.invalidate()),
+    lineage.onDidChange(debounce(500, () => LineagePanel.refreshCurrent())),
     services.commands.register(lineageCommands, { services, extensionUri: context.extensionUri }),
   );
+}
+
+function debounce(ms: number, run: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, ms);
+  };
 }
