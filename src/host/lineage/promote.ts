@@ -5,7 +5,6 @@ import { evaluateGate, promote, type GateReport } from '../../core/lineage/gate.
 import { modelNameFilter } from '../../core/models/modelFiles.js';
 import { Commands } from '../constants.js';
 import type { GatePanelState } from '../../protocol/gatePanel.js';
-import { Refused } from '../trust.js';
 import type { LineageFeature } from './feature.js';
 import { GatePanel } from './panels.js';
 import { pickModelVersion, placeOf, subjectOf, type Subject } from './subjects.js';
@@ -71,7 +70,6 @@ async function offerTemplate(feature: LineageFeature, subject: VersionSubject, u
     'Create Criteria File',
   );
   if (answer !== 'Create Criteria File') return;
-  if (!vscode.workspace.isTrusted) throw new Refused();
   await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(preview.getText()));
   await vscode.window.showTextDocument(uri);
