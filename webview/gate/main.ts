@@ -29,9 +29,9 @@ function render(state: GatePanelState): void {
   const failed = report.criteria.filter((c) => !c.pass).length;
   const verdict = el('div', { className: `verdict verdict-${go ? 'go' : 'nogo'}` }, icon(go ? 'pass-filled' : 'error'), el('span', {}, go ? 'GO' : 'NO-GO'));
   const summary = go ? `All ${report.criteria.length} criteria pass.` : `${failed} of ${report.criteria.length} criteria fail.`;
-  const champion = report.champion ? `@${report.alias} is on version ${report.champion}` : `no version holds @${report.alias} yet`;
-  const header = el('header', {}, verdict, el('div', {}, el('h1', {}, `${report.model} version ${report.version} → @${report.alias}`), el('p', { className: 'subtitle' }, `${summary} Champion: ${champion}.`)));
   const done = phase === 'promoted' || phase === 'overridden';
+  const champion = report.champion ? `@${report.alias} ${done ? 'was' : 'is'} on version ${report.champion}` : `no version held @${report.alias}`;
+  const header = el('header', {}, verdict, el('div', {}, el('h1', {}, `${report.model} version ${report.version} → @${report.alias}`), el('p', { className: 'subtitle' }, `${summary} Champion: ${champion}.`)));
   const actions = el('div', { className: 'actions' });
   if (!done) {
     if (go) actions.append(button(`Promote to @${report.alias}`, 'rocket', 'promote', true, phase === 'promoting'));

@@ -95,6 +95,6 @@ function drawEdges(graph: LineageGraph): void {
 /** Text with break opportunities after path and id separators, so a long path wraps at a slash rather than mid-name. */
 function breakable(text: string): (string | Node)[] {
   const parts: (string | Node)[] = [];
-  for (const piece of text.split(/(?<=[/_.:-])/)) parts.push(piece, document.createElement('wbr'));
+  for (const piece of text.split(/(?<=[/_:-])/)) parts.push(piece, document.createElement('wbr'));
   return parts.slice(0, -1);
 }
