@@ -58,7 +58,7 @@ export const layers = [
   // A new project and the walkthrough's state: templates, a CSV's columns, the setup commands' argv.
   { name: 'core/onboarding', files: ['src/core/onboarding/**'], allow: core('dvc', 'tasks', 'onboarding'), packages: ['node'] },
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
-  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/plots/model.ts'], packages: [] },
+  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/plots/model.ts', 'src/core/lineage/graph.ts', 'src/core/lineage/gateReport.ts', 'src/core/lineage/model.ts'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
   { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts', 'src/core/series/colors.ts', 'src/core/charts/chartShape.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
   // The host: the composition root may import anything; services only shared pieces; features as listed.
@@ -77,6 +77,7 @@ export const layers = [
   feature('serving', 'tracking', 'runner', 'models'),
   feature('onboarding', 'tracking', 'runner'),
   feature('plots', 'tracking', 'dvc', 'runs'),
+  feature('lineage', 'tracking'),
 ];
 
 export default tseslint.config(

@@ -88,6 +88,11 @@ export const Commands = {
   openWalkthrough: 'mlWorkbench.openWalkthrough',
   // Plots: DVC plots and MLflow logged images of several revisions.
   showPlots: 'mlWorkbench.showPlots',
+  // Lineage and the Go/No-Go gate.
+  showLineage: 'mlWorkbench.showLineage',
+  promoteModelVersion: 'mlWorkbench.promoteModelVersion',
+  revealModelVersion: 'mlWorkbench.revealModelVersion',
+  revealDataVersion: 'mlWorkbench.revealDataVersion',
 } as const;
 
 export const Settings = {
@@ -169,4 +174,6 @@ export const WebviewTypes = {
   plots: 'mlWorkbench.plots',
   pipelineGraph: 'mlWorkbench.pipelineGraph',
   dataDiff: 'mlWorkbench.dataDiff',
+  lineage: 'mlWorkbench.lineage',
+  gate: 'mlWorkbench.gate',
 } as const;

@@ -9,6 +9,7 @@ import { Commands } from './constants.js';
 import { Disposable, toDisposable, type DisposableLike } from './dispose.js';
 import type { Projects } from './dvc/projects.js';
 import { DvcWorkspace } from './dvc/workspace.js';
+import { LineageCache } from './lineageCache.js';
 import { createLogger } from './log.js';
 import { PythonService } from './python.js';
 import { InterpreterAdvisor } from './runner/interpreterAdvisor.js';
@@ -71,6 +72,8 @@ export interface Services {
   readonly dvc: Projects;
   readonly tasks: TaskRunner;
   readonly documents: VirtualDocuments;
+  /** Lineage answers (core/lineage) shared by the Models and Data views' badges and the Lineage panel. */
+  readonly lineage: LineageCache;
 }
 
 class SharedServices extends Disposable implements Services {
@@ -85,6 +88,7 @@ class SharedServices extends Disposable implements Services {
   readonly dvc: Projects;
   readonly tasks: TaskRunner;
   readonly documents = new VirtualDocuments();
+  readonly lineage: LineageCache;
 
   constructor(context: vscode.ExtensionContext) {
     super();
@@ -111,6 +115,12 @@ class SharedServices extends Disposable implements Services {
     this.writes = new WriteService(this.python);
     const storage = context.storageUri ?? context.globalStorageUri;
     this.dvc = this.register(new DvcWorkspace({ storage, workerPath: join(context.extensionUri.fsPath, 'dist', 'dvcHashWorker.js'), log })).projects;
+    const dvc = this.dvc;
+    const rootOf = async (folder: vscode.WorkspaceFolder): Promise<string> => {
+      await dvc.ensureStarted();
+      return dvc.projects.find((p) => p.folder.workspaceFolder.uri.toString() === folder.uri.toString())?.root ?? folder.uri.fsPath;
+    };
+    this.lineage = this.register(new LineageCache(rootOf, log));
     this.tasks = this.register(new TaskRunner(this.python, tracking, this.dvc, log));
     this.register(vscode.workspace.registerTextDocumentContentProvider(VIRTUAL_SCHEME, this.documents));
     this.register(this.commands.register({ [Commands.showLog]: () => this.logChannel.show() }, undefined));

@@ -136,3 +136,29 @@ export function describeCriterion(criterion: Criterion, alias: string): string {
       return "trained on HEAD's data";
   }
 }
+
+/**
+ * A criteria file to start from for `model`, shown to the user before anything is written. The
+ * metric criteria use a metric its candidate logged when one is known (`metrics`), else `accuracy`.
+ */
+export function criteriaTemplate(model: string, metrics: readonly string[], alias = 'champion'): string {
+  const metric = metrics.find((m) => /acc|f1|auc|precision|recall|r2/i.test(m)) ?? metrics[0] ?? 'accuracy';
+  const lower = /loss|error|rmse|mae|mse/i.test(metric);
+  const quoted = JSON.stringify(model);
+  return [
+    '# Acceptance criteria for ML Workbench\'s Promote… (Go/No-Go gate). Format: README, "Acceptance criteria".',
+    'version: 1',
+    'models:',
+    `  ${quoted}:`,
+    `    alias: ${alias}              # the alias a Go moves; the champion compared against is its current version`,
+    '    criteria:',
+    `      - metric: ${JSON.stringify(metric)}`,
+    `        ${lower ? 'max' : 'min'}: ${lower ? 1 : 0.9}`,
+    `      - metric: ${JSON.stringify(metric)}`,
+    '        not_worse_than_champion_by: 0.01',
+    `        goal: ${lower ? 'minimize' : 'maximize'}`,
+    '      - require: signature',
+    '      - require: current_data   # every DVC input is the version HEAD records',
+    '',
+  ].join('\n');
+}

@@ -11,9 +11,12 @@ import { readVersionMlModel } from '../models/versionModel.js';
 import { fromJsonDouble, type ModelVersion } from '../tracking/entities.js';
 import type { ModelRegistry, TrackingStore } from '../tracking/store.js';
 import type { TrackingWriter } from '../tracking/writes/writer.js';
-import { describeCriterion, type CriteriaFile, type Criterion } from './criteria.js';
+import { describeCriterion, type CriteriaFile } from './criteria.js';
 import type { LineageService } from './lineage.js';
+import type { CriterionResult, GateReport } from './gateReport.js';
 import type { Lineage } from './model.js';
+
+export type { CriterionResult, GateReport } from './gateReport.js';
 
 export const GATE_TAGS = {
   decision: 'mlworkbench.gate.decision',
@@ -23,31 +26,6 @@ export const GATE_TAGS = {
   overrideReason: 'mlworkbench.gate.override_reason',
   time: 'mlworkbench.gate.time',
 } as const;
-
-export interface CriterionResult {
-  readonly kind: Criterion['kind'];
-  readonly description: string;
-  readonly metric: string | null;
-  readonly candidate: number | string | boolean | null;
-  readonly champion: number | string | boolean | null;
-  /** The bound the candidate had to meet (for vs-champion: champion ∓ tolerance). */
-  readonly threshold: number | string | null;
-  readonly pass: boolean;
-  readonly detail: string;
-}
-
-export interface GateReport {
-  readonly model: string;
-  readonly version: string;
-  readonly alias: string;
-  /** The version the alias names now; null when none does. */
-  readonly champion: string | null;
-  readonly decision: 'go' | 'no-go';
-  readonly criteriaFile: string;
-  readonly criteriaSha256: string;
-  readonly criteria: readonly CriterionResult[];
-  readonly evaluatedAt: string;
-}
 
 export class GateError extends Error {
   override readonly name = 'GateError';
@@ -69,8 +47,10 @@ export interface GateContext {
   readonly now?: () => Date;
 }
 
-export async function evaluateGate(context: GateContext, name: string, version: string): Promise<GateReport> {
-  const rules = context.criteria.models.get(name);
+/** `alias` (when given) replaces the criteria's alias: the one a Go moves and whose version is the champion. */
+export async function evaluateGate(context: GateContext, name: string, version: string, alias?: string): Promise<GateReport> {
+  const declared = context.criteria.models.get(name);
+  const rules = declared && alias ? { ...declared, alias } : declared;
   if (!rules) throw new GateError('no-criteria', `${context.criteriaFile} has no criteria for registered model '${name}' (known: ${[...context.criteria.models.keys()].join(', ') || 'none'})`);
   const options = context.signal ? { signal: context.signal } : {};
   const candidate = await context.lineage.findModelVersion(name, { version }, options).catch((error: Error) => {

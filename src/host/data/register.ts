@@ -6,13 +6,14 @@ import type { Projects } from '../dvc/projects.js';
 import type { Services } from '../services.js';
 import { dataCommands } from './dataCommands.js';
 import { DvcDecorationProvider } from './decorations.js';
+import { revealCommands } from './reveal.js';
 import { DataTreeProvider } from './tree.js';
 
 /** The Data view (tracked paths, their versions and the runs at each), Explorer badges, and the data commands. */
 export function registerData(context: vscode.ExtensionContext, services: Services): DisposableLike {
   const { dvc, tracking, log } = services;
   const lineage = new RunsAtCommit();
-  const tree = new DataTreeProvider(dvc, tracking, lineage, log);
+  const tree = new DataTreeProvider(dvc, tracking, lineage, log, services.lineage);
   const view = vscode.window.createTreeView(Views.data, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const decorations = new DvcDecorationProvider(dvc);
   const describe = (): void => describeView(dvc, view);
@@ -26,6 +27,8 @@ export function registerData(context: vscode.ExtensionContext, services: Service
     dvc.onDidProgress(describe),
     vscode.window.registerFileDecorationProvider(decorations),
     services.commands.register(dataCommands, { services, tree, extensionUri: context.extensionUri }),
+    services.commands.register(dataCommands, { services, tree }),
+    services.commands.register(revealCommands, { services, view }),
   );
 }
 

@@ -3,7 +3,9 @@ import type { TrackedData } from '../../core/dvc/entities.js';
 import { DataVersionCache, versionRows } from '../../core/dvc/versionHistory.js';
 import type { RunsAtCommit } from '../../core/lineage/runsAtCommit.js';
 import type { Logger } from '../../core/log.js';
+import { trainedOnSummary } from '../../core/lineage/graph.js';
 import { Disposable } from '../dispose.js';
+import type { LineageCache } from '../lineageCache.js';
 import type { Project, Projects } from '../dvc/projects.js';
 import type { TrackingService } from '../tracking/trackingService.js';
 import type { DataElement, DataMessageElement, DataRootElement, TrackedElement, VersionElement } from './treeNodes.js';
@@ -26,9 +28,11 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
     private readonly tracking: TrackingService,
     private readonly runs: RunsAtCommit,
     private readonly log: Logger,
+    private readonly trained?: LineageCache,
   ) {
     super();
     this.register(dvc.onDidChange((project) => this.onProjectChanged(project)));
+    if (trained) this.register(trained.onDidChange(() => this.changeEmitter.fire(undefined)));
   }
 
   refresh(): void {
@@ -38,7 +42,28 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   getTreeItem(element: DataElement): vscode.TreeItem {
-    return treeItem(element, Date.now());
+    const item = treeItem(element, Date.now());
+    if (element.kind === 'version') this.trainedOn(element, item);
+    return item;
+  }
+
+  /** The runs and model versions trained on a version (lineage), asked for lazily; the row re-renders when known. */
+  private trainedOn(element: VersionElement, item: vscode.TreeItem): void {
+    const tracking = this.tracking.forFolder(element.owner.project.folder.workspaceFolder);
+    if (!this.trained || tracking?.state.kind !== 'ready') return;
+    const place = { folder: tracking.folder, store: tracking.state.store };
+    const { repoPath } = element.owner.data;
+    const known = this.trained.peekData(place, repoPath, element.version.commit);
+    if (!known) {
+      const again = (): void => this.changeEmitter.fire(element);
+      this.trained.data(place, repoPath, element.version.commit).then(again, again);
+      return;
+    }
+    if (!('value' in known)) return;
+    const summary = trainedOnSummary(known.value);
+    // First, so a narrow side bar still shows it; the version's own facts follow.
+    if (summary.description) item.description = `${summary.description} · ${item.description as string}`;
+    if (item.tooltip instanceof vscode.MarkdownString) item.tooltip.appendMarkdown('\n\n').appendText(summary.tooltip);
   }
 
   getParent(element: DataElement): DataElement | undefined {

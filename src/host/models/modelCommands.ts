@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { modelNameFilter, modelVersions } from '../../core/models/modelFiles.js';
 import { modelAliasUri, modelVersionUri } from '../../core/models/source.js';
 import { requireStore } from '../../core/tracking/storeState.js';
 import * as validation from '../../core/tracking/writes/validation.js';
@@ -14,6 +15,7 @@ import type { ModelsElement, ModelsTreeProvider } from './tree.js';
 export interface ModelsFeature {
   readonly services: Services;
   readonly tree: ModelsTreeProvider;
+  readonly view?: vscode.TreeView<ModelsElement>;
 }
 
 /** Model Registry actions, each through MLflow; the Models view refreshes after each. */
@@ -27,7 +29,20 @@ export const modelCommands: CommandTable<ModelsFeature> = {
   [Commands.copyModelUri]: copyModelUri,
   [Commands.openModelSourceRun]: openModelSourceRun,
   [Commands.registerModel]: registerModel,
+  [Commands.revealModelVersion]: revealModelVersion,
 };
+
+/** Selects a version's row (from the Lineage panel): `(trackingKey, name, version)`. */
+async function revealModelVersion(feature: ModelsFeature, trackingKey?: string, name?: string, version?: string): Promise<void> {
+  const tracking = trackingKey === undefined ? undefined : feature.services.tracking.forKey(trackingKey);
+  if (!tracking || !name || !version || !feature.view) return;
+  const store = requireStore(tracking);
+  const model = (await store.searchRegisteredModels({ filter: modelNameFilter(name) })).items.find((m) => m.name === name);
+  const found = model ? (await modelVersions(store, name)).find((v) => v.version === version) : undefined;
+  if (!model || !found) throw new Error(`${name} version ${version} is not in the registry of ${tracking.folder.name}.`);
+  const aliases = (model.aliases ?? []).filter((a) => a.version === version).map((a) => a.alias);
+  await feature.view.reveal({ kind: 'version', tracking, model, version: found, aliases }, { select: true, focus: true, expand: false });
+}
 
 /** MLflow's alias rules (core validation), as an input box's message. */
 function validateAlias(value: string): string | undefined {

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { formatBytes, formatRelativeTime, oneLine } from '../../core/format.js';
 import type { Logger } from '../../core/log.js';
-import { modelVersions, readMlModel } from '../../core/models/modelFiles.js';
+import { modelVersionBadge } from '../../core/lineage/graph.js';
+import { modelVersions } from '../../core/models/modelFiles.js';
+import { readVersionMlModel } from '../../core/models/versionModel.js';
 import { requireStore } from '../../core/tracking/storeState.js';
 import type { ModelVersion, RegisteredModel } from '../../core/tracking/entities.js';
 import { ContextValues, Commands } from '../constants.js';
 import { Disposable } from '../dispose.js';
+import type { LineageCache } from '../lineageCache.js';
 import type { FolderTracking, TrackingService } from '../tracking/trackingService.js';
 
 export type ModelsElement =
@@ -28,10 +31,25 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
   constructor(
     private readonly tracking: TrackingService,
     private readonly log: Logger,
+    private readonly lineage?: LineageCache,
   ) {
     super();
     this.register(tracking.onDidChangeStores(() => this.refresh()));
     this.register(tracking.onDidChangeData(() => this.refresh()));
+    if (lineage) this.register(lineage.onDidChange(() => this.refresh()));
+  }
+
+  /** A version's model for reveal (the view finds its row by id). */
+  getParent(element: ModelsElement): ModelsElement | undefined {
+    const folder = (tracking: FolderTracking): ModelsElement | undefined => (this.tracking.folders.filter((f) => f.state.kind !== 'missing').length > 1 ? { kind: 'folder', tracking } : undefined);
+    switch (element.kind) {
+      case 'model':
+        return folder(element.tracking);
+      case 'version':
+        return { kind: 'model', tracking: element.tracking, model: element.model };
+      default:
+        return undefined;
+    }
   }
 
   refresh(): void {
@@ -107,6 +125,7 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
         tooltip.appendMarkdown('\n\nSource: ').appendText(version.source ?? '—');
         if (version.run_id) tooltip.appendMarkdown('  \nRun: ').appendText(version.run_id);
         item.tooltip = tooltip;
+        this.badge(element, item, tooltip);
         return item;
       }
       case 'alias': {
@@ -146,6 +165,28 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     }
   }
 
+  /** "trained on stale data" once lineage knows; asked for lazily, the row re-rendered when it answers. */
+  private badge(element: ModelsElement & { kind: 'version' }, item: vscode.TreeItem, tooltip: vscode.MarkdownString): void {
+    const { lineage, tracking } = { lineage: this.lineage, tracking: element.tracking };
+    if (!lineage || tracking.state.kind !== 'ready') return;
+    const place = { folder: tracking.folder, store: tracking.state.store };
+    const { name, version } = element.version;
+    const known = lineage.peekModelVersion(place, name, version);
+    if (!known) {
+      const again = (): void => this.changeEmitter.fire(element);
+      lineage.modelVersion(place, name, version).then(again, again);
+      return;
+    }
+    if (!('value' in known)) return;
+    const badge = modelVersionBadge(known.value);
+    tooltip.appendMarkdown('\n\n').appendText(badge.tooltip);
+    if (badge.state !== 'stale') return;
+    // Aliases stay first (they say which version this is); the badge follows them.
+    const aliases = element.aliases.map((a) => `@${a}`);
+    item.description = [...aliases, badge.description, ...String(item.description ?? '').split(' · ').filter((p) => p && !aliases.includes(p))].join(' · ');
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  }
+
   private async modelsOf(tracking: FolderTracking): Promise<ModelsElement[]> {
     const { state } = tracking;
     if (state.kind === 'error') return [{ kind: 'info', id: `error:${tracking.key}`, label: state.message, icon: 'warning' }];
@@ -181,7 +222,7 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
 
   private async mlmodelOf(element: ModelsElement & { kind: 'mlmodel' }): Promise<ModelsElement[]> {
     const { tracking, version } = element;
-    const info = await readMlModel(requireStore(tracking), version);
+    const info = await readVersionMlModel(requireStore(tracking), version);
     const id = `${tracking.key}:${version.name}:${version.version}`;
     const line = (kind: string, label: string, description?: string, icon?: string): ModelsElement => ({ kind: 'info', id: `mlmodel-${kind}:${id}:${label}`, label, description, icon });
     const out: ModelsElement[] = [line('flavors', 'Flavors', info.flavors.join(', '), 'extensions')];
