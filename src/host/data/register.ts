@@ -6,17 +6,21 @@ import type { Projects } from '../dvc/projects.js';
 import type { Services } from '../services.js';
 import { dataCommands } from './dataCommands.js';
 import { DvcDecorationProvider } from './decorations.js';
+import { RemoteStatusTracker } from './remoteStatus.js';
+import { transferCommands } from './transferCommands.js';
 import { DataTreeProvider } from './tree.js';
 
 /** The Data view (tracked paths, their versions and the runs at each), Explorer badges, and the data commands. */
 export function registerData(_context: vscode.ExtensionContext, services: Services): DisposableLike {
   const { dvc, tracking, log } = services;
   const lineage = new RunsAtCommit();
-  const tree = new DataTreeProvider(dvc, tracking, lineage, log);
+  const remote = new RemoteStatusTracker(dvc, log);
+  const tree = new DataTreeProvider(dvc, tracking, lineage, log, remote);
   const view = vscode.window.createTreeView(Views.data, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const decorations = new DvcDecorationProvider(dvc);
   const describe = (): void => describeView(dvc, view);
   return vscode.Disposable.from(
+    remote,
     tree,
     view,
     decorations,
@@ -26,6 +30,7 @@ export function registerData(_context: vscode.ExtensionContext, services: Servic
     dvc.onDidProgress(describe),
     vscode.window.registerFileDecorationProvider(decorations),
     services.commands.register(dataCommands, { services, tree }),
+    services.commands.register(transferCommands, { services, tree, remote }),
   );
 }
 
