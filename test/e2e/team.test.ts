@@ -156,6 +156,10 @@ test('team rig: runs from PostgreSQL, DVC remote badges and pushes, artifact dow
     await workbench.runCommand('ML Workbench: Push to DVC Remote');
     await notification(workbench.page, /Pushing all tracked data to the DVC remote/, 60_000);
     await screenshotVariants(workbench, 'team-push-in-progress');
+    // DVC holds its repo lock while it pushes: ask it only once the view says the push is over.
+    const inSync = (all: Row[]): boolean => CACHED.every((path) => { const row = all.find((r) => r.label === path); return row !== undefined && remoteWord(row) === 'remote: in sync'; });
+    const shown = await poll(() => rows(workbench, DATA).catch(() => []), inSync, 600_000, 500);
+    assert.ok(inSync(shown), `every cached path in sync after Push; rows: ${JSON.stringify(shown.map((r) => `${r.label} [${r.description}]`))}`);
     const all = await badgesMatchDvc('after pushing everything');
     for (const path of CACHED) assert.equal(remoteWord(all.find((r) => r.label === path)!), 'remote: in sync', path);
     await screenshotVariants(workbench, 'team-badges-after');

@@ -9,16 +9,19 @@ const out = (repoPath: string, state: RemoteOutput['state'], extra: Partial<Remo
 const status = (outputs: RemoteOutput[]): RemoteStatus => ({ remote: { name: 'storage', url: 's3://dvc-remote', label: 's3://dvc-remote' }, via: 'native', json: {}, outputs, diagnostics: [] });
 
 test('each state of dvc status -c has its word, tone and remedy', () => {
-  const cases: [RemoteOutput['state'], string, string, string | undefined][] = [
-    ['in sync', 'remote: in sync', 'ok', undefined],
-    ['not pushed', 'remote: not pushed', 'warning', 'push'],
-    ['not in cache', 'remote: not in cache', 'warning', 'pull'],
-    ['missing', 'remote: missing', 'error', undefined],
-    ['skipped', 'remote: —', 'muted', undefined],
+  const cases: [RemoteOutput['state'], string, string, string | undefined, string | undefined][] = [
+    ['in sync', 'remote: in sync', 'ok', undefined, '✓'],
+    ['not pushed', 'remote: not pushed', 'warning', 'push', '↑'],
+    ['not in cache', 'remote: not in cache', 'warning', 'pull', '↓'],
+    ['missing', 'remote: missing', 'error', undefined, '✗'],
+    ['skipped', 'remote: —', 'muted', undefined, undefined],
   ];
-  for (const [state, word, tone, remedy] of cases) {
+  for (const [state, word, tone, remedy, letter] of cases) {
     const badge = outputBadge(out('data/raw.csv', state), 'storage');
     assert.equal(badge.word, word, state);
+    assert.equal(badge.letter, letter, state);
+    // VS Code refuses a decoration badge longer than two characters.
+    assert.ok(letter === undefined || [...letter].length <= 2);
     assert.equal(badge.tone, tone, state);
     assert.equal(badge.remedy, remedy, state);
   }

@@ -6,6 +6,7 @@ import type { Projects } from '../dvc/projects.js';
 import type { Services } from '../services.js';
 import { dataCommands } from './dataCommands.js';
 import { DvcDecorationProvider } from './decorations.js';
+import { RemoteDecorationProvider } from './remoteDecorations.js';
 import { RemoteStatusTracker } from './remoteStatus.js';
 import { transferCommands } from './transferCommands.js';
 import { DataTreeProvider } from './tree.js';
@@ -18,6 +19,7 @@ export function registerData(_context: vscode.ExtensionContext, services: Servic
   const tree = new DataTreeProvider(dvc, tracking, lineage, log, remote);
   const view = vscode.window.createTreeView(Views.data, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const decorations = new DvcDecorationProvider(dvc);
+  const remoteDecorations = new RemoteDecorationProvider(dvc, remote);
   const describe = (): void => describeView(dvc, view);
   return vscode.Disposable.from(
     remote,
@@ -29,6 +31,8 @@ export function registerData(_context: vscode.ExtensionContext, services: Servic
     dvc.onDidChange(describe),
     dvc.onDidProgress(describe),
     vscode.window.registerFileDecorationProvider(decorations),
+    remoteDecorations,
+    vscode.window.registerFileDecorationProvider(remoteDecorations),
     services.commands.register(dataCommands, { services, tree }),
     services.commands.register(transferCommands, { services, tree, remote }),
   );

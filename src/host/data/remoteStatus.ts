@@ -53,6 +53,11 @@ export class RemoteStatusTracker extends Disposable {
     return { kind: 'checking' };
   }
 
+  /** The project's lookup as it stands, without starting one (decorations follow the view's reads). */
+  current(project: Project): RemoteLookup | undefined {
+    return this.lookups.get(project.root);
+  }
+
   /** Read again (a transfer ended, the config changed); rows keep their last answer until the new one comes. */
   invalidate(project: Project, delay = DEBOUNCE_MS): void {
     if (!this.lookups.has(project.root)) return;
@@ -88,7 +93,7 @@ export class RemoteStatusTracker extends Disposable {
     try {
       const status = await remoteStatus(project.root, { env: process.env, signal: controller.signal });
       lookup = { kind: 'ready', status };
-      this.log.info(`remote status of ${project.root}: ${status.remote.label} (${status.via}), ${status.outputs.filter((o) => o.state !== 'in sync').length} of ${status.outputs.length} paths not in sync`);
+      this.log.info(`remote status of ${project.root}: ${status.remote.label} (${status.via}), ${status.outputs.filter((o) => o.state !== 'in sync' && o.state !== 'skipped').length} of ${status.outputs.filter((o) => o.state !== 'skipped').length} pushable paths not in sync`);
     } catch (error) {
       if (controller.signal.aborted) return;
       if (error instanceof RemoteStatusError && error.reason === 'no-remote') lookup = { kind: 'no-remote' };

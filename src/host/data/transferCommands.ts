@@ -52,7 +52,9 @@ async function transfer(feature: TransferFeature, kind: Transfer, element?: Data
   }
   const folder = project.folder.workspaceFolder;
   const python = await feature.services.tasks.interpreter(folder, 'dvc-command', `${verb.title} of DVC data`);
-  const options = { python, cwd: project.root, env: interpreterPath(python, process.env['PATH']), ...(target ? { targets: [target.data.repoPath] } : {}) };
+  // DVC draws its transfer bars only on a TTY; the task's terminal is one to the user (dvc/progress.py).
+  const env = { ...interpreterPath(python, process.env['PATH']), DVC_IGNORE_ISATTY: 'true' };
+  const options = { python, cwd: project.root, env, ...(target ? { targets: [target.data.repoPath] } : {}) };
   const spec: TaskSpec = kind === 'push' ? dvcPush(options) : kind === 'pull' ? dvcPull({ ...options, force }) : dvcFetch(options);
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `${verb.ing} ${what} ${verb.to}`, cancellable: true },

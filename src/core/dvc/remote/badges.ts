@@ -12,6 +12,8 @@ export type RemoteBadgeTone = 'ok' | 'warning' | 'error' | 'muted';
 export interface RemoteBadge {
   /** For the row's description: "remote: not pushed". */
   readonly word: string;
+  /** One or two characters for a file decoration (VS Code's limit), the Data view's and the Explorer's right edge. */
+  readonly letter?: string;
   /** One or two sentences for the tooltip. */
   readonly detail: string;
   readonly tone: RemoteBadgeTone;
@@ -52,13 +54,13 @@ export function outputBadge(output: RemoteOutput, remote: string): RemoteBadge {
   const where = remote ? `the remote "${remote}"` : 'the remote';
   switch (output.state) {
     case 'in sync':
-      return { word: 'remote: in sync', detail: `Pushed: ${where} holds what the cache holds${output.isDir ? ` (${objects(counts.ok)})` : ''}.`, tone: 'ok' };
+      return { word: 'remote: in sync', letter: '✓', detail: `Pushed: ${where} holds what the cache holds${output.isDir ? ` (${objects(counts.ok)})` : ''}.`, tone: 'ok' };
     case 'not pushed':
-      return { word: 'remote: not pushed', detail: `Only in the local cache${output.isDir ? ` (${objects(counts.new)} of ${objects(total(output))})` : ''}: Push sends it to ${where}.`, tone: 'warning', remedy: 'push' };
+      return { word: 'remote: not pushed', letter: '↑', detail: `Only in the local cache${output.isDir ? ` (${objects(counts.new)} of ${objects(total(output))})` : ''}: Push sends it to ${where}.`, tone: 'warning', remedy: 'push' };
     case 'not in cache':
-      return { word: 'remote: not in cache', detail: `On ${where} but not in the local cache${output.isDir ? ` (${objects(counts.deleted)} of ${objects(total(output))})` : ''}: Pull or Fetch brings it here.`, tone: 'warning', remedy: 'pull' };
+      return { word: 'remote: not in cache', letter: '↓', detail: `On ${where} but not in the local cache${output.isDir ? ` (${objects(counts.deleted)} of ${objects(total(output))})` : ''}: Pull or Fetch brings it here.`, tone: 'warning', remedy: 'pull' };
     case 'missing':
-      return { word: 'remote: missing', detail: `In neither the local cache nor ${where}${output.isDir ? ` (${objects(counts.missing)} of ${objects(total(output))})` : ''}: nobody can pull this version. Push it from a machine that has it, or reproduce it.`, tone: 'error' };
+      return { word: 'remote: missing', letter: '✗', detail: `In neither the local cache nor ${where}${output.isDir ? ` (${objects(counts.missing)} of ${objects(total(output))})` : ''}: nobody can pull this version. Push it from a machine that has it, or reproduce it.`, tone: 'error' };
     case 'skipped':
       return { word: 'remote: —', detail: `Not in dvc status -c: ${SKIPPED[output.skipped ?? 'never committed']}.`, tone: 'muted' };
   }
