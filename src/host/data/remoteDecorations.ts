@@ -5,9 +5,13 @@ import { Disposable } from '../dispose.js';
 import type { Projects } from '../dvc/projects.js';
 import type { RemoteStatusTracker } from './remoteStatus.js';
 
+/**
+ * Only a path nobody can pull is coloured: a decoration's colour also paints the label, and the
+ * yellow of "not pushed" read as git's or DVC's "modified" in the screenshots.
+ */
 const COLORS: Record<RemoteBadgeTone, string | undefined> = {
   ok: undefined,
-  warning: 'list.warningForeground',
+  warning: undefined,
   error: 'list.errorForeground',
   muted: undefined,
 };
@@ -16,7 +20,7 @@ const COLORS: Record<RemoteBadgeTone, string | undefined> = {
  * The remote status as a badge at the right edge of a tracked path's row (the Data view, the
  * Explorer): ✓ in sync, ↑ not pushed, ↓ not in cache, ✗ missing — visible when the row's
  * description is cut off by a narrow side bar. It follows the status the Data view read; it never
- * starts a read. Its colour leaves the label to the local state's decoration (modified, deleted).
+ * starts a read.
  */
 export class RemoteDecorationProvider extends Disposable implements vscode.FileDecorationProvider {
   private readonly changeEmitter = this.register(new vscode.EventEmitter<vscode.Uri[] | undefined>());
