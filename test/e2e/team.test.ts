@@ -4,7 +4,8 @@
  * - the Runs view lists the runs of the PostgreSQL-backed server, as MLflow's client finds them;
  * - the Data view's remote badges equal what real `dvc status -c --json` says, before and after a
  *   Push of one path (from its context menu) and of everything (from the palette, with its progress
- *   notification on screen: screenshots), the S3 credentials coming from the environment only;
+ *   notification on screen: screenshots), and a Fetch of a path the cache lost, the S3 credentials
+ *   coming from the environment only;
  * - an artifact downloaded through the server's proxy lands byte for byte.
  */
 import assert from 'node:assert/strict';
@@ -163,6 +164,19 @@ test('team rig: runs from PostgreSQL, DVC remote badges and pushes, artifact dow
     const all = await badgesMatchDvc('after pushing everything');
     for (const path of CACHED) assert.equal(remoteWord(all.find((r) => r.label === path)!), 'remote: in sync', path);
     await screenshotVariants(workbench, 'team-badges-after');
+  });
+
+  await step('fetch-one-path', async () => {
+    // The cache loses data/raw.csv's object (as on a fresh clone): the remote has it, the cache not.
+    const md5 = /md5: ([0-9a-f]{32})/.exec(readFileSync(join(project, 'data', 'raw.csv.dvc'), 'utf8'))![1]!;
+    rmSync(join(project, '.dvc', 'cache', 'files', 'md5', md5.slice(0, 2), md5.slice(2)));
+    await workbench.runCommand('ML Workbench: Refresh Data');
+    await poll(() => rows(workbench, DATA), (all) => remoteWord(all.find((r) => r.label === 'data/raw.csv')!) === 'remote: not in cache', 120_000);
+    await badgesMatchDvc('after the cache lost data/raw.csv');
+    const row = await waitForPath(workbench, DATA, ['data/raw.csv']);
+    await contextMenu(workbench.page, rowLocator(workbench, DATA, row), 'Fetch from DVC Remote (Cache Only)');
+    await poll(() => rows(workbench, DATA), (all) => remoteWord(all.find((r) => r.label === 'data/raw.csv')!) === 'remote: in sync', 120_000);
+    await badgesMatchDvc('after fetching data/raw.csv');
   });
 
   await step('artifact-download-through-proxy', async () => {
