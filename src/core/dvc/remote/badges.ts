@@ -31,15 +31,15 @@ export type RemoteLookup =
 
 const objects = (count: number): string => `${count} ${count === 1 ? 'object' : 'objects'}`;
 
-/** The badge of one path, given its project's lookup; undefined when there is nothing to say (no remote configured). */
+/** The badge of one path, given its project's lookup; undefined when there is nothing to say (no remote configured, or not known yet). */
 export function remoteBadge(lookup: RemoteLookup, repoPath: string): RemoteBadge | undefined {
   switch (lookup.kind) {
+    // Nothing while the first answer comes: most projects have no remote, and a row would flicker.
     case 'checking':
-      return { word: 'remote: checking…', detail: 'Comparing the cache with the DVC remote (dvc status -c).', tone: 'muted' };
-    case 'restricted':
-      return { word: 'remote: not checked', detail: 'Restricted Mode: the DVC remote this repository configures is not contacted. Trust the workspace to see remote status.', tone: 'muted' };
     case 'no-remote':
       return undefined;
+    case 'restricted':
+      return { word: 'remote: not checked', detail: 'Restricted Mode: the DVC remote this repository configures is not contacted. Trust the workspace to see remote status.', tone: 'muted' };
     case 'error':
       return { word: 'remote: unknown', detail: `The remote status could not be read: ${lookup.message}`, tone: 'error' };
     case 'ready': {
