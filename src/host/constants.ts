@@ -77,6 +77,12 @@ export const Commands = {
   diffDataWithWorkspace: 'mlWorkbench.diffDataWithWorkspace',
   diffDataVersions: 'mlWorkbench.diffDataVersions',
   checkoutDataVersion: 'mlWorkbench.checkoutDataVersion',
+  // Team scale: DVC remotes, the local team server, artifact downloads.
+  pushData: 'mlWorkbench.pushData',
+  pullData: 'mlWorkbench.pullData',
+  fetchData: 'mlWorkbench.fetchData',
+  startTeamServer: 'mlWorkbench.startTeamServer',
+  downloadArtifacts: 'mlWorkbench.downloadArtifacts',
   // Getting started: the walkthrough's steps and New ML Project.
   newProject: 'mlWorkbench.newProject',
   selectInterpreter: 'mlWorkbench.selectInterpreter',

@@ -63,3 +63,7 @@ test('buttons name our commands (or VS Code view focus/trust commands); media fi
 test('the templates ship in the .vsix', () => {
   assert.match(readFileSync(join(ROOT, '.vscodeignore'), 'utf8'), /^!templates\/\*\*$/m);
 });
+
+test('the team server script ships in the .vsix (Start Team Server (local) runs it from the installed extension)', () => {
+  assert.match(readFileSync(join(ROOT, '.vscodeignore'), 'utf8'), /^!scripts\/team-server\.mjs$/m);
+});

@@ -6,18 +6,24 @@ import type { Projects } from '../dvc/projects.js';
 import type { Services } from '../services.js';
 import { dataCommands } from './dataCommands.js';
 import { DvcDecorationProvider } from './decorations.js';
+import { RemoteDecorationProvider } from './remoteDecorations.js';
+import { RemoteStatusTracker } from './remoteStatus.js';
 import { revealCommands } from './reveal.js';
+import { transferCommands } from './transferCommands.js';
 import { DataTreeProvider } from './tree.js';
 
 /** The Data view (tracked paths, their versions and the runs at each), Explorer badges, and the data commands. */
 export function registerData(context: vscode.ExtensionContext, services: Services): DisposableLike {
   const { dvc, tracking, log } = services;
   const lineage = new RunsAtCommit();
-  const tree = new DataTreeProvider(dvc, tracking, lineage, log, services.lineage);
+  const remote = new RemoteStatusTracker(dvc, log);
+  const tree = new DataTreeProvider(dvc, tracking, lineage, log, services.lineage, remote);
   const view = vscode.window.createTreeView(Views.data, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   const decorations = new DvcDecorationProvider(dvc);
+  const remoteDecorations = new RemoteDecorationProvider(dvc, remote);
   const describe = (): void => describeView(dvc, view);
   return vscode.Disposable.from(
+    remote,
     tree,
     view,
     decorations,
@@ -26,9 +32,11 @@ export function registerData(context: vscode.ExtensionContext, services: Service
     dvc.onDidChange(describe),
     dvc.onDidProgress(describe),
     vscode.window.registerFileDecorationProvider(decorations),
+    remoteDecorations,
+    vscode.window.registerFileDecorationProvider(remoteDecorations),
     services.commands.register(dataCommands, { services, tree, extensionUri: context.extensionUri }),
-    services.commands.register(dataCommands, { services, tree }),
     services.commands.register(revealCommands, { services, view }),
+    services.commands.register(transferCommands, { services, tree, remote, extensionUri: context.extensionUri }),
   );
 }
 

@@ -8,6 +8,8 @@ import { Disposable } from '../dispose.js';
 import type { LineageCache } from '../lineageCache.js';
 import type { Project, Projects } from '../dvc/projects.js';
 import type { TrackingService } from '../tracking/trackingService.js';
+import { remoteBadge } from '../../core/dvc/remote/badges.js';
+import type { RemoteStatusTracker } from './remoteStatus.js';
 import type { DataElement, DataMessageElement, DataRootElement, TrackedElement, VersionElement } from './treeNodes.js';
 import { treeItem } from './treeItems.js';
 
@@ -29,10 +31,12 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
     private readonly runs: RunsAtCommit,
     private readonly log: Logger,
     private readonly trained?: LineageCache,
+    private readonly remote?: RemoteStatusTracker,
   ) {
     super();
     this.register(dvc.onDidChange((project) => this.onProjectChanged(project)));
     if (trained) this.register(trained.onDidChange(() => this.changeEmitter.fire(undefined)));
+    if (remote) this.register(remote.onDidChange(() => this.changeEmitter.fire(undefined)));
   }
 
   refresh(): void {
@@ -123,7 +127,11 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (state.kind === 'error') return [note('error', `Could not read DVC data: ${state.message.split('\n')[0]}`, 'error', state.message)];
     const tracked = [...state.inspection.data].sort((a, b) => a.repoPath.localeCompare(b.repoPath));
     if (tracked.length === 0) return [note('empty', 'Nothing tracked yet: `dvc add` a file or add a stage with outputs', 'info')];
-    return tracked.map((data: TrackedData) => ({ kind: 'tracked', project, data, parent }));
+    const lookup = this.remote?.lookup(project);
+    return tracked.map((data: TrackedData) => {
+      const remote = lookup && remoteBadge(lookup, data.repoPath);
+      return { kind: 'tracked', project, data, parent, ...(remote ? { remote } : {}) };
+    });
   }
 
   private async versionsOf(element: TrackedElement): Promise<DataElement[]> {

@@ -63,12 +63,13 @@ function trackedItem(element: TrackedElement): vscode.TreeItem {
   item.resourceUri = uri;
   const look = STATE_LOOK[data.state];
   item.iconPath = new vscode.ThemeIcon(data.isDir ? 'folder-library' : 'file-binary', look.color ? new vscode.ThemeColor(look.color) : undefined);
-  item.description = dataDescription(data);
+  item.description = element.remote ? `${dataDescription(data)} · ${element.remote.word}` : dataDescription(data);
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**').appendText(data.repoPath).appendMarkdown('** — ').appendText(look.word);
   md.appendMarkdown('\n\n').appendText(data.source === 'dvc-file' ? `Tracked by ${data.stage}` : `Output of stage ${data.stage} (dvc.lock)`);
   if (data.hash) md.appendMarkdown('  \nmd5: ').appendText(data.hash);
   if (data.size !== undefined) md.appendMarkdown('  \nSize: ').appendText(`${formatBytes(data.size)}${data.nfiles !== undefined ? `, ${data.nfiles} files` : ''}`);
+  if (element.remote) md.appendMarkdown('\n\n**Remote:** ').appendText(`${element.remote.word.replace(/^remote: /, '')}. ${element.remote.detail}`);
   md.appendMarkdown('\n\nExpand to see its versions in git history.');
   item.tooltip = md;
   item.contextValue = ContextValues.dvcData;

@@ -1,4 +1,5 @@
 import type { DataVersion, TrackedData } from '../../core/dvc/entities.js';
+import type { RemoteBadge } from '../../core/dvc/remote/badges.js';
 import type { RunAtCommit } from '../../core/lineage/runsAtCommit.js';
 import type { Project } from '../dvc/projects.js';
 
@@ -15,6 +16,8 @@ export interface TrackedElement {
   readonly project: Project;
   readonly data: TrackedData;
   readonly parent: DataRootElement | undefined;
+  /** Its place between the cache and the DVC remote (absent: no remote configured). */
+  readonly remote?: RemoteBadge;
 }
 
 export interface VersionElement {

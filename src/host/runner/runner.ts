@@ -122,7 +122,7 @@ export class TaskRunner extends Disposable {
    * Runs one argv as a task of `definition`'s type (a step of a data checkout, say) and resolves
    * with how it ended; unlike a training task, its start and end are not announced.
    */
-  async runStep(spec: TaskSpec, folder: vscode.WorkspaceFolder, definition: vscode.TaskDefinition): Promise<ProcessOutcome> {
+  async runStep(spec: TaskSpec, folder: vscode.WorkspaceFolder, definition: vscode.TaskDefinition, token?: vscode.CancellationToken): Promise<ProcessOutcome> {
     if (!vscode.workspace.isTrusted) throw new Error(restrictedModeText(`"${spec.label}"`));
     let outcome: ProcessOutcome | undefined;
     const finished = new Promise<ProcessOutcome>((resolve) => {
@@ -141,6 +141,9 @@ export class TaskRunner extends Disposable {
       void vscode.tasks.executeTask(task).then(
         (execution) => {
           started = execution;
+          // A cancelled progress (its Cancel button) stops the task as Terminate Task would.
+          token?.onCancellationRequested(() => execution.terminate());
+          if (token?.isCancellationRequested) execution.terminate();
           ends.forEach(onEnd);
         },
         (error: unknown) => {

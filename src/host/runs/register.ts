@@ -5,6 +5,7 @@ import { affectsConfig, readConfig } from '../config.js';
 import { ContextKeys, Settings, Views } from '../constants.js';
 import type { DisposableLike } from '../dispose.js';
 import type { RunRowOf, Services } from '../services.js';
+import { artifactDownloadCommands } from './artifactDownloadCommand.js';
 import { ARTIFACT_SCHEME, ArtifactFileSystem } from './artifactFiles.js';
 import type { RunsFeature } from './feature.js';
 import { METRIC_SCHEME, MetricHistoryDocuments } from './metricCsv.js';
@@ -66,5 +67,6 @@ export function registerRuns(context: vscode.ExtensionContext, services: Service
     services.commands.register(runCommands, feature),
     services.commands.register(runActions, feature),
     services.commands.register(storeCommands, feature),
+    services.commands.register(artifactDownloadCommands, feature),
   );
 }

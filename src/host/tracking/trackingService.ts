@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log.js';
 import { isTrackingError } from '../../core/tracking/errors.js';
 import { HistoryPool } from '../../core/tracking/history/pool.js';
 import { openTrackingStore } from '../../core/tracking/open.js';
-import { restOptionsFromEnvironment } from '../../core/tracking/rest/environment.js';
+import { credentialsFilePath, loadRestOptions, restOptionsFromEnvironment, type EnvironmentRestOptions } from '../../core/tracking/rest/environment.js';
 import { describeStoreState, requireStore, stateUri, type Store, type StoreState, type TrackedPlace } from '../../core/tracking/storeState.js';
 import { parseTrackingUri, resolveTrackingUri } from '../../core/tracking/uri.js';
 import { affectsConfig, readConfig } from '../config.js';
@@ -42,6 +43,12 @@ export class TrackingService extends Disposable {
   private readonly historyPool = new HistoryPool();
   private watchers: vscode.Disposable[] = [];
   private readonly debounces = new Map<string, NodeJS.Timeout>();
+  /**
+   * What MLflow's client would send a server (its variables and ~/.mlflow/credentials, through
+   * core's loadRestOptions), or why that cannot be read. Until the file is read the variables
+   * alone answer; a different answer from the file reopens the stores.
+   */
+  private restBase: { options: EnvironmentRestOptions } | { error: Error };
 
   constructor(
     private readonly log: Logger,
@@ -52,7 +59,22 @@ export class TrackingService extends Disposable {
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reload()));
     this.register({ dispose: () => this.clear() });
     this.register({ dispose: () => this.historyPool.dispose() });
+    this.restBase = attempt(() => restOptionsFromEnvironment(process.env));
+    const file = vscode.Uri.file(credentialsFilePath(homedir()));
+    const credentialsWatcher = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(file, '..'), 'credentials')));
+    for (const event of [credentialsWatcher.onDidChange, credentialsWatcher.onDidCreate, credentialsWatcher.onDidDelete]) this.register(event(() => void this.readRestOptions()));
     this.reload();
+  }
+
+  /** Reads the variables and ~/.mlflow/credentials again; reopens the server stores when the answer changed. */
+  private async readRestOptions(): Promise<void> {
+    const next = await loadRestOptions({ env: process.env }).then(
+      (options) => ({ options }),
+      (error: unknown) => ({ error: error as Error }),
+    );
+    const same = JSON.stringify('options' in next ? next.options : next.error.message) === JSON.stringify('options' in this.restBase ? this.restBase.options : this.restBase.error.message);
+    this.restBase = next;
+    if (!same && this.current.some((f) => /^https?:/i.test(stateUri(f.state)))) this.reload();
   }
 
   get folders(): readonly FolderTracking[] {
@@ -101,6 +123,7 @@ export class TrackingService extends Disposable {
     void vscode.commands.executeCommand('setContext', ContextKeys.trackingState, overall);
     for (const tracking of this.current) this.log.info(`tracking store of ${tracking.folder.name}: ${describe(tracking.state)}`);
     this.storesEmitter.fire();
+    if (this.current.some((f) => /^https?:/i.test(stateUri(f.state)))) void this.readRestOptions();
   }
 
   private clear(): void {
@@ -118,9 +141,10 @@ export class TrackingService extends Disposable {
     try {
       const location = parseTrackingUri(uri, cwd);
       if (location.kind !== 'server' && !existsSync(location.path)) return { kind: 'missing', uri, source };
+      if (location.kind === 'server' && 'error' in this.restBase) return { kind: 'error', uri, message: this.restBase.error.message };
       const rest =
-        location.kind === 'server'
-          ? { ...restOptionsFromEnvironment(process.env), credentials: credentialPrompt(this.secrets, location.uri), logger: this.log }
+        location.kind === 'server' && 'options' in this.restBase
+          ? { ...this.restBase.options, credentials: credentialPrompt(this.secrets, location.uri), logger: this.log }
           : undefined;
       return { kind: 'ready', store: openTrackingStore(uri, { cwd, rest, historyPool: this.historyPool }), source };
     } catch (error) {
@@ -162,3 +186,11 @@ export class TrackingService extends Disposable {
 }
 
 export const describe = describeStoreState;
+
+function attempt<T>(read: () => T): { options: T } | { error: Error } {
+  try {
+    return { options: read() };
+  } catch (error) {
+    return { error: error as Error };
+  }
+}
