@@ -74,6 +74,7 @@ export const layers = [
   feature('tasks', 'tracking', 'dvc', 'runner'),
   feature('serving', 'tracking', 'runner', 'models'),
   feature('onboarding', 'tracking', 'runner'),
+  feature('deploy', 'tracking', 'runner', 'serving'),
 ];
 
 export default tseslint.config(
