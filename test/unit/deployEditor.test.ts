@@ -21,12 +21,12 @@ function registry(models: readonly RegisteredModel[], versions: readonly ModelVe
     async searchRegisteredModels(options) {
       if (failing) throw new Error('connection refused');
       const name = named(options?.filter);
-      return { items: models.filter((model) => name === undefined || model.name === name) };
+      return { items: models.filter((model) => name === undefined || model.name === name), problems: [] };
     },
     async searchModelVersions(options) {
       if (failing) throw new Error('connection refused');
       const name = named(options?.filter);
-      return { items: versions.filter((version) => name === undefined || version.name === name) };
+      return { items: versions.filter((version) => name === undefined || version.name === name), problems: [] };
     },
   };
 }
