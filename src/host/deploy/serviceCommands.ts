@@ -5,7 +5,6 @@ import { isDeployError } from '../../core/deploy/errors.js';
 import { kubernetesManifests, kubernetesName } from '../../core/deploy/kubernetes.js';
 import { projectPath } from '../../core/deploy/paths.js';
 import { interpreterPath } from '../../core/tasks/index.js';
-import { readConfig } from '../config.js';
 import { TaskTypes } from '../constants.js';
 import { checkTrust } from '../trust.js';
 import { applyWithConsent } from './consent.js';
@@ -33,7 +32,7 @@ export async function generateDockerfile(feature: DeployFeature, element?: unkno
   const outputDirectory = join(target.folder.uri.fsPath, relative);
   await checkDockerfileFolder(outputDirectory);
   const python = await services.tasks.environment.mlflowInterpreter(target.folder, 'Generate Dockerfile', () => generateDockerfile(feature, element));
-  const spec = modelsGenerateDockerfile({ python, cwd: target.folder.uri.fsPath, modelUri: target.uri, outputDirectory, tracking: services.tasks.environment.trackingTarget(target.folder, { withExperiment: false }), envManager: readConfig(target.folder).envManager });
+  const spec = modelsGenerateDockerfile({ python, cwd: target.folder.uri.fsPath, modelUri: target.uri, outputDirectory, tracking: services.tasks.environment.trackingTarget(target.folder, { withExperiment: false }) });
   const outcome = await services.tasks.runStep({ ...spec, env: { ...interpreterPath(python, process.env['PATH']), ...spec.env } }, target.folder, { type: TaskTypes.deploy, command: spec.label });
   if (outcome.exitCode !== 0) {
     if (!outcome.stopped) void vscode.window.showErrorMessage(`mlflow models generate-dockerfile failed for ${target.uri} (exit code ${outcome.exitCode ?? 'unknown'}): its terminal says why.`);
