@@ -23,7 +23,7 @@ import { parse as parseYaml } from 'yaml';
 import { deployProject, type DeployProject } from '../support/deployProject';
 import { env, pythonEnv, type PythonEnv } from '../support/python';
 import { answerDialog, contextMenu, notification, setPaneExpanded } from './support/interactions';
-import { expandPath, parkMouse, poll, quickInput, quickInputTitle, rowLocator, waitForPath } from './support/runsTree';
+import { expandPath, fileTab, parkMouse, poll, quickInput, quickInputTitle, rowLocator, waitForPath } from './support/runsTree';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
 import { screenshotVariants } from './support/themes';
 import { ensureVsix } from './support/vsix';
@@ -88,8 +88,12 @@ async function acceptInput(workbench: Workbench, title: string | RegExp, expecte
   await workbench.page.keyboard.press('Enter');
 }
 
+/** Expands each row above `path` in turn, then waits for its row. */
 async function showModelRow(workbench: Workbench, path: readonly string[]): Promise<void> {
-  await expandPath(workbench, MODELS, path.slice(0, -1));
+  for (let depth = 1; depth < path.length; depth++) {
+    await waitForPath(workbench, MODELS, path.slice(0, depth), 60_000);
+    await expandPath(workbench, MODELS, path.slice(0, depth));
+  }
   await waitForPath(workbench, MODELS, path, 60_000);
 }
 
@@ -192,7 +196,7 @@ describe('deployment patterns on a project with a registered model (trusted work
       const page = workbench.page;
       await workbench.runCommand('Go to File...');
       await pick(workbench, /^\s*app\.py\s*$/, 'app.py');
-      await workbench.tab('app.py').waitFor({ state: 'visible' });
+      await fileTab(workbench.page, 'app.py').waitFor({ state: 'visible' });
       const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: 'iris-deploy@champion → version 1' }).first();
       await lens.waitFor({ state: 'visible', timeout: 90_000 });
       const missingLens = page.locator('.monaco-editor .codelens-decoration', { hasText: 'iris-deploy has no alias "nope"' }).first();
@@ -223,7 +227,7 @@ describe('deployment patterns on a project with a registered model (trusted work
   test('Use Model in Code…: the pyfunc snippet at the cursor, the model’s requirements merged after their diff', { timeout: TEST_TIMEOUT }, async () => {
     await step(workbench, 'deploy-use-in-code', async () => {
       const page = workbench.page;
-      await workbench.tab('app.py').click();
+      await fileTab(workbench.page, 'app.py').click();
       await page.locator('.monaco-editor .view-lines').first().click();
       await page.keyboard.press('Control+End');
       await workbench.runCommand('ML Workbench: Use Model in Code…');

@@ -116,3 +116,18 @@ export function batchInputCandidates(tracked: readonly string[]): string[] {
   const table = (path: string): boolean => /\.(csv|parquet|jsonl|json)$/i.test(path);
   return [...new Set(tracked)].sort((a, b) => Number(table(b)) - Number(table(a)) || a.localeCompare(b));
 }
+
+/** A batch stage's row in the Pipeline view: a few words after its status, and the whole story in the tooltip. */
+export function batchStageNote(check: BatchStageCheck): { readonly short: string; readonly explanation: string; readonly attention: boolean } {
+  const uri = oneLine(check.record.modelUri.replace(/^models:\//, ''), 60);
+  switch (check.state) {
+    case 'current':
+      return { short: `predicts with ${uri} = v${check.record.recordedVersion}`, explanation: check.explanation, attention: false };
+    case 'pinned':
+      return { short: `predicts with ${uri}`, explanation: check.explanation, attention: false };
+    case 'moved':
+      return { short: `${uri} moved to v${check.currentVersion} (records v${check.record.recordedVersion})`, explanation: check.explanation, attention: true };
+    case 'problem':
+      return { short: `${uri}: not checkable`, explanation: check.explanation, attention: true };
+  }
+}
