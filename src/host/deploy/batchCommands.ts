@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { gatherBatchStageContext } from '../../core/deploy/batchContext.js';
 import { planBatchStage } from '../../core/deploy/batchStage.js';
@@ -51,6 +51,7 @@ export async function addBatchStage(feature: DeployFeature, element?: unknown): 
   );
   const applied = await applyWithConsent(services.documents, vscode.Uri.file(root), plan.edits, `Add the stage "${stageName}" to dvc.yaml`);
   if (!applied) return;
+  await vscode.window.showTextDocument(vscode.Uri.file(join(root, 'dvc.yaml')), { preview: false });
   services.log.info(`batch stage ${stageName}: ${target.uri} (version ${target.resolved.version.version}) over ${input.label} → ${output.trim()}`);
   const run = await vscode.window.showInformationMessage(`Added the stage "${stageName}": it predicts ${input.label} with ${target.uri} (version ${target.resolved.version.version}) into ${output.trim()}.`, 'Run Stage');
   if (run) {

@@ -15,17 +15,27 @@ export async function applyWithConsent(documents: VirtualDocuments, root: vscode
   const changed = edits.filter((edit) => edit.before !== edit.after);
   if (changed.length === 0) return true;
   // The first edit is the one that matters most (dvc.yaml, requirements.txt): shown last, so it is the active tab.
+  const shown = new Set<string>();
   for (const edit of [...changed].reverse()) {
     const name = posix.basename(edit.path);
     const before = documents.add(edit.before ?? '', name);
     const after = documents.add(edit.after, name);
+    shown.add(after.toString());
     const label = edit.before === undefined ? `${edit.path} (new file)` : `${edit.path} (proposed change)`;
     await vscode.commands.executeCommand('vscode.diff', before, after, label, { preview: false });
   }
   const files = changed.map((edit) => `${edit.before === undefined ? 'create' : 'change'} ${edit.path}`).join('\n');
   const choice = await vscode.window.showInformationMessage(`${what}: apply the changes shown?`, { modal: true, detail: `${files}\n\nNothing is overwritten; Undo reverts the edits.` }, APPLY);
+  // Declined, the diffs stay open to be read again; applied, the files themselves replace them.
   if (choice !== APPLY) return false;
-  return applyEdits(root, changed);
+  const applied = await applyEdits(root, changed);
+  if (applied) await closeDiffs(shown);
+  return applied;
+}
+
+async function closeDiffs(shown: ReadonlySet<string>): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputTextDiff && shown.has(tab.input.modified.toString()));
+  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
 }
 
 async function applyEdits(root: vscode.Uri, edits: readonly FileEdit[]): Promise<boolean> {

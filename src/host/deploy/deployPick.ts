@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { deploySteps } from '../../core/deploy/editorInfo.js';
 import { type PatternAction, type Usage, USAGES } from '../../core/deploy/patterns.js';
 import { Commands } from '../constants.js';
+import { checkTrust } from '../trust.js';
 import type { DeployFeature } from './feature.js';
 
 const ACTIONS: Readonly<Record<PatternAction, { readonly command: string; readonly label: string; readonly icon: string }>> = {
@@ -21,6 +22,8 @@ const USAGE_ICONS: Readonly<Record<Usage, string>> = { batch: 'table', 'request-
  * then the steps of the patterns that fit it, best first; the chosen step runs on the same model.
  */
 export async function deploy(_feature: DeployFeature, element?: unknown): Promise<void> {
+  // Every step runs or writes something: say so before asking, not after.
+  if (!checkTrust('Deploying a model')) return;
   const usages = (Object.keys(USAGES) as Usage[]).map((usage) => ({ label: `$(${USAGE_ICONS[usage]}) ${USAGES[usage].label}`, detail: USAGES[usage].detail, usage }));
   const usage = await vscode.window.showQuickPick(usages, { title: 'Deploy: how does the application use the model?', placeHolder: 'Pick how predictions are asked for; the matching deployment pattern follows' });
   if (!usage) return;
