@@ -167,7 +167,7 @@ describe('deployment patterns on a project with a registered model (trusted work
       // The diffs open, then the question: nothing is written before the answer.
       const dialog = workbench.page.locator('.monaco-dialog-box').first();
       await dialog.waitFor({ state: 'visible', timeout: 60_000 });
-      await workbench.tab('dvc.yaml (proposed change)').waitFor({ state: 'visible' });
+      await workbench.tab('dvc.yaml (new file)').waitFor({ state: 'visible' });
       assert.equal(parseYaml(readFileSync(join(project.project, 'dvc.yaml'), 'utf8') || '{}')?.stages?.['predict_iris-deploy'], undefined, 'nothing written before Apply');
       await workbench.screenshot('deploy-consent-dialog');
       const message = await answerDialog(workbench.page, 'Cancel');

@@ -80,6 +80,21 @@ describe('models:/ URIs in Python: diagnostics', () => {
   });
 });
 
+describe('models:/ URIs in Python: what is not a URI to check', () => {
+  test('the bare prefix in code, and patterns in help text, are left alone; a real URI next to them is found', () => {
+    const source = [
+      'if uri.startswith("models:/"):',
+      '    path = uri[len(\'models:/\'):]',
+      'HELP = "models:/NAME/VERSION, models:/NAME@ALIAS or models:/<name>/latest"',
+      'm = load("models:/{name}/1")',
+      'x = load("models:/iris/2")',
+      'y = load("models:/IRIS/PROD")',
+    ].join('\n');
+    // An upper-case model that is not a placeholder word is checked like any other.
+    assert.deepEqual(findModelUris(source).map((found) => found.text), ['models:/iris/2', 'models:/IRIS/PROD']);
+  });
+});
+
 describe('models:/ URIs in Python: hover', () => {
   test('an alias shows the version it names now, its aliases, the source run and key metrics first', async () => {
     const [champion] = await checks();

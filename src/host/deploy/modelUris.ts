@@ -135,7 +135,8 @@ export class ModelUriProvider extends Disposable implements vscode.HoverProvider
 }
 
 function isCandidate(document: vscode.TextDocument): boolean {
-  return document.languageId === 'python' && document.uri.scheme !== 'output' && document.getText().length <= MAX_SOURCE && document.getText().includes('models:/');
+  // Files and unsaved editors: not the read-only previews of a consent diff.
+  return document.languageId === 'python' && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled') && document.getText().length <= MAX_SOURCE && document.getText().includes('models:/');
 }
 
 async function lineageAvailable(): Promise<boolean> {
@@ -156,7 +157,7 @@ function hoverMarkdown(check: ModelUriCheck, analysis: Analysis, lineage: boolea
   const links: string[] = [];
   const enabled: string[] = [];
   if (hover.run) {
-    links.push(`[$(beaker) Source run](command:${Commands.showRun}?${encodeURIComponent(JSON.stringify([analysis.tracking.key, hover.run.runId]))} "Open the run that logged this version")`);
+    links.push(`[$(beaker) Open source run](command:${Commands.showRun}?${encodeURIComponent(JSON.stringify([analysis.tracking.key, hover.run.runId]))} "Open the run that logged this version")`);
     enabled.push(Commands.showRun);
   }
   if (lineage && check.state === 'resolved') {
