@@ -84,7 +84,8 @@ async function waitForTitle(workbench: Workbench, title: string | RegExp): Promi
 async function acceptInput(workbench: Workbench, title: string | RegExp, expected?: string): Promise<void> {
   await waitForTitle(workbench, title);
   const input = quickInput(workbench.page);
-  if (expected !== undefined) assert.equal(await input.inputValue(), expected);
+  // Steps share a title: wait for this step's proposed value, not the last step's.
+  if (expected !== undefined) assert.equal(await poll(() => input.inputValue(), (value) => value === expected, 30_000), expected);
   await workbench.page.keyboard.press('Enter');
 }
 
