@@ -103,6 +103,20 @@ async function onModelRow(workbench: Workbench, path: readonly string[], title: 
   await contextMenu(workbench.page, rowLocator(workbench, MODELS, await waitForPath(workbench, MODELS, path)), title);
 }
 
+/**
+ * Accepts the proposed stage name once its box shows it; on a loaded machine an Enter can land
+ * while the box is still being filled, so it is pressed again until the consent dialog shows.
+ */
+async function confirmStageName(workbench: Workbench): Promise<void> {
+  const input = quickInput(workbench.page);
+  await poll(() => input.inputValue(), (value) => value === 'predict_iris-deploy', 30_000);
+  const dialog = workbench.page.locator('.monaco-dialog-box').first();
+  for (let attempt = 0; attempt < 3 && !(await dialog.isVisible()); attempt++) {
+    if (await input.isVisible()) await workbench.page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
+  }
+}
+
 /** Opens Deploy… on @champion and waits for the usage pick. */
 async function openDeployPick(workbench: Workbench): Promise<void> {
   await onModelRow(workbench, [MODEL, 'Version 1', '@champion'], 'Deploy…');
@@ -162,8 +176,7 @@ describe('deployment patterns on a project with a registered model (trusted work
       await waitForTitle(workbench, 'Add Batch Prediction Stage: models:/iris-deploy@champion');
       await pick(workbench, /^\s*data\/input\.csv\s*$/, 'input');
       await acceptInput(workbench, 'Add Batch Prediction Stage: models:/iris-deploy@champion', 'predictions/predict_iris-deploy.csv');
-      await poll(async () => quickInput(workbench.page).inputValue(), (value) => value === 'predict_iris-deploy', 30_000);
-      await workbench.page.keyboard.press('Enter');
+      await confirmStageName(workbench);
 
       // The diffs open, then the question: nothing is written before the answer.
       const dialog = workbench.page.locator('.monaco-dialog-box').first();
@@ -180,9 +193,8 @@ describe('deployment patterns on a project with a registered model (trusted work
       await workbench.runCommand('ML Workbench: Add Batch Prediction Stage…');
       await pick(workbench, /^\s*models:\/iris-deploy@champion\s*$/, 'iris-deploy@champion');
       await pick(workbench, /^\s*data\/input\.csv\s*$/, 'input');
-      await acceptInput(workbench, 'Add Batch Prediction Stage: models:/iris-deploy@champion');
-      await poll(async () => quickInput(workbench.page).inputValue(), (value) => value === 'predict_iris-deploy', 30_000);
-      await workbench.page.keyboard.press('Enter');
+      await acceptInput(workbench, 'Add Batch Prediction Stage: models:/iris-deploy@champion', 'predictions/predict_iris-deploy.csv');
+      await confirmStageName(workbench);
       await answerDialog(workbench.page, 'Apply');
       await notification(workbench.page, /Added the stage "predict_iris-deploy"/);
 
