@@ -78,6 +78,7 @@ export const layers = [
   feature('onboarding', 'tracking', 'runner'),
   feature('plots', 'tracking', 'dvc', 'runs'),
   feature('lineage', 'tracking'),
+  feature('deploy', 'tracking', 'runner', 'serving'),
 ];
 
 export default tseslint.config(

@@ -99,6 +99,15 @@ export const Commands = {
   promoteModelVersion: 'mlWorkbench.promoteModelVersion',
   revealModelVersion: 'mlWorkbench.revealModelVersion',
   revealDataVersion: 'mlWorkbench.revealDataVersion',
+  // Deployment patterns.
+  deploy: 'mlWorkbench.deploy',
+  addBatchStage: 'mlWorkbench.addBatchStage',
+  recordBatchModelVersion: 'mlWorkbench.recordBatchModelVersion',
+  useModelInCode: 'mlWorkbench.useModelInCode',
+  addQueueWorker: 'mlWorkbench.addQueueWorker',
+  startRedis: 'mlWorkbench.startRedis',
+  generateDockerfile: 'mlWorkbench.generateDockerfile',
+  kubernetesManifests: 'mlWorkbench.kubernetesManifests',
 } as const;
 
 export const Settings = {
@@ -171,6 +180,8 @@ export const TaskTypes = {
   workbench: 'mlWorkbench',
   /** The steps of a data checkout: `git checkout REV -- FILE`, `dvc checkout FILE`. */
   dvc: 'mlWorkbench.dvc',
+  /** Deployment steps: generate-dockerfile, a local redis-server, a queue worker or client. */
+  deploy: 'mlWorkbench.deploy',
 } as const;
 
 export const WebviewTypes = {

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerCharts } from './charts/register.js';
 import { registerData } from './data/register.js';
 import { registerLineage } from './lineage/register.js';
+import { registerDeploy } from './deploy/register.js';
 import { registerModels } from './models/register.js';
 import { registerOnboarding } from './onboarding/register.js';
 import { registerPipeline } from './pipeline/register.js';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerOnboarding(context, services),
     registerPlots(context, services),
     registerLineage(context, services),
+    registerDeploy(context, services),
   );
 }
 

@@ -39,7 +39,7 @@ export function findModelUris(source: string): ModelUriOccurrence[] {
     for (const [from, to] of urisIn(literal)) {
       const text = literal.content.slice(from, to);
       const parsed = tryParseModelUri(text);
-      if (parsed === undefined) continue;
+      if (parsed === undefined || isPlaceholder(text)) continue;
       const start = literal.contentStart + from;
       const end = literal.contentStart + to;
       found.push({ text, start, end, range: { start: positionAt(lines, start), end: positionAt(lines, end) }, parsed });
@@ -79,7 +79,8 @@ function uriSpan(literal: PythonString, from: number, limit: number): readonly [
   // Built at run time, or written with escapes we would have to decode: not checkable as written.
   if (field && field[0] < to) return undefined;
   if (content.slice(from, to).includes('\\')) return undefined;
-  return to > from + MARKER.length - 1 ? [from, to] : undefined;
+  // The bare prefix (`uri.startswith("models:/")`) is code about URIs, not one.
+  return to > from + MARKER.length ? [from, to] : undefined;
 }
 
 function lineStarts(source: string): number[] {
@@ -97,4 +98,15 @@ function positionAt(starts: readonly number[], offset: number): TextPosition {
     else high = middle - 1;
   }
   return { line: low, character: offset - starts[low]! };
+}
+
+/**
+ * A URI written as a pattern in help text or a docstring (`models:/NAME/VERSION`,
+ * `models:/<name>@<alias>`, `models:/{name}/1`): not a model to look up.
+ */
+const PLACEHOLDER_WORDS = /^(NAME|MODEL|MODEL_NAME|REGISTERED_MODEL|VERSION|ALIAS|STAGE|SUFFIX)$/;
+
+function isPlaceholder(uri: string): boolean {
+  const parts = uri.slice(MARKER.length).split(/[/@]/).filter(Boolean);
+  return parts.some((part) => /[<>{}]/.test(part)) || (parts.length > 0 && parts.every((part) => PLACEHOLDER_WORDS.test(part)));
 }

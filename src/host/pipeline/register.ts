@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { storeOf } from '../../core/tracking/storeState.js';
 import { Views } from '../constants.js';
 import type { DisposableLike } from '../dispose.js';
 import type { Projects } from '../dvc/projects.js';
@@ -10,7 +11,12 @@ import { PipelineTreeProvider } from './tree.js';
 /** The Pipeline view (stages in DAG order, with why each would run), CodeLens in dvc.yaml, and the pipeline commands. */
 export function registerPipeline(context: vscode.ExtensionContext, services: Services): DisposableLike {
   const { dvc, log } = services;
-  const tree = new PipelineTreeProvider(dvc, log);
+  // Batch prediction stages are checked against the Model Registry of their folder's store.
+  const registryFor = (path: string): ReturnType<typeof storeOf> => {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path));
+    return folder && storeOf(services.tracking.forFolder(folder));
+  };
+  const tree = new PipelineTreeProvider(dvc, log, registryFor);
   const view = vscode.window.createTreeView(Views.pipeline, { treeDataProvider: tree, showCollapseAll: true });
   const codeLens = new StageCodeLensProvider(dvc);
   const describe = (): void => describeView(dvc, view);
@@ -19,6 +25,8 @@ export function registerPipeline(context: vscode.ExtensionContext, services: Ser
     view,
     codeLens,
     dvc.onDidChange(describe),
+    // An alias that moves changes what a batch prediction stage says.
+    services.tracking.onDidChangeData(() => tree.refresh()),
     dvc.onDidProgress(describe),
     vscode.languages.registerCodeLensProvider({ pattern: '**/dvc.yaml' }, codeLens),
     services.commands.register(pipelineCommands, { services, tree, extensionUri: context.extensionUri }),

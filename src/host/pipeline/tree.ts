@@ -1,6 +1,11 @@
-import { relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
+import { BATCH_PARAMS_FILE } from '../../core/deploy/batchStage.js';
+import { type BatchStageCheck, checkBatchStages, findBatchStages } from '../../core/deploy/batchStatus.js';
+import { RegistryLookup } from '../../core/deploy/resolve.js';
 import type { Stage } from '../../core/dvc/entities.js';
+import type { ModelRegistry } from '../../core/tracking/store.js';
 import { stageParts } from '../../core/dvc/stageParts.js';
 import type { Logger } from '../../core/log.js';
 import { Disposable } from '../dispose.js';
@@ -20,6 +25,8 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
   constructor(
     private readonly dvc: Projects,
     private readonly log: Logger,
+    /** The Model Registry of the folder holding a path (batch prediction stages are checked against it). */
+    private readonly registryFor: (path: string) => ModelRegistry | undefined = () => undefined,
   ) {
     super();
     this.register(dvc.onDidChange(() => this.changeEmitter.fire(undefined)));
@@ -48,7 +55,7 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
   async getChildren(element?: PipelineElement): Promise<PipelineElement[]> {
     try {
       if (!element) return await this.roots();
-      if (element.kind === 'root') return this.stagesOf(element.project, element);
+      if (element.kind === 'root') return await this.withBatchChecks(element.project, this.stagesOf(element.project, element));
       if (element.kind === 'stage') return partsOf(element);
       return [];
     } catch (error) {
@@ -62,7 +69,32 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
     const roots = this.dvc.projects;
     if (roots.length > 1) return roots.map((project) => ({ kind: 'root', project }));
     // No DVC project: the view stays empty, so its welcome content explains what to do.
-    return roots[0] ? this.stagesOf(roots[0], undefined) : [];
+    return roots[0] ? this.withBatchChecks(roots[0], this.stagesOf(roots[0], undefined)) : [];
+  }
+
+  /**
+   * Batch prediction stages (params `<section>.model_uri` / `model_version`) get whether the alias
+   * they follow still names the recorded version: DVC cannot know when an alias moves.
+   */
+  private async withBatchChecks(project: Project, rows: PipelineElement[]): Promise<PipelineElement[]> {
+    const registry = this.registryFor(project.root);
+    const files = [...new Set(rows.flatMap((row) => (row.kind === 'stage' && row.stage.kind === 'pipeline' ? [row.stage.file] : [])))];
+    if (!registry || files.length === 0) return rows;
+    const checks = new Map<string, BatchStageCheck>();
+    const lookup = new RegistryLookup(registry);
+    await Promise.all(
+      files.map(async (file) => {
+        const path = join(project.root, file);
+        const [dvcYaml, params] = await Promise.all([readFile(path, 'utf8').catch(() => ''), readFile(join(dirname(path), BATCH_PARAMS_FILE), 'utf8').catch(() => undefined)]);
+        if (!dvcYaml.includes('model_uri')) return;
+        for (const check of await checkBatchStages(findBatchStages(dvcYaml, params), lookup)) checks.set(`${file}:${check.record.stage}`, check);
+      }),
+    );
+    if (checks.size === 0) return rows;
+    return rows.map((row) => {
+      const batch = row.kind === 'stage' ? checks.get(`${row.stage.file}:${row.stage.name}`) : undefined;
+      return batch && row.kind === 'stage' ? { ...row, batch } : row;
+    });
   }
 
   private stagesOf(project: Project, parent: RootElement | undefined): PipelineElement[] {

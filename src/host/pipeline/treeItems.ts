@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import { batchStageNote } from '../../core/deploy/editorInfo.js';
 import type { Stage, StageStatus } from '../../core/dvc/entities.js';
 import { showParamValue } from '../../core/dvc/status/paramLeaves.js';
 import { Commands, ContextValues } from '../constants.js';
@@ -73,8 +74,10 @@ function stageItem(element: StageElement): vscode.TreeItem {
   const item = new vscode.TreeItem(stageLabel(stage), hasParts ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const look = stageLook(stage, status);
   item.iconPath = new vscode.ThemeIcon(look.icon, look.color ? new vscode.ThemeColor(look.color) : undefined);
-  item.description = stageDescription(stage, status);
+  const batch = element.batch && batchStageNote(element.batch);
+  item.description = [stageDescription(stage, status), batch?.short].filter(Boolean).join(' · ');
   item.tooltip = stageTooltip(element, look.word);
+  if (batch) item.tooltip.appendMarkdown(`\n\n**Batch predictions${batch.attention ? ': check the model version' : ''}** — `).appendText(batch.explanation);
   item.contextValue = stage.kind === 'data' ? ContextValues.dvcDataStage : ContextValues.dvcStage;
   item.accessibilityInformation = { label: `${stageLabel(stage)}, ${item.description}` };
   const file = vscode.Uri.file(join(element.project.root, stage.file));

@@ -1,3 +1,4 @@
+import type { BatchStageCheck } from '../../core/deploy/batchStatus.js';
 import type { Stage, StageStatus } from '../../core/dvc/entities.js';
 import type { StagePart } from '../../core/dvc/stageParts.js';
 import type { Project } from '../dvc/projects.js';
@@ -16,6 +17,8 @@ export interface StageElement {
   readonly stage: Stage;
   readonly status: StageStatus | undefined;
   readonly parent: RootElement | undefined;
+  /** A batch prediction stage: whether the model version it records is still the one its alias names. */
+  readonly batch?: BatchStageCheck;
 }
 
 export type { PartKind } from '../../core/dvc/stageParts.js';

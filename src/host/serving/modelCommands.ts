@@ -1,6 +1,7 @@
 import { basename, dirname, extname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { dockerAvailability, failureLine, findFreePort, interpreterPath, modelsServe, TASK_TYPE } from '../../core/tasks/index.js';
+import { dockerStatus } from '../../core/deploy/docker.js';
+import { failureLine, findFreePort, interpreterPath, modelsServe, TASK_TYPE } from '../../core/tasks/index.js';
 import type { CommandTable } from '../commands.js';
 import { readConfig } from '../config.js';
 import { Commands } from '../constants.js';
@@ -61,15 +62,17 @@ async function buildDockerImage({ services }: ServingFeature, element?: unknown)
   if (!checkTrust('Building a model image')) return;
   const target = await modelTarget(services.tracking, element, 'Build an image of which model version?');
   if (!target) return;
-  const docker = await dockerAvailability();
-  if (!docker.available) {
-    const action = await vscode.window.showWarningMessage(`Building a Docker image of ${target.uri} needs Docker, which is ${docker.message}. Install Docker (and start its daemon), then build again.`, 'Learn More');
-    if (action) await vscode.env.openExternal(vscode.Uri.parse(DOCKER_DOCS));
+  const docker = await dockerStatus();
+  if (docker.state !== 'ready') {
+    // No CLI, or a CLI without a daemon (not started, no permission on its socket): say which, and what works without one.
+    const action = await vscode.window.showWarningMessage(`Building a Docker image of ${target.uri}: ${docker.message}`, 'Generate Dockerfile', 'Learn More');
+    if (action === 'Generate Dockerfile') await vscode.commands.executeCommand(Commands.generateDockerfile, element);
+    if (action === 'Learn More') await vscode.env.openExternal(vscode.Uri.parse(DOCKER_DOCS));
     return;
   }
   const imageName = await vscode.window.showInputBox({ title: `Image name for ${target.uri}`, value: imageNameFor(target), validateInput: (v) => (/^[a-z0-9][a-z0-9._\-/:@]*$/.test(v) ? undefined : 'Lower-case letters, digits and . _ - / : @') });
   if (!imageName) return;
-  services.log.info(`building ${imageName} from ${target.uri} with docker at ${docker.path}`);
+  services.log.info(`building ${imageName} from ${target.uri} with docker at ${docker.docker} (daemon ${docker.serverVersion})`);
   await services.tasks.run({ type: TASK_TYPE, task: 'modelsBuildDocker', modelUri: target.uri, imageName }, target.tracking.folder);
 }
 
