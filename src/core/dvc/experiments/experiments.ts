@@ -86,6 +86,8 @@ export class DvcExperiments {
     const located = this.locate();
     const objects = this.store();
     const call = signal ? { signal } : {};
+    // The row cache file is read and parsed while git starts.
+    this.saved?.preload();
     // Started beside the first read's `rev-parse`, not after it. One git process lists the refs and
     // says which branch HEAD is on (a `symbolic-ref` less to start).
     const reads = Promise.all([this.git.forEachRef([], call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
@@ -102,10 +104,14 @@ export class DvcExperiments {
     const wanted = new Set(baselines);
     const pause = cooperative(SLICE_MS);
     const context: Context = { config, prefix, objects, queue, wanted, signal, pause, cacheObjects: new CacheObjects() };
-    const states: ExpState[] = [];
-    if (!options.hideWorkspace) states.push(await this.workspace(context, config, 'workspace', null));
-    const groups = [await this.running(context, headCommit.oid), await this.successful(context, refs, listing.broken), options.hideQueued ? new Map() : await this.queued(context), options.hideFailed ? new Map() : await this.failed(context)];
-    const baselineRows = await mapLimited(baselines, (rev) => this.commit(rev, context));
+    // Every part at once: the workspace's parsing runs while git answers for the commits. The
+    // parts go into the answer in dvc's order whatever order they finish in.
+    const [workspace, groups, baselineRows] = await Promise.all([
+      options.hideWorkspace ? undefined : this.workspace(context, config, 'workspace', null),
+      Promise.all([this.running(context, headCommit.oid), this.successful(context, refs, listing.broken), options.hideQueued ? new Map<string, ExpRange[]>() : this.queued(context), options.hideFailed ? new Map<string, ExpRange[]>() : this.failed(context)]),
+      mapLimited(baselines, (rev) => this.commit(rev, context)),
+    ]);
+    const states: ExpState[] = workspace ? [workspace] : [];
     baselines.forEach((rev, i) => {
       const row = baselineRows[i]!;
       const experiments = groups.flatMap((group) => sortRanges(group.get(rev) ?? []));
@@ -211,18 +217,23 @@ export class DvcExperiments {
       const error = { type: 'SCMError', msg: `the experiment ref ${ref.ref} is broken: its file holds no commit id` };
       push(out, ref.baseline, { revs: [{ rev: ref.ref, name: ref.name, data: null, error, experiments: null }], executor: null, name: ref.name });
     }
-    for (const baseline of context.wanted) {
+    // Every baseline's refs at once (their reads share git's round trips), grouped in ref order.
+    const mine = [...context.wanted].flatMap((baseline) => {
       const prefix = baselinePrefix(baseline);
-      const mine = refs.filter((r) => r.ref.startsWith(prefix)).map((r) => ({ entry: r, ref: parseExpRef(r.ref) }));
-      const ranges = await mapLimited(mine, async ({ entry, ref }): Promise<ExpRange | undefined> => {
-        if (!ref) return undefined;
-        const revs = await this.range(entry.commit, baseline, context);
-        if (revs.length === 0) return undefined;
-        revs[0] = { ...revs[0]!, name: ref.name };
-        return { revs, executor: executors.get(entry.ref) ?? null, name: ref.name };
-      });
-      out.set(baseline, [...(out.get(baseline) ?? []), ...ranges.filter((r): r is ExpRange => r !== undefined)]);
-    }
+      return refs.filter((r) => r.ref.startsWith(prefix)).map((entry) => ({ baseline, entry, ref: parseExpRef(entry.ref) }));
+    });
+    const ranges = await mapLimited(mine, async ({ baseline, entry, ref }): Promise<ExpRange | undefined> => {
+      if (!ref) return undefined;
+      const revs = await this.range(entry.commit, baseline, context);
+      if (revs.length === 0) return undefined;
+      revs[0] = { ...revs[0]!, name: ref.name };
+      return { revs, executor: executors.get(entry.ref) ?? null, name: ref.name };
+    });
+    for (const baseline of context.wanted) out.set(baseline, [...(out.get(baseline) ?? [])]);
+    mine.forEach(({ baseline }, i) => {
+      const range = ranges[i];
+      if (range) out.get(baseline)!.push(range);
+    });
     return out;
   }
 
