@@ -1,8 +1,8 @@
 /**
  * DVC experiments read natively, as `dvc exp show --json` reports them (dvc/repo/experiments/
- * collect.py), with no Python and no lock: git through one `for-each-ref` per read and one
- * long-lived `cat-file --batch`; the queues from `.dvc/tmp/exps`. A commit's row is computed
- * once per reader (commits never change; like DVC's own exp cache, a row with an error is
+ * collect.py), with no Python and no lock: refs from git's ref files (or one `for-each-ref`
+ * where git must say), objects through one long-lived `cat-file --batch`, the queues from
+ * `.dvc/tmp/exps`. A commit's row is computed once per reader (commits never change; like DVC's own exp cache, a row with an error is
  * computed again next time), so a re-read after a change costs the new commits and the workspace.
  *
  *   const experiments = new DvcExperiments(root);
@@ -10,7 +10,7 @@
  *   experiments.dispose();
  */
 import { relative, sep } from 'node:path';
-import { Git, GitError, ObjectStore, type BlobReader } from '../../git/index.js';
+import { Git, GitError, locateRepo, ObjectStore, readRefFiles, type BlobReader, type GitCallOptions, type RefListing } from '../../git/index.js';
 import { readDvcConfig, type DvcConfig } from '../files/config.js';
 import { commitFiles, diskFiles, pausingFiles } from '../files/repoFiles.js';
 import { loadSnapshot, ParseCache } from '../load.js';
@@ -60,7 +60,7 @@ export class DvcExperiments {
   private readonly git: Git;
   private reader: BlobReader | undefined;
   private objects: ObjectStore | undefined;
-  private location: Promise<{ top: string; gitDir: string; prefix: string }> | undefined;
+  private location: Promise<Location> | undefined;
   private readonly rows = new Map<string, Promise<Collected>>();
   private readonly workspaceParses = new ParseCache();
   private readonly isAlive: (pid: number) => boolean;
@@ -88,9 +88,9 @@ export class DvcExperiments {
     const call = signal ? { signal } : {};
     // The row cache file is read and parsed while git starts.
     this.saved?.preload();
-    // Started beside the first read's `rev-parse`, not after it. One git process lists the refs and
-    // says which branch HEAD is on (a `symbolic-ref` less to start).
-    const reads = Promise.all([this.git.forEachRef([], call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    // Started beside locating the repository, not after it. The refs, and the branch HEAD is on,
+    // come from git's ref files where that is exactly what git lists (else one `for-each-ref`).
+    const reads = Promise.all([this.refs(located, call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
     // Outside a repository, what locate() says (the reads fail too, less clearly).
     reads.catch(() => undefined);
     const { gitDir, prefix } = await located;
@@ -137,20 +137,36 @@ export class DvcExperiments {
     return this.objects;
   }
 
-  private async locate(): Promise<{ top: string; gitDir: string; prefix: string }> {
-    this.location ??= this.git.text(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir']).then(
-      (out) => {
+  /**
+   * Where the repository is: read from the files in the plain case (no git process to start),
+   * else as `git rev-parse` says (linked worktrees, bare repositories, GIT_DIR and the like).
+   */
+  private async locate(): Promise<Location> {
+    this.location ??= locateRepo(this.root)
+      .then(async (native) => {
+        if (native) return { ...native, native: true };
+        const out = await this.git.text(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir']);
         const [top, gitDir] = out.trim().split('\n') as [string, string];
-        const rel = relative(top, this.root);
-        return { top, gitDir, prefix: rel === '' ? '' : rel.split(sep).join('/') };
-      },
-      (error: unknown) => {
-        this.location = undefined;
-        if (error instanceof GitError && error.reason === 'not-a-repo') throw new ExperimentsError('not-a-git-repo', `${this.root} is not in a git repository: DVC experiments live in git`, { cause: error });
-        throw new ExperimentsError('git-failed', (error as Error).message, { cause: error });
-      },
-    );
+        return { top, gitDir, native: false };
+      })
+      .then(
+        ({ top, gitDir, native }) => {
+          const rel = relative(top, this.root);
+          return { top, gitDir, native, prefix: rel === '' ? '' : rel.split(sep).join('/') };
+        },
+        (error: unknown) => {
+          this.location = undefined;
+          if (error instanceof GitError && error.reason === 'not-a-repo') throw new ExperimentsError('not-a-git-repo', `${this.root} is not in a git repository: DVC experiments live in git`, { cause: error });
+          throw new ExperimentsError('git-failed', (error as Error).message, { cause: error });
+        },
+      );
     return this.location;
+  }
+
+  /** The refs and HEAD's branch: from the ref files where that is exactly what git lists, else from `git for-each-ref`. */
+  private async refs(located: Promise<Location>, call: GitCallOptions): Promise<RefListing> {
+    const { gitDir, native } = await located;
+    return (native ? await readRefFiles(gitDir) : undefined) ?? (await this.git.forEachRef([], call));
   }
 
   /** A work tree's row (the repo's own, or a running executor's clone). */
@@ -303,6 +319,14 @@ export class DvcExperiments {
     }
     return out;
   }
+}
+
+interface Location {
+  readonly top: string;
+  readonly gitDir: string;
+  /** Found from the files (so its refs can be read from them too). */
+  readonly native: boolean;
+  readonly prefix: string;
 }
 
 interface Context {
