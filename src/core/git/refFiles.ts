@@ -9,7 +9,8 @@
  * symlink under refs/, a packed-refs line of an unknown shape, a symbolic ref that is not plain.
  * Files are untrusted: sizes are bounded and nothing is written.
  */
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { RefEntry, RefListing } from './git.js';
 
@@ -85,7 +86,7 @@ export async function readRefFiles(gitDir: string): Promise<RefListing | undefin
   const packed = await readPackedRefs(gitDir);
   if (packed === undefined) return undefined;
   const loose = new Map<string, LooseRef>();
-  if (!(await walkLoose(join(gitDir, 'refs'), 'refs', loose))) return undefined;
+  if (!(await walkLoose(join(gitDir, 'refs'), 'refs', loose, yielding(5)))) return undefined;
   const direct = new Map(packed);
   const symbolic = new Map<string, string>();
   const broken: string[] = [];
@@ -169,34 +170,35 @@ async function readPackedRefs(gitDir: string): Promise<Map<string, string> | und
   return parsePackedRefs(text);
 }
 
-/** Loose refs below `dir` (named `prefix/...`); false when git must judge what is there. */
-async function walkLoose(dir: string, prefix: string, out: Map<string, LooseRef>): Promise<boolean> {
+/**
+ * Loose refs below `dir` (named `prefix/...`); false when git must judge what is there. The files
+ * are small and many (a DVC repo keeps a loose ref per experiment): each is read with one
+ * synchronous call, far cheaper than an asynchronous open, stat, read and close, and the walk
+ * yields to the event loop every few milliseconds.
+ */
+async function walkLoose(dir: string, prefix: string, out: Map<string, LooseRef>, pause: () => Promise<void>): Promise<boolean> {
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch {
     return false;
   }
-  const reads: Promise<boolean>[] = [];
   for (const entry of entries) {
+    await pause();
     const name = `${prefix}/${entry.name}`;
     if (entry.isDirectory()) {
-      reads.push(walkLoose(join(dir, entry.name), name, out));
+      if (!(await walkLoose(join(dir, entry.name), name, out, pause))) return false;
     } else if (entry.isFile()) {
       // git skips what cannot be a ref name with a warning of its own: git's to say.
       if (!validRefName(name) || out.size >= MAX_LOOSE_REFS) return false;
-      reads.push(
-        readSmall(join(dir, entry.name)).then((text) => {
-          if (text === undefined) return false;
-          out.set(name, parseLoose(text));
-          return true;
-        }),
-      );
+      const text = readSmallSync(join(dir, entry.name));
+      if (text === undefined) return false;
+      out.set(name, parseLoose(text));
     } else {
       return false;
     }
   }
-  return (await Promise.all(reads)).every(Boolean);
+  return true;
 }
 
 /** A small file's text; undefined when missing, unreadable or too large for a ref. */
@@ -207,6 +209,25 @@ async function readSmall(path: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+function readSmallSync(path: string): string | undefined {
+  try {
+    const text = readFileSync(path, 'latin1');
+    return text.length <= MAX_REF_FILE ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Yields to the event loop (setImmediate) once `budgetMs` has passed since the last yield. */
+function yielding(budgetMs: number): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last < budgetMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    last = Date.now();
+  };
 }
 
 async function exists(path: string): Promise<boolean> {
