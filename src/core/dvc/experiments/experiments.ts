@@ -61,7 +61,7 @@ export class DvcExperiments {
   private reader: BlobReader | undefined;
   private objects: ObjectStore | undefined;
   private location: Promise<Location> | undefined;
-  private readonly rows = new Map<string, Promise<Collected>>();
+  private readonly rows = new Map<string, { readonly pending: Promise<Collected>; readonly signal: AbortSignal | undefined }>();
   private readonly workspaceParses = new ParseCache();
   private readonly isAlive: (pid: number) => boolean;
   private readonly saved: RowCache | undefined;
@@ -184,18 +184,22 @@ export class DvcExperiments {
 
   /** A commit's row, computed once per reader unless it held an error. */
   private commit(oid: string, context: Context): Promise<Collected> {
-    let pending = this.rows.get(oid);
-    if (!pending) {
-      pending = this.collectCommit(oid, context);
-      this.rows.set(oid, pending);
-      void pending.then(
-        (row) => {
-          if (row.error || containsError(row.data)) this.rows.delete(oid);
-        },
-        () => this.rows.delete(oid),
-      );
+    let entry = this.rows.get(oid);
+    // A row still being computed for a read that was cancelled ends in that cancellation: not this read's answer.
+    if (entry?.signal?.aborted && entry.signal !== context.signal) entry = undefined;
+    if (!entry) {
+      const pending = this.collectCommit(oid, context);
+      const mine = { pending, signal: context.signal };
+      entry = mine;
+      this.rows.set(oid, mine);
+      const forget = (): void => {
+        if (this.rows.get(oid) === mine) this.rows.delete(oid);
+      };
+      void pending.then((row) => {
+        if (row.error || containsError(row.data)) forget();
+      }, forget);
     }
-    return pending;
+    return entry.pending;
   }
 
   private async collectCommit(oid: string, context: Context): Promise<Collected> {
