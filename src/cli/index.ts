@@ -7,6 +7,7 @@
  */
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { cacheRoot, loadBundle } from './codeCache.js';
 import { unexpectedError } from './failure.js';
 import type { Io } from './main.js';
 
@@ -31,10 +32,19 @@ process.once('SIGINT', () => {
 });
 
 const argv = process.argv.slice(2);
-const bundle = argv[0] === 'exp-show' && !argv.includes('--help') ? 'cliExpShow.js' : 'cliMain.js';
-// A computed path: the bundler leaves this require to run time instead of inlining the bundle.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time on purpose
-const { main } = require(join(__dirname, bundle)) as { main: Main };
+const expShow = argv[0] === 'exp-show' && !argv.includes('--help');
+let saveCache = (): void => undefined;
+let main: Main;
+if (expShow) {
+  // What an editor's refresh runs: its bundle is loaded with a V8 code cache (ML_WORKBENCH_CODE_CACHE=0 turns it off).
+  const loaded = loadBundle<{ main: Main }>(join(__dirname, 'cliExpShow.js'), process.env['ML_WORKBENCH_CODE_CACHE'] === '0' ? undefined : join(cacheRoot(), 'v8-code'));
+  main = loaded.exports.main;
+  saveCache = loaded.saveCache;
+} else {
+  // A computed path: the bundler leaves this require to run time instead of inlining the bundle.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time on purpose
+  main = (require(join(__dirname, 'cliMain.js')) as { main: Main }).main;
+}
 
 main(argv, {
   // A slow reader of stdout holds the listing back instead of letting it pile up in memory.
@@ -45,6 +55,7 @@ main(argv, {
 }).then(
   (code) => {
     process.exitCode = code;
+    saveCache();
   },
   (error: unknown) => {
     process.stderr.write(unexpectedError(error));

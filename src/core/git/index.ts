@@ -4,4 +4,5 @@ export { gitEnvironment } from './environment.js';
 export { GitError, type GitErrorReason } from './errors.js';
 export { Git, type GitCallOptions, type ListedBlob, type RefEntry, type RefListing } from './git.js';
 export { parseCommit, parseTree, type CommitInfo, type TreeEntry, type TreeEntryKind } from './objects.js';
+export { locateRepo, readRefFiles, type RepoLocation } from './refFiles.js';
 export { ObjectStore, type BlobText, type ObjectStoreOptions } from './objectStore.js';

@@ -51,15 +51,23 @@ function refsUnder(index: RefIndex, prefix: string): string[] {
   return index.refs.filter((r) => r.ref.startsWith(prefix)).map((r) => r.ref);
 }
 
+/** Ancestors asked of git at once: `rev~1` … `rev~N` are independent names, answered in one round trip. */
+const ANCESTOR_BATCH = 64;
+
 async function nCommits(objects: ObjectStore, index: RefIndex, revs: readonly string[], num: number): Promise<string[]> {
   const out: string[] = [];
   for (const rev of revs) {
     if (num === 0) continue;
     out.push(rev);
-    for (let n = 1; n !== num; n++) {
-      const commit = await tryResolve(objects, index, `${rev}~${n}`);
-      if (!commit) break;
-      out.push(commit);
+    // `rev~n` for n = 1 … num - 1 (num < 0: until the root), stopping at the first that names nothing.
+    for (let n = 1; n !== num; ) {
+      const last = num < 1 ? n + ANCESTOR_BATCH : Math.min(num, n + ANCESTOR_BATCH);
+      const batch = Array.from({ length: last - n }, (_, i) => n + i);
+      const commits = await Promise.all(batch.map((k) => tryResolve(objects, index, `${rev}~${k}`)));
+      const end = commits.indexOf(undefined);
+      out.push(...(commits.slice(0, end === -1 ? undefined : end) as string[]));
+      if (end !== -1) break;
+      n = last;
     }
   }
   return out;

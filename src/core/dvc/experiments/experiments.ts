@@ -1,8 +1,8 @@
 /**
  * DVC experiments read natively, as `dvc exp show --json` reports them (dvc/repo/experiments/
- * collect.py), with no Python and no lock: git through one `for-each-ref` per read and one
- * long-lived `cat-file --batch`; the queues from `.dvc/tmp/exps`. A commit's row is computed
- * once per reader (commits never change; like DVC's own exp cache, a row with an error is
+ * collect.py), with no Python and no lock: refs from git's ref files (or one `for-each-ref`
+ * where git must say), objects through one long-lived `cat-file --batch`, the queues from
+ * `.dvc/tmp/exps`. A commit's row is computed once per reader (commits never change; like DVC's own exp cache, a row with an error is
  * computed again next time), so a re-read after a change costs the new commits and the workspace.
  *
  *   const experiments = new DvcExperiments(root);
@@ -10,7 +10,7 @@
  *   experiments.dispose();
  */
 import { relative, sep } from 'node:path';
-import { Git, GitError, ObjectStore, type BlobReader } from '../../git/index.js';
+import { Git, GitError, locateRepo, ObjectStore, readRefFiles, type BlobReader, type GitCallOptions, type RefListing } from '../../git/index.js';
 import { readDvcConfig, type DvcConfig } from '../files/config.js';
 import { commitFiles, diskFiles, pausingFiles } from '../files/repoFiles.js';
 import { loadSnapshot, ParseCache } from '../load.js';
@@ -60,8 +60,8 @@ export class DvcExperiments {
   private readonly git: Git;
   private reader: BlobReader | undefined;
   private objects: ObjectStore | undefined;
-  private location: Promise<{ top: string; gitDir: string; prefix: string }> | undefined;
-  private readonly rows = new Map<string, Promise<Collected>>();
+  private location: Promise<Location> | undefined;
+  private readonly rows = new Map<string, { readonly pending: Promise<Collected>; readonly signal: AbortSignal | undefined }>();
   private readonly workspaceParses = new ParseCache();
   private readonly isAlive: (pid: number) => boolean;
   private readonly saved: RowCache | undefined;
@@ -86,9 +86,11 @@ export class DvcExperiments {
     const located = this.locate();
     const objects = this.store();
     const call = signal ? { signal } : {};
-    // Started beside the first read's `rev-parse`, not after it. One git process lists the refs and
-    // says which branch HEAD is on (a `symbolic-ref` less to start).
-    const reads = Promise.all([this.git.forEachRef([], call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    // The row cache file is read and parsed while git starts.
+    this.saved?.preload();
+    // Started beside locating the repository, not after it. The refs, and the branch HEAD is on,
+    // come from git's ref files where that is exactly what git lists (else one `for-each-ref`).
+    const reads = Promise.all([this.refs(located, call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
     // Outside a repository, what locate() says (the reads fail too, less clearly).
     reads.catch(() => undefined);
     const { gitDir, prefix } = await located;
@@ -102,10 +104,14 @@ export class DvcExperiments {
     const wanted = new Set(baselines);
     const pause = cooperative(SLICE_MS);
     const context: Context = { config, prefix, objects, queue, wanted, signal, pause, cacheObjects: new CacheObjects() };
-    const states: ExpState[] = [];
-    if (!options.hideWorkspace) states.push(await this.workspace(context, config, 'workspace', null));
-    const groups = [await this.running(context, headCommit.oid), await this.successful(context, refs, listing.broken), options.hideQueued ? new Map() : await this.queued(context), options.hideFailed ? new Map() : await this.failed(context)];
-    const baselineRows = await mapLimited(baselines, (rev) => this.commit(rev, context));
+    // Every part at once: the workspace's parsing runs while git answers for the commits. The
+    // parts go into the answer in dvc's order whatever order they finish in.
+    const [workspace, groups, baselineRows] = await Promise.all([
+      options.hideWorkspace ? undefined : this.workspace(context, config, 'workspace', null),
+      Promise.all([this.running(context, headCommit.oid), this.successful(context, refs, listing.broken), options.hideQueued ? new Map<string, ExpRange[]>() : this.queued(context), options.hideFailed ? new Map<string, ExpRange[]>() : this.failed(context)]),
+      mapLimited(baselines, (rev) => this.commit(rev, context)),
+    ]);
+    const states: ExpState[] = workspace ? [workspace] : [];
     baselines.forEach((rev, i) => {
       const row = baselineRows[i]!;
       const experiments = groups.flatMap((group) => sortRanges(group.get(rev) ?? []));
@@ -131,20 +137,36 @@ export class DvcExperiments {
     return this.objects;
   }
 
-  private async locate(): Promise<{ top: string; gitDir: string; prefix: string }> {
-    this.location ??= this.git.text(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir']).then(
-      (out) => {
+  /**
+   * Where the repository is: read from the files in the plain case (no git process to start),
+   * else as `git rev-parse` says (linked worktrees, bare repositories, GIT_DIR and the like).
+   */
+  private async locate(): Promise<Location> {
+    this.location ??= locateRepo(this.root)
+      .then(async (native) => {
+        if (native) return { ...native, native: true };
+        const out = await this.git.text(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir']);
         const [top, gitDir] = out.trim().split('\n') as [string, string];
-        const rel = relative(top, this.root);
-        return { top, gitDir, prefix: rel === '' ? '' : rel.split(sep).join('/') };
-      },
-      (error: unknown) => {
-        this.location = undefined;
-        if (error instanceof GitError && error.reason === 'not-a-repo') throw new ExperimentsError('not-a-git-repo', `${this.root} is not in a git repository: DVC experiments live in git`, { cause: error });
-        throw new ExperimentsError('git-failed', (error as Error).message, { cause: error });
-      },
-    );
+        return { top, gitDir, native: false };
+      })
+      .then(
+        ({ top, gitDir, native }) => {
+          const rel = relative(top, this.root);
+          return { top, gitDir, native, prefix: rel === '' ? '' : rel.split(sep).join('/') };
+        },
+        (error: unknown) => {
+          this.location = undefined;
+          if (error instanceof GitError && error.reason === 'not-a-repo') throw new ExperimentsError('not-a-git-repo', `${this.root} is not in a git repository: DVC experiments live in git`, { cause: error });
+          throw new ExperimentsError('git-failed', (error as Error).message, { cause: error });
+        },
+      );
     return this.location;
+  }
+
+  /** The refs and HEAD's branch: from the ref files where that is exactly what git lists, else from `git for-each-ref`. */
+  private async refs(located: Promise<Location>, call: GitCallOptions): Promise<RefListing> {
+    const { gitDir, native } = await located;
+    return (native ? await readRefFiles(gitDir) : undefined) ?? (await this.git.forEachRef([], call));
   }
 
   /** A work tree's row (the repo's own, or a running executor's clone). */
@@ -162,18 +184,22 @@ export class DvcExperiments {
 
   /** A commit's row, computed once per reader unless it held an error. */
   private commit(oid: string, context: Context): Promise<Collected> {
-    let pending = this.rows.get(oid);
-    if (!pending) {
-      pending = this.collectCommit(oid, context);
-      this.rows.set(oid, pending);
-      void pending.then(
-        (row) => {
-          if (row.error || containsError(row.data)) this.rows.delete(oid);
-        },
-        () => this.rows.delete(oid),
-      );
+    let entry = this.rows.get(oid);
+    // A row still being computed for a read that was cancelled ends in that cancellation: not this read's answer.
+    if (entry?.signal?.aborted && entry.signal !== context.signal) entry = undefined;
+    if (!entry) {
+      const pending = this.collectCommit(oid, context);
+      const mine = { pending, signal: context.signal };
+      entry = mine;
+      this.rows.set(oid, mine);
+      const forget = (): void => {
+        if (this.rows.get(oid) === mine) this.rows.delete(oid);
+      };
+      void pending.then((row) => {
+        if (row.error || containsError(row.data)) forget();
+      }, forget);
     }
-    return pending;
+    return entry.pending;
   }
 
   private async collectCommit(oid: string, context: Context): Promise<Collected> {
@@ -211,18 +237,23 @@ export class DvcExperiments {
       const error = { type: 'SCMError', msg: `the experiment ref ${ref.ref} is broken: its file holds no commit id` };
       push(out, ref.baseline, { revs: [{ rev: ref.ref, name: ref.name, data: null, error, experiments: null }], executor: null, name: ref.name });
     }
-    for (const baseline of context.wanted) {
+    // Every baseline's refs at once (their reads share git's round trips), grouped in ref order.
+    const mine = [...context.wanted].flatMap((baseline) => {
       const prefix = baselinePrefix(baseline);
-      const mine = refs.filter((r) => r.ref.startsWith(prefix)).map((r) => ({ entry: r, ref: parseExpRef(r.ref) }));
-      const ranges = await mapLimited(mine, async ({ entry, ref }): Promise<ExpRange | undefined> => {
-        if (!ref) return undefined;
-        const revs = await this.range(entry.commit, baseline, context);
-        if (revs.length === 0) return undefined;
-        revs[0] = { ...revs[0]!, name: ref.name };
-        return { revs, executor: executors.get(entry.ref) ?? null, name: ref.name };
-      });
-      out.set(baseline, [...(out.get(baseline) ?? []), ...ranges.filter((r): r is ExpRange => r !== undefined)]);
-    }
+      return refs.filter((r) => r.ref.startsWith(prefix)).map((entry) => ({ baseline, entry, ref: parseExpRef(entry.ref) }));
+    });
+    const ranges = await mapLimited(mine, async ({ baseline, entry, ref }): Promise<ExpRange | undefined> => {
+      if (!ref) return undefined;
+      const revs = await this.range(entry.commit, baseline, context);
+      if (revs.length === 0) return undefined;
+      revs[0] = { ...revs[0]!, name: ref.name };
+      return { revs, executor: executors.get(entry.ref) ?? null, name: ref.name };
+    });
+    for (const baseline of context.wanted) out.set(baseline, [...(out.get(baseline) ?? [])]);
+    mine.forEach(({ baseline }, i) => {
+      const range = ranges[i];
+      if (range) out.get(baseline)!.push(range);
+    });
     return out;
   }
 
@@ -292,6 +323,14 @@ export class DvcExperiments {
     }
     return out;
   }
+}
+
+interface Location {
+  readonly top: string;
+  readonly gitDir: string;
+  /** Found from the files (so its refs can be read from them too). */
+  readonly native: boolean;
+  readonly prefix: string;
 }
 
 interface Context {

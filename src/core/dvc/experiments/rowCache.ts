@@ -15,9 +15,20 @@ const MAX_ROWS = 20_000;
 
 export class RowCache {
   private rows: Map<string, SerializableExp> | undefined;
+  /** The one read of the file: the many rows asked for at once share it. */
+  private loading: Promise<Map<string, SerializableExp>> | undefined;
   private added = false;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    /** How the file is read (tests count the reads). */
+    private readonly readText: (path: string) => Promise<string> = (p) => readFile(p, 'utf8'),
+  ) {}
+
+  /** Starts reading the file (its read then overlaps other work); get() waits for it. */
+  preload(): void {
+    void this.load();
+  }
 
   async get(oid: string): Promise<SerializableExp | undefined> {
     return (await this.load()).get(oid);
@@ -41,16 +52,20 @@ export class RowCache {
     await rename(temporary, this.path);
   }
 
-  private async load(): Promise<Map<string, SerializableExp>> {
-    if (this.rows) return this.rows;
+  private load(): Promise<Map<string, SerializableExp>> {
+    this.loading ??= this.read();
+    return this.loading;
+  }
+
+  private async read(): Promise<Map<string, SerializableExp>> {
     let rows = new Map<string, SerializableExp>();
     try {
-      const parsed = JSON.parse(await readFile(this.path, 'utf8')) as { format?: unknown; rows?: Record<string, SerializableExp> };
+      const parsed = JSON.parse(await this.readText(this.path)) as { format?: unknown; rows?: Record<string, SerializableExp> };
       if (parsed.format === FORMAT && parsed.rows && typeof parsed.rows === 'object') rows = new Map(Object.entries(parsed.rows));
     } catch {
       // No cache yet, or an unreadable one: start empty.
     }
-    this.rows ??= rows;
-    return this.rows;
+    this.rows = rows;
+    return rows;
   }
 }
