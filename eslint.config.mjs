@@ -55,8 +55,10 @@ export const layers = [
   { name: 'core/deploy', files: ['src/core/deploy/**'], allow: core('util', 'tracking', 'dvc', 'tasks', 'models', 'deploy'), packages: ['node', 'yaml'] },
   // A new project and the walkthrough's state: templates, a CSV's columns, the setup commands' argv.
   { name: 'core/onboarding', files: ['src/core/onboarding/**'], allow: core('dvc', 'tasks', 'onboarding'), packages: ['node'] },
+  // The Experiments table's row model: MLflow runs and DVC experiments side by side (filter, sort, group).
+  { name: 'core/experimentsTable', files: ['src/core/experimentsTable/**'], allow: core('tracking', 'dvc', 'experimentsTable'), packages: [] },
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
-  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**'], packages: [] },
+  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/experimentsTable/**'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
   { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
   // The host: the composition root may import anything; services only shared pieces; features as listed.
@@ -74,6 +76,7 @@ export const layers = [
   feature('tasks', 'tracking', 'dvc', 'runner'),
   feature('serving', 'tracking', 'runner', 'models'),
   feature('onboarding', 'tracking', 'runner'),
+  feature('experiments', 'tracking', 'dvc', 'runner', 'runs'),
 ];
 
 export default tseslint.config(
