@@ -86,6 +86,8 @@ export const Commands = {
   setUpTrackingStore: 'mlWorkbench.setUpTrackingStore',
   addDvcRemote: 'mlWorkbench.addDvcRemote',
   openWalkthrough: 'mlWorkbench.openWalkthrough',
+  // The Experiments table.
+  openExperimentsTable: 'mlWorkbench.openExperimentsTable',
 } as const;
 
 export const Settings = {
@@ -164,4 +166,5 @@ export const WebviewTypes = {
   run: 'mlWorkbench.run',
   metrics: 'mlWorkbench.metrics',
   compare: 'mlWorkbench.compare',
+  experimentsTable: 'mlWorkbench.experimentsTable',
 } as const;

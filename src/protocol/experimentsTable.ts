@@ -39,6 +39,8 @@ export type ToWebview =
       readonly total: number;
       readonly error?: { readonly message: string; readonly position?: number };
       readonly sources: readonly SourceStatus[];
+      /** What the panel shows, kept in the webview's state so the panel comes back after a reload. */
+      readonly refs: readonly TableSourceRef[];
       readonly query: TableQueryMessage;
       readonly start: number;
       readonly entries: readonly RenderedEntry[];
@@ -150,6 +152,7 @@ export interface TableSourceRef {
   /** mlflow: the tracking key; dvc: the DVC root. */
   readonly place: string;
   readonly experimentId?: string;
+  readonly label?: string;
 }
 
 export function parseSources(v: unknown): TableSourceRef[] | undefined {
@@ -158,7 +161,8 @@ export function parseSources(v: unknown): TableSourceRef[] | undefined {
   for (const s of v) {
     if (!isObject(s) || (s.kind !== 'mlflow' && s.kind !== 'dvc') || !isId(s.place)) return undefined;
     if (s.kind === 'mlflow' && !isId(s.experimentId)) return undefined;
-    out.push(s.kind === 'mlflow' ? { kind: 'mlflow', place: s.place, experimentId: s.experimentId as string } : { kind: 'dvc', place: s.place });
+    const label = isText(s.label, 500) ? { label: s.label } : {};
+    out.push(s.kind === 'mlflow' ? { kind: 'mlflow', place: s.place, experimentId: s.experimentId as string, ...label } : { kind: 'dvc', place: s.place, ...label });
   }
   return out;
 }

@@ -174,3 +174,18 @@ describe('experiments table filter completion', () => {
     assert.deepEqual(completeFilter("params.lr = '0.1' ", 18, index).items.map((i) => i.label), ['AND']);
   });
 });
+
+describe('dvc experiment actions as argv', () => {
+  it('builds each command and refuses operands that would be options', async () => {
+    const { dvcExperimentCommand } = await import('../../src/core/tasks/dvcExperiments.js');
+    const base = { python: '/py', cwd: '/repo' };
+    assert.deepEqual(dvcExperimentCommand(base, { kind: 'apply', rev: 'exp-a' }).args, ['-m', 'dvc', 'exp', 'apply', 'exp-a']);
+    assert.deepEqual(dvcExperimentCommand(base, { kind: 'remove', revs: ['a', 'b'] }).args, ['-m', 'dvc', 'exp', 'remove', 'a', 'b']);
+    assert.deepEqual(dvcExperimentCommand(base, { kind: 'branch', rev: 'a', branch: 'feat' }).args, ['-m', 'dvc', 'exp', 'branch', 'a', 'feat']);
+    assert.deepEqual(dvcExperimentCommand(base, { kind: 'queueStart', jobs: 99 }).args, ['-m', 'dvc', 'queue', 'start', '--jobs', '16']);
+    assert.deepEqual(dvcExperimentCommand(base, { kind: 'logs', rev: 'q1' }).args, ['-m', 'dvc', 'queue', 'logs', 'q1']);
+    assert.deepEqual(dvcExperimentCommand(base, { kind: 'push', remote: 'origin', revs: ['a'] }).args, ['-m', 'dvc', 'exp', 'push', 'origin', 'a']);
+    assert.throws(() => dvcExperimentCommand(base, { kind: 'apply', rev: '--force' }), /option/);
+    assert.throws(() => dvcExperimentCommand(base, { kind: 'remove', revs: [] }), /empty/);
+  });
+});
