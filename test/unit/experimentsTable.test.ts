@@ -189,3 +189,22 @@ describe('dvc experiment actions as argv', () => {
     assert.throws(() => dvcExperimentCommand(base, { kind: 'remove', revs: [] }), /empty/);
   });
 });
+
+describe('runs view rows say what the query says', () => {
+  it('names the metrics, params and tags sorted then filtered by, once each; an invalid query names nothing', async () => {
+    const { queriedKeys } = await import('../../src/core/tracking/runsViewQuery.js');
+    assert.deepEqual(queriedKeys({ orderBy: 'metrics.acc DESC', filter: "metrics.acc > 0.5 AND params.lr = '0.1' AND attributes.status = 'FINISHED'" }), [
+      { type: 'metric', key: 'acc' },
+      { type: 'parameter', key: 'lr' },
+    ]);
+    assert.deepEqual(queriedKeys({ filter: 'metrics.acc >' }), []);
+    assert.deepEqual(queriedKeys({}), []);
+  });
+
+  it('shows the run\'s values of those keys and tells shared names apart', async () => {
+    const { queriedValues, sharedNames } = await import('../../src/core/tracking/runsViewQuery.js');
+    const { formatMetricValue } = await import('../../src/core/format.js');
+    assert.deepEqual(queriedValues(runs[0]!, [{ type: 'metric', key: 'acc' }, { type: 'parameter', key: 'lr' }, { type: 'metric', key: 'loss' }], formatMetricValue), ['acc 0.8', 'lr 0.1', 'loss —']);
+    assert.deepEqual([...sharedNames(runs, (r) => r.info.run_name!)], ['rf']);
+  });
+});

@@ -500,3 +500,12 @@ scroller.addEventListener('scroll', () => requestAnimationFrame(renderRows));
 window.addEventListener('resize', debounce(50, renderRows));
 post({ type: 'ready' });
 if (saved.query && JSON.stringify(saved.query) !== JSON.stringify(DEFAULT_QUERY)) post({ type: 'query', query: saved.query });
+
+/** Read-only views of what is drawn, for the e2e tests (test/e2e/support/webviews.ts). */
+(window as unknown as { mlWorkbench: object }).mlWorkbench = {
+  rows: () =>
+    [...entries.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, e]) => (e.kind === 'group' ? { kind: 'group', label: e.label, count: e.count, cells: Object.fromEntries(columns.map((c, i) => [c.id, e.cells[i]])) } : { kind: 'row', id: e.id, label: e.label, source: e.source, rowKind: e.rowKind, depth: e.depth, status: e.status, problems: e.problems, starred: e.starred, cells: Object.fromEntries(columns.map((c, i) => [c.id, e.cells[i]])) })),
+  status: () => ({ ...status, count, query, columns: visibleColumns().map((v) => v.column.id) }),
+};

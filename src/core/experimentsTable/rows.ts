@@ -6,7 +6,8 @@
  */
 import type { ExperimentRow } from '../dvc/experiments/rows.js';
 import type { KeyValue, Metric, Run, RunStatus } from '../tracking/entities.js';
-import { nestRuns, runDisplayName, tagValue, type RunNode } from '../tracking/runTree.js';
+import { nestRuns, runDisplayName, shortRunId, tagValue, type RunNode } from '../tracking/runTree.js';
+export { shortRunId } from '../tracking/runTree.js';
 import { fromJsonDouble } from '../tracking/entities.js';
 
 export type { CellValue } from './types.js';
@@ -40,10 +41,6 @@ export interface TableRow {
 export const STARRED_TAG = 'mlWorkbench.starred';
 /** MLflow's own run description, which its UI shows as the run's note. */
 export const NOTE_TAG = 'mlflow.note.content';
-
-export function shortRunId(runId: string): string {
-  return runId.slice(0, 8);
-}
 
 /** MLflow runs of one experiment (in the listing's order), children after their parent. */
 export function rowsFromRuns(source: string, runs: readonly Run[]): TableRow[] {
