@@ -50,7 +50,14 @@ interface SourcePick extends vscode.QuickPickItem {
  * From an experiment in the Runs view: its runs. With `{ dvcRoot }` (another command, a test):
  * that root's experiments. From the palette: pick MLflow experiments and DVC roots to show side by side.
  */
-async function openExperimentsTable({ services, host }: ExperimentsFeature, element?: RunsElement | { dvcRoot?: unknown }): Promise<void> {
+async function openExperimentsTable({ services, host }: ExperimentsFeature, element?: RunsElement | { dvcRoot?: unknown; experimentId?: unknown; trackingKey?: unknown }): Promise<void> {
+  // A keybinding or another command may name an MLflow experiment: { experimentId, trackingKey? }.
+  if (element && !('kind' in element) && typeof element.experimentId === 'string') {
+    const tracking = services.tracking.folders.find((f) => f.key === element.trackingKey) ?? services.tracking.folders[0];
+    if (!tracking) throw new Error('No MLflow tracking store is open in this workspace.');
+    ExperimentsTablePanel.open(host, [{ kind: 'mlflow', place: tracking.key, experimentId: element.experimentId, label: `experiment ${element.experimentId}` }], `Experiments: #${element.experimentId}`);
+    return;
+  }
   if (element && 'kind' in element && element.kind === 'experiment') {
     const { tracking, experiment } = element;
     const ref: TableSourceRef = { kind: 'mlflow', place: tracking.key, experimentId: experiment.experiment_id, label: experiment.name };

@@ -50,6 +50,7 @@ export class MlflowSource extends Disposable implements TableSource {
     super();
     this.id = `${ref.place}:${ref.experimentId}`;
     this.register(tracking.onDidChangeData((folder) => folder.key === ref.place && this.reload()));
+    this.reload();
   }
 
   get status(): SourceStatus {
