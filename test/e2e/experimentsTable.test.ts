@@ -122,8 +122,10 @@ out([{"id": r.info.run_id, "accuracy": r.data.metrics.get("test_accuracy"), "alp
   // Sort by test_accuracy (descending after two clicks): MLflow rows in MLflow's order of that metric.
   const header = frame.locator('.column-row .head', { hasText: 'test_accuracy' }).first();
   await header.click();
+  await frame.locator('.column-row .head[aria-sort="ascending"]', { hasText: 'test_accuracy' }).waitFor({ timeout: 30_000 });
   await header.click();
-  const sorted = await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => r.length > 0 && JSON.stringify(r).includes('test_accuracy'), 30_000);
+  await frame.locator('.column-row .head[aria-sort="descending"]', { hasText: 'test_accuracy' }).waitFor({ timeout: 30_000 });
+  const sorted = await tableRows();
   const accuracies = sorted.filter((r) => r.source === 'mlflow' && r.cells['metrics.test_accuracy']).map((r) => number(r.cells['metrics.test_accuracy']));
   assert.deepEqual(accuracies, [...accuracies].sort((a, b) => b - a));
 
@@ -156,6 +158,15 @@ out([{"id": r.info.run_id, "accuracy": r.data.metrics.get("test_accuracy"), "alp
 });
 
 test('queue an experiment with a changed param: queued → running → done; apply it; remove it', { timeout: TEST_TIMEOUT }, async () => {
+  try {
+    await queueApplyRemove();
+  } catch (error) {
+    await workbench.screenshot('experiments-table-failed');
+    throw error;
+  }
+});
+
+async function queueApplyRemove(): Promise<void> {
   const before = await tableRows();
   await frame.locator('.tool', { hasText: 'Queue experiment…' }).click();
   // The runner's params picker: change train.epochs, then Run.
@@ -192,14 +203,14 @@ test('queue an experiment with a changed param: queued → running → done; app
 
   // Apply: the workspace gets the experiment's params.
   await clickRow(experiment.label);
-  await frame.locator('.tool', { hasText: 'Apply' }).click();
+  await frame.locator('.tool:not([disabled])', { hasText: 'Apply' }).click();
   assert.match(await answerDialog(workbench.page, 'Apply'), /Apply experiment/);
   await poll(async () => readFileSync(join(project, 'params.yaml'), 'utf8'), (text) => /^ {2}epochs: 5$/m.test(text), 180_000, 500);
 
   // Remove (confirmed): the row and the ref go.
   await clickRow(experiment.label);
-  await frame.locator('.tool', { hasText: 'Remove…' }).click();
+  await frame.locator('.tool:not([disabled])', { hasText: 'Remove…' }).click();
   assert.match(await answerDialog(workbench.page, 'Remove'), /Remove experiment/);
   await poll(tableRows, (r) => !r.some((x) => x.id === experiment.id), 180_000, 500);
   assert.equal(git(project, 'for-each-ref', 'refs/exps').split('\n').filter((l) => l.includes(experiment.label.split(' ')[0]!)).length, 0);
-});
+}

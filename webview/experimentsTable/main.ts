@@ -487,6 +487,9 @@ function renderStatus(): void {
   if (count === 0) empty.replaceChildren(icon(loading ? 'sync~spin' : 'info'), el('span', {}, loading ? 'Loading runs and experiments…' : status.total === 0 ? 'No runs or experiments yet. Log a run with MLflow or run `dvc exp run`.' : 'No row matches the filter.'));
 }
 
+/** When rows were first drawn, and when every source had finished loading (for the benchmark). */
+const paints: { firstRowsAt?: number; completeAt?: number; total?: number } = {};
+
 function renderAll(): void {
   if (document.activeElement !== filterInput) filterInput.value = query.filter;
   renderStatus();
@@ -494,6 +497,9 @@ function renderAll(): void {
   renderRows();
   renderActions();
   renderChooser();
+  const complete = status.sources.length > 0 && status.sources.every((s) => !s.loading);
+  if (count > 0 && paints.firstRowsAt === undefined) requestAnimationFrame(() => (paints.firstRowsAt ??= Date.now()));
+  if (count > 0 && complete && paints.completeAt === undefined) requestAnimationFrame(() => ((paints.completeAt ??= Date.now()), (paints.total = status.total)));
 }
 
 scroller.addEventListener('scroll', () => requestAnimationFrame(renderRows));
@@ -508,4 +514,5 @@ if (saved.query && JSON.stringify(saved.query) !== JSON.stringify(DEFAULT_QUERY)
       .sort(([a], [b]) => a - b)
       .map(([, e]) => (e.kind === 'group' ? { kind: 'group', label: e.label, count: e.count, cells: Object.fromEntries(columns.map((c, i) => [c.id, e.cells[i]])) } : { kind: 'row', id: e.id, label: e.label, source: e.source, rowKind: e.rowKind, depth: e.depth, status: e.status, problems: e.problems, starred: e.starred, cells: Object.fromEntries(columns.map((c, i) => [c.id, e.cells[i]])) })),
   status: () => ({ ...status, count, query, columns: visibleColumns().map((v) => v.column.id) }),
+  paints: () => paints,
 };
