@@ -208,3 +208,13 @@ describe('runs view rows say what the query says', () => {
     assert.deepEqual([...sharedNames(runs, (r) => r.info.run_name!)], ['rf']);
   });
 });
+
+describe('grouping across sources', () => {
+  it('puts DVC\'s number 0.3 and MLflow\'s param text \'0.3\' in one group', () => {
+    const rows = [...rowsFromRuns('s', [run('eeee5555', 'x', { lr: '0.3' }, { acc: 0.1 })]), ...dvcRows()];
+    const view = buildView(rows, { filter: '', sort: [], groupBy: 'params.lr' });
+    const group = view.entries.find((e) => e.kind === 'group' && String(e.value) === '0.3');
+    assert.ok(group && group.kind === 'group');
+    assert.equal(group.count, 3);
+  });
+});

@@ -33,7 +33,8 @@ const entries = new Map<number, RenderedEntry>();
 const requested = new Set<number>();
 const selected = new Set<string>();
 let anchor: number | undefined;
-let completions: { from: number; to: number; items: readonly Completion[]; active: number } | undefined;
+/** `chosen`: the user moved through the list, so Enter takes the item (else Enter applies the filter). */
+let completions: { from: number; to: number; items: readonly Completion[]; active: number; chosen: boolean } | undefined;
 let completionRequest = 0;
 
 const post = (message: FromWebview): void => vscode.postMessage(message);
@@ -102,10 +103,11 @@ filterInput.addEventListener('keydown', (event) => {
   if (completions && !completionList.hidden) {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       completions.active = (completions.active + (event.key === 'ArrowDown' ? 1 : completions.items.length - 1)) % completions.items.length;
+      completions.chosen = true;
       renderCompletions();
       return event.preventDefault();
     }
-    if (event.key === 'Tab' || (event.key === 'Enter' && completions.items.length > 0)) {
+    if ((event.key === 'Tab' || (event.key === 'Enter' && completions.chosen)) && completions.items.length > 0) {
       acceptCompletion(completions.items[completions.active]!);
       return event.preventDefault();
     }
@@ -115,7 +117,11 @@ filterInput.addEventListener('keydown', (event) => {
     requestCompletions();
     return event.preventDefault();
   }
-  if (event.key === 'Enter') setQuery({ filter: filterInput.value });
+  if (event.key === 'Enter') {
+    completionRequest++;
+    closeCompletions();
+    setQuery({ filter: filterInput.value });
+  }
 });
 filterInput.addEventListener('input', debounce(120, () => requestCompletions()));
 filterInput.addEventListener('blur', () => setTimeout(closeCompletions, 150));
@@ -182,8 +188,9 @@ function receive(message: ToWebview): void {
       renderRows();
       return;
     case 'completions':
-      if (message.requestId !== completionRequest) return;
-      completions = { from: message.from, to: message.to, items: message.items, active: 0 };
+      // A late answer (the user went on, or left the box) shows nothing.
+      if (message.requestId !== completionRequest || document.activeElement !== filterInput) return;
+      completions = { from: message.from, to: message.to, items: message.items, active: 0, chosen: false };
       renderCompletions();
       return;
     case 'error':
@@ -359,7 +366,7 @@ function renderRows(): void {
 }
 
 function groupRow(entry: Extract<RenderedEntry, { kind: 'group' }>, index: number, visible: { column: TableColumn; index: number }[]): HTMLElement {
-  const name = el('div', { className: 'cell name pinned' }, icon('list-tree'), el('span', { className: 'label' }, entry.label), el('span', { className: 'count' }, `${entry.count} rows`));
+  const name = el('div', { className: 'cell name pinned' }, icon('list-tree'), el('span', { className: 'label' }, entry.label), el('span', { className: 'count' }, `${entry.count} ${entry.count === 1 ? 'row' : 'rows'}`));
   name.style.width = `${NAME_WIDTH}px`;
   const row = el('div', { className: 'row group' }, name, ...visible.map(({ column, index: c }) => {
     const cell = el('div', { className: `cell${column.numeric ? ' number' : ''}`, title: entry.details[c] ?? '' }, entry.cells[c] ?? '');

@@ -112,7 +112,8 @@ function grouped(rows: readonly TableRow[], column: string, compare: (a: TableRo
   const groups = new Map<string, { value: CellValue; rows: TableRow[] }>();
   for (const row of rows) {
     const value = row.cells[column] ?? null;
-    const key = JSON.stringify(value);
+    // By what the value reads as: DVC's number 0.01 and MLflow's param text '0.01' are one group.
+    const key = value === null ? 'null' : `v:${String(value)}`;
     const group = groups.get(key);
     if (group) group.rows.push(row);
     else groups.set(key, { value, rows: [row] });
