@@ -17,7 +17,7 @@ import { after, before, test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { pythonEnv } from '../support/python';
 import { demoProject, dvc, git } from './support/dvcProject';
-import { answerDialog, mlflowClient } from './support/interactions';
+import { mlflowClient } from './support/interactions';
 import { sleep } from './support/processes';
 import { poll, quickInput } from './support/runsTree';
 import { screenshotVariants } from './support/themes';
@@ -78,8 +78,19 @@ async function applyFilter(text: string): Promise<void> {
   await input.press('Enter');
 }
 
+/** The modal dialog's text, then a click on its button (the message of a long warning is not in .dialog-message-text). */
+async function confirm(button: string): Promise<string> {
+  const dialog = workbench.page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+  const text = (await dialog.innerText()).trim();
+  await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'hidden' });
+  return text;
+}
+
 async function clickRow(label: string): Promise<void> {
-  await frame.locator('.row', { has: frame.locator('.label', { hasText: label }) }).first().click();
+  await frame.locator('.row .label', { hasText: label }).first().click();
+  await frame.locator('.scroller').evaluate((element) => (element.scrollLeft = 0));
 }
 
 test('the table shows MLflow runs and DVC experiments; sort, filter, group; screenshots', { timeout: TEST_TIMEOUT }, async () => {
@@ -204,13 +215,13 @@ async function queueApplyRemove(): Promise<void> {
   // Apply: the workspace gets the experiment's params.
   await clickRow(experiment.label);
   await frame.locator('.tool:not([disabled])', { hasText: 'Apply' }).click();
-  assert.match(await answerDialog(workbench.page, 'Apply'), /Apply experiment/);
+  assert.match(await confirm('Apply'), /Apply experiment/);
   await poll(async () => readFileSync(join(project, 'params.yaml'), 'utf8'), (text) => /^ {2}epochs: 5$/m.test(text), 180_000, 500);
 
   // Remove (confirmed): the row and the ref go.
   await clickRow(experiment.label);
   await frame.locator('.tool:not([disabled])', { hasText: 'Remove…' }).click();
-  assert.match(await answerDialog(workbench.page, 'Remove'), /Remove experiment/);
+  assert.match(await confirm('Remove'), /Remove experiment/);
   await poll(tableRows, (r) => !r.some((x) => x.id === experiment.id), 180_000, 500);
   assert.equal(git(project, 'for-each-ref', 'refs/exps').split('\n').filter((l) => l.includes(experiment.label.split(' ')[0]!)).length, 0);
 }

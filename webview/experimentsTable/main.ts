@@ -93,7 +93,11 @@ function tableRowAction(action: RowAction): void {
 }
 
 // ---- query ----
+/** Once the user changed the query here, the webview's query is the truth (a view of an older query may still arrive). */
+let querySent = false;
+
 function setQuery(next: Partial<TableQueryMessage>): void {
+  querySent = true;
   query = { ...query, ...next };
   saveState();
   post({ type: 'query', query });
@@ -174,7 +178,7 @@ function receive(message: ToWebview): void {
       columns = message.columns;
       count = message.count;
       refs = message.refs;
-      query = message.query;
+      if (!querySent) query = message.query;
       status = { matched: message.matched, total: message.total, sources: message.sources, ...(message.error ? { error: message.error } : {}), plots: message.plotsAvailable };
       entries.clear();
       requested.clear();
