@@ -74,8 +74,8 @@ const number = (text: string | undefined): number => Number(text);
 async function applyFilter(text: string): Promise<void> {
   const input = frame.locator('.filter');
   await input.fill(text);
-  await input.press('Escape');
   await input.press('Enter');
+  await panelPoll<{ query: { filter: string } }>(frame, 'status', [], (s) => s.query.filter === text, 30_000);
 }
 
 /** The modal dialog's text, then a click on its button (the message of a long warning is not in .dialog-message-text). */
@@ -156,6 +156,7 @@ out([{"id": r.info.run_id, "accuracy": r.data.metrics.get("test_accuracy"), "alp
 
   // Group by train.alpha: a header per value with count and means.
   await applyFilter('');
+  await panelPoll<TableStatus>(frame, 'status', [], (s) => s.error === undefined && s.matched === s.total, 30_000);
   await frame.locator('.group-by').selectOption('params.train.alpha');
   const grouped = await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => r.some((x) => x.kind === 'group'), 30_000);
   const groups = grouped.filter((r) => r.kind === 'group');

@@ -128,6 +128,8 @@ filterInput.addEventListener('keydown', (event) => {
   }
 });
 filterInput.addEventListener('input', debounce(120, () => requestCompletions()));
+// Leaving the box after an edit applies it too (Enter is not the only way out).
+filterInput.addEventListener('change', () => filterInput.value !== query.filter && setQuery({ filter: filterInput.value }));
 filterInput.addEventListener('blur', () => setTimeout(closeCompletions, 150));
 
 function requestCompletions(): void {
