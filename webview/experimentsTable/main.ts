@@ -215,7 +215,7 @@ function visibleColumns(): { column: TableColumn; index: number }[] {
   };
   return indexed.sort((a, b) => rank(a.column.id) - rank(b.column.id) || a.index - b.index);
 }
-const widthOf = (id: string): number => layout.widths[id] ?? (id === 'attributes.note' ? 180 : DEFAULT_WIDTH);
+const widthOf = (id: string): number => layout.widths[id] ?? (id === 'attributes.note' ? 180 : id === 'attributes.start_time' ? 140 : DEFAULT_WIDTH);
 const setLayout = (next: Partial<LayoutState>): void => {
   layout = { ...layout, ...next };
   saveState();
