@@ -57,8 +57,10 @@ export const layers = [
   { name: 'core/plots', files: ['src/core/plots/**'], allow: core('tracking', 'dvc', 'git', 'plots'), packages: ['node'] },
   // A new project and the walkthrough's state: templates, a CSV's columns, the setup commands' argv.
   { name: 'core/onboarding', files: ['src/core/onboarding/**'], allow: core('dvc', 'tasks', 'onboarding'), packages: ['node'] },
+  // The Experiments table's row model: MLflow runs and DVC experiments side by side (filter, sort, group).
+  { name: 'core/experimentsTable', files: ['src/core/experimentsTable/**'], allow: core('tracking', 'dvc', 'experimentsTable'), packages: [] },
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
-  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/plots/model.ts', 'src/core/lineage/graph.ts', 'src/core/lineage/gateReport.ts', 'src/core/lineage/model.ts'], packages: [] },
+  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/plots/model.ts', 'src/core/lineage/graph.ts', 'src/core/lineage/gateReport.ts', 'src/core/lineage/model.ts', 'src/core/experimentsTable/**'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
   { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts', 'src/core/series/colors.ts', 'src/core/charts/chartShape.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
   // The host: the composition root may import anything; services only shared pieces; features as listed.
@@ -79,6 +81,7 @@ export const layers = [
   feature('plots', 'tracking', 'dvc', 'runs'),
   feature('lineage', 'tracking'),
   feature('deploy', 'tracking', 'runner', 'serving'),
+  feature('experiments', 'tracking', 'dvc', 'runner', 'runs'),
 ];
 
 export default tseslint.config(

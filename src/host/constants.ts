@@ -108,6 +108,8 @@ export const Commands = {
   startRedis: 'mlWorkbench.startRedis',
   generateDockerfile: 'mlWorkbench.generateDockerfile',
   kubernetesManifests: 'mlWorkbench.kubernetesManifests',
+  // The Experiments table.
+  openExperimentsTable: 'mlWorkbench.openExperimentsTable',
 } as const;
 
 export const Settings = {
@@ -193,4 +195,5 @@ export const WebviewTypes = {
   dataDiff: 'mlWorkbench.dataDiff',
   lineage: 'mlWorkbench.lineage',
   gate: 'mlWorkbench.gate',
+  experimentsTable: 'mlWorkbench.experimentsTable',
 } as const;

@@ -3,6 +3,7 @@ import { registerCharts } from './charts/register.js';
 import { registerData } from './data/register.js';
 import { registerLineage } from './lineage/register.js';
 import { registerDeploy } from './deploy/register.js';
+import { registerExperiments } from './experiments/register.js';
 import { registerModels } from './models/register.js';
 import { registerOnboarding } from './onboarding/register.js';
 import { registerPipeline } from './pipeline/register.js';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerPlots(context, services),
     registerLineage(context, services),
     registerDeploy(context, services),
+    registerExperiments(context, services),
   );
 }
 

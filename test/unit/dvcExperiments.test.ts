@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DvcExperiments, ExperimentsError, ExperimentsThread, classifyChange, experimentRows, type ExpRange, type ExpState } from '../../src/core/dvc/experiments/index.js';
 import { decodeMessage } from '../../src/core/dvc/experiments/queue.js';
+import { buildView, rowsFromExperiments } from '../../src/core/experimentsTable/index.js';
 
 const DVC_YAML = `stages:
   train:
@@ -300,6 +301,21 @@ describe('dvc experiments: bad input', () => {
       threaded.dispose();
     }
     await assert.rejects(threaded.show(), /closed/);
+  });
+
+  it('as Experiments table rows: each bad one says what is wrong on the row, the others are whole, and filtering still works', async () => {
+    const rows = rowsFromExperiments('r', experimentRows(await experiments.show()));
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    assert.deepEqual(byName.get('good')!.problems, []);
+    assert.equal(byName.get('good')!.cells['params.lr'], 0.2);
+    assert.match(byName.get('missing')!.problems.join(), /^RevError: commit 1234567890123456789012345678901234567890 is not in this git repository/);
+    assert.match(byName.get('broken')!.problems.join(), /broken/);
+    assert.match(byName.get('bad-files')!.problems.join('\n'), /Params file config\.json could not be read: .*config\.json.*line 1/);
+    assert.match(byName.get('bad-files')!.problems.join('\n'), /Metrics file metrics\.json could not be read/);
+    assert.match(byName.get('no-lock')!.problems.join(), /Metrics file eval\.yaml could not be read: .*dvc\.lock records no hash/);
+    assert.ok(byName.get('lost-stash')!.problems.length > 0, 'the queue entry whose stash is gone says so');
+    const view = buildView(rows, { filter: 'metrics.acc < 0.85', sort: [{ column: 'params.lr', descending: true }] });
+    assert.deepEqual(view.entries.filter((e) => e.kind === 'row' && e.matched).map((e) => e.kind === 'row' && e.row.name), ['good']);
   });
 
   it('decodes a task message; other tasks and queues are not queue entries', () => {

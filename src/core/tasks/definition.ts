@@ -24,6 +24,8 @@ export interface WorkbenchTaskDefinition {
   readonly force?: boolean;
   /** dvcExpRun: `--set-param` overrides; absent: asked for when the task starts. */
   readonly setParams?: Readonly<Record<string, string>>;
+  /** dvcExpRun: `--queue` (run later by the queue's workers). */
+  readonly queue?: boolean;
   readonly entryPoint?: string;
   /** mlflowRun: `-P` values; absent: asked for when the task starts. */
   readonly parameters?: Readonly<Record<string, string>>;
@@ -85,7 +87,7 @@ export function specForDefinition(definition: WorkbenchTaskDefinition, context: 
     case 'dvcRepro':
       return withTracking(dvcRepro({ python, cwd, targets: definition.targets, downstream: definition.downstream, force: definition.force }), tracking);
     case 'dvcExpRun':
-      return withTracking(dvcExpRun({ python, cwd, targets: definition.targets, downstream: definition.downstream, force: definition.force, setParams: definition.setParams }), tracking);
+      return withTracking(dvcExpRun({ python, cwd, targets: definition.targets, downstream: definition.downstream, force: definition.force, setParams: definition.setParams, queue: definition.queue }), tracking);
     case 'mlflowRun': {
       if (!context.project) throw new TaskError('invalid-mlproject', `No MLproject file in ${cwd}.`, cwd);
       return mlflowRun({ ...trainingEnv, project: context.project, entryPoint: required(definition.entryPoint, 'entryPoint'), parameters: definition.parameters, envManager });

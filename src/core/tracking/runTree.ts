@@ -39,6 +39,11 @@ export function nestRuns(runs: readonly Run[]): RunNode[] {
   return roots.map(build);
 }
 
+/** The 8 first characters of a run id: enough to tell apart runs of the same name. */
+export function shortRunId(runId: string): string {
+  return runId.slice(0, 8);
+}
+
 /** The name MLflow shows: run_name, else the mlflow.runName tag, else the run id. */
 export function runDisplayName(run: Run): string {
   return run.info.run_name || tagValue(run, 'mlflow.runName') || run.info.run_id;

@@ -1,3 +1,4 @@
+import type { JsonDouble } from '../format.js';
 import type { Run, ViewType } from './entities.js';
 import { parseRunFilter, parseRunOrderBy } from './search/index.js';
 
@@ -82,4 +83,57 @@ export function sortKeysOf(runs: readonly Run[]): string[] {
     ...[...metrics].sort().map((k) => `metrics.${quote(k)}`),
     ...[...params].sort().map((k) => `params.${quote(k)}`),
   ];
+}
+
+export interface QueriedKey {
+  readonly type: 'metric' | 'parameter' | 'tag';
+  readonly key: string;
+}
+
+/**
+ * The metrics, params and tags the view's query sorts by, then filters by (once each): a run row
+ * shows their values, so what decided the order and the selection is on the row. Read from the
+ * view's query only, nothing is written anywhere. A query MLflow refuses names nothing.
+ */
+export function queriedKeys(query: RunViewQuery): QueriedKey[] {
+  const out: QueriedKey[] = [];
+  const add = (type: string, key: string): void => {
+    if ((type === 'metric' || type === 'parameter' || type === 'tag') && !out.some((k) => k.type === type && k.key === key)) out.push({ type, key });
+  };
+  try {
+    if (query.orderBy) for (const clause of parseRunOrderBy([query.orderBy])) add(clause.type, clause.key);
+  } catch {
+    // An invalid sort is reported where it is set.
+  }
+  try {
+    if (query.filter?.trim()) for (const clause of parseRunFilter(query.filter)) add(clause.type, clause.key);
+  } catch {
+    // An invalid filter is reported where it is typed.
+  }
+  return out;
+}
+
+/** `acc 0.93`, `lr 0.01`: the run's values of the queried keys (a missing one says so). */
+export function queriedValues(run: Run, keys: readonly QueriedKey[], format: (value: JsonDouble) => string): string[] {
+  return keys.map(({ type, key }) => {
+    if (type === 'metric') {
+      const metric = run.data.metrics?.find((m) => m.key === key);
+      return `${key} ${metric ? format(metric.value) : '—'}`;
+    }
+    const list = type === 'parameter' ? run.data.params : run.data.tags;
+    const value = list?.find((p) => p.key === key)?.value;
+    return `${key} ${value === undefined ? '—' : value.length > 40 ? `${value.slice(0, 39)}…` : value}`;
+  });
+}
+
+/** Names more than one of these runs share: their rows add a short run id. */
+export function sharedNames(runs: Iterable<Run>, nameOf: (run: Run) => string): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const run of runs) {
+    const name = nameOf(run);
+    if (seen.has(name)) shared.add(name);
+    else seen.add(name);
+  }
+  return shared;
 }

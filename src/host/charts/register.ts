@@ -101,7 +101,11 @@ function openMetric(feature: ChartsFeature, target?: string | RunsElement, runId
   }
 }
 
-async function compareRuns(feature: ChartsFeature, element?: RunsElement, selection?: readonly RunsElement[]): Promise<void> {
+async function compareRuns(feature: ChartsFeature, element?: RunsElement | MetricsSelection, selection?: readonly RunsElement[]): Promise<void> {
+  // Another feature (the Experiments table) may name the runs: { trackingKey, runIds }.
+  const named = element && !('kind' in element) ? parseSelection(element) : undefined;
+  if (named && named.runIds.length >= 2) return void ComparePanel.open(feature.compare, named);
+  if (element && !('kind' in element)) return;
   const chosen = await chooseRuns(feature, 'Compare Runs', 2, element, selection);
   if (chosen) ComparePanel.open(feature.compare, chosen);
 }

@@ -3,6 +3,8 @@ import { formatMetricValue } from '../../core/format.js';
 import type { Logger } from '../../core/log.js';
 import type { RunsModel } from '../../core/tracking/runsModel.js';
 import { requireStore } from '../../core/tracking/storeState.js';
+import { runDisplayName } from '../../core/tracking/runTree.js';
+import { queriedKeys, sharedNames } from '../../core/tracking/runsViewQuery.js';
 import type { FolderTracking } from '../tracking/trackingService.js';
 import { groupSize, treeItem } from './treeItems.js';
 import type { ArtifactElement, EntryElement, ExperimentElement, FolderElement, Group, MessageElement, RunElement, RunsElement } from './treeNodes.js';
@@ -29,7 +31,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsElement> {
   }
 
   getTreeItem(element: RunsElement): vscode.TreeItem {
-    return treeItem(element, { keyMetric: this.options.keyMetric(), now: Date.now() });
+    return treeItem(element, { keyMetric: this.options.keyMetric(), now: Date.now(), queried: queriedKeys(this.runs.query), nameShared: (row) => this.sharedNames(row.experiment).has(runDisplayName(row.run)) });
+  }
+
+  /** Names two loaded runs of an experiment share, computed each time its runs are listed (a rename lists them again). */
+  private readonly shared = new WeakMap<ExperimentElement, Set<string>>();
+
+  private sharedNames(experiment: ExperimentElement): Set<string> {
+    let names = this.shared.get(experiment);
+    if (!names) this.shared.set(experiment, (names = sharedNames([...experiment.runsById.values()].map((row) => row.run), runDisplayName)));
+    return names;
   }
 
   getParent(element: RunsElement): RunsElement | undefined {
@@ -94,6 +105,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsElement> {
 
   private async runsOf(element: ExperimentElement): Promise<RunsElement[]> {
     const loaded = await this.runs.runsOf(element);
+    this.shared.delete(element);
     const children: RunsElement[] = [...element.runNodes];
     children.push(...loaded.problems.map((problem, i) => errorMessage(`problem:${element.experiment.experiment_id}:${i}`, problem, element)));
     if (loaded.nextPageToken) children.push({ kind: 'loadMore', experiment: element, loadedCount: loaded.runs.length });

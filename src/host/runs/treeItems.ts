@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { formatBytes, formatDuration, formatMetricValue, formatRelativeTime, oneLine } from '../../core/format.js';
 import type { Run, RunStatus } from '../../core/tracking/entities.js';
-import { runDisplayName } from '../../core/tracking/runTree.js';
+import { runDisplayName, shortRunId } from '../../core/tracking/runTree.js';
+import { queriedValues, type QueriedKey } from '../../core/tracking/runsViewQuery.js';
 import { describeStoreState } from '../../core/tracking/storeState.js';
 import { Commands, ContextValues } from '../constants.js';
 import { artifactUri } from './artifactFiles.js';
-import { type Group, idOf, type RunsElement } from './treeNodes.js';
+import { type Group, idOf, type RunElement, type RunsElement } from './treeNodes.js';
 
 const GROUPS: Record<Group, { label: string; icon: string }> = {
   params: { label: 'Parameters', icon: 'settings' },
@@ -28,6 +29,10 @@ export interface ItemOptions {
   /** The metric whose latest value heads each run's description. */
   readonly keyMetric?: string;
   readonly now: number;
+  /** The metrics, params and tags the view sorts or filters by: their values head each run's description. */
+  readonly queried?: readonly QueriedKey[];
+  /** Whether another loaded run of the same experiment has this run's name (then the row adds a short id). */
+  readonly nameShared?: (run: RunElement) => boolean;
 }
 
 export function treeItem(element: RunsElement, options: ItemOptions): vscode.TreeItem {
@@ -58,7 +63,7 @@ function render(element: RunsElement, options: ItemOptions): vscode.TreeItem {
       return item;
     }
     case 'run':
-      return runItem(element.run, element.childRuns.length > 0 || hasDetails(element.run), options, element.experiment.tracking.key);
+      return runItem(element.run, element.childRuns.length > 0 || hasDetails(element.run), options, element.experiment.tracking.key, options.nameShared?.(element) ?? false);
     case 'group': {
       const item = new vscode.TreeItem(GROUPS[element.group].label, vscode.TreeItemCollapsibleState.Collapsed);
       item.iconPath = new vscode.ThemeIcon(GROUPS[element.group].icon);
@@ -109,13 +114,16 @@ function render(element: RunsElement, options: ItemOptions): vscode.TreeItem {
   }
 }
 
-function runItem(run: Run, collapsible: boolean, options: ItemOptions, trackingKey: string): vscode.TreeItem {
+function runItem(run: Run, collapsible: boolean, options: ItemOptions, trackingKey: string, shared: boolean): vscode.TreeItem {
   const name = runDisplayName(run);
-  const item = new vscode.TreeItem(name, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(shared ? `${name} (${shortRunId(run.info.run_id)})` : name, collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   const start = run.info.start_time;
   const duration = start !== undefined ? (run.info.end_time ?? options.now) - start : undefined;
-  const key = options.keyMetric ? run.data.metrics?.find((m) => m.key === options.keyMetric) : undefined;
+  const queried = options.queried ?? [];
+  const keyShown = queried.some((q) => q.type === 'metric' && q.key === options.keyMetric);
+  const key = options.keyMetric && !keyShown ? run.data.metrics?.find((m) => m.key === options.keyMetric) : undefined;
   item.description = [
+    ...queriedValues(run, queried, formatMetricValue),
     key ? `${key.key} ${formatMetricValue(key.value)}` : undefined,
     start !== undefined ? formatRelativeTime(start, options.now) : undefined,
     duration !== undefined ? formatDuration(duration) : undefined,

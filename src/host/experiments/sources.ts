@@ -1,0 +1,210 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { ExperimentsThread, experimentRows, type ExperimentsWatch } from '../../core/dvc/experiments/index.js';
+import { Emitter } from '../../core/event.js';
+import { orderByFor, parseTableFilter, rowsFromExperiments, rowsFromRuns, type ExperimentNote, type SortKey, type TableRow } from '../../core/experimentsTable/index.js';
+import type { Logger } from '../../core/log.js';
+import type { Run } from '../../core/tracking/entities.js';
+import type { SourceStatus, TableSourceRef } from '../../protocol/experimentsTable.js';
+import { Disposable } from '../dispose.js';
+import type { TrackingService } from '../tracking/trackingService.js';
+
+/** Rows of one source (an MLflow experiment, a DVC root), reloaded on change. */
+export interface TableSource {
+  readonly ref: TableSourceRef;
+  readonly id: string;
+  readonly rows: readonly TableRow[];
+  readonly status: SourceStatus;
+  readonly onDidChange: vscode.Event<void>;
+  /** The query the rows answer changed (MLflow pages server-side with it). */
+  setQuery(filter: string, sort: readonly SortKey[]): void;
+  loadMore(): void;
+  reload(): void;
+  dispose(): void;
+}
+
+const PAGE = 1000;
+/** Rows read before asking the user (Load More). */
+const AUTO_ROWS = 10_000;
+
+/** An MLflow experiment's runs, paged through the store with the table's filter and order pushed down. */
+export class MlflowSource extends Disposable implements TableSource {
+  private readonly changeEmitter = this.register(new Emitter<void>());
+  readonly onDidChange = this.changeEmitter.event;
+  readonly id: string;
+  rows: readonly TableRow[] = [];
+  private runs: Run[] = [];
+  private nextPageToken: string | undefined;
+  private loading = false;
+  private error: string | undefined;
+  private filter = '';
+  private orderBy: string[] = [];
+  private generation = 0;
+
+  constructor(
+    readonly ref: TableSourceRef,
+    private readonly label: string,
+    private readonly tracking: TrackingService,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.id = `${ref.place}:${ref.experimentId}`;
+    this.register(tracking.onDidChangeData((folder) => folder.key === ref.place && this.reload()));
+    this.reload();
+  }
+
+  get status(): SourceStatus {
+    return { id: this.id, label: this.label, kind: 'mlflow', loaded: this.runs.length, more: this.nextPageToken !== undefined, loading: this.loading, ...(this.error ? { error: this.error } : {}) };
+  }
+
+  setQuery(filter: string, sort: readonly SortKey[]): void {
+    // A filter MLflow would refuse is not sent: the table shows the error at its position and keeps the rows.
+    const pushed = 'clauses' in parseTableFilter(filter) ? filter : this.filter;
+    const orderBy = orderByFor(sort);
+    if (pushed === this.filter && orderBy.join() === this.orderBy.join()) return;
+    this.filter = pushed;
+    this.orderBy = orderBy;
+    this.reload();
+  }
+
+  reload(): void {
+    this.runs = [];
+    this.nextPageToken = undefined;
+    void this.load(++this.generation, AUTO_ROWS);
+  }
+
+  loadMore(): void {
+    if (this.nextPageToken !== undefined && !this.loading) void this.load(this.generation, this.runs.length + AUTO_ROWS, this.nextPageToken);
+  }
+
+  private async load(generation: number, upTo: number, pageToken?: string): Promise<void> {
+    this.loading = true;
+    this.error = undefined;
+    this.changeEmitter.fire();
+    try {
+      const store = this.tracking.storeFor(this.ref.place);
+      let token = pageToken;
+      do {
+        const page = await store.searchRuns({ experimentIds: [this.ref.experimentId!], ...(this.filter ? { filter: this.filter } : {}), ...(this.orderBy.length ? { orderBy: this.orderBy } : {}), maxResults: PAGE, ...(token ? { pageToken: token } : {}) });
+        if (generation !== this.generation) return;
+        this.runs.push(...page.items);
+        token = page.nextPageToken;
+        this.nextPageToken = token;
+        this.rows = rowsFromRuns(this.id, this.runs);
+        this.changeEmitter.fire();
+      } while (token && this.runs.length < upTo);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.error = (error as Error).message;
+      this.log.warn(`Experiments table: reading runs of ${this.label} failed: ${this.error}`);
+    } finally {
+      if (generation === this.generation) {
+        this.loading = false;
+        this.changeEmitter.fire();
+      }
+    }
+  }
+}
+
+export interface DvcSourceOptions {
+  readonly workerPath: string;
+  readonly rowCachePath?: string;
+  readonly notes: (root: string, rev: string) => ExperimentNote | undefined;
+  readonly log: Logger;
+}
+
+/** A DVC root's experiments, read natively in a worker and read again when refs, the queue or metrics change. */
+export class DvcSource extends Disposable implements TableSource {
+  private readonly changeEmitter = this.register(new Emitter<void>());
+  readonly onDidChange = this.changeEmitter.event;
+  readonly id: string;
+  rows: readonly TableRow[] = [];
+  private readonly reader: ExperimentsThread;
+  private loading = false;
+  private again = false;
+  private error: string | undefined;
+  private problems: readonly string[] = [];
+  private watched = '';
+  private watchers: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    readonly ref: TableSourceRef,
+    private readonly label: string,
+    private readonly options: DvcSourceOptions,
+  ) {
+    super();
+    this.id = ref.place;
+    this.reader = new ExperimentsThread(ref.place, { workerPath: options.workerPath, ...(options.rowCachePath ? { rowCachePath: options.rowCachePath } : {}) });
+    this.register({ dispose: () => this.reader.dispose() });
+    this.register({ dispose: () => (clearTimeout(this.timer), this.watchers.forEach((w) => w.dispose())) });
+    this.reload();
+  }
+
+  get status(): SourceStatus {
+    const error = this.error ?? (this.problems.length ? `Some queue files could not be read: ${this.problems.slice(0, 3).join('; ')}` : undefined);
+    return { id: this.id, label: this.label, kind: 'dvc', loaded: this.rows.length, more: false, loading: this.loading, ...(error ? { error } : {}) };
+  }
+
+  setQuery(): void {}
+
+  loadMore(): void {}
+
+  /** Notes changed: rows again from the last read. */
+  renotes(): void {
+    this.reload();
+  }
+
+  reload(): void {
+    if (this.loading) {
+      this.again = true;
+      return;
+    }
+    void this.read();
+  }
+
+  private async read(): Promise<void> {
+    this.loading = true;
+    this.changeEmitter.fire();
+    try {
+      const result = await this.reader.read({});
+      this.rows = rowsFromExperiments(this.id, experimentRows(result.states), (rev) => this.options.notes(this.ref.place, rev));
+      this.problems = result.problems;
+      this.error = undefined;
+      this.watch(result.watch);
+    } catch (error) {
+      this.error = (error as Error).message;
+      this.options.log.warn(`Experiments table: reading DVC experiments of ${this.ref.place} failed: ${this.error}`);
+    } finally {
+      this.loading = false;
+      this.changeEmitter.fire();
+      if (this.again) {
+        this.again = false;
+        this.reload();
+      }
+    }
+  }
+
+  private watch(plan: ExperimentsWatch): void {
+    const key = JSON.stringify(plan);
+    if (key === this.watched) return;
+    this.watched = key;
+    this.watchers.forEach((w) => w.dispose());
+    const soon = (): void => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.reload(), 300);
+    };
+    const globs = [...plan.gitGlobs.map((g) => new vscode.RelativePattern(vscode.Uri.file(plan.gitDir), g)), ...plan.rootGlobs.map((g) => new vscode.RelativePattern(vscode.Uri.file(plan.root), g))];
+    this.watchers = globs.map((pattern) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+      watcher.onDidChange(soon);
+      watcher.onDidCreate(soon);
+      watcher.onDidDelete(soon);
+      return watcher;
+    });
+  }
+}
+
+export function dvcWorkerPath(extensionUri: vscode.Uri): string {
+  return join(extensionUri.fsPath, 'dist', 'dvcExpWorker.js');
+}

@@ -1,0 +1,228 @@
+/**
+ * The Experiments table in a real VS Code (code-server + Chromium) on a copy of the demo project
+ * (git + DVC pipeline + SQLite store with three MLflow runs), one workbench for every step:
+ * - the palette's "Open Experiments Table" shows the demo's MLflow runs (values equal to MLflow's
+ *   own client) and its DVC workspace and baseline (metrics equal to metrics.json);
+ * - sort by a metric (click a header), filter in MLflow syntax (and a wrong filter shows MLflow's
+ *   error at its position, the rows stay), group by a param with aggregates;
+ * - screenshots dark, light and high contrast at 1600×1000 and 1280×800;
+ * - Queue experiment… with train.epochs changed (the runner's params picker), Start queue worker:
+ *   the row goes queued → running → done with its metrics;
+ * - Apply the experiment: params.yaml has its value; Remove it (confirmed): git has no ref left.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { pythonEnv } from '../support/python';
+import { demoProject, dvc, git } from './support/dvcProject';
+import { mlflowClient } from './support/interactions';
+import { sleep } from './support/processes';
+import { poll, quickInput } from './support/runsTree';
+import { screenshotVariants } from './support/themes';
+import { ensureVsix } from './support/vsix';
+import { panelCall, panelFrame, panelPoll } from './support/webviews';
+import { startWorkbench, type Workbench } from './support/workbench';
+
+interface TableRowView {
+  kind: 'row' | 'group';
+  id: string;
+  label: string;
+  source: 'mlflow' | 'dvc';
+  rowKind: string;
+  depth: number;
+  status: string | null;
+  problems: string[];
+  count?: number;
+  cells: Record<string, string>;
+}
+interface TableStatus {
+  matched: number;
+  total: number;
+  count: number;
+  error?: { message: string; position?: number };
+}
+
+const TEST_TIMEOUT = 900_000;
+/** A queued experiment: DVC's worker starts, trains (scikit-learn + MLflow logging) and commits: minutes on 2 busy cores. */
+const EXPERIMENT_MS = 600_000;
+
+let workbench: Workbench;
+let project: string;
+let frame: Frame;
+
+before(async () => {
+  const vsix = ensureVsix();
+  const python = await pythonEnv();
+  project = await demoProject();
+  workbench = await startWorkbench({ workspace: project, vsix, settings: { 'mlWorkbench.python': python.python } });
+  await workbench.openContainer('ML Workbench');
+});
+
+after(async () => {
+  if (project) await dvc(project, 'queue', 'stop', '--kill').catch(() => undefined);
+  const problems = workbench?.extensionHostLog().split('\n').filter((line) => /\[(warning|error)\]/.test(line) && !/github|open-vsx|vsda|copilot/i.test(line));
+  console.log(`[e2e experiments table] extension log warnings/errors: ${problems?.length ? `\n${problems.join('\n')}` : 'none'}`);
+  await workbench?.stop();
+  if (project) rmSync(dirname(project), { recursive: true, force: true });
+});
+
+const tableRows = (): Promise<TableRowView[]> => panelCall<TableRowView[]>(frame, 'rows');
+const number = (text: string | undefined): number => Number(text);
+
+async function applyFilter(text: string): Promise<void> {
+  const input = frame.locator('.filter');
+  await input.fill(text);
+  await input.press('Enter');
+  await panelPoll<{ query: { filter: string } }>(frame, 'status', [], (s) => s.query.filter === text, 30_000);
+}
+
+/** The modal dialog's text, then a click on its button (the message of a long warning is not in .dialog-message-text). */
+async function confirm(button: string): Promise<string> {
+  const dialog = workbench.page.locator('.monaco-dialog-box').first();
+  await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+  const text = (await dialog.innerText()).trim();
+  await dialog.locator('.dialog-buttons .monaco-button', { hasText: button }).first().click();
+  await dialog.waitFor({ state: 'hidden' });
+  return text;
+}
+
+async function clickRow(label: string): Promise<void> {
+  await frame.locator('.row .label', { hasText: label }).first().click();
+  await frame.locator('.scroller').evaluate((element) => (element.scrollLeft = 0));
+}
+
+test('the table shows MLflow runs and DVC experiments; sort, filter, group; screenshots', { timeout: TEST_TIMEOUT }, async () => {
+  await workbench.runCommand('ML Workbench: Open Experiments Table');
+  const input = quickInput(workbench.page);
+  await input.waitFor({ state: 'visible' });
+  await workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'demo-iris' }).first().waitFor();
+  await workbench.page.keyboard.press('Enter');
+  frame = await panelFrame(workbench.page, 'demo-iris', 120_000);
+  const loaded = await panelPoll<TableStatus & { sources: { loading: boolean }[] }>(frame, 'status', [], (s) => s.sources.length === 2 && s.sources.every((x) => !x.loading), 120_000);
+  console.log(`[e2e experiments table] sources: ${JSON.stringify(loaded.sources)}`);
+  const rows = await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => r.filter((x) => x.source === 'mlflow').length >= 3 && r.some((x) => x.rowKind === 'baseline'), 120_000).catch(async (error: Error) => {
+    await workbench.screenshot('experiments-table-failed');
+    console.log(JSON.stringify((await tableRows()).map((r) => [r.source, r.rowKind, r.label, r.problems])));
+    throw error;
+  });
+
+  // MLflow's own answer for the runs.
+  const uri = `sqlite:///${join(project, 'mlflow.db')}`;
+  const runs = await mlflowClient<{ id: string; accuracy: number | null; alpha: string | null }[]>(
+    uri,
+    `exp = client.get_experiment_by_name("demo-iris")
+runs = client.search_runs([exp.experiment_id])
+out([{"id": r.info.run_id, "accuracy": r.data.metrics.get("test_accuracy"), "alpha": r.data.params.get("train.alpha")} for r in runs])`,
+  );
+  const mlflowRows = rows.filter((r) => r.source === 'mlflow');
+  assert.equal(mlflowRows.length, runs.length);
+  for (const run of runs) {
+    const row = mlflowRows.find((r) => r.cells['attributes.run_id'] === run.id);
+    assert.ok(row, `run ${run.id} is in the table`);
+    if (run.accuracy !== null) assert.ok(Math.abs(number(row.cells['metrics.test_accuracy']) - run.accuracy) < 1e-5);
+    assert.equal(row.cells['params.train.alpha'] ?? '', run.alpha ?? '');
+  }
+  // DVC's workspace and baseline, with metrics.json's values.
+  const metrics = JSON.parse(readFileSync(join(project, 'metrics.json'), 'utf8')) as { accuracy: number };
+  const workspaceRow = rows.find((r) => r.rowKind === 'workspace');
+  assert.ok(workspaceRow);
+  assert.ok(Math.abs(number(workspaceRow.cells['metrics.accuracy']) - metrics.accuracy) < 1e-5);
+
+  // Sort by test_accuracy (descending after two clicks): MLflow rows in MLflow's order of that metric.
+  const header = frame.locator('.column-row .head', { hasText: 'test_accuracy' }).first();
+  await header.click();
+  await frame.locator('.column-row .head[aria-sort="ascending"]', { hasText: 'test_accuracy' }).waitFor({ timeout: 30_000 });
+  await header.click();
+  await frame.locator('.column-row .head[aria-sort="descending"]', { hasText: 'test_accuracy' }).waitFor({ timeout: 30_000 });
+  const sorted = await tableRows();
+  const accuracies = sorted.filter((r) => r.source === 'mlflow' && r.cells['metrics.test_accuracy']).map((r) => number(r.cells['metrics.test_accuracy']));
+  assert.deepEqual(accuracies, [...accuracies].sort((a, b) => b - a));
+
+  // Filter: MLflow syntax on both sources.
+  const best = Math.max(...runs.map((r) => r.accuracy ?? 0));
+  await applyFilter(`metrics.test_accuracy >= ${best}`);
+  const filtered = await panelPoll<TableStatus>(frame, 'status', [], (s) => s.matched === runs.filter((r) => (r.accuracy ?? -1) >= best).length, 30_000);
+  assert.equal(filtered.error, undefined);
+
+  // A wrong filter: MLflow's message with the position; the rows stay.
+  await applyFilter('params.train.alpha = 3');
+  const wrong = await panelPoll<TableStatus>(frame, 'status', [], (s) => s.error !== undefined, 30_000);
+  assert.match(wrong.error!.message, /quoted string value/);
+  assert.equal(wrong.error!.position, 'params.train.alpha = '.length);
+  assert.ok(await frame.locator('.filter-error .error-at').isVisible());
+  assert.ok(wrong.count > 0);
+
+  // Group by train.alpha: a header per value with count and means.
+  await applyFilter('');
+  await panelPoll<TableStatus>(frame, 'status', [], (s) => s.error === undefined && s.matched === s.total, 30_000);
+  await frame.locator('.group-by').selectOption('params.train.alpha');
+  const grouped = await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => r.some((x) => x.kind === 'group'), 30_000);
+  const groups = grouped.filter((r) => r.kind === 'group');
+  const alphas = new Set(runs.map((r) => r.alpha));
+  for (const alpha of alphas) assert.ok(groups.some((g) => g.label === `train.alpha = ${alpha}`), `a group for alpha ${alpha}`);
+  await screenshotVariants(workbench, 'experiments-table-grouped', { settle: () => sleep(500) });
+  await frame.locator('.group-by').selectOption('');
+  await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => !r.some((x) => x.kind === 'group'), 30_000);
+  await clickRow(mlflowRows[0]!.label);
+  await screenshotVariants(workbench, 'experiments-table', { settle: () => sleep(500) });
+});
+
+test('queue an experiment with a changed param: queued → running → done; apply it; remove it', { timeout: TEST_TIMEOUT }, async () => {
+  try {
+    await queueApplyRemove();
+  } catch (error) {
+    await workbench.screenshot('experiments-table-failed');
+    throw error;
+  }
+});
+
+async function queueApplyRemove(): Promise<void> {
+  const before = await tableRows();
+  await frame.locator('.tool', { hasText: 'Queue experiment…' }).click();
+  // The runner's params picker: change train.epochs, then Run.
+  const input = quickInput(workbench.page);
+  await input.waitFor({ state: 'visible', timeout: 60_000 });
+  await input.fill('train.epochs');
+  await workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'train.epochs' }).first().click();
+  await input.fill('5');
+  await workbench.page.keyboard.press('Enter');
+  await workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'train.epochs=5' }).first().waitFor({ timeout: 30_000 });
+  await workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'train.epochs=5' }).first().click();
+
+  const seen = new Set<string>();
+  const isNew = (r: TableRowView): boolean => r.rowKind === 'experiment' && !before.some((b) => b.id === r.id);
+  const queued = await poll(tableRows, (r) => r.some((x) => isNew(x) && x.status === 'queued'), EXPERIMENT_MS, 300);
+  seen.add('queued');
+  assert.ok(queued.some((x) => isNew(x) && x.cells['params.train.epochs'] === '5'), 'the queued row shows the changed param');
+
+  await frame.locator('.tool', { hasText: 'Start queue worker' }).click();
+  const done = await poll(
+    async () => {
+      const r = await tableRows();
+      for (const x of r) if (isNew(x) && x.status) seen.add(x.status);
+      return r;
+    },
+    (r) => r.some((x) => isNew(x) && x.status === 'success' && x.cells['metrics.accuracy'] !== ''),
+    EXPERIMENT_MS,
+    300,
+  );
+  assert.deepEqual([...seen].filter((s) => ['queued', 'running', 'success'].includes(s)), ['queued', 'running', 'success']);
+  const experiment = done.find((x) => isNew(x) && x.status === 'success')!;
+  assert.equal(experiment.cells['params.train.epochs'], '5');
+  assert.ok(number(experiment.cells['metrics.accuracy']) > 0);
+
+  // Apply: the workspace gets the experiment's params.
+  await clickRow(experiment.label);
+  await frame.locator('.tool:not([disabled])', { hasText: 'Apply' }).click();
+  assert.match(await confirm('Apply'), /Apply experiment/);
+  await poll(async () => readFileSync(join(project, 'params.yaml'), 'utf8'), (text) => /^ {2}epochs: 5$/m.test(text), 180_000, 500);
+
+  // Remove (confirmed): the row and the ref go.
+  await clickRow(experiment.label);
+  await frame.locator('.tool:not([disabled])', { hasText: 'Remove…' }).click();
+  assert.match(await confirm('Remove'), /Remove experiment/);
+  await poll(tableRows, (r) => !r.some((x) => x.id === experiment.id), 180_000, 500);
+  assert.equal(git(project, 'for-each-ref', 'refs/exps').split('\n').filter((l) => l.includes(experiment.label.split(' ')[0]!)).length, 0);
+}
