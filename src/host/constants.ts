@@ -69,6 +69,7 @@ export const Commands = {
   openServerLogs: 'mlWorkbench.openServerLogs',
   removeServer: 'mlWorkbench.removeServer',
   refreshServing: 'mlWorkbench.refreshServing',
+  openCaptureLog: 'mlWorkbench.openCaptureLog',
   // DVC: Pipeline and Data views.
   refreshPipeline: 'mlWorkbench.refreshPipeline',
   showPipelineDag: 'mlWorkbench.showPipelineDag',
@@ -99,6 +100,9 @@ export const Settings = {
   tasksEnvManager: 'tasks.envManager',
   tasksExperimentName: 'tasks.experimentName',
   keepServers: 'serving.keepServersOnClose',
+  captureRequests: 'monitoring.captureRequests',
+  captureFolder: 'monitoring.captureFolder',
+  captureMaxMegabytes: 'monitoring.captureMaxMegabytes',
 } as const;
 
 /** Context keys used in `when` clauses of the manifest. */

@@ -180,3 +180,10 @@ test('nothing else is written: the capture folder holds the log files only', () 
   const dir = join(scratch, 'proxy');
   assert.deepEqual(readdirSync(dir), ['requests.jsonl']);
 });
+
+test('a recorded server keeps its capture proxy port pair; a bad upstream port drops the record', async () => {
+  const { serverRecords } = await import('../../src/core/tasks/modelServers.js');
+  const base = { id: 'a', modelUri: 'models:/m/1', port: 5001, pid: 4242, startedAt: 1, logFile: '/l', folderUri: 'file:///ws' };
+  assert.deepEqual(serverRecords([{ ...base, upstreamPort: 5002, captureDir: '/c' }]), [{ ...base, upstreamPort: 5002, captureDir: '/c' }]);
+  assert.deepEqual(serverRecords([{ ...base, upstreamPort: 70000 }, { ...base, captureDir: 3 }]), []);
+});

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { baseUrl, curlCommand, payloadForVersion, sendTestRequest, type RequestPayload } from '../../core/tasks/index.js';
 import { storeOf } from '../../core/tracking/storeState.js';
 import type { CommandTable } from '../commands.js';
-import { Commands } from '../constants.js';
+import { existsSync } from 'node:fs';
+import { openSetting } from '../config.js';
+import { Commands, Settings } from '../constants.js';
 import type { ServingFeature } from './feature.js';
 import type { ModelServer } from '../../core/tasks/modelServers.js';
 
@@ -21,6 +23,7 @@ export const serverCommands: CommandTable<ServingFeature> = {
   [Commands.openServerLogs]: openServerLogs,
   [Commands.removeServer]: removeServer,
   [Commands.refreshServing]: ({ servers }) => servers.checkAll(),
+  [Commands.openCaptureLog]: openCaptureLog,
 };
 
 /** A row of the view (a server or one of its details), else the only server, else one picked. */
@@ -110,6 +113,26 @@ async function openServerLogs(feature: ServingFeature, element?: unknown): Promi
   const server = await serverOf(feature, element);
   if (!server) return;
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(server.logFile));
+  const editor = await vscode.window.showTextDocument(document, { preview: true });
+  const end = document.lineAt(Math.max(0, document.lineCount - 1)).range.end;
+  editor.revealRange(new vscode.Range(end, end));
+}
+
+/** The server's capture log, at its end (a log not written yet: says so; capture off: the setting). */
+async function openCaptureLog(feature: ServingFeature, element?: unknown): Promise<void> {
+  const server = await serverOf(feature, element);
+  if (!server) return;
+  const info = feature.capture.info(server);
+  if (!info) {
+    const action = await vscode.window.showInformationMessage(`Requests to ${server.modelUri} are not captured: capture was off when it started. Turn it on and serve the model again.`, 'Open Settings');
+    if (action) await openSetting(Settings.captureRequests);
+    return;
+  }
+  if (info.stats.rows === 0 && !existsSync(info.path)) {
+    void vscode.window.showInformationMessage(`Nothing captured yet for ${server.modelUri}: send a request to ${baseUrl({ port: server.port })}/invocations (or Send Test Request) first. The log will be ${info.path}.`);
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(info.path));
   const editor = await vscode.window.showTextDocument(document, { preview: true });
   const end = document.lineAt(Math.max(0, document.lineCount - 1)).range.end;
   editor.revealRange(new vscode.Range(end, end));
