@@ -50,7 +50,7 @@ export const layers = [
   // Column statistics and drift tests of tables (CSV, JSONL, Parquet): knows no store.
   { name: 'core/drift', files: ['src/core/drift/**'], allow: core('drift'), packages: ['node', 'hyparquet'] },
   // Serving capture and monitoring checks: what a served model was asked, drift over time.
-  { name: 'core/monitoring', files: ['src/core/monitoring/**'], allow: core('drift', 'dvc', 'lineage', 'monitoring'), packages: ['node'] },
+  { name: 'core/monitoring', files: ['src/core/monitoring/**'], allow: core('drift', 'dvc', 'lineage', 'python', 'monitoring'), packages: ['node'] },
   // The one room that joins runs, data and git.
   { name: 'core/lineage', files: ['src/core/lineage/**'], allow: core('git', 'tracking', 'dvc', 'models', 'lineage'), packages: ['node', 'js-yaml'] },
   // Deployment patterns (batch stage, Docker, Kubernetes, snippets): a registered model into a DVC stage or a manifest.
@@ -58,7 +58,7 @@ export const layers = [
   // A new project and the walkthrough's state: templates, a CSV's columns, the setup commands' argv.
   { name: 'core/onboarding', files: ['src/core/onboarding/**'], allow: core('dvc', 'tasks', 'onboarding'), packages: ['node'] },
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
-  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**'], packages: [] },
+  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/drift/**', 'src/core/monitoring/**'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
   { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
   // The host: the composition root may import anything; services only shared pieces; features as listed.
@@ -76,6 +76,7 @@ export const layers = [
   feature('tasks', 'tracking', 'dvc', 'runner'),
   feature('serving', 'tracking', 'runner', 'models'),
   feature('onboarding', 'tracking', 'runner'),
+  feature('monitoring', 'tracking', 'runner'),
 ];
 
 export default tseslint.config(

@@ -70,6 +70,8 @@ export const Commands = {
   removeServer: 'mlWorkbench.removeServer',
   refreshServing: 'mlWorkbench.refreshServing',
   openCaptureLog: 'mlWorkbench.openCaptureLog',
+  driftReport: 'mlWorkbench.driftReport',
+  driftReportOfServer: 'mlWorkbench.driftReportOfServer',
   // DVC: Pipeline and Data views.
   refreshPipeline: 'mlWorkbench.refreshPipeline',
   showPipelineDag: 'mlWorkbench.showPipelineDag',
@@ -168,4 +170,5 @@ export const WebviewTypes = {
   run: 'mlWorkbench.run',
   metrics: 'mlWorkbench.metrics',
   compare: 'mlWorkbench.compare',
+  drift: 'mlWorkbench.drift',
 } as const;

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerCharts } from './charts/register.js';
 import { registerData } from './data/register.js';
 import { registerModels } from './models/register.js';
+import { registerMonitoring } from './monitoring/register.js';
 import { registerOnboarding } from './onboarding/register.js';
 import { registerPipeline } from './pipeline/register.js';
 import { registerRuns } from './runs/register.js';
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTasks(context, services),
     registerServing(context, services),
     registerOnboarding(context, services),
+    registerMonitoring(context, services),
   );
 }
 

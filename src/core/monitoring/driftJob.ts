@@ -7,6 +7,8 @@
 import type { DriftReport, TableFormat } from '../drift/model.js';
 import { compareTables, readTable } from '../drift/report.js';
 import { CAPTURE_METADATA } from './captureRows.js';
+import type { LeftOutColumn } from './model.js';
+export type { LeftOutColumn } from './model.js';
 
 export interface DriftSide {
   readonly path: string;
@@ -22,11 +24,6 @@ export interface DriftJob {
   readonly reference: DriftSide;
   readonly current: DriftSide;
   readonly driftShare?: number;
-}
-
-export interface LeftOutColumn {
-  readonly column: string;
-  readonly why: string;
 }
 
 export interface DriftJobResult {

@@ -24,6 +24,7 @@ export const serverCommands: CommandTable<ServingFeature> = {
   [Commands.removeServer]: removeServer,
   [Commands.refreshServing]: ({ servers }) => servers.checkAll(),
   [Commands.openCaptureLog]: openCaptureLog,
+  [Commands.driftReportOfServer]: driftReportOfServer,
 };
 
 /** A row of the view (a server or one of its details), else the only server, else one picked. */
@@ -136,6 +137,19 @@ async function openCaptureLog(feature: ServingFeature, element?: unknown): Promi
   const editor = await vscode.window.showTextDocument(document, { preview: true });
   const end = document.lineAt(Math.max(0, document.lineCount - 1)).range.end;
   editor.revealRange(new vscode.Range(end, end));
+}
+
+/** Drift Report… of a server's capture against its model version's training data (the monitoring feature's command). */
+async function driftReportOfServer(feature: ServingFeature, element?: unknown): Promise<void> {
+  const server = await serverOf(feature, element);
+  if (!server) return;
+  const info = feature.capture.info(server);
+  if (!info || (info.stats.rows === 0 && !existsSync(info.path))) {
+    void vscode.window.showInformationMessage(`Nothing captured for ${server.modelUri} yet: a drift report compares the requests it received with its training data. Send requests first${info ? '' : ' (capture was off when it started)'}.`);
+    return;
+  }
+  const model = server.model ? { trackingKey: server.model.trackingKey, name: server.model.name, version: server.model.version } : undefined;
+  await vscode.commands.executeCommand(Commands.driftReport, { kind: 'capture-spec', capturePath: info.path, captureName: server.modelUri.replace(/^models:\//, ''), ...(model ? { model } : {}) });
 }
 
 async function removeServer(feature: ServingFeature, element?: unknown): Promise<void> {
