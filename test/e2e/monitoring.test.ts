@@ -7,12 +7,14 @@
  * Log to MLflow creates the run, read back with MLflow's client. Screenshots of the Drift panel.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { sendTestRequest } from '../../src/core/tasks/servingClient';
-import { pythonEnv, type PythonEnv } from '../support/python';
-import { demoProject } from './support/dvcProject';
+import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
 import { contextMenu, mlflowClient, setPaneExpanded } from './support/interactions';
 import { expandPath, findPath, parkMouse, poll, quickInput, quickInputTitle, rowLocator, rows, waitForPath, webviewContaining } from './support/runsTree';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
@@ -31,7 +33,9 @@ let workbench: Workbench;
 
 before(async () => {
   python = await pythonEnv();
-  workspace = await demoProject();
+  // A fresh demo (not a copy): the store's artifact locations are absolute paths into the folder it was made in.
+  workspace = join(mkdtempSync(join(tmpdir(), 'mlwb-monitoring-')), 'demo');
+  await promisify(execFile)('bash', [join(REPO_ROOT, 'scripts', 'demo', 'make_demo_project.sh'), workspace], { env: env(python, { DVC_NO_ANALYTICS: '1' }), timeout: 10 * 60_000 });
   workbench = await startWorkbench({ workspace, vsix: ensureVsix(), settings: { 'mlWorkbench.python': python.python, 'workbench.view.alwaysShowHeaderActions': true } });
   await workbench.openContainer('ML Workbench');
 });
@@ -60,6 +64,8 @@ test('serve the champion, capture 200 requests, Drift Report… shows the shifte
       const answer = await sendTestRequest({ port }, JSON.stringify({ dataframe_split: { columns, data: [values] } }));
       assert.ok(answer.ok && answer.status === 200, JSON.stringify(answer));
     }
+    // The Serving pane gets the room: its server's detail rows must all be rendered.
+    await setPaneExpanded(workbench, MODELS, false);
     await expandPath(workbench, SERVING, [SERVER_LABEL]);
     const capture = await poll(() => waitForPath(workbench, SERVING, [SERVER_LABEL, 'Capture']), (r) => /^200 rows/.test(r.description), 30_000, 500);
     assert.match(capture.description, /^200 rows · requests\.jsonl$/);
