@@ -63,3 +63,17 @@ test('training tables: DVC inputs with a table format read from the cache object
   assert.match(data.gaps[0]!, /data\/test.csv.*not in the DVC cache/);
   assert.match(data.gaps[1]!, /params.csv.*git/);
 });
+
+test('training tables: a file inside a DVC-tracked directory is read through the directory listing', async () => {
+  const cache = join(scratch, 'cache-dir');
+  const put = (hash: string, text: string): void => {
+    mkdirSync(join(cache, 'files', 'md5', hash.slice(0, 2)), { recursive: true });
+    writeFileSync(join(cache, 'files', 'md5', hash.slice(0, 2), hash.slice(2)), text);
+  };
+  const fileMd5 = '11' + '1'.repeat(30);
+  put('22' + '2'.repeat(30) + '.dir', JSON.stringify([{ relpath: 'test.csv', md5: '33' + '3'.repeat(30) }, { relpath: 'train.csv', md5: fileMd5 }]));
+  put(fileMd5, 'x\n1\n');
+  const lineage = { commit: { id: 'c0ffee' }, gaps: [], stages: [{ address: 'train', inputs: [{ path: 'data/prepared/train.csv', kind: 'dvc', hash: '22' + '2'.repeat(30) + '.dir', trackedAs: 'data/prepared', version: 1 }] }] } as unknown as Lineage;
+  const data = await trainingTables(lineage, cache);
+  assert.deepEqual(data.tables.map((t) => [t.path, t.hash]), [['data/prepared/train.csv', fileMd5]]);
+});

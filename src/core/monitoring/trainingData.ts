@@ -7,7 +7,7 @@
 import { access } from 'node:fs/promises';
 import type { TableFormat } from '../drift/model.js';
 import { formatOf } from '../drift/report.js';
-import { objectPath } from '../dvc/hashing/cachePresence.js';
+import { objectPath, readListing } from '../dvc/hashing/cachePresence.js';
 import type { Lineage } from '../lineage/model.js';
 
 export interface TrainingTable {
@@ -38,21 +38,34 @@ export async function trainingTables(lineage: Lineage, cacheDir: string): Promis
     for (const input of stage.inputs) {
       const format = formatOf(input.path);
       if (!format) continue;
-      if (input.kind !== 'dvc' || !input.hash || input.hash.endsWith('.dir')) {
+      const hash = input.kind === 'dvc' && input.hash ? fileHash(input.hash, input.path, input.trackedAs, cacheDir) : undefined;
+      if (input.kind !== 'dvc' || !hash) {
         gaps.push(`${input.path} (stage ${stage.address}) is ${input.kind === 'git' ? 'tracked by git, not DVC' : input.kind === 'untracked' ? 'tracked by neither DVC nor git' : 'recorded without a file hash'}: the version trained on cannot be read from the DVC cache`);
         continue;
       }
-      const file = await firstExisting([objectPath(cacheDir, input.hash, 'md5'), objectPath(cacheDir, input.hash, 'md5-dos2unix')]);
+      const file = await firstExisting([objectPath(cacheDir, hash, 'md5'), objectPath(cacheDir, hash, 'md5-dos2unix')]);
       if (!file) {
-        gaps.push(`${input.path} (stage ${stage.address}, md5 ${input.hash.slice(0, 8)}) is not in the DVC cache: run \`dvc pull\` (or \`dvc fetch\`) for that version`);
+        gaps.push(`${input.path} (stage ${stage.address}, md5 ${hash.slice(0, 8)}) is not in the DVC cache: run \`dvc pull\` (or \`dvc fetch\`) for that version`);
         continue;
       }
-      tables.push({ path: input.path, file, format, stage: stage.address, version: input.version, hash: input.hash, commit });
+      tables.push({ path: input.path, file, format, stage: stage.address, version: input.version, hash, commit });
     }
   }
   const trainLike = (t: TrainingTable): number => (/train/i.test(t.path) ? 0 : 1);
   tables.sort((a, b) => trainLike(a) - trainLike(b));
   return { tables, gaps };
+}
+
+/** The file's own md5: the hash itself, or its entry in the listing of the tracked directory holding it. */
+function fileHash(hash: string, path: string, trackedAs: string | null, cacheDir: string): string | undefined {
+  if (!hash.endsWith('.dir')) return hash;
+  if (!trackedAs || !path.startsWith(`${trackedAs}/`)) return undefined;
+  const relpath = path.slice(trackedAs.length + 1);
+  for (const algorithm of ['md5', 'md5-dos2unix'] as const) {
+    const entry = readListing({ cacheDir, hash, algorithm })?.find((e) => e.relpath === relpath);
+    if (entry) return entry.md5;
+  }
+  return undefined;
 }
 
 async function firstExisting(paths: readonly string[]): Promise<string | undefined> {
