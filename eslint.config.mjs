@@ -49,6 +49,8 @@ export const layers = [
   { name: 'core/charts', files: ['src/core/charts/**'], allow: core('series', 'tracking', 'charts'), packages: [] },
   // Column statistics and drift tests of tables (CSV, JSONL, Parquet): knows no store.
   { name: 'core/drift', files: ['src/core/drift/**'], allow: core('drift'), packages: ['node', 'hyparquet'] },
+  // Serving capture and monitoring checks: what a served model was asked, drift over time.
+  { name: 'core/monitoring', files: ['src/core/monitoring/**'], allow: core('drift', 'dvc', 'lineage', 'python', 'monitoring'), packages: ['node'] },
   // The one room that joins runs, data and git.
   { name: 'core/lineage', files: ['src/core/lineage/**'], allow: core('git', 'tracking', 'dvc', 'models', 'lineage'), packages: ['node', 'js-yaml'] },
   // Deployment patterns (batch stage, Docker, Kubernetes, snippets): a registered model into a DVC stage or a manifest.
@@ -60,7 +62,7 @@ export const layers = [
   // The Experiments table's row model: MLflow runs and DVC experiments side by side (filter, sort, group).
   { name: 'core/experimentsTable', files: ['src/core/experimentsTable/**'], allow: core('tracking', 'dvc', 'experimentsTable'), packages: [] },
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
-  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/plots/model.ts', 'src/core/lineage/graph.ts', 'src/core/lineage/gateReport.ts', 'src/core/lineage/model.ts', 'src/core/experimentsTable/**'], packages: [] },
+  { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/plots/model.ts', 'src/core/lineage/graph.ts', 'src/core/lineage/gateReport.ts', 'src/core/lineage/model.ts', 'src/core/experimentsTable/**', 'src/core/drift/**', 'src/core/monitoring/**'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
   { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts', 'src/core/series/colors.ts', 'src/core/charts/chartShape.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
   // The host: the composition root may import anything; services only shared pieces; features as listed.
@@ -82,6 +84,7 @@ export const layers = [
   feature('lineage', 'tracking'),
   feature('deploy', 'tracking', 'runner', 'serving'),
   feature('experiments', 'tracking', 'dvc', 'runner', 'runs'),
+  feature('monitoring', 'tracking', 'runner'),
 ];
 
 export default tseslint.config(

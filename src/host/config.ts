@@ -22,6 +22,12 @@ export interface Config {
   readonly experimentName: string | undefined;
   /** Model servers outlive the window. */
   readonly keepServersOnClose: boolean;
+  /** Servers started from the Serving view record each request's rows and predictions. */
+  readonly captureRequests: boolean;
+  /** Where capture logs go, relative to the workspace folder; undefined: the extension's storage. */
+  readonly captureFolder: string | undefined;
+  /** One capture file's size before it is rotated. */
+  readonly captureMaxMegabytes: number;
 }
 
 export type Setting = (typeof Settings)[keyof typeof Settings];
@@ -42,6 +48,9 @@ export function readConfig(folder?: vscode.WorkspaceFolder): Config {
     envManager: envManager && ENV_MANAGERS.includes(envManager) ? envManager : 'local',
     experimentName: text(Settings.tasksExperimentName),
     keepServersOnClose: section.get<boolean>(Settings.keepServers) === true,
+    captureRequests: section.get<boolean>(Settings.captureRequests) !== false,
+    captureFolder: text(Settings.captureFolder),
+    captureMaxMegabytes: clamp(section.get<number>(Settings.captureMaxMegabytes) ?? 50, 1, 10_000),
   };
 }
 

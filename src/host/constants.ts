@@ -69,6 +69,9 @@ export const Commands = {
   openServerLogs: 'mlWorkbench.openServerLogs',
   removeServer: 'mlWorkbench.removeServer',
   refreshServing: 'mlWorkbench.refreshServing',
+  openCaptureLog: 'mlWorkbench.openCaptureLog',
+  driftReport: 'mlWorkbench.driftReport',
+  driftReportOfServer: 'mlWorkbench.driftReportOfServer',
   // DVC: Pipeline and Data views.
   refreshPipeline: 'mlWorkbench.refreshPipeline',
   showPipelineDag: 'mlWorkbench.showPipelineDag',
@@ -123,6 +126,9 @@ export const Settings = {
   tasksEnvManager: 'tasks.envManager',
   tasksExperimentName: 'tasks.experimentName',
   keepServers: 'serving.keepServersOnClose',
+  captureRequests: 'monitoring.captureRequests',
+  captureFolder: 'monitoring.captureFolder',
+  captureMaxMegabytes: 'monitoring.captureMaxMegabytes',
 } as const;
 
 /** Context keys used in `when` clauses of the manifest. */
@@ -196,4 +202,5 @@ export const WebviewTypes = {
   lineage: 'mlWorkbench.lineage',
   gate: 'mlWorkbench.gate',
   experimentsTable: 'mlWorkbench.experimentsTable',
+  drift: 'mlWorkbench.drift',
 } as const;

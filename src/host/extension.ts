@@ -5,6 +5,7 @@ import { registerLineage } from './lineage/register.js';
 import { registerDeploy } from './deploy/register.js';
 import { registerExperiments } from './experiments/register.js';
 import { registerModels } from './models/register.js';
+import { registerMonitoring } from './monitoring/register.js';
 import { registerOnboarding } from './onboarding/register.js';
 import { registerPipeline } from './pipeline/register.js';
 import { registerPlots } from './plots/register.js';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerLineage(context, services),
     registerDeploy(context, services),
     registerExperiments(context, services),
+    registerMonitoring(context, services),
   );
 }
 

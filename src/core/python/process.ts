@@ -14,6 +14,8 @@ export interface ProcessOptions {
   /** Bytes kept from each of stdout and stderr (stderr keeps its tail). Default 16 MiB / 64 KiB. */
   readonly maxStdout?: number;
   readonly maxStderr?: number;
+  /** Written to the process's stdin, which is then closed (none: stdin is not open). */
+  readonly input?: string;
 }
 
 export interface ProcessResult {
@@ -36,11 +38,16 @@ export function runProcess(command: string, args: readonly string[], options: Pr
     const child = spawn(command, [...args], {
       cwd: options.cwd,
       env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
       windowsHide: true,
       shell: false,
     });
+    if (options.input !== undefined && child.stdin) {
+      // A process that exits without reading all of it must not fail the call (EPIPE).
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
     const stdout: Buffer[] = [];
     let stdoutSize = 0;
     let stderr = '';
@@ -70,11 +77,11 @@ export function runProcess(command: string, args: readonly string[], options: Pr
       if (options.signal?.aborted) return reject(options.signal.reason);
       resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr, timedOut });
     };
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       if (stdoutSize + chunk.length <= maxStdout) stdout.push(chunk);
       stdoutSize += chunk.length;
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-maxStderr);
     });
     child.once('error', (error) => finish(error));

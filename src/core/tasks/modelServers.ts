@@ -22,7 +22,12 @@ export type ServerState = 'starting' | 'healthy' | 'unhealthy' | 'exited';
 export interface ModelServer {
   readonly id: string;
   readonly modelUri: string;
+  /** Where clients reach it: the server itself, or the capture proxy in front of it. */
   readonly port: number;
+  /** The port `mlflow models serve` listens on when a capture proxy (on `port`) is in front of it. */
+  readonly upstreamPort?: number;
+  /** The folder of its capture log, when its requests are captured. */
+  readonly captureDir?: string;
   /** Also its process group: the server runs detached, in a group of its own. */
   readonly pid: number;
   readonly startedAt: number;
@@ -89,7 +94,7 @@ export class ServerManager extends Disposable {
   }
 
   /** Starts `spec` (a `mlflow models serve` on `port`) and resolves once it is healthy, or exited, or the startup time passed. */
-  async start(spec: TaskSpec, target: { modelUri: string; port: number; folderUri: string; model?: ModelReference }): Promise<ModelServer> {
+  async start(spec: TaskSpec, target: { modelUri: string; port: number; upstreamPort?: number; captureDir?: string; folderUri: string; model?: ModelReference }): Promise<ModelServer> {
     mkdirSync(this.options.logDir, { recursive: true });
     const startedAt = Date.now();
     const logFile = join(this.options.logDir, `${target.modelUri.replace(/[^\w.@-]+/g, '-')}-${target.port}-${startedAt}.log`);
@@ -107,14 +112,25 @@ export class ServerManager extends Disposable {
     });
     // The extension host may exit before the server (a kept server): it must not wait for it.
     child.unref();
-    const record: ServerRecord = { id: `${target.port}-${startedAt}`, modelUri: target.modelUri, port: target.port, pid, startedAt, logFile, folderUri: target.folderUri, ...(target.model ? { model: target.model } : {}) };
+    const record: ServerRecord = {
+      id: `${target.port}-${startedAt}`,
+      modelUri: target.modelUri,
+      port: target.port,
+      ...(target.upstreamPort !== undefined ? { upstreamPort: target.upstreamPort } : {}),
+      ...(target.captureDir !== undefined ? { captureDir: target.captureDir } : {}),
+      pid,
+      startedAt,
+      logFile,
+      folderUri: target.folderUri,
+      ...(target.model ? { model: target.model } : {}),
+    };
     this.set({ ...record, state: 'starting' });
     this.persist();
     this.log.info(`serving ${target.modelUri} on 127.0.0.1:${target.port} (pid ${pid}, log ${logFile})`);
     child.once('exit', (code, signal) => this.exited(record.id, code, signal));
     const controller = new AbortController();
     child.once('exit', () => controller.abort());
-    const health = await waitUntilHealthy({ port: target.port }, { timeoutMs: this.startupMs, intervalMs: 500, signal: controller.signal }).catch(() => undefined);
+    const health = await waitUntilHealthy({ port: target.upstreamPort ?? target.port }, { timeoutMs: this.startupMs, intervalMs: 500, signal: controller.signal }).catch(() => undefined);
     const current = this.list.get(record.id);
     if (current && current.state === 'starting') {
       this.set({ ...current, state: health?.healthy ? 'healthy' : 'unhealthy', ...(health?.mlflowVersion ? { mlflowVersion: health.mlflowVersion } : {}), ...(health?.healthy ? {} : { problem: `not healthy after ${Math.round(this.startupMs / 1000)} s` }) });
@@ -129,7 +145,7 @@ export class ServerManager extends Disposable {
         .filter((server) => server.state !== 'exited' && server.state !== 'starting')
         .map(async (server) => {
           if (!isAlive(server.pid)) return this.exited(server.id, null, null);
-          const health = await checkHealth({ port: server.port }, { timeoutMs: 3_000 });
+          const health = await checkHealth({ port: server.upstreamPort ?? server.port }, { timeoutMs: 3_000 });
           const current = this.list.get(server.id);
           if (!current || current.state === 'exited') return;
           const problem = health.healthy ? undefined : health.ping.ok ? `/ping answered ${health.ping.status}` : health.ping.message;
@@ -149,7 +165,8 @@ export class ServerManager extends Disposable {
       if (isAlive(server.pid)) signalGroup(server.pid, 'SIGKILL');
     }
     let portFree = false;
-    for (let i = 0; i < 50 && !(portFree = !(await isPortInUse(server.port))); i++) await sleep(100);
+    // The server's own port: a capture proxy in front of it is its owner's to close.
+    for (let i = 0; i < 50 && !(portFree = !(await isPortInUse(server.upstreamPort ?? server.port))); i++) await sleep(100);
     this.remove(id);
     this.log.info(`stopped the server of ${server.modelUri} (pid ${server.pid}); port ${server.port} ${portFree ? 'is free' : 'is still in use'}`);
     return { portFree };
@@ -199,7 +216,12 @@ export class ServerManager extends Disposable {
   private persist(): void {
     const records: ServerRecord[] = this.servers
       .filter((server) => server.state !== 'exited')
-      .map(({ id, modelUri, port, pid, startedAt, logFile, folderUri, model }) => ({ id, modelUri, port, pid, startedAt, logFile, folderUri, ...(model ? { model } : {}) }));
+      .map(({ id, modelUri, port, upstreamPort, captureDir, pid, startedAt, logFile, folderUri, model }) => ({
+        id, modelUri, port, pid, startedAt, logFile, folderUri,
+        ...(upstreamPort !== undefined ? { upstreamPort } : {}),
+        ...(captureDir !== undefined ? { captureDir } : {}),
+        ...(model ? { model } : {}),
+      }));
     // While the window closes the host's side may already be gone: the record then stays, and is checked on the next start.
     const failed = (error: unknown): void => this.log.trace(`servers not recorded: ${(error as Error).message}`);
     try {
@@ -212,7 +234,7 @@ export class ServerManager extends Disposable {
   /** Servers an earlier window kept (or left behind when it crashed), still running as the same command. */
   private adoptRecorded(): void {
     for (const record of serverRecords(this.options.records.read())) {
-      if (!isAlive(record.pid) || !commandMentions(record.pid, String(record.port))) continue;
+      if (!isAlive(record.pid) || !commandMentions(record.pid, String(record.upstreamPort ?? record.port))) continue;
       this.list.set(record.id, { ...record, state: 'unhealthy', problem: 'not checked yet' });
     }
     this.persist();
@@ -228,10 +250,13 @@ export function serverRecords(stored: unknown): ServerRecord[] {
     return (
       typeof r === 'object' && r !== null &&
       typeof r.id === 'string' && typeof r.modelUri === 'string' && typeof r.logFile === 'string' && typeof r.folderUri === 'string' &&
-      Number.isSafeInteger(r.pid) && r.pid! > 1 && Number.isSafeInteger(r.port) && r.port! > 0 && r.port! < 65536 && typeof r.startedAt === 'number'
+      Number.isSafeInteger(r.pid) && r.pid! > 1 && isPort(r.port) && typeof r.startedAt === 'number' &&
+      (r.upstreamPort === undefined || isPort(r.upstreamPort)) && (r.captureDir === undefined || typeof r.captureDir === 'string')
     );
   });
 }
+
+const isPort = (port: unknown): boolean => Number.isSafeInteger(port) && (port as number) > 0 && (port as number) < 65536;
 
 /** Whether `pid` still runs; a zombie (ended, its parent gone without reaping it) counts as ended. */
 export function isAlive(pid: number): boolean {

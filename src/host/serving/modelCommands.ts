@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import { dockerStatus } from '../../core/deploy/docker.js';
 import { failureLine, findFreePort, interpreterPath, modelsServe, TASK_TYPE } from '../../core/tasks/index.js';
 import type { CommandTable } from '../commands.js';
-import { readConfig } from '../config.js';
-import { Commands } from '../constants.js';
+import { openSetting, readConfig } from '../config.js';
+import { Commands, Settings } from '../constants.js';
 import { checkTrust } from '../trust.js';
 import type { ServingFeature } from './feature.js';
 import { modelTarget, type ModelTarget } from './modelTarget.js';
@@ -26,15 +26,32 @@ async function serveModel(feature: ServingFeature, element?: unknown): Promise<v
   const folder = target.tracking.folder;
   const { environment } = services.tasks;
   const python = await environment.mlflowInterpreter(folder, 'Serving a model', () => serveModel(feature, element));
-  const port = await findFreePort();
+  const upstreamPort = await findFreePort();
+  let capture: { port: number; captureDir: string } | undefined;
+  try {
+    capture = await feature.capture.prepare(folder, target.uri, upstreamPort, target.reference.version);
+  } catch (error) {
+    const action = await vscode.window.showErrorMessage(`${target.uri} was not served: ${(error as Error).message}`, 'Open Settings');
+    if (action) await openSetting(Settings.captureFolder);
+    return;
+  }
+  const port = capture?.port ?? upstreamPort;
   const trackingTarget = environment.trackingTarget(folder, { withExperiment: false });
-  const spec = modelsServe({ python, cwd: folder.uri.fsPath, modelUri: target.uri, port, tracking: { trackingUri: trackingTarget.trackingUri, allowFileStore: trackingTarget.allowFileStore }, envManager: readConfig(folder).envManager });
+  const spec = modelsServe({ python, cwd: folder.uri.fsPath, modelUri: target.uri, port: upstreamPort, tracking: { trackingUri: trackingTarget.trackingUri, allowFileStore: trackingTarget.allowFileStore }, envManager: readConfig(folder).envManager });
   void revealServing();
-  const server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Serving ${target.uri} on port ${port}…` }, () =>
-    servers.start({ ...spec, env: { ...interpreterPath(python, process.env['PATH']), ...spec.env } }, { modelUri: target.uri, port, folderUri: folder.uri.toString(), model: target.reference }),
-  );
+  const captured = capture ? { upstreamPort, captureDir: capture.captureDir } : {};
+  let server;
+  try {
+    server = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Serving ${target.uri} on port ${port}…` }, () =>
+      servers.start({ ...spec, env: { ...interpreterPath(python, process.env['PATH']), ...spec.env } }, { modelUri: target.uri, port, ...captured, folderUri: folder.uri.toString(), model: target.reference }),
+    );
+  } finally {
+    // The proxy now follows its server (or is closed when the start failed).
+    if (capture) feature.capture.settle(capture.port);
+  }
   if (server.state === 'healthy') {
-    const action = await vscode.window.showInformationMessage(`Serving ${target.uri} at http://127.0.0.1:${port} (MLflow ${server.mlflowVersion ?? '?'}).`, 'Send Test Request', 'Copy curl Command');
+    const captureNote = capture ? ' Requests are captured for drift reports (Serving view → Capture).' : '';
+    const action = await vscode.window.showInformationMessage(`Serving ${target.uri} at http://127.0.0.1:${port} (MLflow ${server.mlflowVersion ?? '?'}).${captureNote}`, 'Send Test Request', 'Copy curl Command');
     if (action === 'Send Test Request') await vscode.commands.executeCommand(Commands.sendTestRequest, { kind: 'server', id: server.id });
     if (action === 'Copy curl Command') await vscode.commands.executeCommand(Commands.copyCurl, { kind: 'server', id: server.id });
   } else {

@@ -5,6 +5,7 @@ import { readConfig } from '../config.js';
 import { Views } from '../constants.js';
 import type { DisposableLike } from '../dispose.js';
 import type { Services } from '../services.js';
+import { ServingCapture } from './capture.js';
 import type { ServingFeature } from './feature.js';
 import { modelTaskCommands } from './modelCommands.js';
 import { serverCommands } from './serverCommands.js';
@@ -25,9 +26,10 @@ export function registerServing(context: vscode.ExtensionContext, services: Serv
     keepOnClose: () => readConfig().keepServersOnClose,
     log: services.log,
   });
-  const tree = new ServingTreeProvider(servers);
+  const capture = new ServingCapture(servers, join(context.globalStorageUri.fsPath, 'capture'), services.log);
+  const tree = new ServingTreeProvider(servers, capture);
   const view = vscode.window.createTreeView(Views.serving, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(view);
-  const feature: ServingFeature = { services, servers, revealServing: () => vscode.commands.executeCommand(`${Views.serving}.focus`) };
-  return vscode.Disposable.from(services.commands.register(modelTaskCommands, feature), services.commands.register(serverCommands, feature), view, tree, servers);
+  const feature: ServingFeature = { services, servers, capture, revealServing: () => vscode.commands.executeCommand(`${Views.serving}.focus`) };
+  return vscode.Disposable.from(services.commands.register(modelTaskCommands, feature), services.commands.register(serverCommands, feature), view, tree, capture, servers);
 }

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { baseUrl, curlCommand, payloadForVersion, sendTestRequest, type RequestPayload } from '../../core/tasks/index.js';
 import { storeOf } from '../../core/tracking/storeState.js';
 import type { CommandTable } from '../commands.js';
-import { Commands } from '../constants.js';
+import { existsSync } from 'node:fs';
+import { openSetting } from '../config.js';
+import { Commands, Settings } from '../constants.js';
 import type { ServingFeature } from './feature.js';
 import type { ModelServer } from '../../core/tasks/modelServers.js';
 
@@ -21,6 +23,8 @@ export const serverCommands: CommandTable<ServingFeature> = {
   [Commands.openServerLogs]: openServerLogs,
   [Commands.removeServer]: removeServer,
   [Commands.refreshServing]: ({ servers }) => servers.checkAll(),
+  [Commands.openCaptureLog]: openCaptureLog,
+  [Commands.driftReportOfServer]: driftReportOfServer,
 };
 
 /** A row of the view (a server or one of its details), else the only server, else one picked. */
@@ -113,6 +117,39 @@ async function openServerLogs(feature: ServingFeature, element?: unknown): Promi
   const editor = await vscode.window.showTextDocument(document, { preview: true });
   const end = document.lineAt(Math.max(0, document.lineCount - 1)).range.end;
   editor.revealRange(new vscode.Range(end, end));
+}
+
+/** The server's capture log, at its end (a log not written yet: says so; capture off: the setting). */
+async function openCaptureLog(feature: ServingFeature, element?: unknown): Promise<void> {
+  const server = await serverOf(feature, element);
+  if (!server) return;
+  const info = feature.capture.info(server);
+  if (!info) {
+    const action = await vscode.window.showInformationMessage(`Requests to ${server.modelUri} are not captured: capture was off when it started. Turn it on and serve the model again.`, 'Open Settings');
+    if (action) await openSetting(Settings.captureRequests);
+    return;
+  }
+  if (info.stats.rows === 0 && !existsSync(info.path)) {
+    void vscode.window.showInformationMessage(`Nothing captured yet for ${server.modelUri}: send a request to ${baseUrl({ port: server.port })}/invocations (or Send Test Request) first. The log will be ${info.path}.`);
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(info.path));
+  const editor = await vscode.window.showTextDocument(document, { preview: true });
+  const end = document.lineAt(Math.max(0, document.lineCount - 1)).range.end;
+  editor.revealRange(new vscode.Range(end, end));
+}
+
+/** Drift Report… of a server's capture against its model version's training data (the monitoring feature's command). */
+async function driftReportOfServer(feature: ServingFeature, element?: unknown): Promise<void> {
+  const server = await serverOf(feature, element);
+  if (!server) return;
+  const info = feature.capture.info(server);
+  if (!info || (info.stats.rows === 0 && !existsSync(info.path))) {
+    void vscode.window.showInformationMessage(`Nothing captured for ${server.modelUri} yet: a drift report compares the requests it received with its training data. Send requests first${info ? '' : ' (capture was off when it started)'}.`);
+    return;
+  }
+  const model = server.model ? { trackingKey: server.model.trackingKey, name: server.model.name, version: server.model.version } : undefined;
+  await vscode.commands.executeCommand(Commands.driftReport, { kind: 'capture-spec', capturePath: info.path, captureName: server.modelUri.replace(/^models:\//, ''), ...(model ? { model } : {}) });
 }
 
 async function removeServer(feature: ServingFeature, element?: unknown): Promise<void> {

@@ -5,6 +5,7 @@ import { baseUrl } from '../../core/tasks/index.js';
 import { Commands, ContextValues } from '../constants.js';
 import { Disposable } from '../dispose.js';
 import type { ModelServer, ServerManager } from '../../core/tasks/modelServers.js';
+import type { CaptureInfo, ServingCapture } from './capture.js';
 
 export type ServingElement = { readonly kind: 'server'; readonly id: string } | { readonly kind: 'detail'; readonly id: string; readonly label: string };
 
@@ -20,9 +21,13 @@ export class ServingTreeProvider extends Disposable implements vscode.TreeDataPr
   private timer: NodeJS.Timeout | undefined;
   private view: vscode.TreeView<ServingElement> | undefined;
 
-  constructor(private readonly manager: ServerManager) {
+  constructor(
+    private readonly manager: ServerManager,
+    private readonly capture: ServingCapture,
+  ) {
     super();
     this.register(manager.onDidChange(() => this.changed()));
+    this.register(capture.onDidChange(() => this.changeEmitter.fire(undefined)));
     this.register({ dispose: () => clearInterval(this.timer) });
   }
 
@@ -53,20 +58,25 @@ export class ServingTreeProvider extends Disposable implements vscode.TreeDataPr
     if (!element) return this.manager.servers.map((server) => ({ kind: 'server', id: server.id }));
     if (element.kind !== 'server') return [];
     const server = this.manager.get(element.id);
-    return server ? details(server).map(([label]) => ({ kind: 'detail', id: server.id, label })) : [];
+    return server ? details(server, this.capture.info(server)).map(([label]) => ({ kind: 'detail', id: server.id, label })) : [];
   }
 
   getTreeItem(element: ServingElement): vscode.TreeItem {
     const server = this.manager.get(element.id);
     if (!server) return new vscode.TreeItem('(stopped)');
     if (element.kind === 'detail') {
-      const [label, value, icon] = details(server).find(([l]) => l === element.label) ?? [element.label, '', 'info'];
+      const info = this.capture.info(server);
+      const [label, value, icon] = details(server, info).find(([l]) => l === element.label) ?? [element.label, '', 'info'];
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
       item.id = `${server.id}:${label}`;
       item.description = value;
       item.tooltip = `${label}: ${value}`;
       item.iconPath = new vscode.ThemeIcon(icon);
       if (label === 'Log') item.command = { command: Commands.openServerLogs, title: 'Open Logs', arguments: [element] };
+      if (label === CAPTURE) {
+        item.command = { command: Commands.openCaptureLog, title: 'Open Capture Log', arguments: [element] };
+        item.tooltip = captureTooltip(info);
+      }
       return item;
     }
     // `iris-classifier/3`, `iris-classifier@champion`: the side bar is narrow; the tooltip has the whole URI.
@@ -77,13 +87,15 @@ export class ServingTreeProvider extends Disposable implements vscode.TreeDataPr
     item.contextValue = server.state === 'exited' ? ContextValues.stoppedServer : ContextValues.server;
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown('**').appendText(server.modelUri).appendMarkdown('**\n\n');
-    for (const [label, value] of details(server)) tooltip.appendText(`${label}: ${value}`).appendMarkdown('  \n');
+    for (const [label, value] of details(server, this.capture.info(server))) tooltip.appendText(`${label}: ${value}`).appendMarkdown('  \n');
     item.tooltip = tooltip;
     return item;
   }
 }
 
-function details(server: ModelServer): [string, string, string][] {
+const CAPTURE = 'Capture';
+
+function details(server: ModelServer, capture: CaptureInfo | undefined): [string, string, string][] {
   const health = server.state === 'healthy' ? `healthy (/ping 200${server.mlflowVersion ? `, MLflow ${server.mlflowVersion}` : ''})` : `${STATE_TEXT[server.state]}${server.problem ? `: ${server.problem}` : ''}`;
   return [
     ['URL', baseUrl({ port: server.port }), 'globe'],
@@ -91,7 +103,25 @@ function details(server: ModelServer): [string, string, string][] {
     [server.state === 'exited' ? 'Ran for' : 'Uptime', formatUptime(server), 'watch'],
     ['Health', health, server.state === 'healthy' ? 'pass' : server.state === 'exited' ? 'circle-slash' : 'warning'],
     ['Log', basename(server.logFile), 'output'],
+    [CAPTURE, captureText(capture), capture?.active ? 'record' : 'circle-slash'],
   ];
+}
+
+function captureText(capture: CaptureInfo | undefined): string {
+  if (!capture) return 'off (mlWorkbench.monitoring.captureRequests)';
+  const rows = `${capture.stats.rows.toLocaleString('en-US')} row${capture.stats.rows === 1 ? '' : 's'}`;
+  const skipped = capture.counts?.skipped ? ` · ${capture.counts.skipped} request${capture.counts.skipped === 1 ? '' : 's'} not captured` : '';
+  return `${rows}${capture.active ? '' : ' (stopped)'}${skipped} · ${basename(capture.path)}`;
+}
+
+function captureTooltip(capture: CaptureInfo | undefined): vscode.MarkdownString | string {
+  if (!capture) return 'Requests to this server are not captured: the setting mlWorkbench.monitoring.captureRequests was off when it started.';
+  const text = new vscode.MarkdownString();
+  text.appendText(`${capture.stats.rows} rows captured in ${capture.stats.files} file(s), ${(capture.stats.bytes / 1024).toFixed(1)} KB`).appendMarkdown('  \n');
+  text.appendText(capture.dir).appendMarkdown('  \n');
+  if (capture.counts?.lastSkip) text.appendText(`Last request not captured: ${capture.counts.lastSkip.message}`).appendMarkdown('  \n');
+  text.appendText('Click to open the log.');
+  return text;
 }
 
 function formatUptime(server: ModelServer): string {

@@ -1,0 +1,54 @@
+/**
+ * Drift checks off the caller's thread: each job in a worker of its own (started for it, ended
+ * after it or when aborted, so a cancelled check stops computing at once).
+ */
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DriftJob, DriftJobResult } from './driftJob.js';
+
+export class DriftJobError extends Error {
+  override readonly name = 'DriftJobError';
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs `job` in a worker; `workerPath` is the bundled worker (dist/driftWorker.js) beside the caller. */
+export function runDriftInWorker(job: DriftJob, options: { signal?: AbortSignal; workerPath?: string } = {}): Promise<DriftJobResult> {
+  options.signal?.throwIfAborted();
+  const worker = createWorker(options.workerPath);
+  return new Promise<DriftJobResult>((resolve, reject) => {
+    const finish = (): void => {
+      options.signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+    };
+    const onAbort = (): void => {
+      finish();
+      reject(options.signal!.reason instanceof Error ? options.signal!.reason : new DriftJobError('cancelled', 'cancelled'));
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('message', (message: { result?: DriftJobResult; error?: { message: string; reason: string } }) => {
+      finish();
+      if (message.result) resolve(message.result);
+      else reject(new DriftJobError(message.error?.reason ?? 'error', message.error?.message ?? 'the drift worker failed'));
+    });
+    worker.once('error', (error) => {
+      finish();
+      reject(new DriftJobError('worker-failed', `the drift worker failed: ${error.message}`));
+    });
+    worker.postMessage({ id: 1, job });
+  });
+}
+
+/** Under tsx (tests) the worker is TypeScript and needs tsx's require hook. */
+function createWorker(workerPath: string | undefined): Worker {
+  if (workerPath) return new Worker(workerPath);
+  if (__filename.endsWith('.ts')) {
+    const source = join(__dirname, 'driftWorker.ts');
+    return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true });
+  }
+  return new Worker(join(__dirname, 'driftWorker.js'));
+}

@@ -1,0 +1,100 @@
+/**
+ * Monitoring in a real VS Code (code-server + Chromium) on a copy of the demo project: the champion
+ * (iris-classifier v3) served from the Models view behind the capture proxy; 200 requests, half of
+ * them with petal widths shifted; the Serving view counts 200 captured rows; Drift Report… on the
+ * server compares the capture with v3's training data (data/prepared/train.csv through lineage)
+ * and shows petal_width drifted, as the native core (contract-tested against Evidently) computes;
+ * Log to MLflow creates the run, read back with MLflow's client. Screenshots of the Drift panel.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, test } from 'node:test';
+import { sendTestRequest } from '../../src/core/tasks/servingClient';
+import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
+import { contextMenu, mlflowClient, setPaneExpanded } from './support/interactions';
+import { expandPath, findPath, parkMouse, poll, quickInput, quickInputTitle, rowLocator, rows, waitForPath, webviewContaining } from './support/runsTree';
+import { failureReport as step, reportLoggedProblems } from './support/reporting';
+import { screenshotVariants } from './support/themes';
+import { ensureVsix } from './support/vsix';
+import { startWorkbench, type Workbench } from './support/workbench';
+
+const MODELS = 'Models';
+const SERVING = 'Serving';
+const SERVER_LABEL = 'iris-classifier/3';
+const TIMEOUT = 900_000;
+
+let python: PythonEnv;
+let workspace: string;
+let workbench: Workbench;
+
+before(async () => {
+  python = await pythonEnv();
+  // A fresh demo (not a copy): the store's artifact locations are absolute paths into the folder it was made in.
+  workspace = join(mkdtempSync(join(tmpdir(), 'mlwb-monitoring-')), 'demo');
+  await promisify(execFile)('bash', [join(REPO_ROOT, 'scripts', 'demo', 'make_demo_project.sh'), workspace], { env: env(python, { DVC_NO_ANALYTICS: '1' }), timeout: 10 * 60_000 });
+  workbench = await startWorkbench({ workspace, vsix: ensureVsix(), settings: { 'mlWorkbench.python': python.python, 'workbench.view.alwaysShowHeaderActions': true } });
+  await workbench.openContainer('ML Workbench');
+});
+
+after(async () => {
+  reportLoggedProblems(workbench, 'monitoring');
+  await workbench?.stop();
+});
+
+test('serve the champion, capture 200 requests, Drift Report… shows the shifted column, Log to MLflow creates the run', { timeout: TIMEOUT }, async () => {
+  await step(workbench, 'monitoring', async () => {
+    await setPaneExpanded(workbench, 'Runs', false);
+    await setPaneExpanded(workbench, MODELS, true);
+    await setPaneExpanded(workbench, SERVING, true);
+    await expandPath(workbench, MODELS, ['iris-classifier']);
+    await contextMenu(workbench.page, rowLocator(workbench, MODELS, await waitForPath(workbench, MODELS, ['iris-classifier', 'Version 3'], 60_000)), 'Serve');
+    const row = await poll(async () => findPath(await rows(workbench, SERVING).catch(() => []), [SERVER_LABEL]), (r) => /· healthy ·/.test(r?.description ?? ''), 300_000, 1_000);
+    const port = Number(/^:(\d+)/.exec(row!.description)![1]);
+
+    // 200 requests of one row each: the training rows, every other one with petal_width + 2.5 cm.
+    const lines = readFileSync(join(workspace, 'data', 'prepared', 'train.csv'), 'utf8').trim().split('\n');
+    const columns = lines[0]!.split(',').filter((c) => c !== 'target');
+    const data = lines.slice(1).map((l) => l.split(',').map(Number));
+    for (let i = 0; i < 200; i++) {
+      const values = columns.map((c, j) => data[i % data.length]![j]! + (c === 'petal_width' && i % 2 === 0 ? 2.5 : 0));
+      const answer = await sendTestRequest({ port }, JSON.stringify({ dataframe_split: { columns, data: [values] } }));
+      assert.ok(answer.ok && answer.status === 200, JSON.stringify(answer));
+    }
+    // The Serving pane gets the room: its server's detail rows must all be rendered.
+    await setPaneExpanded(workbench, MODELS, false);
+    await expandPath(workbench, SERVING, [SERVER_LABEL]);
+    const capture = await poll(() => waitForPath(workbench, SERVING, [SERVER_LABEL, 'Capture']), (r) => /^200 rows/.test(r.description), 30_000, 500);
+    assert.match(capture.description, /^200 rows · requests\.jsonl$/);
+    await parkMouse(workbench.page);
+    await workbench.screenshot('monitoring-serving-capture');
+
+    await contextMenu(workbench.page, rowLocator(workbench, SERVING, await waitForPath(workbench, SERVING, [SERVER_LABEL])), 'Drift Report…');
+    assert.match(await poll(() => quickInputTitle(workbench.page), (t) => t.startsWith('Which training data'), 60_000), /iris-classifier version 3/);
+    await quickInput(workbench.page).fill('train.csv');
+    await workbench.page.keyboard.press('Enter');
+    const frame = await webviewContaining(workbench.page, 'Dataset drift', 180_000);
+    const table = await frame.locator('table.columns tbody tr').allInnerTexts();
+    const drifted = table.filter((t) => /drifted/.test(t)).map((t) => t.split('\t')[0]!.trim());
+    assert.deepEqual(drifted, ['petal_width'], table.join('\n'));
+    assert.match(await frame.locator('body').innerText(), /target: not compared/);
+    await screenshotVariants(workbench, 'monitoring-drift-panel');
+
+    await frame.getByRole('button', { name: 'Log to MLflow' }).click();
+    await poll(() => frame.locator('.status').innerText().catch(() => ''), (t) => /Logged run|failed|could not/.test(t), 180_000, 1_000);
+    const status = await frame.locator('.status').innerText();
+    assert.match(status, /Logged run/);
+    const runs = await mlflowClient<{ tags: Record<string, string>; drifted: number | null }[]>(
+      `sqlite:///${join(workspace, 'mlflow.db')}`,
+      'exp = client.get_experiment_by_name("ml-workbench-monitoring")\nruns = client.search_runs([exp.experiment_id])\nout([{"tags": {k: v for k, v in r.data.tags.items() if k.startswith("mlworkbench.")}, "drifted": r.data.metrics.get("drifted.petal_width")} for r in runs])',
+    );
+    assert.equal(runs.length, 1);
+    assert.equal(runs[0]!.tags['mlworkbench.monitoring.model_name'], 'iris-classifier');
+    assert.equal(runs[0]!.tags['mlworkbench.monitoring.model_version'], '3');
+    assert.equal(runs[0]!.drifted, 1);
+    await workbench.screenshot('monitoring-drift-logged');
+  });
+});
