@@ -150,7 +150,7 @@ describe('experiments table view', () => {
   it('renders cells as text aligned with the columns', () => {
     const rows = mlflowRows();
     const columns = tableColumns(rows);
-    assert.deepEqual(columns.filter((c) => c.group !== 'attributes').map((c) => c.id), ['params.depth', 'params.lr', 'metrics.acc', 'tags.team']);
+    assert.deepEqual(columns.filter((c) => c.group !== 'attributes').map((c) => c.id), ['metrics.acc', 'params.depth', 'params.lr', 'tags.team']);
     const rendered = renderEntry(buildView(rows, { filter: '', sort: [] }).entries[0]!, columns);
     assert.ok(rendered.kind === 'row');
     assert.equal(rendered.cells[columns.findIndex((c) => c.id === 'metrics.acc')], '0.8');

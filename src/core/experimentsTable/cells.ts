@@ -1,6 +1,6 @@
 /**
  * Columns of the loaded rows and the text of each cell: what the webview draws, decided here.
- * Columns are in groups (attributes, params, metrics, tags); the name column is separate (pinned).
+ * Columns are in groups (attributes, metrics, params, tags); the name column is separate (pinned).
  */
 import { formatDuration, formatMetricValue } from '../format.js';
 import type { CellValue, TableRow } from './rows.js';
@@ -17,7 +17,8 @@ const ATTRIBUTE_COLUMNS: readonly TableColumn[] = [
   { id: 'attributes.run_id', group: 'attributes', label: 'Id', numeric: false },
   { id: 'attributes.note', group: 'attributes', label: 'Note', numeric: false },
 ];
-const GROUP_ORDER: readonly ColumnGroup[] = ['params', 'metrics', 'tags'];
+/** Metrics first: what a table of runs is read for (the MLflow UI's order too), then params, then tags. */
+const GROUP_ORDER: readonly ColumnGroup[] = ['metrics', 'params', 'tags'];
 
 export function tableColumns(rows: readonly TableRow[]): TableColumn[] {
   const seen = new Map<string, boolean>();
