@@ -9,21 +9,33 @@
  * - a Python file naming models:/ URIs: the CodeLens and the hover say which version @champion is,
  *   a missing alias gets an error diagnostic; Use Model in Code… inserts the pyfunc snippet at the
  *   cursor and (after its diff) adds the model's pinned requirements to requirements.txt;
- * - Generate Dockerfile (MLflow's generate-dockerfile as a task, no Docker daemon), then Generate
- *   Kubernetes Manifests from its notification; Add Queue Worker… writes the worker and the client
- *   (they compile). A full Redis round trip is the contract test's (test/contract/deployQueue.test.ts).
+ * - Build Docker Image: with no daemon answering (what dockerStatus() says here), the reason and a
+ *   Generate Dockerfile button, which runs MLflow's generate-dockerfile as a task; then Generate
+ *   Kubernetes Manifests from its notification;
+ * - Add Queue Worker… writes the worker and the client (they compile); Start Redis (local) from its
+ *   notification runs Debian's redis-server as a task, which answers PING through the venv's redis
+ *   client; Terminate Task closes its port. A full Redis round trip is the contract test's
+ *   (test/contract/deployQueue.test.ts);
+ * - @champion moved to version 2 with MLflow's client: the dvc.yaml lens says the stage records 1,
+ *   Record version 2 writes params.yaml after its diff.
+ * A second, untrusted workbench (an empty folder): Add Batch Prediction Stage… and Start Redis
+ * (local) say why they cannot run, and nothing is written.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { deployProject, type DeployProject } from '../support/deployProject';
+import { dockerStatus } from '../../src/core/deploy/docker';
+import { isPortInUse } from '../../src/core/tasks/machine';
+import { deployProject, mlflowAnswers, type DeployProject } from '../support/deployProject';
 import { env, pythonEnv, type PythonEnv } from '../support/python';
 import { answerDialog, contextMenu, notification, setPaneExpanded } from './support/interactions';
 import { expandPath, fileTab, parkMouse, poll, quickInput, quickInputTitle, rowLocator, waitForPath } from './support/runsTree';
+import { stopPid } from './support/processes';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
 import { screenshotVariants } from './support/themes';
 import { ensureVsix } from './support/vsix';
@@ -34,6 +46,8 @@ const CONTAINER = 'ML Workbench';
 const MODELS = 'Models';
 const MODEL = 'iris-deploy';
 const TEST_TIMEOUT = 600_000;
+/** Where Start Redis (local) runs Debian's redis-server (Redis's default port). */
+const REDIS_PORT = 6379;
 /** MLflow's CLI imports and copies the model: tens of seconds on 2 busy cores. */
 const MLFLOW_MS = 240_000;
 const APP = [
@@ -46,6 +60,8 @@ const APP = [
 ].join('\n');
 
 let vsix: string;
+/** The task's redis-server while a step has it running: stopped by the hook if the step fails. */
+let redisPid: number | undefined;
 let python: PythonEnv;
 let project: DeployProject;
 
@@ -55,6 +71,20 @@ before(async () => {
   project = await deployProject();
   writeFileSync(join(project.project, 'app.py'), APP);
 });
+
+/** `PONG <host> <port> <pid>` from a PING and INFO through the venv's redis client, or a rejection. */
+async function redisPing(): Promise<string> {
+  const script = 'import redis, sys\nc = redis.Redis(host="127.0.0.1", port=int(sys.argv[1]), socket_timeout=5)\nassert c.ping()\ni = c.info("server")\nprint("PONG", "127.0.0.1", i["tcp_port"], i["process_id"])';
+  const { stdout } = await execFileAsync(python.python, ['-c', script, String(REDIS_PORT)], { env: env(python), timeout: 60_000 });
+  return stdout.trim();
+}
+
+/** Tasks: Terminate Task; when several run, VS Code asks which: the one whose label matches. */
+async function terminateTask(workbench: Workbench, label: RegExp): Promise<void> {
+  await workbench.runCommand('Tasks: Terminate Task');
+  const item = workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: workbench.page.locator('.label-name', { hasText: label }) }).first();
+  if (await item.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) await item.click();
+}
 
 async function dvc(...args: string[]): Promise<string> {
   const { stdout } = await execFileAsync(python.python, ['-m', 'dvc', ...args], { cwd: project.project, env: env(python, { DVC_NO_ANALYTICS: '1' }) });
@@ -148,6 +178,7 @@ describe('deployment patterns on a project with a registered model (trusted work
   after(async () => {
     reportLoggedProblems(workbench, 'deploy');
     await workbench?.stop();
+    if (redisPid !== undefined) await stopPid(redisPid);
   });
 
   test('Deploy… → Batch → Add Batch Prediction Stage…: the diffs, then dvc.yaml has the stage DVC lists and params.yaml the version', { timeout: TEST_TIMEOUT }, async () => {
@@ -263,9 +294,24 @@ describe('deployment patterns on a project with a registered model (trusted work
     });
   });
 
-  test('Generate Dockerfile (MLflow, as a task, no daemon), then Kubernetes manifests from its notification', { timeout: TEST_TIMEOUT }, async () => {
+  test('Build Docker Image (no daemon here: the reason and its Generate Dockerfile offer), Generate Dockerfile (MLflow, as a task), then Kubernetes manifests from its notification', { timeout: TEST_TIMEOUT }, async (t) => {
     await step(workbench, 'deploy-docker', async () => {
-      await onModelRow(workbench, [MODEL, 'Version 1'], 'Generate Dockerfile');
+      // What the extension's own probe says on this machine decides what Build Docker Image must show.
+      const docker = await dockerStatus();
+      await onModelRow(workbench, [MODEL, 'Version 1'], 'Build Docker Image');
+      if (docker.state === 'ready') {
+        t.diagnostic(`a Docker daemon answers here (${docker.serverVersion}): the no-daemon message is not checked, and no image is built`);
+        await waitForTitle(workbench, 'Image name for models:/iris-deploy/1');
+        await workbench.page.keyboard.press('Escape');
+        await onModelRow(workbench, [MODEL, 'Version 1'], 'Generate Dockerfile');
+      } else {
+        const warning = await notification(workbench.page, /^Building a Docker image of models:\/iris-deploy\/1: /);
+        const text = ((await warning.locator('.notification-list-item-message').textContent()) ?? '').replace(/\s+/g, ' ');
+        assert.ok(text.includes(docker.message.replace(/\s+/g, ' ')), `${text}\nexpected: ${docker.message}`);
+        assert.match(text, docker.state === 'no-cli' ? /Docker is not installed/ : /no Docker daemon answers|did not answer/);
+        await workbench.screenshot('deploy-docker-no-daemon');
+        await warning.locator('.monaco-button', { hasText: 'Generate Dockerfile' }).click();
+      }
       await acceptInput(workbench, 'Generate Dockerfile: models:/iris-deploy/1', 'docker/iris-deploy-1');
       const done = await notification(workbench.page, /Dockerfile for models:\/iris-deploy\/1 \(version 1\) in docker\/iris-deploy-1/, MLFLOW_MS);
       const dockerfile = readFileSync(join(project.project, 'docker', 'iris-deploy-1', 'Dockerfile'), 'utf8');
@@ -286,18 +332,94 @@ describe('deployment patterns on a project with a registered model (trusted work
     });
   });
 
-  test('Add Queue Worker…: the worker and the client, written after their diffs, compile', { timeout: TEST_TIMEOUT }, async () => {
+  test('Add Queue Worker…: the worker and the client, written after their diffs, compile; Start Redis (local) from its notification answers PING, Terminate Task closes the port', { timeout: TEST_TIMEOUT }, async (t) => {
     await step(workbench, 'deploy-queue', async () => {
       await onModelRow(workbench, [MODEL, 'Version 1', '@champion'], 'Add Queue Worker…');
       await acceptInput(workbench, 'Add Queue Worker: models:/iris-deploy@champion', 'queue');
       await acceptInput(workbench, 'Add Queue Worker: models:/iris-deploy@champion', 'iris-deploy');
       const message = await answerDialog(workbench.page, 'Apply');
       assert.match(message, /Add a queue worker for models:\/iris-deploy@champion/);
-      await notification(workbench.page, /Added queue\/queue_worker\.py and queue\/queue_client\.py/);
+      const added = await notification(workbench.page, /Added queue\/queue_worker\.py and queue\/queue_client\.py/);
+      // Redis's own port, as the scaffold's scripts expect: on a shared machine another Redis may hold it.
+      const redisFree = !(await isPortInUse(REDIS_PORT));
+      if (redisFree) await added.locator('.monaco-button', { hasText: 'Start Redis (local)' }).click();
       const worker = readFileSync(join(project.project, 'queue', 'queue_worker.py'), 'utf8');
       assert.match(worker, /^MODEL_URI = "models:\/iris-deploy@champion"$/m);
       assert.match(worker, /^QUEUE = "iris-deploy"$/m);
       await execFileAsync(python.python, ['-m', 'py_compile', 'queue/queue_worker.py', 'queue/queue_client.py'], { cwd: project.project, env: env(python) });
+      if (!redisFree) {
+        t.skip(`port ${REDIS_PORT} is taken by a Redis this test did not start: Start Redis (local) is not checked`);
+        return;
+      }
+
+      // The task's redis-server answers a real client (the venv's redis package) on 127.0.0.1.
+      const answer = await poll(() => redisPing().catch((error: Error) => `no answer: ${error.message}`), (text) => text.startsWith('PONG'), 120_000, 1_000);
+      assert.match(answer, /^PONG 127\.0\.0\.1 6379 \d+$/, answer);
+      redisPid = Number(answer.split(' ')[3]);
+      await workbench.screenshot('deploy-redis-task');
+      await terminateTask(workbench, /redis-server 127\.0\.0\.1:6379/);
+      assert.equal(await poll(() => isPortInUse(REDIS_PORT), (inUse) => !inUse, 60_000, 500), false, `port ${REDIS_PORT} is closed after Terminate Task`);
+      redisPid = undefined;
+    });
+  });
+
+  test('Record Model Version: @champion moves (MLflow client), the dvc.yaml lens says so, Record writes params.yaml after its diff', { timeout: TEST_TIMEOUT }, async () => {
+    await step(workbench, 'deploy-record', async () => {
+      const page = workbench.page;
+      await mlflowAnswers(project.trackingUri, [{ op: 'set_alias', name: MODEL, alias: 'champion', version: '2' }]);
+      await workbench.runCommand('Go to File...');
+      await pick(workbench, /^\s*dvc\.yaml\s*$/, 'dvc.yaml');
+      await fileTab(page, 'dvc.yaml').waitFor({ state: 'visible' });
+      const moved = page.locator('.monaco-editor .codelens-decoration', { hasText: 'models:/iris-deploy@champion is version 2 now; the stage records 1' }).first();
+      await moved.waitFor({ state: 'visible', timeout: 90_000 });
+      await screenshotVariants(workbench, 'deploy-record-lens', {
+        settle: async () => {
+          await moved.waitFor({ state: 'visible', timeout: 60_000 });
+          await parkMouse(page);
+        },
+      });
+      await page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Record version 2' }).first().click();
+      const question = await answerDialog(page, 'Apply');
+      assert.match(question, /Record version 2 for "predict_iris-deploy"/);
+      const params = await poll(
+        async () => parseYaml(readFileSync(join(project.project, 'params.yaml'), 'utf8')) as Record<string, { model_uri: string; model_version: number | string }>,
+        (value) => Number(value['predict_iris-deploy']?.model_version) === 2,
+        30_000,
+      );
+      assert.deepEqual(params['predict_iris-deploy'], { model_uri: 'models:/iris-deploy@champion', model_version: 2 });
+      await page.locator('.monaco-editor .codelens-decoration', { hasText: 'models:/iris-deploy@champion = version 2: predictions follow it' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    });
+  });
+});
+
+describe('deployment commands in Restricted Mode (an untrusted folder)', () => {
+  let workbench: Workbench;
+  let workspace: string;
+
+  before(async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'mlwb-deploy-untrusted-'));
+    workbench = await startWorkbench({ workspace, vsix, trust: false, settings: { 'mlWorkbench.python': python.python } });
+    // The container's views show once the extension's contributions are in: its commands are in the palette then.
+    await workbench.openContainer(CONTAINER);
+  });
+
+  after(async () => {
+    reportLoggedProblems(workbench, 'deploy-untrusted');
+    await workbench?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('Add Batch Prediction Stage… and Start Redis (local) say why they cannot run and write nothing', { timeout: TEST_TIMEOUT }, async () => {
+    await step(workbench, 'deploy-untrusted', async () => {
+      await workbench.runCommand('ML Workbench: Add Batch Prediction Stage…');
+      const batch = await notification(workbench.page, /^Adding a batch prediction stage runs code from this workspace .*Restricted Mode does not allow/);
+      assert.equal(await batch.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).count(), 1);
+      await parkMouse(workbench.page);
+      await workbench.screenshot('deploy-untrusted');
+      await workbench.runCommand('ML Workbench: Start Redis (local)');
+      await notification(workbench.page, /^Starting Redis runs code from this workspace .*Restricted Mode does not allow/);
+      assert.deepEqual(readdirSync(workspace), [], 'nothing was written');
+      assert.doesNotMatch(workbench.extensionHostLog(), /starting redis-server/, 'no Redis was started');
     });
   });
 });
