@@ -88,8 +88,10 @@ async function confirm(button: string): Promise<string> {
   return text;
 }
 
+/** Clicks the row by its name: the short id a name gets while another row shares it (a queue entry and its run) can go. */
 async function clickRow(label: string): Promise<void> {
-  await frame.locator('.row .label', { hasText: label }).first().click();
+  const name = label.replace(/ \([0-9a-f]{7,}\)$/, '');
+  await frame.locator('.row .label', { hasText: name }).first().click();
   await frame.locator('.scroller').evaluate((element) => (element.scrollLeft = 0));
 }
 
