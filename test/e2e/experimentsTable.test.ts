@@ -4,7 +4,8 @@
  * - the palette's "Open Experiments Table" shows the demo's MLflow runs (values equal to MLflow's
  *   own client) and its DVC workspace and baseline (metrics equal to metrics.json);
  * - sort by a metric (click a header), filter in MLflow syntax (and a wrong filter shows MLflow's
- *   error at its position, the rows stay), group by a param with aggregates;
+ *   error at its position, the rows stay; cleared, no error is left on screen), group by a param
+ *   with aggregates (a mean for metrics, distinct values for params);
  * - screenshots dark, light and high contrast at 1600×1000 and 1280×800;
  * - Queue experiment… with train.epochs changed (the runner's params picker), Start queue worker:
  *   the row goes queued → running → done with its metrics;
@@ -161,9 +162,21 @@ out([{"id": r.info.run_id, "accuracy": r.data.metrics.get("test_accuracy"), "alp
   await panelPoll<TableStatus>(frame, 'status', [], (s) => s.error === undefined && s.matched === s.total, 30_000);
   await frame.locator('.group-by').selectOption('params.train.alpha');
   const grouped = await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => r.some((x) => x.kind === 'group'), 30_000);
+  // The cleared filter's error is gone: from the view and from the screen (not only hidden in the state).
+  const groupedStatus = await panelCall<TableStatus & { query: { filter: string; groupBy?: string } }>(frame, 'status');
+  assert.equal(groupedStatus.error, undefined);
+  assert.equal(groupedStatus.query.filter, '');
+  assert.equal(groupedStatus.query.groupBy, 'params.train.alpha');
+  assert.equal(await frame.locator('.filter-error').isVisible(), false, 'no filter error under the empty filter box');
+  assert.equal(await frame.locator('.filter-error .error-at').first().isVisible(), false);
   const groups = grouped.filter((r) => r.kind === 'group');
   const alphas = new Set(runs.map((r) => r.alpha));
   for (const alpha of alphas) assert.ok(groups.some((g) => g.label === `train.alpha = ${alpha}`), `a group for alpha ${alpha}`);
+  // Aggregates: a mean for metrics, never for params (train.seed is a number in params.yaml).
+  for (const group of groups) {
+    for (const [column, text] of Object.entries(group.cells)) if (column.startsWith('params.')) assert.doesNotMatch(text ?? '', /x̄/, `${group.label}: ${column} shows ${text}`);
+  }
+  assert.ok(groups.some((g) => Object.entries(g.cells).some(([column, text]) => column.startsWith('metrics.') && /^x̄ /.test(text ?? ''))), 'a metric mean in a group header');
   await screenshotVariants(workbench, 'experiments-table-grouped', { settle: () => sleep(500) });
   await frame.locator('.group-by').selectOption('');
   await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => !r.some((x) => x.kind === 'group'), 30_000);

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { experimentRows, type ExpState } from '../../src/core/dvc/experiments/index.js';
 import {
+  aggregates,
   buildView,
   completeFilter,
   completionIndex,
@@ -144,7 +145,37 @@ describe('experiments table view', () => {
     assert.deepEqual(labels(view.entries), ['# 0.01 (2)', '  child', '  rf', '# 0.1 (1)', '  rf', '# 0.5 (1)', '  nometric']);
     const group = view.entries[0]!;
     assert.ok(group.kind === 'group');
-    assert.deepEqual(group.aggregates['metrics.acc'], { count: 2, mean: 0.925, min: 0.9, max: 0.95 });
+    assert.deepEqual(group.aggregates['metrics.acc'], { kind: 'metric', count: 2, mean: 0.925, min: 0.9, max: 0.95 });
+  });
+
+  it('aggregates metrics only: a numeric param gets its count and distinct values, never a mean', () => {
+    // DVC's params are numbers (params.yaml's lr 0.3, 0.3, 0.2, 0.4): a mean of them means nothing.
+    const rows = dvcRows().filter((r) => typeof r.cells['params.lr'] === 'number');
+    assert.equal(rows.length, 4);
+    const all = aggregates(rows);
+    assert.deepEqual(all['params.lr'], { kind: 'values', count: 4, distinct: 3 });
+    assert.equal(all['metrics.acc']!.kind, 'metric');
+    assert.equal(all['attributes.start_time'], undefined);
+    const view = buildView(rows, { filter: '', sort: [], groupBy: 'attributes.status' });
+    const columns = tableColumns(rows);
+    const cellOf = (entry: ViewEntry, column: string): string | undefined => {
+      const rendered = renderEntry(entry, columns);
+      return rendered.kind === 'group' ? rendered.cells[columns.findIndex((c) => c.id === column)] : undefined;
+    };
+    const groups = view.entries.filter((e) => e.kind === 'group');
+    assert.ok(groups.length > 0);
+    for (const group of groups) {
+      assert.doesNotMatch(cellOf(group, 'params.lr')!, /x̄/);
+      assert.match(cellOf(group, 'metrics.acc')!, /^x̄ /);
+    }
+    const byLr = buildView(rows, { filter: '', sort: [], groupBy: 'params.lr' }).entries.find((e) => e.kind === 'group' && e.value === 0.3)!;
+    assert.equal(cellOf(byLr, 'params.lr'), '= 0.3');
+    const mixed = buildView(mlflowRows(), { filter: '', sort: [], groupBy: 'tags.team' }).entries.find((e) => e.kind === 'group' && e.value === 'a')!;
+    const mlflowColumns = tableColumns(mlflowRows());
+    const rendered = renderEntry(mixed, mlflowColumns);
+    assert.ok(rendered.kind === 'group');
+    assert.equal(rendered.cells[mlflowColumns.findIndex((c) => c.id === 'params.lr')], '2 distinct');
+    assert.equal(rendered.details[mlflowColumns.findIndex((c) => c.id === 'params.lr')], '2 distinct values over 2 rows');
   });
 
   it('renders cells as text aligned with the columns', () => {

@@ -47,7 +47,7 @@ filterInput.setAttribute('aria-label', 'Filter rows (MLflow search syntax)');
 const completionList = el('ul', { className: 'completions', hidden: true });
 completionList.setAttribute('role', 'listbox');
 const filterError = el('div', { className: 'filter-error', hidden: true });
-const groupSelect = el('select', { className: 'group-by', title: 'Group rows by a param, tag or status, with count and mean/min/max of each numeric column' });
+const groupSelect = el('select', { className: 'group-by', title: 'Group rows by a param, tag or status: each group shows the mean (min/max on hover) of each metric and the distinct values of each param' });
 groupSelect.setAttribute('aria-label', 'Group by');
 const starredToggle = toolButton('star-empty', 'Starred only', () => setQuery({ starredOnly: !query.starredOnly }));
 const columnsButton = toolButton('layout', 'Columns', () => (chooser.hidden = !chooser.hidden, renderChooser()));

@@ -51,13 +51,18 @@ export function cellText(column: string, value: CellValue | undefined): string {
 export function renderEntry(entry: ViewEntry, columns: readonly TableColumn[]): RenderedEntry {
   if (entry.kind === 'group') {
     const label = `${entry.column.slice(entry.column.indexOf('.') + 1)} = ${entry.value === null ? '(none)' : cellText(entry.column, entry.value)}`;
+    const rows = (n: number): string => `${n} ${n === 1 ? 'row' : 'rows'}`;
     const cells = columns.map((c) => {
       const a = entry.aggregates[c.id];
-      return a ? `x̄ ${cellText(c.id, a.mean)}` : '';
+      if (!a) return '';
+      if (a.kind === 'metric') return `x̄ ${cellText(c.id, a.mean)}`;
+      return a.only !== undefined ? `= ${cellText(c.id, a.only)}` : `${a.distinct} distinct`;
     });
     const details = columns.map((c) => {
       const a = entry.aggregates[c.id];
-      return a ? `mean ${cellText(c.id, a.mean)}, min ${cellText(c.id, a.min)}, max ${cellText(c.id, a.max)} over ${a.count} rows` : '';
+      if (!a) return '';
+      if (a.kind === 'metric') return `mean ${cellText(c.id, a.mean)}, min ${cellText(c.id, a.min)}, max ${cellText(c.id, a.max)} over ${rows(a.count)}`;
+      return `${a.distinct} distinct ${a.distinct === 1 ? 'value' : 'values'} over ${rows(a.count)}`;
     });
     return { kind: 'group', id: entry.id, label, count: entry.count, cells, details };
   }

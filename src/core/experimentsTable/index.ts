@@ -4,3 +4,4 @@ export * from './view.js';
 export * from './completion.js';
 export * from './cells.js';
 export * from './types.js';
+export * from './runPages.js';

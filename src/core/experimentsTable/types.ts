@@ -52,7 +52,7 @@ export interface RenderedGroup {
   readonly id: string;
   readonly label: string;
   readonly count: number;
-  /** The group's mean per numeric column (min–max in `details`). */
+  /** Per column: a metric's mean (min–max in `details`), a param's or tag's one value or count of distinct values. */
   readonly cells: readonly string[];
   readonly details: readonly string[];
 }

@@ -3,8 +3,8 @@
  * webview only draws. Filtering is MLflow's search syntax with MLflow's semantics (a parent stays
  * when one of its children matches); sorting is by several columns, missing values last in both
  * directions, siblings sorted among themselves so children stay under their parent; grouping
- * flattens the rows under the values of one column, with count, mean, min and max of each numeric
- * column per group.
+ * flattens the rows under the values of one column, with count, mean, min and max of each metric
+ * and the count of distinct values of each param and tag per group.
  */
 import { TrackingError } from '../tracking/errors.js';
 import { parseRunFilter, runMatches, type RunClause } from '../tracking/search/index.js';
@@ -22,12 +22,14 @@ export interface TableQuery {
   readonly collapsed?: readonly string[];
 }
 
-export interface Aggregate {
-  readonly count: number;
-  readonly mean: number;
-  readonly min: number;
-  readonly max: number;
-}
+/**
+ * What a group says of a column: a metric's count, mean, min and max (over its finite values); a
+ * param's or tag's count and number of distinct values (a mean of seeds or learning rates means
+ * nothing, even when they are numbers).
+ */
+export type Aggregate =
+  | { readonly kind: 'metric'; readonly count: number; readonly mean: number; readonly min: number; readonly max: number }
+  | { readonly kind: 'values'; readonly count: number; readonly distinct: number; /** The value, when all rows share it. */ readonly only?: CellValue };
 
 export type ViewEntry =
   | { readonly kind: 'row'; readonly row: TableRow; readonly depth: number; readonly hasChildren: boolean; readonly expanded: boolean; readonly matched: boolean }
@@ -127,23 +129,34 @@ function grouped(rows: readonly TableRow[], column: string, compare: (a: TableRo
   return entries;
 }
 
-/** Count, mean, min and max of every metric column (and numeric param) with a finite value in the group. */
+/** Per column of the group's rows: metrics' count, mean, min and max; params' and tags' count and distinct values. */
 export function aggregates(rows: readonly TableRow[]): Record<string, Aggregate> {
   const sums = new Map<string, { count: number; sum: number; min: number; max: number }>();
+  const values = new Map<string, { count: number; seen: Map<string, CellValue> }>();
   for (const row of rows) {
     for (const [column, value] of Object.entries(row.cells)) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || column.startsWith('attributes.')) continue;
-      const s = sums.get(column);
-      if (s) {
-        s.count++;
-        s.sum += value;
-        if (value < s.min) s.min = value;
-        if (value > s.max) s.max = value;
-      } else sums.set(column, { count: 1, sum: value, min: value, max: value });
+      if (column.startsWith('metrics.')) {
+        if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+        const s = sums.get(column);
+        if (s) {
+          s.count++;
+          s.sum += value;
+          if (value < s.min) s.min = value;
+          if (value > s.max) s.max = value;
+        } else sums.set(column, { count: 1, sum: value, min: value, max: value });
+      } else if (column.startsWith('params.') || column.startsWith('tags.')) {
+        if (value === null) continue;
+        const v = values.get(column) ?? { count: 0, seen: new Map<string, CellValue>() };
+        v.count++;
+        // As grouping does: DVC's number 0.01 and MLflow's text '0.01' are one value.
+        v.seen.set(String(value), value);
+        values.set(column, v);
+      }
     }
   }
   const out: Record<string, Aggregate> = {};
-  for (const [column, s] of sums) out[column] = { count: s.count, mean: s.sum / s.count, min: s.min, max: s.max };
+  for (const [column, s] of sums) out[column] = { kind: 'metric', count: s.count, mean: s.sum / s.count, min: s.min, max: s.max };
+  for (const [column, v] of values) out[column] = { kind: 'values', count: v.count, distinct: v.seen.size, ...(v.seen.size === 1 ? { only: [...v.seen.values()][0]! } : {}) };
   return out;
 }
 

@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ExperimentsThread, experimentRows, type ExperimentsWatch } from '../../core/dvc/experiments/index.js';
 import { Emitter } from '../../core/event.js';
-import { orderByFor, parseTableFilter, rowsFromExperiments, rowsFromRuns, type ExperimentNote, type SortKey, type TableRow } from '../../core/experimentsTable/index.js';
+import { emptyPagedRuns, fillRuns, moreRuns, orderByFor, parseTableFilter, takeSpare, type PagedRuns, rowsFromExperiments, rowsFromRuns, type ExperimentNote, type SortKey, type TableRow } from '../../core/experimentsTable/index.js';
 import type { Logger } from '../../core/log.js';
-import type { Run } from '../../core/tracking/entities.js';
 import type { SourceStatus, TableSourceRef } from '../../protocol/experimentsTable.js';
 import { Disposable } from '../dispose.js';
 import type { TrackingService } from '../tracking/trackingService.js';
@@ -27,14 +26,13 @@ const PAGE = 1000;
 /** Rows read before asking the user (Load More). */
 const AUTO_ROWS = 10_000;
 
-/** An MLflow experiment's runs, paged through the store with the table's filter and order pushed down. */
+/** An MLflow experiment's runs through the store's run pages, with the table's filter and order pushed down. */
 export class MlflowSource extends Disposable implements TableSource {
   private readonly changeEmitter = this.register(new Emitter<void>());
   readonly onDidChange = this.changeEmitter.event;
   readonly id: string;
   rows: readonly TableRow[] = [];
-  private runs: Run[] = [];
-  private nextPageToken: string | undefined;
+  private paged: PagedRuns = emptyPagedRuns();
   private loading = false;
   private error: string | undefined;
   private filter = '';
@@ -54,7 +52,7 @@ export class MlflowSource extends Disposable implements TableSource {
   }
 
   get status(): SourceStatus {
-    return { id: this.id, label: this.label, kind: 'mlflow', loaded: this.runs.length, more: this.nextPageToken !== undefined, loading: this.loading, ...(this.error ? { error: this.error } : {}) };
+    return { id: this.id, label: this.label, kind: 'mlflow', loaded: this.paged.runs.length, more: moreRuns(this.paged), loading: this.loading, ...(this.error ? { error: this.error } : {}) };
   }
 
   setQuery(filter: string, sort: readonly SortKey[]): void {
@@ -68,31 +66,33 @@ export class MlflowSource extends Disposable implements TableSource {
   }
 
   reload(): void {
-    this.runs = [];
-    this.nextPageToken = undefined;
+    this.paged = emptyPagedRuns();
     void this.load(++this.generation, AUTO_ROWS);
   }
 
   loadMore(): void {
-    if (this.nextPageToken !== undefined && !this.loading) void this.load(this.generation, this.runs.length + AUTO_ROWS, this.nextPageToken);
+    if (this.loading) return;
+    if (takeSpare(this.paged, AUTO_ROWS)) {
+      this.rows = rowsFromRuns(this.id, this.paged.runs);
+      this.changeEmitter.fire();
+    } else if (this.paged.nextPageToken !== undefined) void this.load(this.generation, this.paged.runs.length + AUTO_ROWS, this.paged.nextPageToken);
   }
 
+  /** Runs up to `upTo` through the store's run pages (core/experimentsTable/runPages: a local store is read once). */
   private async load(generation: number, upTo: number, pageToken?: string): Promise<void> {
     this.loading = true;
     this.error = undefined;
     this.changeEmitter.fire();
     try {
       const store = this.tracking.storeFor(this.ref.place);
-      let token = pageToken;
-      do {
-        const page = await store.searchRuns({ experimentIds: [this.ref.experimentId!], ...(this.filter ? { filter: this.filter } : {}), ...(this.orderBy.length ? { orderBy: this.orderBy } : {}), maxResults: PAGE, ...(token ? { pageToken: token } : {}) });
-        if (generation !== this.generation) return;
-        this.runs.push(...page.items);
-        token = page.nextPageToken;
-        this.nextPageToken = token;
-        this.rows = rowsFromRuns(this.id, this.runs);
+      const pages = store.searchRunPages({ experimentIds: [this.ref.experimentId!], ...(this.filter ? { filter: this.filter } : {}), ...(this.orderBy.length ? { orderBy: this.orderBy } : {}), pageSize: PAGE, ...(pageToken ? { pageToken } : {}) });
+      const paged = this.paged;
+      await fillRuns(pages, paged, upTo, () => {
+        if (generation !== this.generation) return false;
+        this.rows = rowsFromRuns(this.id, paged.runs);
         this.changeEmitter.fire();
-      } while (token && this.runs.length < upTo);
+        return true;
+      });
     } catch (error) {
       if (generation !== this.generation) return;
       this.error = (error as Error).message;
