@@ -4,7 +4,7 @@
  * `[hidden] { display: none }`, which is how a cleared filter error stayed on screen.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -26,5 +26,13 @@ test('every element the table hides with `hidden` is hidden, whatever display it
     if (!shows) continue;
     const own = rules.some(([selector, body]) => selector.split(',').some((s) => s.trim() === `.${name}[hidden]`) && /display:\s*none/.test(body));
     assert.ok(globalHidden || own, `.${name} sets a display but nothing hides it when it has the hidden attribute`);
+  }
+});
+
+test('every panel stylesheet lets the `hidden` attribute win over its display rules', () => {
+  const dir = join(root, 'media');
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.css'))) {
+    const text = readFileSync(join(dir, name), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    assert.match(text, /(^|\})\s*\[hidden\]\s*\{\s*display:\s*none\s*!important;?\s*\}/, `${name} has no [hidden] { display: none !important } rule`);
   }
 });
