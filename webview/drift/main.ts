@@ -95,7 +95,9 @@ function toolbar(snapshot: Extract<ToWebview, { type: 'snapshot' }> | undefined)
   if (snapshot) {
     const { evidently, mlflow } = snapshot.actions;
     if (evidently) bar.append(button('evidently', 'Open Full Evidently Report', 'file-code', evidently.enabled, evidently.why));
-    if (mlflow) bar.append(button('mlflow', 'Log to MLflow', 'cloud-upload', mlflow.enabled, mlflow.why));
+    // Logged once per computation: a second click would only add a duplicate run (Run Again enables it again).
+    const logged = statuses.get('mlflow')?.state === 'done';
+    if (mlflow) bar.append(button('mlflow', 'Log to MLflow', 'cloud-upload', mlflow.enabled && !logged, logged ? 'This check is logged; Run Again to log a new one' : mlflow.why));
   }
   bar.append(button('rerun', 'Run Again', 'refresh', true));
   for (const status of statuses.values()) {
