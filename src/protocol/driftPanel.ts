@@ -68,12 +68,12 @@ export function parseViewState(state: unknown): DriftViewState {
   return { selectedColumn: state.selectedColumn };
 }
 
-/** The verdict line: `Dataset drift detected: 2 of 4 columns drifted (50%; the threshold is 50%).` */
+/** The verdict line: `Dataset drift detected: 2 of 4 columns drifted (50%; dataset drift is declared from 50%).` */
 export function verdictText(report: DriftReport): string {
   const { tested, drifted, share, driftShare, detected, notComputed } = report.dataset;
   const percent = (x: number): string => `${Math.round(x * 1000) / 10}%`;
   if (tested === 0) return 'No column could be compared: see the problems below.';
-  const head = detected ? 'Dataset drift detected' : 'No dataset drift';
+  const head = detected ? 'Dataset drift detected' : 'Dataset drift not detected';
   const text = notComputed > 0 ? ` ${notComputed} text column${notComputed === 1 ? ' is' : 's are'} not computed (Evidently scores text with a trained classifier) and not counted.` : '';
-  return `${head}: ${drifted} of ${tested} column${tested === 1 ? '' : 's'} drifted (${percent(share)}; the dataset drifts at ${percent(driftShare)}).${text}`;
+  return `${head}: ${drifted} of ${tested} column${tested === 1 ? '' : 's'} drifted (${percent(share)}; dataset drift is declared from ${percent(driftShare)}).${text}`;
 }

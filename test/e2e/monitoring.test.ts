@@ -87,6 +87,7 @@ test('serve the champion, capture 200 requests, Drift Report… shows the shifte
     await poll(() => frame.locator('.status').innerText().catch(() => ''), (t) => /Logged run|failed|could not/.test(t), 180_000, 1_000);
     const status = await frame.locator('.status').innerText();
     assert.match(status, /Logged run/);
+    assert.equal(await frame.getByRole('button', { name: 'Log to MLflow' }).isDisabled(), true, 'logged once: a second click would only add a duplicate run');
     const runs = await mlflowClient<{ tags: Record<string, string>; drifted: number | null }[]>(
       `sqlite:///${join(workspace, 'mlflow.db')}`,
       'exp = client.get_experiment_by_name("ml-workbench-monitoring")\nruns = client.search_runs([exp.experiment_id])\nout([{"tags": {k: v for k, v in r.data.tags.items() if k.startswith("mlworkbench.")}, "drifted": r.data.metrics.get("drifted.petal_width")} for r in runs])',

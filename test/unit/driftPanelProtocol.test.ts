@@ -14,7 +14,7 @@ test('messages from the webview: ready and the three actions; anything else is r
 
 test('verdict line: detected, not detected, nothing tested, text columns not counted', () => {
   const report = (dataset: Partial<DriftReport['dataset']>): DriftReport => ({ dataset: { tested: 4, drifted: 2, share: 0.5, driftShare: 0.5, detected: true, notComputed: 0, ...dataset } }) as DriftReport;
-  assert.equal(verdictText(report({})), 'Dataset drift detected: 2 of 4 columns drifted (50%; the dataset drifts at 50%).');
-  assert.equal(verdictText(report({ drifted: 1, share: 0.25, detected: false, notComputed: 1 })), 'No dataset drift: 1 of 4 columns drifted (25%; the dataset drifts at 50%). 1 text column is not computed (Evidently scores text with a trained classifier) and not counted.');
+  assert.equal(verdictText(report({})), 'Dataset drift detected: 2 of 4 columns drifted (50%; dataset drift is declared from 50%).');
+  assert.equal(verdictText(report({ drifted: 1, share: 0.25, detected: false, notComputed: 1 })), 'Dataset drift not detected: 1 of 4 columns drifted (25%; dataset drift is declared from 50%). 1 text column is not computed (Evidently scores text with a trained classifier) and not counted.');
   assert.equal(verdictText(report({ tested: 0, drifted: 0, share: 0, detected: false })), 'No column could be compared: see the problems below.');
 });

@@ -13,10 +13,15 @@ export function drawBars(canvas: HTMLCanvasElement, data: { labels: string[]; re
   g.clearRect(0, 0, width, height);
   const font = `${Math.max(10, theme.fontSize - 1)}px ${theme.fontFamily}`;
   g.font = font;
-  const max = Math.max(0.0001, ...data.reference, ...data.current);
+  // Round ticks (5%, 10%, 25%…) up to the tallest bar: a 1-2-2.5-5 step giving at most five intervals.
+  const tallest = Math.max(0.0001, ...data.reference, ...data.current);
+  const magnitude = 10 ** Math.floor(Math.log10(tallest / 5));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => tallest / s <= 5) ?? 10 * magnitude;
+  const intervals = Math.max(1, Math.ceil(tallest / step - 1e-9));
+  const max = step * intervals;
   const left = 44;
-  const bottom = 40;
-  const top = 8;
+  const bottom = 24;
+  const top = 22;
   const plotW = Math.max(10, width - left - 8);
   const plotH = Math.max(10, height - top - bottom);
   // Grid and y labels (percent of each side's rows).
@@ -24,9 +29,9 @@ export function drawBars(canvas: HTMLCanvasElement, data: { labels: string[]; re
   g.fillStyle = theme.muted;
   g.textAlign = 'right';
   g.textBaseline = 'middle';
-  for (let i = 0; i <= 4; i++) {
-    const value = (max * i) / 4;
-    const y = top + plotH - (plotH * i) / 4;
+  for (let i = 0; i <= intervals; i++) {
+    const value = step * i;
+    const y = top + plotH - (plotH * i) / intervals;
     g.beginPath();
     g.moveTo(left, y + 0.5);
     g.lineTo(left + plotW, y + 0.5);
@@ -57,6 +62,8 @@ export function drawBars(canvas: HTMLCanvasElement, data: { labels: string[]; re
     const text = label.length > 18 ? `${label.slice(0, 17)}…` : label;
     g.fillText(text, left + i * slot + slot / 2, top + plotH + 6);
   });
+  // The y axis' caption above it, where it cannot be read as the x axis' name.
   g.textAlign = 'left';
-  g.fillText('share of rows', left, top + plotH + 22);
+  g.textBaseline = 'top';
+  g.fillText('share of each side\'s rows', 0, 2);
 }

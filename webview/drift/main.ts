@@ -69,7 +69,10 @@ function render(snapshot: Extract<ToWebview, { type: 'snapshot' }>): void {
   root.setAttribute('aria-busy', 'false');
   const columns = report.columns;
   if (!view.selectedColumn || !columns.some((c) => c.column === view.selectedColumn)) view = { selectedColumn: (columns.find((c) => c.drifted) ?? columns.find((c) => c.histogram) ?? columns[0])?.column };
-  const verdict = el('p', { className: `verdict ${report.dataset.detected ? 'drifted' : report.dataset.tested === 0 ? 'none' : 'stable'}` }, icon(report.dataset.detected ? 'warning' : report.dataset.tested === 0 ? 'circle-slash' : 'pass'), ' ', verdictText(report));
+  // Some columns drifted below the dataset threshold: not a green "pass", the drifted columns need a look.
+  const kind = report.dataset.detected ? 'drifted' : report.dataset.tested === 0 ? 'none' : report.dataset.drifted > 0 ? 'partial' : 'stable';
+  const verdictIcon = { drifted: 'warning', none: 'circle-slash', partial: 'info', stable: 'pass' }[kind];
+  const verdict = el('p', { className: `verdict ${kind}`, role: 'status' }, icon(verdictIcon), ' ', verdictText(report));
   const counts = el('p', { className: 'note' }, `${report.reference.rows.toLocaleString('en-US')} reference rows · ${report.current.rows.toLocaleString('en-US')} current rows · computed ${new Date(snapshot.computedAt).toLocaleString()}`);
   root.replaceChildren(
     el('div', { className: 'panel-header' }, el('h1', {}, snapshot.title), toolbar(snapshot)),
@@ -92,7 +95,9 @@ function toolbar(snapshot: Extract<ToWebview, { type: 'snapshot' }> | undefined)
   if (snapshot) {
     const { evidently, mlflow } = snapshot.actions;
     if (evidently) bar.append(button('evidently', 'Open Full Evidently Report', 'file-code', evidently.enabled, evidently.why));
-    if (mlflow) bar.append(button('mlflow', 'Log to MLflow', 'cloud-upload', mlflow.enabled, mlflow.why));
+    // Logged once per computation: a second click would only add a duplicate run (Run Again enables it again).
+    const logged = statuses.get('mlflow')?.state === 'done';
+    if (mlflow) bar.append(button('mlflow', 'Log to MLflow', 'cloud-upload', mlflow.enabled && !logged, logged ? 'This check is logged; Run Again to log a new one' : mlflow.why));
   }
   bar.append(button('rerun', 'Run Again', 'refresh', true));
   for (const status of statuses.values()) {
@@ -101,6 +106,8 @@ function toolbar(snapshot: Extract<ToWebview, { type: 'snapshot' }> | undefined)
   return bar;
 }
 
+/** Bin edges on the axis: three significant digits (0.1–0.508), not a score's fixed four decimals. */
+const formatEdge = (x: number | undefined): string => (x === undefined ? '' : String(Number(x.toPrecision(3))));
 const formatScore = (x: number | undefined): string => (x === undefined ? '' : x === 0 ? '0' : Math.abs(x) < 1e-3 ? x.toExponential(2) : x.toFixed(4));
 
 function verdictCell(column: ColumnDrift): HTMLElement {
@@ -110,7 +117,9 @@ function verdictCell(column: ColumnDrift): HTMLElement {
 }
 
 function table(columns: readonly ColumnDrift[]): HTMLElement {
-  const head = el('tr', {}, ...['Column', 'Type', 'Method', 'Score', 'Threshold', 'Drift', 'Problems'].map((h) => el('th', { scope: 'col' }, h)));
+  // The Problems column only when a column has one: an all-dash column would push the verdicts' neighbours off-screen.
+  const withProblems = columns.some((c) => c.problems.length > 0);
+  const head = el('tr', {}, ...['Column', 'Type', 'Method', 'Score', 'Threshold', 'Drift', ...(withProblems ? ['Problems'] : [])].map((h) => el('th', { scope: 'col' }, h)));
   const rows = columns.map((column) => {
     const problems = column.problems.map((p) => p.message).join('\n');
     const method = column.status === 'not-computed' ? `${column.method?.label ?? ''} (text: not computed here)` : (column.method?.label ?? '');
@@ -123,7 +132,7 @@ function table(columns: readonly ColumnDrift[]): HTMLElement {
       el('td', { className: 'number' }, formatScore(column.score)),
       el('td', { className: 'number' }, formatScore(column.threshold)),
       verdictCell(column),
-      el('td', { className: problems ? 'problem' : 'muted', title: problems }, problems ? `${column.problems.length} — ${column.problems[0]!.message}` : '—'),
+      ...(withProblems ? [el('td', { className: problems ? 'problem' : 'muted', title: problems }, problems ? `${column.problems.length} — ${column.problems[0]!.message}` : '—')] : []),
     );
     row.setAttribute('aria-selected', String(column.column === view.selectedColumn));
     const choose = (): void => {
@@ -156,7 +165,7 @@ function chartBox(column: ColumnDrift | undefined): HTMLElement {
 
 function summaries(column: ColumnDrift): HTMLElement {
   const line = (name: string, s: ColumnDrift['reference']): string =>
-    s ? `${name}: ${s.count.toLocaleString('en-US')} values, ${s.missing} missing${s.mean !== undefined ? `, mean ${formatScore(s.mean)}, std ${formatScore(s.std)}, min ${formatScore(s.min)}, max ${formatScore(s.max)}` : s.unique !== undefined ? `, ${s.unique} distinct` : ''}` : `${name}: —`;
+    s ? `${name}: ${s.count.toLocaleString('en-US')} values, ${s.missing} missing${s.mean !== undefined ? `, mean ${formatScore(s.mean)}, std ${formatScore(s.std)}, min ${formatEdge(s.min)}, max ${formatEdge(s.max)}` : s.unique !== undefined ? `, ${s.unique} distinct` : ''}` : `${name}: —`;
   return el('p', { className: 'note' }, line('Reference', column.reference), el('br'), line('Current', column.current));
 }
 
@@ -174,7 +183,7 @@ function shares(histogram: DriftHistogram): { labels: string[]; reference: numbe
     return xs.map((x) => (total > 0 ? x / total : 0));
   };
   if (histogram.kind === 'numeric') {
-    const labels = histogram.reference.map((_, i) => `${formatScore(histogram.edges[i])}–${formatScore(histogram.edges[i + 1])}`);
+    const labels = histogram.reference.map((_, i) => `${formatEdge(histogram.edges[i])}–${formatEdge(histogram.edges[i + 1])}`);
     return { labels, reference: norm(histogram.reference), current: norm(histogram.current) };
   }
   const other = histogram.other;
