@@ -22,6 +22,7 @@ import { answerDialog, contextMenu, setPaneExpanded } from './support/interactio
 import { assertMatchesDvc, dialogText, dvcFileMd5, lockOutMd5, rowShows, runsTagged } from './support/pipelineViews';
 import { sleep } from './support/processes';
 import { childrenOf, clickPath, editorLines, expandPath, fileTab, findPath, pane, parkMouse, poll, quickInput, rowLocator, rows, waitForPath, webviewContaining, type Row } from './support/runsTree';
+import type { Locator } from 'playwright-core';
 import { ensureVsix } from './support/vsix';
 import { panelFrame } from './support/webviews';
 import { startWorkbench, type Workbench } from './support/workbench';
@@ -255,7 +256,19 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
       await expandPath(workbench, DATA, ['data/raw.csv']);
       return findPath(await rows(workbench, DATA), ['data/raw.csv', v1.subject])!;
     };
-    await contextMenu(workbench.page, rowLocator(workbench, DATA, await versionRow()), 'Check Out This Version…');
+    // The row by its index, once the tree has settled: after the file changes, rows above it come
+    // and go (the uncommitted version) a moment after the path's own description changes.
+    const versionTarget = async (): Promise<Locator> => {
+      for (let attempt = 0; attempt < 40; attempt++) {
+        const row = await versionRow();
+        await workbench.page.waitForTimeout(500);
+        const again = await versionRow();
+        const locator = rowLocator(workbench, DATA, again);
+        if (again.index === row.index && ((await locator.textContent()) ?? '').includes(v1.subject)) return locator;
+      }
+      throw new Error(`the row of ${v1.subject} under data/raw.csv did not settle`);
+    };
+    await contextMenu(workbench.page, await versionTarget(), 'Check Out This Version…');
     const refusal = await dialogText(workbench.page);
     assert.equal(refusal.message, 'Not checking out data/raw.csv');
     assert.match(refusal.detail, /^data\/raw\.csv has changes that data\/raw\.csv\.dvc does not record, and checking out another version would lose them/);
@@ -264,7 +277,7 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
 
     writeFileSync(raw, original);
     await waitForRows(DATA, (r) => r.find((x) => x.label === 'data/raw.csv')?.description.endsWith('in sync') ?? false, 'data/raw.csv in sync again');
-    await contextMenu(workbench.page, rowLocator(workbench, DATA, await versionRow()), 'Check Out This Version…');
+    await contextMenu(workbench.page, await versionTarget(), 'Check Out This Version…');
     const question = await answerDialog(workbench.page, 'Check Out');
     assert.match(question, new RegExp(`Check out data/raw\\.csv as of ${v1.commit.slice(0, 7)}\\?`));
     // git checkout replaces the record file (unlink, then write): a read in between finds none.
