@@ -31,19 +31,24 @@ contract() { npm run --silent test:contract; }
 e2e() { npm run --silent test:e2e; }
 
 lanes() {
-  local names=("$@") pids=() started=$SECONDS status=0 i
+  local names=("$@") pids=() failed=() started=$SECONDS status=0 i
   if [ "${TEST_SERIAL:-}" = 1 ]; then
     for i in "${names[@]}"; do stage "$i"; "$i" || return 1; done
     return 0
   fi
   stage "${names[*]} (in parallel)"
   for i in "${names[@]}"; do
-    ( set -o pipefail; lane_started=$SECONDS; "$i" 2>&1 | sed -u "s/^/[$i] /" && code=0 || code=$?; echo "$((SECONDS - lane_started))" >"$lane_dir/$i.seconds"; exit $code ) &
+    ( set -o pipefail; lane_started=$SECONDS; "$i" 2>&1 | tee "$lane_dir/$i.log" | sed -u "s/^/[$i] /" && code=0 || code=$?; echo "$((SECONDS - lane_started))" >"$lane_dir/$i.seconds"; exit $code ) &
     pids+=($!)
   done
   for i in "${!names[@]}"; do
     if wait "${pids[$i]}"; then echo "=== ${names[$i]}: passed in $(cat "$lane_dir/${names[$i]}.seconds")s"
-    else echo "=== ${names[$i]}: FAILED after $(cat "$lane_dir/${names[$i]}.seconds" 2>/dev/null || echo '?')s (its lines above start with [${names[$i]}])"; status=1; fi
+    else echo "=== ${names[$i]}: FAILED after $(cat "$lane_dir/${names[$i]}.seconds" 2>/dev/null || echo '?')s (its lines above start with [${names[$i]}])"; status=1; failed+=("${names[$i]}"); fi
+  done
+  # A long run's log is read from its end: repeat each failing test's TAP block there.
+  for i in "${failed[@]}"; do
+    stage "$i: the failing tests again"
+    node scripts/tap-failures.mjs <"$lane_dir/$i.log" | sed "s/^/[$i] /"
   done
   echo "=== ${names[*]}: $((SECONDS - started))s"
   return $status
