@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const script = fileURLToPath(new URL('../../scripts/tap-failures.mjs', import.meta.url));
+const script = join(__dirname, '..', '..', 'scripts', 'tap-failures.mjs');
 const run = (input: string): string =>
   spawnSync(process.execPath, [script], { input, encoding: 'utf8' }).stdout;
 
