@@ -85,4 +85,39 @@ describe('experiments table run pages', () => {
     assert.equal(served, 1);
     assert.equal(paged.runs.length, 4);
   });
+
+  it('a store that cuts its listing cheaply yields a first page from a cut read, then the rest of the whole listing once', async () => {
+    const store = localStore();
+    const asked: (number | undefined)[] = [];
+    const search = (o: SearchRunsOptions): Promise<Listing<Run>> => (asked.push(o.maxResults), store.searchRuns(o));
+    const paged = emptyPagedRuns();
+    const drawn: number[] = [];
+    await fillRuns(localRunPages(search, { experimentIds: ['1'], pageSize: 4, firstPage: 3 }, true), paged, 10, () => (drawn.push(paged.runs.length), true));
+    // The first rows are drawn from the cut read; the whole listing follows, without the runs already shown.
+    assert.deepEqual(asked, [3, undefined]);
+    assert.deepEqual(drawn, [3, 10]);
+    assert.deepEqual(ids(paged.runs), ids(runs).slice(0, 10));
+    assert.deepEqual(ids(paged.spare), ids(runs).slice(10));
+  });
+
+  it('no cut read when the store cannot cut (a filter, an order, a file store) or goes on from a token', async () => {
+    for (const [options, cuts] of [
+      [{ experimentIds: ['1'], firstPage: 3 }, false],
+      [{ experimentIds: ['1'], firstPage: 3, pageToken: page(runs, { maxResults: 4 }).nextPageToken! }, true],
+    ] as const) {
+      const asked: (number | undefined)[] = [];
+      const store = localStore();
+      const paged = emptyPagedRuns();
+      await fillRuns(localRunPages((o) => (asked.push(o.maxResults), store.searchRuns(o)), options, cuts), paged, 100, () => true);
+      assert.deepEqual(asked, [undefined]);
+    }
+  });
+
+  it('a listing shorter than the first page is read once', async () => {
+    const store = localStore();
+    const paged = emptyPagedRuns();
+    await fillRuns(localRunPages((o) => store.searchRuns(o), { experimentIds: ['1'], firstPage: 50 }, true), paged, 100, () => true);
+    assert.equal(store.reads, 1);
+    assert.equal(paged.runs.length, 12);
+  });
 });

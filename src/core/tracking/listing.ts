@@ -46,14 +46,24 @@ export function artifactUriOf(run: Run): string {
 
 /**
  * A local store's runs page by page for searchRunPages: the whole listing at once (a local store reads
- * every run anyway), or from a token on.
+ * every run anyway), or from a token on. When the store `cuts` the asked-for listing cheaply and the
+ * caller asks for a `firstPage`, that many runs come first from a cut read, then the rest of the
+ * whole listing (runs already yielded left out; a run logged between the two reads comes after
+ * them, and the store's change event brings a fresh read).
  */
-export async function* localRunPages(searchRuns: (options: SearchRunsOptions) => Promise<Listing<Run>>, options: RunPagesOptions): AsyncIterable<Listing<Run>> {
-  const { maxResults: _ignored, pageSize: _local, ...rest } = options;
+export async function* localRunPages(searchRuns: (options: SearchRunsOptions) => Promise<Listing<Run>>, options: RunPagesOptions, cuts = false): AsyncIterable<Listing<Run>> {
+  const { maxResults: _ignored, pageSize: _local, firstPage, ...rest } = options;
   let pageToken = options.pageToken;
+  let seen: Set<string> | undefined;
+  if (cuts && firstPage !== undefined && firstPage > 0 && pageToken === undefined) {
+    const first = await searchRuns({ ...rest, maxResults: firstPage });
+    yield { items: first.items, problems: first.problems };
+    if (first.nextPageToken === undefined) return;
+    seen = new Set(first.items.map((r) => r.info.run_id));
+  }
   do {
     const listing = await searchRuns({ ...rest, pageToken });
-    yield listing;
+    yield seen ? { ...listing, items: listing.items.filter((r) => !seen.has(r.info.run_id)) } : listing;
     pageToken = listing.nextPageToken;
   } while (pageToken);
 }

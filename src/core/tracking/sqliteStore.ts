@@ -60,7 +60,8 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>> {
-    return localRunPages((o) => this.searchRuns(o), options);
+    // MLflow's default order without a filter is cut by SQL's LIMIT (searchRuns below): a first page is cheap.
+    return localRunPages((o) => this.searchRuns(o), options, !options.filter?.trim() && !options.orderBy?.length);
   }
 
   async searchRuns(options: SearchRunsOptions): Promise<Listing<Run>> {

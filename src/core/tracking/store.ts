@@ -25,6 +25,12 @@ export interface SearchRunsOptions extends PageOptions {
 export interface RunPagesOptions extends SearchRunsOptions {
   /** Runs per page asked of a server (default 1000, MlflowClient's page); local stores answer at once. */
   readonly pageSize?: number;
+  /**
+   * A local store that can cut its listing cheaply (SQLite in MLflow's default order, no filter:
+   * SQL's LIMIT) first yields this many runs from a cut read, then the rest of the whole listing:
+   * a table draws its first rows before the whole listing is read. Ignored elsewhere.
+   */
+  readonly firstPage?: number;
 }
 
 export interface SearchLoggedModelsOptions extends QueryOptions {

@@ -23,6 +23,8 @@ export interface TableSource {
 }
 
 const PAGE = 1000;
+/** Runs a local store that can cut its listing (SQLite, default order) shows before its whole listing is read. */
+const FIRST_PAGE = 200;
 /** Rows read before asking the user (Load More). */
 const AUTO_ROWS = 10_000;
 
@@ -85,7 +87,7 @@ export class MlflowSource extends Disposable implements TableSource {
     this.changeEmitter.fire();
     try {
       const store = this.tracking.storeFor(this.ref.place);
-      const pages = store.searchRunPages({ experimentIds: [this.ref.experimentId!], ...(this.filter ? { filter: this.filter } : {}), ...(this.orderBy.length ? { orderBy: this.orderBy } : {}), pageSize: PAGE, ...(pageToken ? { pageToken } : {}) });
+      const pages = store.searchRunPages({ experimentIds: [this.ref.experimentId!], ...(this.filter ? { filter: this.filter } : {}), ...(this.orderBy.length ? { orderBy: this.orderBy } : {}), pageSize: PAGE, firstPage: FIRST_PAGE, ...(pageToken ? { pageToken } : {}) });
       const paged = this.paged;
       await fillRuns(pages, paged, upTo, () => {
         if (generation !== this.generation) return false;

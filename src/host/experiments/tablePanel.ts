@@ -9,7 +9,7 @@ import type { TableSource } from './sources.js';
 /** What a panel needs from the feature: its sources, and what its row and table actions do. */
 export interface TablePanelHost {
   readonly extensionUri: vscode.Uri;
-  readonly log: { warn(message: string): void };
+  readonly log: { info(message: string): void; warn(message: string): void };
   createSource(ref: TableSourceRef): TableSource;
   rowAction(panel: ExperimentsTablePanel, action: string, rows: readonly TableRow[]): Promise<void>;
   plotsAvailable(): Promise<boolean>;
@@ -34,6 +34,10 @@ export class ExperimentsTablePanel extends Disposable {
   private version = 0;
   private ready = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the panel was made, for the log's first-view line (where the time to the first rows went). */
+  private readonly createdAt = Date.now();
+  private readyAt: number | undefined;
+  private firstRowsLogged = false;
 
   static open(host: TablePanelHost, refs: readonly TableSourceRef[], title: string): ExperimentsTablePanel {
     const key = JSON.stringify(refs);
@@ -113,6 +117,10 @@ export class ExperimentsTablePanel extends Disposable {
     this.view = buildView(this.rows, this.query);
     this.version++;
     const entries = this.view.entries.slice(0, FIRST_WINDOW).map((e) => renderEntry(e, this.columns));
+    if (!this.firstRowsLogged && entries.length > 0) {
+      this.firstRowsLogged = true;
+      this.host.log.info(`Experiments table: first ${entries.length} of ${this.view.total} rows posted ${Date.now() - this.createdAt} ms after the panel was made (its webview ready at ${(this.readyAt ?? Date.now()) - this.createdAt} ms)`);
+    }
     await this.post({
       type: 'view',
       version: this.version,
@@ -144,6 +152,7 @@ export class ExperimentsTablePanel extends Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
+        this.readyAt ??= Date.now();
         return this.refresh();
       case 'query':
         this.query = message.query;
