@@ -11,11 +11,12 @@
  * - screenshots of each in six looks (dark, light, high contrast; 1600×1000 and 1280×800).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pythonEnv } from '../support/python';
 import { demoProject } from './support/dvcProject';
+import { removeTree } from './support/processes';
 import { contextMenu, mlflowClient, setPaneExpanded } from './support/interactions';
 import { failureReport, reportLoggedProblems } from './support/reporting';
 import { fileTab, findPath, parkMouse, poll, quickInput, rowLocator, rows, waitForPath } from './support/runsTree';
@@ -42,7 +43,7 @@ before(async () => {
 after(async () => {
   reportLoggedProblems(workbench, 'chartsAndDiffs');
   await workbench?.stop();
-  if (project) rmSync(dirname(project), { recursive: true, force: true });
+  if (project) await removeTree(dirname(project));
 });
 
 const step = (name: string, body: () => Promise<void>): Promise<void> => failureReport(workbench, `chartsAndDiffs-${name}`, body);

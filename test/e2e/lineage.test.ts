@@ -13,13 +13,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import type { Frame } from 'playwright-core';
 import { pythonEnv } from '../support/python';
 import { demoProject, git, toolEnv } from './support/dvcProject';
+import { removeTree } from './support/processes';
 import { contextMenu, mlflowClient, notification, setPaneExpanded } from './support/interactions';
 import { childrenOf, collapseAll, expandPath, findPath, poll, quickInput, rowLocator, rows, waitForPath, type Row } from './support/runsTree';
 import { failureReport, reportLoggedProblems } from './support/reporting';
@@ -161,7 +162,7 @@ before(async () => {
 after(async () => {
   reportLoggedProblems(workbench, 'lineage');
   await workbench?.stop();
-  if (workspace) rmSync(join(workspace, '..'), { recursive: true, force: true });
+  if (workspace) await removeTree(join(workspace, '..'));
 });
 
 describe('lineage and the Go/No-Go gate on the demo project', () => {

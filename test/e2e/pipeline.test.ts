@@ -20,7 +20,7 @@ import { pythonEnv } from '../support/python';
 import { demoProject, dvc, dvcStatus, git, recordedVersions } from './support/dvcProject';
 import { answerDialog, contextMenu, setPaneExpanded } from './support/interactions';
 import { assertMatchesDvc, dialogText, dvcFileMd5, lockOutMd5, rowShows, runsTagged } from './support/pipelineViews';
-import { sleep } from './support/processes';
+import { removeTree, sleep } from './support/processes';
 import { childrenOf, clickPath, editorLines, expandPath, fileTab, findPath, pane, parkMouse, poll, quickInput, rowLocator, rows, waitForPath, webviewContaining, type Row } from './support/runsTree';
 import type { Locator } from 'playwright-core';
 import { ensureVsix } from './support/vsix';
@@ -49,7 +49,7 @@ after(async () => {
   const problems = workbench?.extensionHostLog().split('\n').filter((line) => /\[(warning|error)\]/.test(line) && !/github|open-vsx|vsda|copilot/i.test(line));
   console.log(`[e2e pipeline] extension log warnings/errors: ${problems?.length ? `\n${problems.join('\n')}` : 'none'}`);
   await workbench?.stop();
-  if (project) rmSync(dirname(project), { recursive: true, force: true });
+  if (project) await removeTree(dirname(project));
 });
 
 async function step(name: string, body: () => Promise<void>): Promise<void> {

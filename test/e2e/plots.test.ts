@@ -22,6 +22,7 @@ import { after, before, test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { env, pythonEnv, REPO_ROOT } from '../support/python';
 import { toolEnv } from './support/dvcProject';
+import { removeTree } from './support/processes';
 import { poll } from './support/runsTree';
 import { screenshotVariants } from './support/themes';
 import { ensureVsix } from './support/vsix';
@@ -92,7 +93,7 @@ after(async () => {
   const problems = workbench?.extensionHostLog().split('\n').filter((line) => /\[(warning|error)\]/.test(line) && !/github|open-vsx|vsda|copilot/i.test(line));
   console.log(`[e2e plots] extension log warnings/errors: ${problems?.length ? `\n${problems.join('\n')}` : 'none'}`);
   await workbench?.stop();
-  if (fixture) rmSync(dirname(fixture.dir), { recursive: true, force: true });
+  if (fixture) await removeTree(dirname(fixture.dir));
 });
 
 async function step(name: string, body: () => Promise<void>): Promise<void> {

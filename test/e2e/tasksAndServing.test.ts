@@ -17,7 +17,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -26,6 +26,7 @@ import { isPortInUse } from '../../src/core/tasks/machine';
 import { shlexQuote } from '../../src/core/tasks/pythonValues';
 import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
 import { answerDialog, contextMenu, mlflowClient, notification, setPaneExpanded } from './support/interactions';
+import { removeTree } from './support/processes';
 import { editorLines, expandPath, findPath, parkMouse, poll, quickInput, quickInputMessage, quickInputTitle, rowLocator, rows, waitForPath } from './support/runsTree';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
 import { ensureVsix } from './support/vsix';
@@ -58,7 +59,7 @@ before(async () => {
   uri = `sqlite:///${join(workspace, 'mlflow.db')}`;
 });
 
-after(() => rmSync(join(workspace, '..'), { recursive: true, force: true }));
+after(() => removeTree(join(workspace, '..')));
 
 interface RunState {
   readonly name: string;

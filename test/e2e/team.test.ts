@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { startTeamServer, type TeamServer } from '../support/teamServer';
 import { pythonEnv } from '../support/python';
 import { demoProject, dvc, git, toolEnv } from './support/dvcProject';
+import { removeTree } from './support/processes';
 import { contextMenu, mlflowClient, notification, setPaneExpanded } from './support/interactions';
 import { expandPath, poll, quickInput, rowLocator, rows, waitForPath, type Row } from './support/runsTree';
 import { screenshotVariants } from './support/themes';
@@ -84,7 +85,7 @@ after(async () => {
   console.log(`[e2e team] extension log warnings/errors: ${problems?.length ? `\n${problems.join('\n')}` : 'none'}`);
   await workbench?.stop();
   await rig?.stop();
-  if (project) rmSync(dirname(project), { recursive: true, force: true });
+  if (project) await removeTree(dirname(project));
 });
 
 async function step(name: string, body: () => Promise<void>): Promise<void> {

@@ -3,7 +3,7 @@
  * (by pid, SIGTERM then SIGKILL), also when the test process itself is interrupted.
  */
 import { type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export const LOCALHOST = '127.0.0.1';
@@ -113,4 +113,51 @@ export function onProcessExit(cleanup: () => void): () => void {
   }
   exitCleanups.add(cleanup);
   return () => exitCleanups.delete(cleanup);
+}
+
+/** Processes working in `dir` (their cwd) or naming it in their command line. */
+export function pidsIn(dir: string): number[] {
+  const pids = new Set(pidsMentioning(dir));
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(`${dir}/`)) pids.add(pid);
+    } catch {
+      // Exited meanwhile, or not ours to read.
+    }
+  }
+  return [...pids];
+}
+
+/**
+ * Removes a test's scratch folder. A process the test started there (a DVC queue worker that was
+ * told to stop, a server) may still be writing into it, which makes the removal fail with
+ * ENOTEMPTY: such processes are stopped first, then the removal is retried; what is still running
+ * there is named in the error.
+ */
+export async function removeTree(dir: string): Promise<void> {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
+    return;
+  } catch {
+    // Something still writes there: stop it, then try again.
+  }
+  const leftovers = pidsIn(dir);
+  if (leftovers.length > 0) console.log(`[e2e] stopping ${leftovers.length} process(es) still working in ${dir}: ${leftovers.map((pid) => `${pid} ${commandOf(pid)}`).join('; ')}`);
+  await Promise.all(leftovers.map((pid) => stopPid(pid, 3_000)));
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+  } catch (error) {
+    throw new Error(`could not remove ${dir}: ${(error as Error).message}; still working there: ${pidsIn(dir).map((pid) => `${pid} ${commandOf(pid)}`).join('; ') || 'nothing'}`);
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 200);
+  } catch {
+    return '(exited)';
+  }
 }
