@@ -2,8 +2,8 @@
 // only what its entry names (scripts/eslint/layers.mjs enforces it; scripts/checkArchitecture.mjs
 // also refuses import cycles and an allow-list that runs back up). In short: core never reaches
 // VS Code or the host; tracking and DVC know nothing of each other (lineage joins them); the
-// protocol is types shared with the browser; webviews share only src/protocol (and one pure
-// smoothing function); host features import shared host pieces and services, never each other
+// protocol is types shared with the browser; webviews share only src/protocol (and a few pure
+// helpers: smoothing, colours, chart shape, metric column ids); host features import shared host pieces and services, never each other
 // except where listed, and nothing imports a feature but activate().
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -64,7 +64,7 @@ export const layers = [
   { name: 'cli', files: ['src/cli/**'], allow: ['src/core/**', 'src/cli/**'], packages: ['node'] },
   { name: 'protocol', files: ['src/protocol/**'], allow: ['src/protocol/**'], allowTypes: ['src/core/tracking/**', 'src/core/plots/model.ts', 'src/core/lineage/graph.ts', 'src/core/lineage/gateReport.ts', 'src/core/lineage/model.ts', 'src/core/experimentsTable/**', 'src/core/drift/**', 'src/core/monitoring/**'], packages: [] },
   // Browser code: the protocol, and TensorBoard's smoothing (pure arithmetic) shared with the host.
-  { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts', 'src/core/series/colors.ts', 'src/core/charts/chartShape.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
+  { name: 'webview', files: ['webview/**'], allow: ['webview/**', 'src/protocol/**', 'src/core/series/ema.ts', 'src/core/series/colors.ts', 'src/core/charts/chartShape.ts', 'src/core/experimentsTable/metricViewColumns.ts'], packages: ['uplot', '@vscode-elements/elements', '@vscode/codicons'] },
   // The host: the composition root may import anything; services only shared pieces; features as listed.
   { name: 'host/extension', files: ['src/host/extension.ts'], allow: ['src/host/**', 'src/core/**'], packages: HOST_PACKAGES },
   { name: 'host/services', files: ['src/host/services.ts'], allow: [...HOST, 'src/host/tracking/**', 'src/host/dvc/**', 'src/host/runner/**', 'src/core/**'], packages: HOST_PACKAGES },

@@ -4,8 +4,8 @@
  * for the rows it scrolls to, and sends the query and the user's actions. Both directions are
  * validated here: the host with {@link parseFromWebview}, the webview with {@link parseToWebview}.
  */
-import type { Completion, RenderedEntry, SortKey, TableColumn } from '../core/experimentsTable/types.js';
-export type { Completion, RenderedEntry, RenderedGroup, RenderedRow, SortKey, TableColumn } from '../core/experimentsTable/types.js';
+import type { Completion, MetricView, RenderedEntry, SortKey, TableColumn } from '../core/experimentsTable/types.js';
+export type { Completion, MetricAggregate, MetricView, RenderedEntry, RenderedGroup, RenderedRow, SortKey, TableColumn } from '../core/experimentsTable/types.js';
 
 export interface TableQueryMessage {
   readonly filter: string;
@@ -13,7 +13,12 @@ export interface TableQueryMessage {
   readonly groupBy?: string;
   readonly starredOnly: boolean;
   readonly collapsed: readonly string[];
+  /** Metric columns over each run's history (min, max, value at a step), asked for in Columns. */
+  readonly metricViews?: readonly MetricView[];
 }
+
+/** At most this many metric views at once (each may read every run's history of its metric). */
+export const MAX_METRIC_VIEWS = 12;
 
 export const DEFAULT_QUERY: TableQueryMessage = { filter: '', sort: [], starredOnly: false, collapsed: [] };
 
@@ -44,7 +49,8 @@ export type ToWebview =
       readonly query: TableQueryMessage;
       readonly start: number;
       readonly entries: readonly RenderedEntry[];
-      readonly plotsAvailable: boolean;
+      /** Reading the runs' metric histories for the query's metric views. */
+      readonly histories?: { readonly done: number; readonly total: number; readonly failed: number; readonly errors: readonly string[] };
     }
   | { readonly type: 'window'; readonly version: number; readonly start: number; readonly entries: readonly RenderedEntry[] }
   | { readonly type: 'completions'; readonly requestId: number; readonly from: number; readonly to: number; readonly items: readonly Completion[] }
@@ -90,7 +96,22 @@ export function parseQuery(v: unknown): TableQueryMessage | undefined {
     sort.push({ column: s.column, descending: s.descending });
   }
   if (v.groupBy !== undefined && !isId(v.groupBy)) return undefined;
-  return { filter: v.filter, sort, starredOnly: v.starredOnly === true, collapsed: v.collapsed, ...(v.groupBy ? { groupBy: v.groupBy } : {}) };
+  const metricViews = v.metricViews === undefined ? [] : parseMetricViews(v.metricViews);
+  if (!metricViews) return undefined;
+  return { filter: v.filter, sort, starredOnly: v.starredOnly === true, collapsed: v.collapsed, ...(v.groupBy ? { groupBy: v.groupBy } : {}), ...(metricViews.length ? { metricViews } : {}) };
+}
+
+function parseMetricViews(v: unknown): MetricView[] | undefined {
+  if (!Array.isArray(v) || v.length > MAX_METRIC_VIEWS) return undefined;
+  const views: MetricView[] = [];
+  for (const item of v) {
+    if (!isObject(item) || !isId(item.key) || !['min', 'max', 'step'].includes(item.aggregate as string)) return undefined;
+    if (item.aggregate === 'step') {
+      if (typeof item.step !== 'number' || !Number.isSafeInteger(item.step)) return undefined;
+      views.push({ key: item.key, aggregate: 'step', step: item.step });
+    } else views.push({ key: item.key, aggregate: item.aggregate as 'min' | 'max' });
+  }
+  return views;
 }
 
 export function parseFromWebview(message: unknown): FromWebview | undefined {

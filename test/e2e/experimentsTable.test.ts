@@ -6,20 +6,22 @@
  * - sort by a metric (click a header), filter in MLflow syntax (and a wrong filter shows MLflow's
  *   error at its position, the rows stay; cleared, no error is left on screen), group by a param
  *   with aggregates (a mean for metrics, distinct values for params);
+ * - Columns → a metric's min and value at a step: each run's cell equals what MLflow's client reads
+ *   of its history; the column sorts;
  * - screenshots dark, light and high contrast at 1600×1000 and 1280×800;
  * - Queue experiment… with train.epochs changed (the runner's params picker), Start queue worker:
  *   the row goes queued → running → done with its metrics;
  * - Apply the experiment: params.yaml has its value; Remove it (confirmed): git has no ref left.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { pythonEnv } from '../support/python';
 import { demoProject, dvc, git } from './support/dvcProject';
 import { mlflowClient } from './support/interactions';
-import { sleep } from './support/processes';
+import { removeTree, sleep } from './support/processes';
 import { poll, quickInput } from './support/runsTree';
 import { screenshotVariants } from './support/themes';
 import { ensureVsix } from './support/vsix';
@@ -66,7 +68,7 @@ after(async () => {
   const problems = workbench?.extensionHostLog().split('\n').filter((line) => /\[(warning|error)\]/.test(line) && !/github|open-vsx|vsda|copilot/i.test(line));
   console.log(`[e2e experiments table] extension log warnings/errors: ${problems?.length ? `\n${problems.join('\n')}` : 'none'}`);
   await workbench?.stop();
-  if (project) rmSync(dirname(project), { recursive: true, force: true });
+  if (project) await removeTree(dirname(project));
 });
 
 const tableRows = (): Promise<TableRowView[]> => panelCall<TableRowView[]>(frame, 'rows');
@@ -180,6 +182,52 @@ out([{"id": r.info.run_id, "accuracy": r.data.metrics.get("test_accuracy"), "alp
   await screenshotVariants(workbench, 'experiments-table-grouped', { settle: () => sleep(500) });
   await frame.locator('.group-by').selectOption('');
   await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => !r.some((x) => x.kind === 'group'), 30_000);
+
+  // Metric columns on demand (Columns → train_loss: min, and the value at step 1): from each run's
+  // whole history, equal to what MLflow's client reads of it; sortable like any column.
+  const histories = await mlflowClient<Record<string, { min: number; atStep1: number | null }>>(
+    uri,
+    `import math
+exp = client.get_experiment_by_name("demo-iris")
+result = {}
+for r in client.search_runs([exp.experiment_id]):
+    history = client.get_metric_history(r.info.run_id, "train_loss")
+    if not history:
+        continue
+    at = sorted([m for m in history if m.step == 1], key=lambda m: (m.timestamp, m.value))
+    result[r.info.run_id] = {"min": min(m.value for m in history if not math.isnan(m.value)), "atStep1": at[-1].value if at else None}
+out(result)`,
+  );
+  assert.ok(Object.keys(histories).length > 0, 'the demo runs log train_loss per epoch');
+  await frame.locator('.tool', { hasText: 'Columns' }).click();
+  const lossLine = frame.locator('.chooser-line', { has: frame.locator('label', { hasText: /^train_loss$/ }) });
+  await lossLine.locator('.view-button', { hasText: 'min' }).click();
+  // The host's next view redraws the chooser: type the step into the redrawn one.
+  await lossLine.locator('.view-button.on', { hasText: 'min' }).waitFor({ timeout: 30_000 });
+  await lossLine.locator('.view-step').fill('1');
+  await lossLine.locator('.view-step').press('Enter');
+  const withViews = await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => r.filter((x) => x.source === 'mlflow' && x.cells['metrics.train_loss@min'] && x.cells['metrics.train_loss@step=1'] !== undefined).length === Object.keys(histories).length, 120_000).catch(async (error: Error) => {
+    console.log(`[e2e experiments table] metric views: status ${JSON.stringify(await panelCall(frame, 'status'))}; MLflow ${JSON.stringify(histories)}`);
+    console.log(`[e2e experiments table] shot: ${await workbench.screenshot('experiments-table-metric-views-failed')}`);
+    throw error;
+  });
+  const viewStatus = await panelPoll<TableStatus & { histories?: { done: number; total: number; failed: number } }>(frame, 'status', [], (st) => st.histories !== undefined && st.histories.done === st.histories.total, 60_000);
+  assert.equal(viewStatus.histories!.failed, 0);
+  for (const [runId, expected] of Object.entries(histories)) {
+    const row = withViews.find((r) => r.cells['attributes.run_id'] === runId)!;
+    assert.ok(Math.abs(number(row.cells['metrics.train_loss@min']) - expected.min) <= 1e-4 * Math.max(1, Math.abs(expected.min)), `${row.label}: min ${row.cells['metrics.train_loss@min']} vs MLflow ${expected.min}`);
+    if (expected.atStep1 === null) assert.equal(row.cells['metrics.train_loss@step=1'], '');
+    else assert.ok(Math.abs(number(row.cells['metrics.train_loss@step=1']) - expected.atStep1) <= 1e-4 * Math.max(1, Math.abs(expected.atStep1)), `${row.label}: at step 1`);
+  }
+  assert.ok(await frame.locator('.column-row .head', { hasText: 'train_loss (min)' }).isVisible());
+  assert.ok(await frame.locator('.column-row .head', { hasText: 'train_loss @ step 1' }).isVisible());
+  await workbench.screenshot('experiments-table-metric-views');
+  await frame.locator('.tool', { hasText: 'Columns' }).click();
+  const minHeader = frame.locator('.column-row .head', { hasText: 'train_loss (min)' }).first();
+  await minHeader.click();
+  await frame.locator('.column-row .head[aria-sort="ascending"]', { hasText: 'train_loss (min)' }).waitFor({ timeout: 30_000 });
+  const byMin = (await tableRows()).filter((r) => r.source === 'mlflow' && r.cells['metrics.train_loss@min']).map((r) => number(r.cells['metrics.train_loss@min']));
+  assert.deepEqual(byMin, [...byMin].sort((a, b) => a - b));
   await clickRow(mlflowRows[0]!.label);
   await screenshotVariants(workbench, 'experiments-table', { settle: () => sleep(500) });
 });

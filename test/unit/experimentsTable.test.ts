@@ -190,6 +190,8 @@ describe('experiments table view', () => {
 
   it('pushes the orderable part of the sort down to MLflow', () => {
     assert.deepEqual(orderByFor([{ column: 'metrics.acc', descending: true }, { column: 'attributes.duration', descending: false }, { column: 'params.lr', descending: false }]), ['metrics.`acc` DESC']);
+    // A metric's min/max/at-step column is the table's own: the store is asked for the order before it.
+    assert.deepEqual(orderByFor([{ column: 'params.lr', descending: false }, { column: 'metrics.acc@min', descending: true }, { column: 'metrics.acc', descending: true }]), ['params.`lr` ASC']);
   });
 });
 

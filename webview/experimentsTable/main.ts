@@ -4,7 +4,8 @@
  * is pinned; columns resize, reorder (drag a header) and hide (Columns); click a header to sort,
  * Shift-click to add a sort key. Everything from a store or a repo goes in as text.
  */
-import { DEFAULT_QUERY, parseLayout, parseToWebview, type Completion, type FromWebview, type LayoutState, type RenderedEntry, type RenderedRow, type RowAction, type SourceStatus, type TableColumn, type TableQueryMessage, type TableSourceRef, type ToWebview } from '../../src/protocol/experimentsTable.js';
+import { DEFAULT_QUERY, parseLayout, parseToWebview, type Completion, type FromWebview, type LayoutState, type MetricView, type RenderedEntry, type RenderedRow, type RowAction, type SourceStatus, type TableColumn, type TableQueryMessage, type TableSourceRef, type ToWebview } from '../../src/protocol/experimentsTable.js';
+import { metricViewColumn, parseMetricViewColumn } from '../../src/core/experimentsTable/metricViewColumns.js';
 import { debounce, el, icon } from '../shared/dom.js';
 
 declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void; setState(state: unknown): void; getState(): unknown };
@@ -28,7 +29,8 @@ let refs: readonly TableSourceRef[] = saved.sources ?? [];
 let version = -1;
 let columns: readonly TableColumn[] = [];
 let count = 0;
-let status: { matched: number; total: number; sources: readonly SourceStatus[]; error?: { message: string; position?: number }; plots: boolean } = { matched: 0, total: 0, sources: [], plots: false };
+type Histories = NonNullable<Extract<ToWebview, { type: 'view' }>['histories']>;
+let status: { matched: number; total: number; sources: readonly SourceStatus[]; error?: { message: string; position?: number }; histories?: Histories } = { matched: 0, total: 0, sources: [] };
 const entries = new Map<number, RenderedEntry>();
 const requested = new Set<number>();
 const selected = new Set<string>();
@@ -181,7 +183,7 @@ function receive(message: ToWebview): void {
       count = message.count;
       refs = message.refs;
       if (!querySent) query = message.query;
-      status = { matched: message.matched, total: message.total, sources: message.sources, ...(message.error ? { error: message.error } : {}), plots: message.plotsAvailable };
+      status = { matched: message.matched, total: message.total, sources: message.sources, ...(message.error ? { error: message.error } : {}), ...(message.histories ? { histories: message.histories } : {}) };
       entries.clear();
       requested.clear();
       message.entries.forEach((e, i) => entries.set(message.start + i, e));
@@ -215,7 +217,8 @@ function visibleColumns(): { column: TableColumn; index: number }[] {
   };
   return indexed.sort((a, b) => rank(a.column.id) - rank(b.column.id) || a.index - b.index);
 }
-const widthOf = (id: string): number => layout.widths[id] ?? (id === 'attributes.note' ? 180 : id === 'attributes.start_time' ? 140 : DEFAULT_WIDTH);
+/** A metric's min/max/at-step column is wider by default: its label says which of a metric's columns it is. */
+const widthOf = (id: string): number => layout.widths[id] ?? (id === 'attributes.note' ? 180 : id === 'attributes.start_time' ? 140 : parseMetricViewColumn(id) ? 150 : DEFAULT_WIDTH);
 const setLayout = (next: Partial<LayoutState>): void => {
   layout = { ...layout, ...next };
   saveState();
@@ -224,8 +227,14 @@ const setLayout = (next: Partial<LayoutState>): void => {
   renderChooser();
 };
 
+/** What the chooser last drew: a view that changes none of it (reads coming in) leaves it, and what is typed in it, alone. */
+let chooserDrawn = '';
+
 function renderChooser(): void {
-  if (chooser.hidden) return;
+  if (chooser.hidden) return void (chooserDrawn = '');
+  const key = JSON.stringify([columns.map((c) => [c.id, c.label]), layout.hidden, query.metricViews ?? [], refs.map((r) => r.kind)]);
+  if (key === chooserDrawn) return;
+  chooserDrawn = key;
   const groups = ['attributes', 'params', 'metrics', 'tags'] as const;
   chooser.replaceChildren(
     ...groups.map((group) => {
@@ -235,12 +244,52 @@ function renderChooser(): void {
         ...inGroup.map((c) => {
           const box = el('input', { type: 'checkbox', checked: !layout.hidden.includes(c.id) });
           box.addEventListener('change', () => setLayout({ hidden: box.checked ? layout.hidden.filter((h) => h !== c.id) : [...layout.hidden, c.id] }));
-          return el('label', { title: c.id }, box, c.label);
+          const line = el('div', { className: 'chooser-line' }, el('label', { title: c.id }, box, c.label));
+          if (group === 'metrics') line.append(...metricViewControls(c));
+          return line;
         }),
       );
     }),
-    el('div', { className: 'chooser-foot' }, el('button', { type: 'button', className: 'link', onclick: () => setLayout({ hidden: [], order: [], widths: {} }) }, 'Reset columns')),
+    el('div', { className: 'chooser-foot' },
+      el('button', { type: 'button', className: 'link', onclick: () => setLayout({ hidden: [], order: [], widths: {} }) }, 'Reset columns'),
+      ...(refs.some((r) => r.kind === 'mlflow') ? [el('span', { className: 'chooser-hint' }, 'min, max, at step: a metric over each MLflow run’s whole history (read on demand; DVC experiments keep only their latest value)')] : []),
+    ),
   );
+}
+
+/** A metric's min / max / at-step buttons (MLflow runs' history), or the remove button of such a column. */
+function metricViewControls(column: TableColumn): HTMLElement[] {
+  const views = query.metricViews ?? [];
+  const derived = parseMetricViewColumn(column.id);
+  if (derived) {
+    const remove = el('button', { type: 'button', className: 'view-button', title: `Remove ${column.label}` }, icon('close'));
+    remove.setAttribute('aria-label', `Remove column ${column.label}`);
+    remove.addEventListener('click', () => setQuery({ metricViews: views.filter((v) => metricViewColumn(v) !== column.id) }));
+    return [remove];
+  }
+  if (!refs.some((r) => r.kind === 'mlflow')) return [];
+  const key = column.id.slice('metrics.'.length);
+  const add = (view: MetricView): void => {
+    if (views.some((v) => metricViewColumn(v) === metricViewColumn(view))) return;
+    setQuery({ metricViews: [...views, view].slice(-12) });
+  };
+  const toggle = (aggregate: 'min' | 'max'): HTMLButtonElement => {
+    const on = views.some((v) => v.key === key && v.aggregate === aggregate);
+    const button = el('button', { type: 'button', className: `view-button${on ? ' on' : ''}`, title: `${on ? 'Remove' : 'Show'} the ${aggregate === 'min' ? 'minimum' : 'maximum'} of ${key} over each run’s history` }, aggregate);
+    button.setAttribute('aria-pressed', String(on));
+    button.addEventListener('click', () => (on ? setQuery({ metricViews: views.filter((v) => !(v.key === key && v.aggregate === aggregate)) }) : add({ key, aggregate })));
+    return button;
+  };
+  const step = el('input', { type: 'number', className: 'view-step', placeholder: 'step', step: '1' });
+  step.setAttribute('aria-label', `Show ${key} at a step`);
+  step.title = `Show the value of ${key} at this step (Enter)`;
+  step.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    const value = Number(step.value);
+    if (step.value.trim() === '' || !Number.isSafeInteger(value)) return step.classList.add('invalid');
+    add({ key, aggregate: 'step', step: value });
+  });
+  return [toggle('min'), toggle('max'), step];
 }
 
 function renderHeader(): void {
@@ -452,7 +501,7 @@ function renderActions(): void {
     el('span', { className: 'selection-count' }, rows.length === 0 ? 'Select rows (Ctrl/Shift+Click for several) to chart, compare, star or act on them' : `${rows.length} selected`),
     button('graph', 'Metrics', 'metrics', runs.length > 0, 'select MLflow runs'),
     button('diff-multiple', 'Compare', 'compare', runs.length > 1, 'select two or more MLflow runs'),
-    button('graph-scatter', 'Plots', 'plots', rows.length > 0 && status.plots, status.plots ? 'select rows' : 'the Plots panel is not available in this build'),
+    button('graph-scatter', 'Plots', 'plots', rows.length > 0, 'select rows'),
     button(anyStarred ? 'star-empty' : 'star-full', anyStarred ? 'Unstar' : 'Star', anyStarred ? 'unstar' : 'star', rows.length > 0, 'select rows'),
     button('note', 'Note…', 'note', rows.length === 1, 'select one row'),
     ...(dvcRows.length > 0 || refs.some((r) => r.kind === 'dvc')
@@ -477,6 +526,7 @@ function renderStatus(): void {
       if (s.error) item.append(el('span', { className: 'error-text' }, ` — ${s.error}`));
       return item;
     }),
+    ...historiesStatus(),
   );
   loadMore.hidden = !status.sources.some((s) => s.more);
   dvcTools.hidden = !refs.some((r) => r.kind === 'dvc');
@@ -498,6 +548,16 @@ function renderStatus(): void {
   const loading = status.sources.some((s) => s.loading);
   empty.hidden = count > 0;
   if (count === 0) empty.replaceChildren(icon(loading ? 'sync~spin' : 'info'), el('span', {}, loading ? 'Loading runs and experiments…' : status.total === 0 ? 'No runs or experiments yet. Log a run with MLflow or run `dvc exp run`.' : 'No row matches the filter.'));
+}
+
+/** Reading metric histories for the min / max / at-step columns: progress, and what could not be read. */
+function historiesStatus(): HTMLElement[] {
+  const h = status.histories;
+  if (!h) return [];
+  const reading = h.done < h.total;
+  const item = el('span', { className: `source${h.failed ? ' source-error' : ''}`, title: h.errors.join('\n') }, icon(reading ? 'sync~spin' : h.failed ? 'warning' : 'history'), reading ? `Metric histories: ${h.done} of ${h.total} read` : `Metric histories: ${h.total} read`);
+  if (h.failed) item.append(el('span', { className: 'error-text' }, ` — ${h.failed} could not be read: ${h.errors[0] ?? ''}`));
+  return [item];
 }
 
 /** When rows were first drawn, and when every source had finished loading (for the benchmark). */

@@ -3,6 +3,7 @@
  * Columns are in groups (attributes, metrics, params, tags); the name column is separate (pinned).
  */
 import { formatDuration, formatMetricValue } from '../format.js';
+import { metricViewLabel, parseMetricViewColumn } from './metricViewColumns.js';
 import type { CellValue, TableRow } from './rows.js';
 import type { ColumnGroup, RenderedEntry, TableColumn } from './types.js';
 import type { ViewEntry } from './view.js';
@@ -31,7 +32,12 @@ export function tableColumns(rows: readonly TableRow[]): TableColumn[] {
     }
   }
   const ids = [...seen.keys()].sort((a, b) => GROUP_ORDER.indexOf(groupOf(a)) - GROUP_ORDER.indexOf(groupOf(b)) || (a < b ? -1 : a > b ? 1 : 0));
-  return [...ATTRIBUTE_COLUMNS, ...ids.map((id) => ({ id, group: groupOf(id), label: id.slice(id.indexOf('.') + 1), numeric: seen.get(id)! }))];
+  return [...ATTRIBUTE_COLUMNS, ...ids.map((id) => ({ id, group: groupOf(id), label: labelOf(id), numeric: seen.get(id)! }))];
+}
+
+function labelOf(id: string): string {
+  const view = parseMetricViewColumn(id);
+  return view ? metricViewLabel(view) : id.slice(id.indexOf('.') + 1);
 }
 
 function groupOf(id: string): ColumnGroup {

@@ -5,3 +5,4 @@ export * from './completion.js';
 export * from './cells.js';
 export * from './types.js';
 export * from './runPages.js';
+export * from './metricViews.js';

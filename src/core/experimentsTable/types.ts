@@ -58,3 +58,14 @@ export interface RenderedGroup {
 }
 
 export type RenderedEntry = RenderedRow | RenderedGroup;
+
+/** Over a run's whole history of a metric: its minimum, maximum, or value at one step. */
+export type MetricAggregate = 'min' | 'max' | 'step';
+
+export interface MetricView {
+  /** The metric's key (`loss`), as in `metrics.loss`. */
+  readonly key: string;
+  readonly aggregate: MetricAggregate;
+  /** The step, for `step`. */
+  readonly step?: number;
+}

@@ -8,6 +8,7 @@
  */
 import { TrackingError } from '../tracking/errors.js';
 import { parseRunFilter, runMatches, type RunClause } from '../tracking/search/index.js';
+import { parseMetricViewColumn } from './metricViewColumns.js';
 import type { CellValue, TableRow } from './rows.js';
 import type { SortKey } from './types.js';
 
@@ -201,6 +202,8 @@ export function orderByFor(sort: readonly SortKey[]): string[] {
     const [entity, key] = [column.slice(0, dot), column.slice(dot + 1)];
     if (entity === 'attributes' && !orderable.has(key)) break;
     if (!['metrics', 'params', 'tags', 'attributes'].includes(entity)) break;
+    // A metric's min/max/at-step column exists only here (core/experimentsTable/metricViews): the store cannot order by it.
+    if (parseMetricViewColumn(column)) break;
     out.push(`${entity}.\`${key.replace(/`/g, '')}\` ${descending ? 'DESC' : 'ASC'}`);
   }
   return out;

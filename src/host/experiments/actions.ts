@@ -8,8 +8,6 @@ import type { Services } from '../services.js';
 import type { ExperimentNotes } from './notes.js';
 import { ExperimentsTablePanel, type TablePanelHost } from './tablePanel.js';
 
-/** Registered by the Plots feature (another branch); the table says so when it is missing. */
-export const PLOTS_COMMAND = 'mlWorkbench.showPlots';
 
 export interface ExperimentsFeature {
   readonly services: Services;
@@ -71,14 +69,11 @@ export async function rowAction(feature: ExperimentsFeature, panel: ExperimentsT
 }
 
 async function showPlots(dvc: Map<string, TableRow[]>, mlflow: Map<string, TableRow[]>): Promise<void> {
-  if (!(await vscode.commands.getCommands(true)).includes(PLOTS_COMMAND)) {
-    return void vscode.window.showWarningMessage('Plots are not available: this build of ML Workbench has no Plots panel (command mlWorkbench.showPlots is not registered).');
-  }
   const [dvcRoot, dvcRows] = [...dvc.entries()][0] ?? [undefined, []];
   const revisions = dvcRows.filter((r) => r.kind !== 'workspace').map((r) => r.ref);
   if (dvcRows.some((r) => r.kind === 'workspace')) revisions.unshift('workspace');
   const mlflowRunIds = [...mlflow.values()].flat().map((r) => r.ref);
-  await vscode.commands.executeCommand(PLOTS_COMMAND, { dvcRoot, revisions, mlflowRunIds });
+  await vscode.commands.executeCommand(Commands.showPlots, { dvcRoot, revisions, mlflowRunIds });
 }
 
 async function annotate(feature: ExperimentsFeature, panel: ExperimentsTablePanel, action: 'star' | 'unstar' | 'note', mlflow: Map<string, TableRow[]>, dvc: Map<string, TableRow[]>): Promise<void> {

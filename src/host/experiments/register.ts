@@ -7,7 +7,7 @@ import { Commands, WebviewTypes } from '../constants.js';
 import type { DisposableLike } from '../dispose.js';
 import type { RunsElement } from '../runs/treeNodes.js';
 import type { Services } from '../services.js';
-import { rowAction, PLOTS_COMMAND, type ExperimentsFeature } from './actions.js';
+import { rowAction, type ExperimentsFeature } from './actions.js';
 import { ExperimentNotes } from './notes.js';
 import { DvcSource, MlflowSource, dvcWorkerPath, type TableSource } from './sources.js';
 import { ExperimentsTablePanel, type TablePanelHost } from './tablePanel.js';
@@ -26,7 +26,6 @@ export function registerExperiments(context: vscode.ExtensionContext, services: 
     log: services.log,
     createSource: (ref) => createSource(services, notes, ref, context.extensionUri, join(storage.fsPath, 'experiments-rows.json')),
     rowAction: (panel, action, rows) => rowAction(feature, panel, action, rows),
-    plotsAvailable: async () => (await vscode.commands.getCommands(true)).includes(PLOTS_COMMAND),
   };
   (feature as { host: TablePanelHost }).host = host;
   return vscode.Disposable.from(

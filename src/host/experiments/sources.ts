@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ExperimentsThread, experimentRows, type ExperimentsWatch } from '../../core/dvc/experiments/index.js';
 import { Emitter } from '../../core/event.js';
-import { emptyPagedRuns, fillRuns, moreRuns, orderByFor, parseTableFilter, takeSpare, type PagedRuns, rowsFromExperiments, rowsFromRuns, type ExperimentNote, type SortKey, type TableRow } from '../../core/experimentsTable/index.js';
+import { emptyPagedRuns, fillRuns, moreRuns, orderByFor, parseTableFilter, takeSpare, type PagedRuns, rowsFromExperiments, rowsFromRuns, type ExperimentNote, type HistoryReader, type SortKey, type TableRow } from '../../core/experimentsTable/index.js';
 import type { Logger } from '../../core/log.js';
 import type { SourceStatus, TableSourceRef } from '../../protocol/experimentsTable.js';
 import { Disposable } from '../dispose.js';
@@ -20,6 +20,8 @@ export interface TableSource {
   loadMore(): void;
   reload(): void;
   dispose(): void;
+  /** A run's whole history of one metric (MLflow); undefined for a source that keeps none (DVC). */
+  readonly history?: HistoryReader;
 }
 
 const PAGE = 1000;
@@ -52,6 +54,8 @@ export class MlflowSource extends Disposable implements TableSource {
     this.register(tracking.onDidChangeData((folder) => folder.key === ref.place && this.reload()));
     this.reload();
   }
+
+  readonly history: HistoryReader = (row, key, signal) => this.tracking.storeFor(this.ref.place).getMetricHistory(row.ref, key, { signal });
 
   get status(): SourceStatus {
     return { id: this.id, label: this.label, kind: 'mlflow', loaded: this.paged.runs.length, more: moreRuns(this.paged), loading: this.loading, ...(this.error ? { error: this.error } : {}) };

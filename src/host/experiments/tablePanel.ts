@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { buildView, completeFilter, completionIndex, distinguishNames, renderEntry, tableColumns, type TableColumn, type TableRow, type TableView } from '../../core/experimentsTable/index.js';
+import { buildView, completeFilter, completionIndex, distinguishNames, MetricViewCells, renderEntry, tableColumns, type TableColumn, type TableRow, type TableView } from '../../core/experimentsTable/index.js';
 import { DEFAULT_QUERY, MAX_WINDOW, parseFromWebview, parseSources, type FromWebview, type TableQueryMessage, type TableSourceRef, type ToWebview } from '../../protocol/experimentsTable.js';
 import { WebviewTypes } from '../constants.js';
 import { Disposable } from '../dispose.js';
@@ -12,7 +12,6 @@ export interface TablePanelHost {
   readonly log: { info(message: string): void; warn(message: string): void };
   createSource(ref: TableSourceRef): TableSource;
   rowAction(panel: ExperimentsTablePanel, action: string, rows: readonly TableRow[]): Promise<void>;
-  plotsAvailable(): Promise<boolean>;
 }
 
 const FIRST_WINDOW = 200;
@@ -36,6 +35,14 @@ export class ExperimentsTablePanel extends Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** When the panel was made, for the log's first-view line (where the time to the first rows went). */
   private readonly createdAt = Date.now();
+  /** Min/max/at-step columns: filled from each run's metric history as the reads come in (drawn at most every 300 ms). */
+  private readonly metricCells = new MetricViewCells(
+    (row) => this.sources.find((s) => s.ref === this.sourceById.get(row.id))?.history,
+    () => (this.readTimer ??= setTimeout(() => ((this.readTimer = undefined), void this.refresh()), Math.max(300, 4 * this.lastRefreshMs))),
+  );
+  /** How long the last view took to build: reads coming in redraw no more often than 4 times that. */
+  private lastRefreshMs = 0;
+  private readTimer: ReturnType<typeof setTimeout> | undefined;
   private readyAt: number | undefined;
   private firstRowsLogged = false;
 
@@ -89,6 +96,8 @@ export class ExperimentsTablePanel extends Disposable {
   override dispose(): void {
     ExperimentsTablePanel.panels.delete(this);
     clearTimeout(this.timer);
+    clearTimeout(this.readTimer);
+    this.metricCells.dispose();
     super.dispose();
     this.panel.dispose();
   }
@@ -110,13 +119,15 @@ export class ExperimentsTablePanel extends Disposable {
 
   private async refresh(): Promise<void> {
     if (!this.ready) return;
-    this.rows = distinguishNames(this.sources.flatMap((s) => s.rows));
-    this.byId = new Map(this.rows.map((r) => [r.id, r]));
+    const started = Date.now();
     this.sourceById = new Map(this.sources.flatMap((s) => s.rows.map((r) => [r.id, s.ref] as const)));
+    this.rows = this.metricCells.apply(distinguishNames(this.sources.flatMap((s) => s.rows)), this.query.metricViews ?? []);
+    this.byId = new Map(this.rows.map((r) => [r.id, r]));
     this.columns = tableColumns(this.rows);
     this.view = buildView(this.rows, this.query);
     this.version++;
     const entries = this.view.entries.slice(0, FIRST_WINDOW).map((e) => renderEntry(e, this.columns));
+    this.lastRefreshMs = Date.now() - started;
     if (!this.firstRowsLogged && entries.length > 0) {
       this.firstRowsLogged = true;
       this.host.log.info(`Experiments table: first ${entries.length} of ${this.view.total} rows posted ${Date.now() - this.createdAt} ms after the panel was made (its webview ready at ${(this.readyAt ?? Date.now()) - this.createdAt} ms)`);
@@ -134,7 +145,7 @@ export class ExperimentsTablePanel extends Disposable {
       query: this.query,
       start: 0,
       entries,
-      plotsAvailable: await this.host.plotsAvailable(),
+      ...(this.metricCells.status.total > 0 ? { histories: this.metricCells.status } : {}),
     });
   }
 
