@@ -280,6 +280,41 @@ describe('dvc experiments: bad input', () => {
     }
   });
 
+  it('with every row and commit in the row cache, a new reader answers without starting git', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlw-exp-nogit-walk-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'mlw-exp-rows-'));
+    const path = join(cacheDir, 'rows.json');
+    const run = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e.invalid' } }).trim();
+    try {
+      run('init', '-q', '-b', 'main');
+      mkdirSync(join(dir, '.dvc'));
+      writeFileSync(join(dir, '.dvc', 'config'), '');
+      for (let i = 0; i < 4; i++) {
+        writeFileSync(join(dir, 'params.yaml'), `lr: 0.${i + 1}\n`);
+        run('add', '-A');
+        run('commit', '-q', '-m', `commit ${i}`);
+      }
+      const first = new DvcExperiments(dir, { rowCachePath: path });
+      const expected = await first.show({ num: 3 });
+      first.dispose();
+      assert.equal(expected.length, 4, 'the workspace and three baselines');
+      const kept = JSON.parse(readFileSync(path, 'utf8')) as { commits: string[][] };
+      assert.deepEqual(kept.commits.map((c) => c[0]).sort(), run('rev-list', '-n', '3', 'HEAD').split('\n').sort(), 'the walked commits are kept, without their messages');
+      // git is not there for this reader: the walk from HEAD and every row come from the cache.
+      const cached = new DvcExperiments(dir, { rowCachePath: path, gitCommand: join(dir, 'no-such-git') });
+      assert.deepEqual(await cached.show({ num: 3 }), expected);
+      cached.dispose();
+      // A cache whose commits are not well formed is not used for walking: git is asked again.
+      writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), commits: [['not-an-id', 'x', 1]] }));
+      const refused = new DvcExperiments(dir, { rowCachePath: path, gitCommand: join(dir, 'no-such-git') });
+      await assert.rejects(refused.show({ num: 3 }));
+      refused.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   it('the worker-thread reader (the host\'s) answers as this thread\'s, keeps error reasons, and can be aborted', async () => {
     const threaded = new ExperimentsThread(repo);
     try {

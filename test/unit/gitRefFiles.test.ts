@@ -30,12 +30,15 @@ function repo(name: string): { dir: string; git: (...args: string[]) => string }
 }
 
 /** What git says, beside what the files say. */
-async function both(dir: string): Promise<{ native: unknown; git: unknown }> {
+async function both(dir: string): Promise<{ native: unknown; git: unknown; headOid: string | undefined }> {
   const location = await locateRepo(dir);
   assert.ok(location, 'the plain repository is read from its files');
   const [top, gitDir] = (await new Git(dir).text(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-common-dir'])).trim().split('\n');
   assert.deepEqual(location, { top, gitDir });
-  return { native: await readRefFiles(location.gitDir), git: await new Git(dir).forEachRef([]) };
+  const read = await readRefFiles(location.gitDir);
+  // The commit HEAD names is what the files add to git's listing (for-each-ref does not list HEAD).
+  const { headOid, ...native } = read ?? {};
+  return { native: read && native, git: await new Git(dir).forEachRef([]), headOid };
 }
 
 describe('ref files', () => {
@@ -53,8 +56,9 @@ describe('ref files', () => {
     git('update-ref', 'refs/exps/ab/cdef/exp-2', 'HEAD~1');
     git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/heads/main');
     git('symbolic-ref', 'refs/heads/dangling', 'refs/heads/nothing');
-    const { native, git: theirs } = await both(dir);
+    const { native, git: theirs, headOid } = await both(dir);
     assert.deepEqual(native, theirs);
+    assert.equal(headOid, git('rev-parse', 'HEAD'));
     const listing = native as { refs: { ref: string; oid: string }[]; head: string };
     assert.equal(listing.head, 'refs/heads/main');
     assert.equal(listing.refs.find((r) => r.ref === 'refs/tags/v1')?.oid, git('rev-parse', 'v1'), 'the tag object, not the commit (as %(objectname))');
@@ -66,8 +70,9 @@ describe('ref files', () => {
     git('checkout', '-q', '--detach', 'HEAD');
     writeFileSync(join(dir, '.git', 'refs', 'heads', 'garbage'), 'not an id\n');
     writeFileSync(join(dir, '.git', 'refs', 'heads', 'empty'), '');
-    const { native, git: theirs } = await both(dir);
+    const { native, git: theirs, headOid } = await both(dir);
     assert.deepEqual(native, theirs);
+    assert.equal(headOid, git('rev-parse', 'HEAD'), 'a detached HEAD: the id in its file');
     assert.equal((native as { head: unknown }).head, undefined);
     assert.deepEqual((native as { broken: string[] }).broken, ['refs/heads/empty', 'refs/heads/garbage']);
   });
@@ -75,8 +80,9 @@ describe('ref files', () => {
   it('HEAD on a branch not born yet names no listed branch', async () => {
     const { dir, git } = repo('unborn');
     git('symbolic-ref', 'HEAD', 'refs/heads/later');
-    const { native, git: theirs } = await both(dir);
+    const { native, git: theirs, headOid } = await both(dir);
     assert.deepEqual(native, theirs);
+    assert.equal(headOid, undefined);
   });
 
   it('answers undefined where git must decide', async () => {

@@ -32,6 +32,8 @@ export interface RefListing {
   readonly broken: string[];
   /** The listed branch HEAD names (`refs/heads/main`; git's `%(HEAD)`), undefined when detached or not listed. */
   readonly head: string | undefined;
+  /** The commit HEAD names, when read from git's files (undefined: ask git for `HEAD`). */
+  readonly headOid?: string;
 }
 
 /** A blob as `ls-tree -l` lists it. */

@@ -43,6 +43,19 @@ export class ObjectStore {
     return info;
   }
 
+  /**
+   * Commits known from elsewhere (a cache of earlier reads: a commit id names the same commit
+   * forever), answered without asking git.
+   */
+  rememberCommits(commits: Iterable<CommitInfo>): void {
+    for (const info of commits) if (!this.commits.has(info.oid)) this.commits.set(info.oid, info);
+  }
+
+  /** Every commit read or remembered so far. */
+  knownCommits(): IterableIterator<CommitInfo> {
+    return this.commits.values();
+  }
+
   async tree(oid: string): Promise<readonly TreeEntry[]> {
     let pending = this.trees.get(oid);
     if (!pending) {

@@ -108,7 +108,8 @@ export async function readRefFiles(gitDir: string): Promise<RefListing | undefin
   refs.sort((a, b) => byteOrder(a.ref, b.ref));
   broken.sort(byteOrder);
   const listed = headRef.kind === 'symbolic' && refs.some((r) => r.ref === headRef.target) ? headRef.target : undefined;
-  return { refs, broken, head: listed };
+  const headOid = headRef.kind === 'detached' ? headRef.oid : direct.get(headRef.target);
+  return { refs, broken, head: listed, ...(headOid !== undefined ? { headOid } : {}) };
 }
 
 type LooseRef = { readonly kind: 'oid'; readonly oid: string } | { readonly kind: 'symbolic'; readonly target: string } | { readonly kind: 'broken' };

@@ -51,23 +51,20 @@ function refsUnder(index: RefIndex, prefix: string): string[] {
   return index.refs.filter((r) => r.ref.startsWith(prefix)).map((r) => r.ref);
 }
 
-/** Ancestors asked of git at once: `rev~1` … `rev~N` are independent names, answered in one round trip. */
-const ANCESTOR_BATCH = 64;
-
+/**
+ * `rev`, then `rev~1` … `rev~(num - 1)` (num < 0: until the root): the first-parent chain, walked
+ * commit by commit — a commit the store already knows (an earlier read, the row cache) costs no
+ * round trip to git, and the walk reads each commit once where `rev~k` names would walk again each time.
+ */
 async function nCommits(objects: ObjectStore, index: RefIndex, revs: readonly string[], num: number): Promise<string[]> {
   const out: string[] = [];
   for (const rev of revs) {
     if (num === 0) continue;
     out.push(rev);
-    // `rev~n` for n = 1 … num - 1 (num < 0: until the root), stopping at the first that names nothing.
-    for (let n = 1; n !== num; ) {
-      const last = num < 1 ? n + ANCESTOR_BATCH : Math.min(num, n + ANCESTOR_BATCH);
-      const batch = Array.from({ length: last - n }, (_, i) => n + i);
-      const commits = await Promise.all(batch.map((k) => tryResolve(objects, index, `${rev}~${k}`)));
-      const end = commits.indexOf(undefined);
-      out.push(...(commits.slice(0, end === -1 ? undefined : end) as string[]));
-      if (end !== -1) break;
-      n = last;
+    let oid = await tryResolve(objects, index, rev);
+    for (let n = 1; n !== num && oid !== undefined; n++) {
+      oid = (await objects.commit(oid))?.parents[0];
+      if (oid !== undefined) out.push(oid);
     }
   }
   return out;
@@ -81,7 +78,10 @@ export async function resolveRev(objects: ObjectStore, index: RefIndex, rev: str
 
 async function tryResolve(objects: ObjectStore, index: RefIndex, rev: string): Promise<string | undefined> {
   if (rev === '' || rev.startsWith('-') || /[\n\r]/.test(rev)) return undefined;
-  const direct = await objects.commit(fixExpHead(index, rev));
+  const fixed = fixExpHead(index, rev);
+  // HEAD was resolved once for this read (index.head): no need to ask git again.
+  if (fixed === 'HEAD') return index.head;
+  const direct = await objects.commit(fixed);
   if (direct) return direct.oid;
   if (rev === 'HEAD' || rev.startsWith('refs/')) return undefined;
   const remotes = index.refs.filter((r) => r.ref.startsWith('refs/remotes/') && r.ref.endsWith(`/${rev}`) && r.ref.split('/').length === 4);

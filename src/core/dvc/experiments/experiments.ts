@@ -86,11 +86,15 @@ export class DvcExperiments {
     const located = this.locate();
     const objects = this.store();
     const call = signal ? { signal } : {};
-    // The row cache file is read and parsed while git starts.
+    // The row cache file is read and parsed beside the refs; its commits are known to the object
+    // store before anything is asked of git (with every commit known, git is never started).
     this.saved?.preload();
+    const remembered = this.saved ? this.saved.commits().then((commits) => objects.rememberCommits(commits)) : undefined;
     // Started beside locating the repository, not after it. The refs, and the branch HEAD is on,
     // come from git's ref files where that is exactly what git lists (else one `for-each-ref`).
-    const reads = Promise.all([this.refs(located, call), objects.commit('HEAD'), readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
+    const refsRead = this.refs(located, call);
+    const headRead = Promise.all([refsRead, remembered]).then(([listing]) => objects.commit(listing.headOid ?? 'HEAD'));
+    const reads = Promise.all([refsRead, headRead, readDvcConfig(this.root), readQueue(this.root, this.isAlive)]);
     // Outside a repository, what locate() says (the reads fail too, less clearly).
     reads.catch(() => undefined);
     const { gitDir, prefix } = await located;
@@ -118,7 +122,7 @@ export class DvcExperiments {
       states.push({ rev, name: names.get(rev) ?? null, data: row.data ?? null, error: row.error ?? null, experiments: experiments.length > 0 ? experiments : null });
     });
     // The cache is an optimisation: a folder that cannot be written costs the next process time, not this answer.
-    await this.saved?.save().catch(() => undefined);
+    await this.saved?.addCommits(objects.knownCommits()).then(() => this.saved?.save()).catch(() => undefined);
     return { states, watch: watchPlan(this.root, gitDir, states[0]?.rev === 'workspace' ? states[0] : undefined), problems: queue.problems };
   }
 

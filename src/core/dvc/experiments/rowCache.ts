@@ -1,20 +1,25 @@
 /**
  * Rows of commits kept on disk between processes, as DVC keeps its own (`.dvc/tmp/exps/cache`),
  * but in our cache folder, never in the repo: a commit never changes, so its row is read once.
+ * Beside the rows, the commits themselves (tree, parents, time): with them a later process walks
+ * from HEAD and from each experiment's tip to its baseline without starting git at all.
  * Rows holding an error are not kept (DVC's rule too: the cause may be fixed, a cache object
  * pulled). The file carries a format version; another version, or a file that does not parse,
  * is an empty cache. Written atomically (temporary file, then rename), and only when rows were added.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { CommitInfo } from '../../git/index.js';
 import type { SerializableExp } from './model.js';
 
 /** Bump when what a row holds, or how it is computed, changes. */
 const FORMAT = 1;
 const MAX_ROWS = 20_000;
+const MAX_COMMITS = 50_000;
 
 export class RowCache {
   private rows: Map<string, SerializableExp> | undefined;
+  private commitList = new Map<string, CommitInfo>();
   /** The one read of the file: the many rows asked for at once share it. */
   private loading: Promise<Map<string, SerializableExp>> | undefined;
   private added = false;
@@ -42,13 +47,32 @@ export class RowCache {
     this.added = true;
   }
 
+  /** The commits kept (after the file's read). */
+  async commits(): Promise<Iterable<CommitInfo>> {
+    await this.load();
+    return this.commitList.values();
+  }
+
+  /** Keeps these commits too (those already kept are left as they are). */
+  async addCommits(commits: Iterable<CommitInfo>): Promise<void> {
+    await this.load();
+    for (const info of commits) {
+      if (this.commitList.has(info.oid)) continue;
+      // The message is not part of any row: only what walking and dating need is kept.
+      this.commitList.set(info.oid, { oid: info.oid, tree: info.tree, parents: info.parents, committerTime: info.committerTime, message: '' });
+      this.added = true;
+    }
+    while (this.commitList.size > MAX_COMMITS) this.commitList.delete(this.commitList.keys().next().value!);
+  }
+
   /** Writes the file when rows were added since it was read. */
   async save(): Promise<void> {
     if (!this.added || !this.rows) return;
     this.added = false;
     await mkdir(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ format: FORMAT, rows: Object.fromEntries(this.rows) }));
+    const commits = [...this.commitList.values()].map((c) => [c.oid, c.tree, c.committerTime, ...c.parents]);
+    await writeFile(temporary, JSON.stringify({ format: FORMAT, rows: Object.fromEntries(this.rows), commits }));
     await rename(temporary, this.path);
   }
 
@@ -60,12 +84,30 @@ export class RowCache {
   private async read(): Promise<Map<string, SerializableExp>> {
     let rows = new Map<string, SerializableExp>();
     try {
-      const parsed = JSON.parse(await this.readText(this.path)) as { format?: unknown; rows?: Record<string, SerializableExp> };
-      if (parsed.format === FORMAT && parsed.rows && typeof parsed.rows === 'object') rows = new Map(Object.entries(parsed.rows));
+      const parsed = JSON.parse(await this.readText(this.path)) as { format?: unknown; rows?: Record<string, SerializableExp>; commits?: unknown };
+      if (parsed.format === FORMAT && parsed.rows && typeof parsed.rows === 'object') {
+        rows = new Map(Object.entries(parsed.rows));
+        this.commitList = readCommits(parsed.commits);
+      }
     } catch {
       // No cache yet, or an unreadable one: start empty.
     }
     this.rows = rows;
     return rows;
   }
+}
+
+const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** `[oid, tree, time, ...parents]` entries; one that is not exactly that shape empties the list (a commit walked wrongly is worse than git asked). */
+function readCommits(value: unknown): Map<string, CommitInfo> {
+  const out = new Map<string, CommitInfo>();
+  if (!Array.isArray(value)) return out;
+  for (const entry of value) {
+    if (!Array.isArray(entry) || entry.length < 3) return new Map();
+    const [oid, tree, time, ...parents] = entry as unknown[];
+    if (typeof oid !== 'string' || !OID.test(oid) || typeof tree !== 'string' || !OID.test(tree) || typeof time !== 'number' || !Number.isFinite(time) || !parents.every((p) => typeof p === 'string' && OID.test(p))) return new Map();
+    out.set(oid, { oid, tree, committerTime: time, parents: parents as string[], message: '' });
+  }
+  return out;
 }
