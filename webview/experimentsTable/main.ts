@@ -457,6 +457,8 @@ function dataRow(entry: RenderedRow, index: number, visible: { column: TableColu
     }),
   );
   row.setAttribute('role', 'row');
+  row.setAttribute('aria-rowindex', String(index + 2));
+  row.dataset.rowId = entry.id;
   row.setAttribute('aria-selected', String(selected.has(entry.id)));
   row.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
   row.addEventListener('click', (event) => select(entry, index, event));
@@ -519,7 +521,8 @@ function renderActions(): void {
 }
 
 function renderStatus(): void {
-  summary.textContent = `${status.matched} of ${status.total} rows${query.groupBy ? ` · grouped by ${query.groupBy}` : ''}${query.sort.length ? ` · sorted by ${query.sort.map((s) => `${s.column} ${s.descending ? '↓' : '↑'}`).join(', ')}` : ''}`;
+  const labelOf = (id: string): string => columns.find((c) => c.id === id)?.label ?? id;
+  summary.textContent = `${status.matched} of ${status.total} rows${query.groupBy ? ` · grouped by ${labelOf(query.groupBy)}` : ''}${query.sort.length ? ` · sorted by ${query.sort.map((s) => `${labelOf(s.column)} ${s.descending ? '↓' : '↑'}`).join(', ')}` : ''}`;
   sourcesLine.replaceChildren(
     ...status.sources.map((s) => {
       const item = el('span', { className: `source${s.error ? ' source-error' : ''}`, title: s.error ?? '' }, icon(s.loading ? 'sync~spin' : s.kind === 'dvc' ? 'git-commit' : 'beaker'), `${s.label}: ${s.loading ? 'loading…' : `${s.loaded} ${s.kind === 'dvc' ? 'rows' : 'runs'}${s.more ? ' (more available)' : ''}`}`);

@@ -10,13 +10,19 @@ import type { ViewEntry } from './view.js';
 
 
 
-const ATTRIBUTE_COLUMNS: readonly TableColumn[] = [
+/**
+ * What a row is at a glance (status, when, how long) leads; metrics, params and tags follow; the
+ * note, the user and the full id come last: at 1280 px the first metrics are on screen.
+ */
+const LEADING_ATTRIBUTES: readonly TableColumn[] = [
   { id: 'attributes.status', group: 'attributes', label: 'Status', numeric: false },
   { id: 'attributes.start_time', group: 'attributes', label: 'Created', numeric: true },
   { id: 'attributes.duration', group: 'attributes', label: 'Duration', numeric: true },
+];
+const TRAILING_ATTRIBUTES: readonly TableColumn[] = [
+  { id: 'attributes.note', group: 'attributes', label: 'Note', numeric: false },
   { id: 'attributes.user_id', group: 'attributes', label: 'User', numeric: false },
   { id: 'attributes.run_id', group: 'attributes', label: 'Id', numeric: false },
-  { id: 'attributes.note', group: 'attributes', label: 'Note', numeric: false },
 ];
 /** Metrics first: what a table of runs is read for (the MLflow UI's order too), then params, then tags. */
 const GROUP_ORDER: readonly ColumnGroup[] = ['metrics', 'params', 'tags'];
@@ -32,7 +38,7 @@ export function tableColumns(rows: readonly TableRow[]): TableColumn[] {
     }
   }
   const ids = [...seen.keys()].sort((a, b) => GROUP_ORDER.indexOf(groupOf(a)) - GROUP_ORDER.indexOf(groupOf(b)) || (a < b ? -1 : a > b ? 1 : 0));
-  return [...ATTRIBUTE_COLUMNS, ...ids.map((id) => ({ id, group: groupOf(id), label: labelOf(id), numeric: seen.get(id)! }))];
+  return [...LEADING_ATTRIBUTES, ...ids.map((id) => ({ id, group: groupOf(id), label: labelOf(id), numeric: seen.get(id)! })), ...TRAILING_ATTRIBUTES];
 }
 
 function labelOf(id: string): string {
