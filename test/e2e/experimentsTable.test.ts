@@ -22,7 +22,7 @@ import { pythonEnv } from '../support/python';
 import { demoProject, dvc, git } from './support/dvcProject';
 import { mlflowClient } from './support/interactions';
 import { removeTree, sleep } from './support/processes';
-import { poll, quickInput } from './support/runsTree';
+import { poll, quickInput, webviewContaining } from './support/runsTree';
 import { screenshotVariants } from './support/themes';
 import { ensureVsix } from './support/vsix';
 import { panelCall, panelFrame, panelPoll } from './support/webviews';
@@ -37,6 +37,7 @@ interface TableRowView {
   depth: number;
   status: string | null;
   problems: string[];
+  starred?: boolean;
   count?: number;
   cells: Record<string, string>;
 }
@@ -289,3 +290,60 @@ async function queueApplyRemove(): Promise<void> {
   await poll(tableRows, (r) => !r.some((x) => x.id === experiment.id), 180_000, 500);
   assert.equal(git(project, 'for-each-ref', 'refs/exps').split('\n').filter((l) => l.includes(experiment.label.split(' ')[0]!)).length, 0);
 }
+
+test('star and note a run and a DVC baseline, Starred only, Compare and Metrics from the selection', { timeout: TEST_TIMEOUT }, async () => {
+  const uri = `sqlite:///${join(project, 'mlflow.db')}`;
+  const before = await tableRows();
+  const [runA, runB] = before.filter((r) => r.source === 'mlflow');
+  const baseline = before.find((r) => r.rowKind === 'baseline');
+  assert.ok(runA && runB && baseline, 'two runs and a baseline to act on');
+  const action = (label: string) => frame.locator('.actions .tool', { hasText: label }).first();
+  const rowById = (id: string) => frame.locator(`.row[data-row-id="${id.replace(/["\\]/g, '\\$&')}"] .label`);
+
+  // Star a run: MLflow's tag, and the row's star.
+  await rowById(runA.id).click();
+  await action('Star').click();
+  await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => r.find((x) => x.id === runA.id)?.starred === true, 60_000);
+  const runId = runA.cells['attributes.run_id']!;
+  const tags = await mlflowClient<Record<string, string>>(uri, `out(client.get_run(${JSON.stringify(runId)}).data.tags)`);
+  assert.equal(tags['mlWorkbench.starred'], 'true');
+
+  // A note with markup in it: MLflow's note tag holds it as written, the cell shows it as text.
+  const note = 'keep <b>this</b> one';
+  await action('Note…').click();
+  const input = quickInput(workbench.page);
+  await input.waitFor({ state: 'visible' });
+  await input.fill(note);
+  await input.press('Enter');
+  await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => r.find((x) => x.id === runA.id)?.cells['attributes.note'] === note, 60_000);
+  const noted = await mlflowClient<Record<string, string>>(uri, `out(client.get_run(${JSON.stringify(runId)}).data.tags)`);
+  assert.equal(noted['mlflow.note.content'], note);
+  assert.equal(await frame.locator('.row b').count(), 0, 'the note is text, not markup');
+
+  // Star the DVC baseline: kept in the workspace's storage, nothing written into the repository.
+  const statusBefore = git(project, 'status', '--porcelain');
+  await rowById(baseline.id).click();
+  await action('Star').click();
+  await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => r.find((x) => x.id === baseline.id)?.starred === true, 60_000);
+  assert.equal(git(project, 'status', '--porcelain'), statusBefore, 'starring a DVC row changes nothing in the repository');
+
+  // Starred only: exactly the two starred rows.
+  await frame.locator('.tool', { hasText: 'Starred only' }).click();
+  const starred = await panelPoll<TableStatus>(frame, 'status', [], (s) => s.matched === 2, 30_000);
+  assert.equal(starred.matched, 2);
+  await frame.locator('.tool', { hasText: 'Starred only' }).click();
+  await panelPoll<TableStatus>(frame, 'status', [], (s) => s.matched === s.total, 30_000);
+
+  // Compare two runs (Ctrl+Click adds to the selection): the Compare panel names both.
+  await rowById(runA.id).click();
+  await rowById(runB.id).click({ modifiers: ['Control'] });
+  await action('Compare').click();
+  const compare = await webviewContaining(workbench.page, 'Compare 2 runs', 60_000);
+  const compareText = await compare.locator('body').innerText();
+  for (const row of [runA, runB]) assert.ok(compareText.includes(row.label.replace(/ \([0-9a-f]{7,}\)$/, '')), `the Compare panel names ${row.label}`);
+
+  // Metrics of the same selection: the Metrics panel opens with a chart.
+  await workbench.page.locator('.tab', { hasText: /^Experiments/ }).first().click();
+  await action('Metrics').click();
+  await webviewContaining(workbench.page, 'Smoothing', 60_000);
+});
