@@ -142,6 +142,31 @@ test('the workspace against HEAD: an edit not yet committed', async () => {
   assert.equal(statSync(path).size, statSync(join(tables, 'b.csv')).size);
 });
 
+test('the recorded version (the workspace\'s .dvc file, not yet committed) against the work tree: what dvc data status --granular names', async () => {
+  // A new version recorded by `dvc add` but not committed, then an edit not yet recorded.
+  image('recorded-only.png', 321);
+  await sh('dvc', 'add', '-q', 'data/images');
+  image('recorded-only.png', 999);
+  image('new-in-tree.png', 55);
+  try {
+    const { diff, before: side } = await json('--path', 'data/images', '--a', 'workspace:recorded', '--b', 'workspace');
+    assert.equal(side.kind, 'recorded');
+    const directory = diff as DirectoryDiff;
+    const status = JSON.parse(await sh('dvc', 'data', 'status', '--granular', '--json')) as { uncommitted?: Record<string, string[]> };
+    const names = (list: string[] | undefined): string[] => (list ?? []).filter((p) => p.startsWith('data/images/') && !p.endsWith('/')).map((p) => p.slice('data/images/'.length)).sort();
+    for (const kind of ['added', 'modified', 'deleted'] as const) {
+      assert.deepEqual(directory.files.filter((f) => f.status === kind).map((f) => f.path), names(status.uncommitted?.[kind]), `${kind}: dvc data status says ${JSON.stringify(status.uncommitted)}`);
+    }
+    // The recorded side is the cache object the .dvc file names (321 bytes), not HEAD's (absent there) nor the work tree's.
+    assert.deepEqual(directory.files.find((f) => f.path === 'recorded-only.png'), { path: 'recorded-only.png', status: 'modified', sizeBefore: 321, sizeAfter: 999 });
+  } finally {
+    await sh('git', 'checkout', '-q', '--', 'data/images.dvc');
+    unlinkSync(join(dir, 'data', 'images', 'new-in-tree.png'));
+    unlinkSync(join(dir, 'data', 'images', 'recorded-only.png'));
+    await sh('dvc', 'checkout', '-q', '--force', 'data/images');
+  }
+});
+
 test('the text report names the key, the counts and the changed cells', async () => {
   const { code, out } = await cli('--path', 'data/table.csv', '--a', 'HEAD~1', '--b', 'HEAD', '--key', 'id', '--limit', '2', '--no-stats');
   assert.equal(code, 0);

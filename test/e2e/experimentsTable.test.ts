@@ -11,7 +11,10 @@
  * - screenshots dark, light and high contrast at 1600×1000 and 1280×800;
  * - Queue experiment… with train.epochs changed (the runner's params picker), Start queue worker:
  *   the row goes queued → running → done with its metrics;
- * - Apply the experiment: params.yaml has its value; Remove it (confirmed): git has no ref left.
+ * - Logs of the experiment: the task terminal shows what `dvc queue logs` prints;
+ * - Apply the experiment: params.yaml has its value; Remove it (confirmed): git has no ref left;
+ * - star and note rows (MLflow tags; nothing written in the repo for DVC), Starred only, Compare and
+ *   Metrics from a selection.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -60,7 +63,8 @@ before(async () => {
   const vsix = ensureVsix();
   const python = await pythonEnv();
   project = await demoProject();
-  workbench = await startWorkbench({ workspace: project, vsix, settings: { 'mlWorkbench.python': python.python } });
+  // The DOM renderer keeps a terminal's text in the page (the Logs step reads it).
+  workbench = await startWorkbench({ workspace: project, vsix, settings: { 'mlWorkbench.python': python.python, 'terminal.integrated.gpuAcceleration': 'off' } });
   await workbench.openContainer('ML Workbench');
 });
 
@@ -276,6 +280,19 @@ async function queueApplyRemove(): Promise<void> {
   const experiment = done.find((x) => isNew(x) && x.status === 'success')!;
   assert.equal(experiment.cells['params.train.epochs'], '5');
   assert.ok(number(experiment.cells['metrics.accuracy']) > 0);
+
+  // Logs: DVC's own `dvc queue logs` of the experiment, in a task terminal.
+  const experimentName = experiment.label.replace(/ \([0-9a-f]{7,}\)$/, '');
+  const logLine = (await dvc(project, 'queue', 'logs', experimentName)).split('\n').map((l) => l.trim()).find((l) => l.length >= 12);
+  assert.ok(logLine, 'dvc queue logs prints the run');
+  await clickRow(experiment.label);
+  await frame.locator('.tool:not([disabled])', { hasText: 'Logs' }).click();
+  const terminalText = (): Promise<string> => workbench.page.locator('.terminal-wrapper .xterm-rows').allInnerTexts().then((t) => t.join('\n').replace(/\u00a0/g, ' '));
+  await poll(terminalText, (t) => t.includes(logLine.slice(0, 24)), 120_000, 500).catch(async (error: Error) => {
+    console.log(`[e2e experiments table] terminal: ${(await terminalText()).slice(-2000)}\nexpected a line of: ${logLine}`);
+    throw error;
+  });
+  await workbench.screenshot('experiments-table-logs');
 
   // Apply: the workspace gets the experiment's params.
   await clickRow(experiment.label);

@@ -7,13 +7,14 @@
  * - `dvc repro` from the test: the view waits while DVC works, then shows every stage fresh;
  * - a broken nested dvc.yaml is a Problems entry at its line, gone when the file is fixed;
  * - the Data view: versions of data/raw.csv and models/model.pkl as git history records them, with
- *   the MLflow runs logged at each commit (as MLflow's client finds them); Diff Two Versions lists
- *   the files `dvc diff` reports; Check Out This Version refuses over unsaved data, then restores
+ *   the MLflow runs logged at each commit (as MLflow's client finds them); Diff Two Versions of
+ *   a directory opens the Data Diff panel with the files `dvc diff` reports and the sizes of the
+ *   cache objects it names; Check Out This Version refuses over unsaved data, then restores
  *   the old version as tasks;
  * - screenshots of both views in the dark and light themes.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pythonEnv } from '../support/python';
@@ -24,7 +25,7 @@ import { removeTree, sleep } from './support/processes';
 import { childrenOf, clickPath, editorLines, expandPath, fileTab, findPath, pane, parkMouse, poll, quickInput, rowLocator, rows, waitForPath, webviewContaining, type Row } from './support/runsTree';
 import type { Locator } from 'playwright-core';
 import { ensureVsix } from './support/vsix';
-import { panelFrame } from './support/webviews';
+import { panelFrame, panelPoll } from './support/webviews';
 import { startWorkbench, type Workbench } from './support/workbench';
 
 const CONTAINER = 'ML Workbench';
@@ -236,13 +237,22 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
     await contextMenu(workbench.page, rowLocator(workbench, DATA, row), 'Diff Two Versions…');
     await quickInput(workbench.page).waitFor({ state: 'visible' });
     await workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: older.commit.slice(0, 7) }).first().click();
-    await fileTab(workbench.page, `prepared ${older.commit.slice(0, 7)}..${newer.commit.slice(0, 7)}.diff`).waitFor({ timeout: 30_000 });
-    const lines = await poll(() => editorLines(workbench.page), (l) => l.some((x) => x.includes('modified')), 10_000);
-    const shownModified = lines.filter((l) => l.startsWith('! modified')).map((l) => `data/prepared/${l.replace('! modified', '').trim()}`).sort();
-    const real = JSON.parse(await dvc(project, 'diff', older.commit, newer.commit, '--json')) as Record<string, { path: string }[]>;
-    const realModified = real['modified']!.map((e) => e.path).filter((p) => p.startsWith('data/prepared/') && p !== 'data/prepared/').sort();
-    assert.deepEqual(shownModified, realModified, `dvc diff: ${JSON.stringify(real)}`);
-    assert.deepEqual(realModified, ['data/prepared/test.csv', 'data/prepared/train.csv']);
+    // A directory opens the Data Diff panel: its files as `dvc diff` names them, with their sizes.
+    const frame = await panelFrame(workbench.page, ' unchanged · ', 120_000);
+    const shown = await panelPoll<{ kind: string; files: { path: string; status: string; sizeBefore?: number; sizeAfter?: number }[] }>(frame, 'diff', [], (d) => d?.kind === 'directory', 60_000);
+    const real = JSON.parse(await dvc(project, 'diff', '--show-hash', older.commit, newer.commit, '--json')) as Record<string, { path: string; hash?: string | { old: string; new: string } }[]>;
+    const realModified = real['modified']!.filter((e) => e.path.startsWith('data/prepared/') && e.path !== 'data/prepared/');
+    assert.deepEqual(shown.files.filter((f) => f.status === 'modified').map((f) => `data/prepared/${f.path}`).sort(), realModified.map((e) => e.path).sort(), `dvc diff: ${JSON.stringify(real)}`);
+    assert.deepEqual(realModified.map((e) => e.path).sort(), ['data/prepared/test.csv', 'data/prepared/train.csv']);
+    // Each size is the size of the cache object dvc names for that side.
+    const cacheSize = (md5: string): number => statSync(join(project, '.dvc', 'cache', 'files', 'md5', md5.slice(0, 2), md5.slice(2))).size;
+    for (const entry of realModified) {
+      const file = shown.files.find((f) => `data/prepared/${f.path}` === entry.path)!;
+      const hash = entry.hash as { old: string; new: string };
+      assert.deepEqual([file.sizeBefore, file.sizeAfter], [cacheSize(hash.old), cacheSize(hash.new)], entry.path);
+    }
+    const cells = await frame.locator('table.files tbody tr').first().locator('td').allTextContents();
+    assert.match(cells[0] ?? '', /modified/);
     await workbench.screenshot('data-diff-dark');
   });
 
@@ -342,9 +352,11 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
     await waitForRows(DATA, (r) => findPath(r, ['demo', 'data/prepared'])?.description.endsWith('modified') ?? false, 'data/prepared modified');
     const row = findPath(await rows(workbench, DATA), ['demo', 'data/prepared'])!;
     await contextMenu(workbench.page, rowLocator(workbench, DATA, row), 'Diff with Workspace');
-    await fileTab(workbench.page, 'prepared recorded..workspace.diff').waitFor({ timeout: 30_000 });
-    const lines = await poll(() => editorLines(workbench.page), (l) => l.some((x) => x.startsWith('! modified')), 10_000);
-    const shown = lines.filter((l) => /^[-+!] /.test(l)).map((l) => `data/prepared/${l.slice(12).trim()}`);
+    // The Data Diff panel of HEAD's recorded version against the workspace.
+    const frame = await panelFrame(workbench.page, '→ workspace', 120_000);
+    const diff = await panelPoll<{ kind: string; files: { path: string; status: string; sizeBefore?: number; sizeAfter?: number }[] }>(frame, 'diff', [], (d) => d?.kind === 'directory', 60_000);
+    const shown = diff.files.map((f) => `data/prepared/${f.path}`);
+    assert.deepEqual(diff.files.map((f) => [f.status, f.sizeAfter]), [['modified', statSync(test).size]], 'the workspace side has the file as written');
     const real = JSON.parse(await dvc(project, 'data', 'status', '--granular', '--json')) as { uncommitted?: Record<string, string[]> };
     const expected = Object.values(real.uncommitted ?? {}).flat().filter((p) => p.startsWith('data/prepared/') && p !== 'data/prepared/');
     assert.deepEqual(shown, expected, `dvc data status --granular: ${JSON.stringify(real)}`);

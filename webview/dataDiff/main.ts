@@ -184,6 +184,8 @@ function renderFile(sides: DiffSides, diff: FileDiffPayload): void {
   root.replaceChildren(header(sides), el('p', { className: diff.changed ? 'changed' : 'same' }, diff.changed ? `The file changed: ${bytes(diff.sizeBefore)} → ${bytes(diff.sizeAfter)}.` : 'The file is the same in both versions.'));
 }
 
+let lastDiff: Extract<ToWebview, { type: 'result' }>['diff'] | undefined;
+
 window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const message = event.data;
   state = message.type;
@@ -196,6 +198,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       root.replaceChildren(header(message.sides), el('p', { className: 'error' }, icon('error'), ` ${message.message}`));
       break;
     case 'result':
+      lastDiff = message.diff;
       if (message.diff.kind === 'table') renderTable(message.sides, message.diff, message.limit);
       else if (message.diff.kind === 'directory') renderDirectory(message.sides, message.diff);
       else renderFile(message.sides, message.diff);
@@ -204,6 +207,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   root.setAttribute('aria-busy', 'false');
 });
 
-(window as unknown as { mlWorkbench: unknown }).mlWorkbench = { state: () => state };
+/** Read-only views of what is drawn, for the e2e tests: the state, and the diff as the host sent it. */
+(window as unknown as { mlWorkbench: unknown }).mlWorkbench = { state: () => state, diff: () => lastDiff };
 
 post({ type: 'ready' });

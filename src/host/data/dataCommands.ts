@@ -1,10 +1,9 @@
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { planCheckout } from '../../core/dvc/checkout.js';
-import { diffDataFiles, formatDataDiff, versionFiles, workspaceFiles, type DataFiles, type DiffSide } from '../../core/dvc/dataDiff.js';
+import type { DiffSide } from '../../core/dvc/dataDiff.js';
+import { RECORDED } from '../../core/dvc/revision/resolve.js';
 import type { DataVersion } from '../../core/dvc/entities.js';
 import { dataVersionCheckout, interpreterPath } from '../../core/tasks/index.js';
-import { tableFormatOf } from '../../core/tabular/model.js';
 import type { CommandTable } from '../commands.js';
 import { Commands, TaskTypes } from '../constants.js';
 import type { Services } from '../services.js';
@@ -21,16 +20,14 @@ export interface DataFeature {
 }
 
 /**
- * Tables (CSV, TSV, JSON Lines, Parquet) get the Data Diff panel (schema, rows, stats); a
- * directory and any other file keep the text diff (one line per file, as `dvc diff` lists them).
+ * Every diff opens the Data Diff panel: a table (CSV, TSV, JSON Lines, Parquet) with its schema,
+ * rows and stats; a directory with its files added, deleted and modified and their sizes; any other
+ * file with whether it changed and its sizes.
  */
-function showsContent(owner: TrackedElement): boolean {
-  return !owner.data.isDir && tableFormatOf(owner.data.repoPath) !== undefined;
-}
-
 function openPanel(feature: DataFeature, owner: TrackedElement, before: DataVersion | undefined, after: DataVersion | undefined): void {
   const side = (version: DataVersion | undefined): [string, string] => (version ? [version.commit, versionSide(version).label] : ['workspace', 'workspace']);
-  const [beforeRev, beforeLabel] = before ? side(before) : ['HEAD', 'HEAD (recorded)'];
+  // No version: what the workspace's dvc.lock or .dvc file records (committed or not), as `dvc data status` compares.
+  const [beforeRev, beforeLabel] = before ? side(before) : [RECORDED, 'recorded (dvc.lock / .dvc)'];
   const [afterRev, afterLabel] = side(after);
   DataDiffPanel.open(feature.extensionUri, feature.services.log, { root: owner.project.root, path: owner.data.repoPath, before: beforeRev, after: afterRev, beforeLabel, afterLabel });
 }
@@ -49,24 +46,11 @@ async function refreshData({ services, tree }: DataFeature): Promise<void> {
 
 const versionSide = (version: DataVersion): DiffSide => ({ label: `${version.commit.slice(0, 7)} (${version.message.slice(0, 60)})`, hash: version.hash });
 
-async function showDiff(feature: DataFeature, owner: TrackedElement, sides: [DiffSide, DataFiles, DiffSide, DataFiles]): Promise<void> {
-  const [beforeSide, before, afterSide, after] = sides;
-  const diff = diffDataFiles(basename(owner.data.repoPath), before, after);
-  const text = formatDataDiff(owner.data.repoPath, beforeSide, afterSide, diff);
-  const short = (label: string): string => label.split(' ')[0]!;
-  const document = await vscode.workspace.openTextDocument(feature.services.documents.add(text, `${basename(owner.data.repoPath)} ${short(beforeSide.label)}..${short(afterSide.label)}.diff`));
-  await vscode.window.showTextDocument(document, { preview: true });
-}
-
 /** A version (or the recorded one, from a tracked path's row) against the workspace now. */
 async function diffDataWithWorkspace(feature: DataFeature, element?: DataElement): Promise<void> {
   if (element?.kind !== 'version' && element?.kind !== 'tracked') throw new Error('Choose a tracked path or one of its versions in the Data view.');
   const owner = element.kind === 'version' ? element.owner : element;
-  if (showsContent(owner)) return openPanel(feature, owner, element.kind === 'version' ? element.version : undefined, undefined);
-  const side: DiffSide = element.kind === 'version' ? versionSide(element.version) : { label: 'recorded', hash: owner.data.hash };
-  const before = await versionFiles(owner.project.repo, owner.data.repoPath, side.hash);
-  const after = await workspaceFiles(owner.project.repo, owner.data);
-  await showDiff(feature, owner, [side, before, { label: 'workspace', hash: after.hash }, after]);
+  openPanel(feature, owner, element.kind === 'version' ? element.version : undefined, undefined);
 }
 
 /** Two versions of one path: the two selected rows, else this row and one picked from the others. */
@@ -87,9 +71,7 @@ async function diffDataVersions(feature: DataFeature, element?: DataElement, sel
   // Older first: versions are listed newest first.
   const order = element.siblings.map((v) => v.commit);
   const [older, newer] = order.indexOf(other.commit) > order.indexOf(element.version.commit) ? [other, element.version] : [element.version, other];
-  const owner = element.owner;
-  if (showsContent(owner)) return openPanel(feature, owner, older, newer);
-  await showDiff(feature, owner, [versionSide(older), await versionFiles(owner.project.repo, owner.data.repoPath, older.hash), versionSide(newer), await versionFiles(owner.project.repo, owner.data.repoPath, newer.hash)]);
+  openPanel(feature, element.owner, older, newer);
 }
 
 /**

@@ -143,7 +143,10 @@ export abstract class RevisionFiles {
   async locate(repoPath: string): Promise<Located | undefined> {
     const path = this.checked(repoPath);
     const out = this.outs.find((o) => o.repoPath === path);
-    if (out && !(this.plainFirst && (await this.plainEntry(path)))) {
+    // The workspace is what its work tree holds (a file, or a directory's files as they are now);
+    // the cache only stands in for an output not checked out.
+    const inTree = this.plainFirst && ((await this.plainEntry(path)) !== undefined || (out?.hash.endsWith('.dir') === true && (await isDirectory(join(this.root, ...path.split('/'))))));
+    if (out && !inTree) {
       if (!out.hash.endsWith('.dir')) {
         const object = objectPath(this.cacheDir, out.hash, out.algorithm);
         return { kind: 'file', ref: { kind: 'cache', path: object }, size: await sizeOf(object), md5: out.hash };
@@ -158,9 +161,10 @@ export abstract class RevisionFiles {
       );
       return { kind: 'directory', files };
     }
-    const plain = await this.plainEntry(path);
-    if (plain) return { kind: 'file', ref: plain.ref, size: plain.size };
+    // A file inside a cached directory: the work tree's first in the workspace, the cache's first otherwise.
     const cached = await this.cachedObject(path);
+    const plain = cached && !this.plainFirst ? undefined : await this.plainEntry(path);
+    if (plain) return { kind: 'file', ref: plain.ref, size: plain.size };
     if (cached) return { kind: 'file', ref: { kind: 'cache', path: cached }, size: await sizeOf(cached) };
     const listed = await this.listPlain(path);
     if (!listed) return undefined;
@@ -218,10 +222,18 @@ export abstract class RevisionFiles {
   }
 }
 
-/** The workspace: files on disk, the cache for outputs not checked out. */
+/**
+ * The workspace: files on disk, the cache for outputs not checked out. `recorded`: the outputs its
+ * dvc.lock and `.dvc` files record, from the cache, whatever the work tree holds now.
+ */
 export class WorkspaceFiles extends RevisionFiles {
-  protected readonly plainFirst = true;
+  protected readonly plainFirst: boolean;
   readonly textFiles: RepoFiles = diskFiles;
+
+  constructor(root: string, cacheDir: string, maxBytes: number, recorded = false) {
+    super(root, cacheDir, maxBytes);
+    this.plainFirst = !recorded;
+  }
 
   dvcFiles(): Promise<string[]> {
     throw new Error('the workspace is loaded with loadSnapshot');
@@ -317,4 +329,11 @@ export class CommitFiles extends RevisionFiles {
     if (!this.directories.has(repoPath)) return undefined;
     return [...this.blobs.keys()].filter((p) => p.startsWith(`${repoPath}/`));
   }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

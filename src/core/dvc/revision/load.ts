@@ -40,8 +40,8 @@ export class RevisionLoader {
   async load(info: RevisionInfo, options: { signal?: AbortSignal; maxFileBytes?: number } = {}): Promise<LoadedRevision> {
     const config = await this.dvcConfig();
     const maxBytes = options.maxFileBytes ?? MAX_PLOT_FILE_BYTES;
-    if (info.kind === 'workspace') {
-      const files = new WorkspaceFiles(this.root, config.cacheDir, maxBytes);
+    if (info.kind === 'workspace' || info.kind === 'recorded') {
+      const files = new WorkspaceFiles(this.root, config.cacheDir, maxBytes, info.kind === 'recorded');
       const snapshot = await loadSnapshot(this.root, options.signal);
       files.useStages(snapshot.stages);
       return { info, files, stages: snapshot.stages, pipelines: snapshot.pipelines, diagnostics: snapshot.diagnostics };

@@ -9,7 +9,8 @@ import type { Git } from '../../git/index.js';
 export interface RevisionInfo {
   /** The name as asked for: `workspace`, a branch, tag, commit or experiment name. */
   readonly name: string;
-  readonly kind: 'workspace' | 'commit' | 'experiment';
+  /** `recorded`: the workspace's dvc.lock and `.dvc` files, their outputs as the cache has them (what `dvc data status` compares the work tree with). */
+  readonly kind: 'workspace' | 'recorded' | 'commit' | 'experiment';
   /** The full commit (absent for the workspace). */
   readonly commit?: string;
   /** For an experiment, the commit it was based on. */
@@ -22,6 +23,8 @@ export class RevisionError extends Error {
 }
 
 export const WORKSPACE = 'workspace';
+/** The workspace as last recorded (never a git ref name: `:` is not allowed in one). */
+export const RECORDED = 'workspace:recorded';
 
 interface ExperimentRef {
   readonly name: string;
@@ -44,6 +47,7 @@ export class RevisionResolver {
 
   async resolve(name: string, signal?: AbortSignal): Promise<RevisionInfo> {
     if (name === WORKSPACE) return { name, kind: 'workspace' };
+    if (name === RECORDED) return { name, kind: 'recorded' };
     const commit = await this.git.resolveCommit(name, signal ? { signal } : {});
     if (commit) return { name, kind: 'commit', commit };
     const matches = (await this.experimentRefs(signal)).filter((e) => e.name === name);
