@@ -33,7 +33,8 @@ export const DVC_USAGE = `  status          [--repo DIR] [--stat-cache FILE | --
                   tracked path. Local and S3 remotes are read natively, others through PY -m dvc, PY default python3)
   plots-diff      [REV...] [--repo DIR]   plots of each revision (workspace, commits, experiments), as dvc plots diff --json --split
   data-diff       --path P --a REV --b REV [--key COL] [--limit N] [--no-stats] [--repo DIR]
-                  what changed inside P: rows and columns of a CSV/TSV/JSONL/Parquet file, files of a directory
+                  what changed inside P: rows and columns of a CSV/TSV/JSONL/Parquet file, files of a directory;
+                  REV: workspace, workspace:recorded (what dvc.lock/.dvc record, from the cache), a commit or an experiment
   (--wait: how long to wait for a running dvc command to release the repository; default ${DEFAULT_WAIT_S}, 0 not at all)`;
 
 export const DVC_BOOLEAN_FLAGS = ['no-stat-cache', 'paths', 'no-stats'] as const;
