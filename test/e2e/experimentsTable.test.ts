@@ -11,7 +11,8 @@
  * - screenshots dark, light and high contrast at 1600×1000 and 1280×800;
  * - Queue experiment… with train.epochs changed (the runner's params picker), Start queue worker:
  *   the row goes queued → running → done with its metrics;
- * - Logs of the experiment: the task terminal shows what `dvc queue logs` prints;
+ * - Logs of the experiment: the task terminal shows what `dvc queue logs` prints; Push… to a git
+ *   remote: the remote has the experiment's ref;
  * - Apply the experiment: params.yaml has its value; Remove it (confirmed): git has no ref left;
  * - star and note rows (MLflow tags; nothing written in the repo for DVC), Starred only, Compare and
  *   Metrics from a selection.
@@ -293,6 +294,18 @@ async function queueApplyRemove(): Promise<void> {
     throw error;
   });
   await workbench.screenshot('experiments-table-logs');
+
+  // Push… to a git remote (a bare repository): DVC's `exp push` puts the experiment's ref there.
+  const remote = join(dirname(project), 'exps-remote.git');
+  git(dirname(project), 'init', '-q', '--bare', remote);
+  git(project, 'remote', 'add', 'e2e-remote', remote);
+  await clickRow(experiment.label);
+  await frame.locator('.tool:not([disabled])', { hasText: 'Push…' }).click();
+  const remoteInput = quickInput(workbench.page);
+  await remoteInput.waitFor({ state: 'visible' });
+  await remoteInput.fill('e2e-remote');
+  await remoteInput.press('Enter');
+  await poll(async () => git(project, 'ls-remote', remote), (out) => out.split('\n').some((line) => line.startsWith('refs/exps/', line.indexOf('\t') + 1) && line.endsWith(`/${experimentName}`)), 180_000, 1000);
 
   // Apply: the workspace gets the experiment's params.
   await clickRow(experiment.label);

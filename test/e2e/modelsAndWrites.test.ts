@@ -278,8 +278,12 @@ describe('writes and the Models view on a SQLite store (MLflow\'s Python client 
       await onRow(workbench, RUNS, [EXPERIMENT, UNDONE], 'Delete Run…');
       await answerDialog(workbench.page, 'Delete Run');
       const toast = await notification(workbench.page, `Deleted run "${UNDONE}".`, WRITE_MS);
+      // The pointer on the toast keeps it from timing out while MLflow's client is asked (seconds on a busy machine).
+      await toast.hover();
       await waitForRow(workbench, RUNS, [EXPERIMENT, UNDONE], (row) => row === undefined, 'the run deleted before Undo');
       assert.equal((await runState(fixture.uri, undoneId)).lifecycle, 'deleted', 'lifecycle_stage before Undo');
+      // Gone from the corner anyway: the notification centre still holds it, with its Undo.
+      if (!(await toast.isVisible())) await workbench.runCommand('Notifications: Show Notifications');
       await toast.hover();
       await toast.locator('.monaco-button', { hasText: /^\s*Undo\s*$/ }).first().click();
       await waitForRow(workbench, RUNS, [EXPERIMENT, UNDONE], (row) => !!row && !/\bdeleted\b/.test(row.description), 'the run back after Undo');
