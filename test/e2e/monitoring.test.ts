@@ -10,13 +10,14 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { sendTestRequest } from '../../src/core/tasks/servingClient';
 import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
 import { contextMenu, mlflowClient, setPaneExpanded } from './support/interactions';
 import { expandPath, findPath, parkMouse, poll, quickInput, quickInputTitle, rowLocator, rows, waitForPath, webviewContaining } from './support/runsTree';
+import { removeTree } from './support/processes';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
 import { screenshotVariants } from './support/themes';
 import { ensureVsix } from './support/vsix';
@@ -43,6 +44,8 @@ before(async () => {
 after(async () => {
   reportLoggedProblems(workbench, 'monitoring');
   await workbench?.stop();
+  // The workbench is killed, not closed: the model server the extension started there outlives it.
+  if (workspace) await removeTree(dirname(workspace));
 });
 
 test('serve the champion, capture 200 requests, Drift Report… shows the shifted column, Log to MLflow creates the run', { timeout: TIMEOUT }, async () => {

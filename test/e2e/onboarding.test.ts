@@ -17,7 +17,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -25,6 +25,7 @@ import type { Locator } from 'playwright-core';
 import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
 import { EXTENSION_ID } from './support/codeServer';
 import { dvcStatus } from './support/dvcProject';
+import { removeTree } from './support/processes';
 import { contextMenu, notification, setPaneExpanded } from './support/interactions';
 import { dialogText } from './support/pipelineViews';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
@@ -51,7 +52,7 @@ const SLOW_MS = 360_000;
 let vsix: string;
 let python: PythonEnv;
 const scratch = mkdtempSync(join(tmpdir(), 'mlwb-onboarding-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+after(() => removeTree(scratch));
 
 before(async () => {
   vsix = ensureVsix();

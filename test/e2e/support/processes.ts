@@ -132,18 +132,12 @@ export function pidsIn(dir: string): number[] {
 }
 
 /**
- * Removes a test's scratch folder. A process the test started there (a DVC queue worker that was
- * told to stop, a server) may still be writing into it, which makes the removal fail with
- * ENOTEMPTY: such processes are stopped first, then the removal is retried; what is still running
- * there is named in the error.
+ * Removes a test's scratch folder, after stopping what still works there: a DVC queue worker told
+ * to stop but still writing (the removal failed with ENOTEMPTY), a model server the extension
+ * started when the workbench was killed rather than closed (it outlived the suite). Each is named
+ * in the log; what is still running after that is named in the error.
  */
 export async function removeTree(dir: string): Promise<void> {
-  try {
-    rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 100 });
-    return;
-  } catch {
-    // Something still writes there: stop it, then try again.
-  }
   const leftovers = pidsIn(dir);
   if (leftovers.length > 0) console.log(`[e2e] stopping ${leftovers.length} process(es) still working in ${dir}: ${leftovers.map((pid) => `${pid} ${commandOf(pid)}`).join('; ')}`);
   await Promise.all(leftovers.map((pid) => stopPid(pid, 3_000)));
