@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { diffContent } from '../../core/dvc/contentDiff.js';
+import { RECORDED } from '../../core/dvc/revision/resolve.js';
 import type { Logger } from '../../core/log.js';
 import { parseFromWebview, type DiffPayload, type DiffSides, type FromWebview, type ToWebview } from '../../protocol/dataDiff.js';
 import { WebviewTypes } from '../constants.js';
@@ -40,7 +41,9 @@ export class DataDiffPanel extends Disposable {
       return same;
     }
     const name = request.path.split('/').pop() ?? request.path;
-    const panel = vscode.window.createWebviewPanel(WebviewTypes.dataDiff, `Diff ${name}`, vscode.ViewColumn.Active, {
+    // The tab names both sides: two diffs of one path are told apart without opening them.
+    const side = (rev: string): string => (/^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 7) : rev === RECORDED ? 'recorded' : rev);
+    const panel = vscode.window.createWebviewPanel(WebviewTypes.dataDiff, `Diff ${name} (${side(request.before)} → ${side(request.after)})`, vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
