@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { main } from '../../src/cli/main';
 import { DvcExperiments, experimentRows, type ExpState } from '../../src/core/dvc/experiments/index';
 import { env, pythonEnv, REPO_ROOT } from '../support/python';
+import { removeTree } from '../e2e/support/processes';
 import { jsonDiff } from './jsonDiff';
 import { comparable, dvcExpShow } from './expShow';
 
@@ -58,8 +59,9 @@ before(async () => {
 after(async () => {
   experiments?.dispose();
   if (dir) await run('dvc', ['queue', 'stop', '--kill'], { cwd: dir, env: env() }).catch(() => undefined);
-  // The stopped worker may still be writing its last files for a moment: retried removal.
-  if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+  // The stopped worker may still be writing its last files (the removal failed with ENOTEMPTY in
+  // .dvc/tmp/exps): removeTree stops what still works in the folder, names it, then removes it.
+  if (scratch) await removeTree(scratch);
 });
 
 test('the default view: workspace, HEAD and its experiments, the queued one', async () => {

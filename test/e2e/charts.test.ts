@@ -229,9 +229,17 @@ test('metric charts: points equal MLflow’s, log/smoothing/axis, zoom to full d
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG signature');
 
     // 8. Reload: VS Code restores the panel through our serializer, with its charts.
-    await page.reload();
+    // Through VS Code's own Reload Window: it shuts the window down (its storage, with the panel's
+    // state, is flushed) as a user's reload does. A bare page reload can cut that flush short, and
+    // the panel then has nothing to come back from.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
-    frame = await panelFrame(page, 'long-run', 90_000);
+    frame = await panelFrame(page, 'long-run', 90_000).catch(async (error: Error) => {
+      const tabs = await page.locator('.tabs-container .tab').allInnerTexts().catch(() => []);
+      throw new Error(`${error.message}; editor tabs after the reload: ${JSON.stringify(tabs)}`);
+    });
     await panelPoll<string[]>(frame, 'keys', [], (k) => k.length === 3, 60_000);
 
     // 9. Compare Runs from the palette; a click on a run selects it in the Runs view.

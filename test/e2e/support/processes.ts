@@ -139,7 +139,7 @@ export function pidsIn(dir: string): number[] {
  */
 export async function removeTree(dir: string): Promise<void> {
   const leftovers = pidsIn(dir);
-  if (leftovers.length > 0) console.log(`[e2e] stopping ${leftovers.length} process(es) still working in ${dir}: ${leftovers.map((pid) => `${pid} ${commandOf(pid)}`).join('; ')}`);
+  if (leftovers.length > 0) console.log(`[cleanup] stopping ${leftovers.length} process(es) still working in ${dir}: ${leftovers.map((pid) => `${pid} ${commandOf(pid)}`).join('; ')}`);
   await Promise.all(leftovers.map((pid) => stopPid(pid, 3_000)));
   try {
     rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
