@@ -57,10 +57,10 @@ export type ToWebview =
   | { readonly type: 'error'; readonly message: string };
 
 /** What the user can do with selected rows (host checks each applies to the rows' source). */
-export const ROW_ACTIONS = ['metrics', 'compare', 'plots', 'star', 'unstar', 'note', 'open', 'apply', 'branch', 'remove', 'logs', 'stop', 'runWithParams', 'queueWithParams', 'push', 'pull'] as const;
+export const ROW_ACTIONS = ['metrics', 'compare', 'plots', 'star', 'unstar', 'note', 'open', 'apply', 'branch', 'remove', 'logs', 'stop', 'runWithParams', 'queueWithParams', 'push'] as const;
 export type RowAction = (typeof ROW_ACTIONS)[number];
 
-export const TABLE_ACTIONS = ['refresh', 'loadMore', 'startQueue', 'stopQueue'] as const;
+export const TABLE_ACTIONS = ['refresh', 'loadMore', 'startQueue', 'stopQueue', 'pullFromRemote'] as const;
 export type TableAction = (typeof TABLE_ACTIONS)[number];
 
 export type FromWebview =

@@ -14,6 +14,7 @@
  * - Logs of the experiment: the task terminal shows what `dvc queue logs` prints; Push… to a git
  *   remote: the remote has the experiment's ref;
  * - Apply the experiment: params.yaml has its value; Remove it (confirmed): git has no ref left;
+ *   Pull from remote… (the remote picked from git's, every commit): its row and ref come back;
  * - star and note rows (MLflow tags; nothing written in the repo for DVC), Starred only, Compare and
  *   Metrics from a selection.
  */
@@ -319,6 +320,19 @@ async function queueApplyRemove(): Promise<void> {
   assert.match(await confirm('Remove'), /Remove experiment/);
   await poll(tableRows, (r) => !r.some((x) => x.id === experiment.id), 180_000, 500);
   assert.equal(git(project, 'for-each-ref', 'refs/exps').split('\n').filter((l) => l.includes(experiment.label.split(' ')[0]!)).length, 0);
+
+  // Pull from remote… (the table's DVC tools): the experiment removed here but pushed before comes back
+  // from the remote, as the Remove confirmation promised (`dvc exp pull --all-commits e2e-remote`).
+  await frame.locator('.tool:not([disabled])', { hasText: 'Pull from remote…' }).click();
+  const pullRemote = quickInput(workbench.page);
+  await pullRemote.waitFor({ state: 'visible' });
+  await poll(() => workbench.page.locator('.quick-input-list .monaco-list-row').allInnerTexts(), (items) => items.some((t) => t.includes('e2e-remote') && t.includes('exps-remote.git')), 15_000);
+  await workbench.screenshot('experiments-table-pull-remote');
+  await pullRemote.fill('e2e-remote');
+  await pullRemote.press('Enter');
+  await workbench.pickQuickItem('Experiments of every commit');
+  await poll(tableRows, (r) => r.some((x) => x.label.replace(/ \([0-9a-f]{7,}\)$/, '') === experimentName), 180_000, 500);
+  assert.equal(git(project, 'for-each-ref', '--format=%(refname)', 'refs/exps').split('\n').filter((l) => l.endsWith(`/${experimentName}`)).length, 1, 'the experiment\'s ref is back');
 }
 
 test('star and note a run and a DVC baseline, Starred only, Compare and Metrics from the selection', { timeout: TEST_TIMEOUT }, async () => {

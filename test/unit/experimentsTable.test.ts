@@ -218,6 +218,9 @@ describe('dvc experiment actions as argv', () => {
     assert.deepEqual(dvcExperimentCommand(base, { kind: 'queueStart', jobs: 99 }).args, ['-m', 'dvc', 'queue', 'start', '--jobs', '16']);
     assert.deepEqual(dvcExperimentCommand(base, { kind: 'logs', rev: 'q1' }).args, ['-m', 'dvc', 'queue', 'logs', 'q1']);
     assert.deepEqual(dvcExperimentCommand(base, { kind: 'push', remote: 'origin', revs: ['a'] }).args, ['-m', 'dvc', 'exp', 'push', 'origin', 'a']);
+    assert.deepEqual(dvcExperimentCommand(base, { kind: 'pull', remote: 'origin', allCommits: false }).args, ['-m', 'dvc', 'exp', 'pull', 'origin']);
+    assert.deepEqual(dvcExperimentCommand(base, { kind: 'pull', remote: '/srv/exps.git', allCommits: true }).args, ['-m', 'dvc', 'exp', 'pull', '--all-commits', '/srv/exps.git']);
+    assert.throws(() => dvcExperimentCommand(base, { kind: 'pull', remote: '--upload-pack=x', allCommits: true }), /option/);
     assert.throws(() => dvcExperimentCommand(base, { kind: 'apply', rev: '--force' }), /option/);
     assert.throws(() => dvcExperimentCommand(base, { kind: 'remove', revs: [] }), /empty/);
   });

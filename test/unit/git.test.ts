@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BlobReader, Git, GitError } from '../../src/core/git/index.js';
+import { BlobReader, Git, GitError, parseRemotes } from '../../src/core/git/index.js';
 
 describe('core/git', () => {
   let repo: string;
@@ -43,6 +43,19 @@ describe('core/git', () => {
     assert.equal(await git.text(['show', `${first}:a.txt`]), 'one\n');
     assert.equal(await git.tryText(['show', `${first}:missing.txt`]), undefined);
     assert.equal(await git.text(['show', `${first}:name with space; $(touch x).txt`]), 'odd\n');
+  });
+
+  it('lists the remotes as `git remote -v` names them (fetch URL; names and URLs with spaces kept)', async () => {
+    const git = new Git(repo);
+    assert.deepEqual(await git.remotes(), []);
+    execFileSync('git', ['remote', 'add', 'origin', 'https://example.invalid/team/repo.git'], { cwd: repo });
+    execFileSync('git', ['remote', 'add', 'backup', '/srv/git/a repo with spaces.git'], { cwd: repo });
+    execFileSync('git', ['remote', 'set-url', '--push', 'origin', 'ssh://push.example.invalid/repo.git'], { cwd: repo });
+    assert.deepEqual(await git.remotes(), [
+      { name: 'backup', url: '/srv/git/a repo with spaces.git' },
+      { name: 'origin', url: 'https://example.invalid/team/repo.git' },
+    ]);
+    assert.deepEqual(parseRemotes('odd line\nx\thttps://h/r (push)\n'), [{ name: 'x', url: 'https://h/r' }]);
   });
 
   it('types its failures', async () => {

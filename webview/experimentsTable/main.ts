@@ -68,6 +68,7 @@ const dvcTools = el('span', { className: 'tool-group' },
   toolButton('add', 'Queue experiment…', () => tableRowAction('queueWithParams')),
   toolButton('run-all', 'Start queue worker', () => post({ type: 'tableAction', action: 'startQueue' })),
   toolButton('debug-stop', 'Stop queue workers', () => post({ type: 'tableAction', action: 'stopQueue' })),
+  toolButton('cloud-download', 'Pull from remote…', () => post({ type: 'tableAction', action: 'pullFromRemote' })),
 );
 const loadMore = toolButton('fold-down', 'Load more runs', () => post({ type: 'tableAction', action: 'loadMore' }));
 root.replaceChildren(
@@ -513,7 +514,6 @@ function renderActions(): void {
           button('output', 'Logs', 'logs', experiments.length === 1, 'select one queued, running or failed experiment'),
           button('debug-stop', 'Stop', 'stop', experiments.some((r) => r.status === 'running' || r.status === 'queued'), 'select a running or queued experiment'),
           button('cloud-upload', 'Push…', 'push', experiments.length > 0, 'select DVC experiments'),
-          button('cloud-download', 'Pull…', 'pull', experiments.length > 0, 'select DVC experiments'),
           button('trash', 'Remove…', 'remove', experiments.length > 0, 'select DVC experiments'),
         ]
       : []),

@@ -45,6 +45,23 @@ export interface ListedBlob {
   readonly path: string;
 }
 
+export interface GitRemote {
+  readonly name: string;
+  readonly url: string;
+}
+
+/** `git remote -v` lines (`NAME\tURL (fetch|push)`): one entry per name, its fetch URL. */
+export function parseRemotes(text: string): GitRemote[] {
+  const remotes = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^([^\t]+)\t(.*) \((fetch|push)\)$/.exec(line);
+    if (!match) continue;
+    const [, name, url, direction] = match as unknown as [string, string, string, string];
+    if (direction === 'fetch' || !remotes.has(name)) remotes.set(name, url);
+  }
+  return [...remotes].map(([name, url]) => ({ name, url }));
+}
+
 export class Git {
   /**
    * @param cwd a folder inside the work tree (commands run there, so relative paths are its).
@@ -68,6 +85,11 @@ export class Git {
       if (error instanceof GitError && (error.reason === 'failed' || error.reason === 'not-found')) return undefined;
       throw error;
     }
+  }
+
+  /** The repository's remotes (`git remote -v`): name and fetch URL, in git's order. */
+  async remotes(options: GitCallOptions = {}): Promise<GitRemote[]> {
+    return parseRemotes(await this.text(['remote', '-v'], options));
   }
 
   /** stdout of `git ARGS` as bytes. */

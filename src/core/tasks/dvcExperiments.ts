@@ -10,7 +10,8 @@ export type DvcExperimentAction =
   | { readonly kind: 'branch'; readonly rev: string; readonly branch: string }
   | { readonly kind: 'remove'; readonly revs: readonly string[] }
   | { readonly kind: 'push'; readonly remote: string; readonly revs: readonly string[] }
-  | { readonly kind: 'pull'; readonly remote: string; readonly revs: readonly string[] }
+  /** Every experiment the remote has of HEAD (DVC's default), or of every commit (`--all-commits`). */
+  | { readonly kind: 'pull'; readonly remote: string; readonly allCommits: boolean }
   | { readonly kind: 'queueStart'; readonly jobs: number }
   | { readonly kind: 'queueStop' }
   | { readonly kind: 'kill'; readonly revs: readonly string[] }
@@ -36,7 +37,7 @@ function argsOf(action: DvcExperimentAction): string[] {
     case 'push':
       return ['exp', 'push', requireOperand(action.remote, 'git remote'), ...revs(action.revs)];
     case 'pull':
-      return ['exp', 'pull', requireOperand(action.remote, 'git remote'), ...revs(action.revs)];
+      return ['exp', 'pull', ...(action.allCommits ? ['--all-commits'] : []), requireOperand(action.remote, 'git remote')];
     case 'queueStart':
       return ['queue', 'start', '--jobs', String(Math.max(1, Math.min(16, Math.floor(action.jobs))))];
     case 'queueStop':

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import * as vscode from 'vscode';
 import { NOTE_TAG, STARRED_TAG, type TableRow } from '../../core/experimentsTable/index.js';
+import { Git, type GitRemote } from '../../core/git/index.js';
 import { interpreterPath, TASK_TYPE } from '../../core/tasks/definition.js';
 import { dvcExperimentCommand, type DvcExperimentAction } from '../../core/tasks/dvcExperiments.js';
 import { Commands, TaskTypes } from '../constants.js';
@@ -62,6 +63,9 @@ export async function rowAction(feature: ExperimentsFeature, panel: ExperimentsT
     case 'startQueue':
     case 'stopQueue':
       for (const ref of panel.refs.filter((r) => r.kind === 'dvc')) await runDvc(feature, ref.place, action === 'startQueue' ? { kind: 'queueStart', jobs: 1 } : { kind: 'queueStop' });
+      return;
+    case 'pullFromRemote':
+      for (const ref of panel.refs.filter((r) => r.kind === 'dvc')) await pullFromRemote(feature, ref.place);
       return;
     default:
       return dvcAction(feature, action, dvc);
@@ -130,12 +134,53 @@ async function dvcAction(feature: ExperimentsFeature, action: string, dvc: Map<s
       return runDvc(feature, root, { kind: 'kill', revs: names });
     case 'logs':
       return runDvc(feature, root, { kind: 'logs', rev: names[0]! });
-    case 'push':
-    case 'pull': {
-      const remote = await vscode.window.showInputBox({ title: `${action === 'push' ? 'Push' : 'Pull'} experiments`, prompt: 'Git remote', value: 'origin', validateInput: (v) => (v.trim() && !v.startsWith('-') ? undefined : 'A git remote name or URL') });
-      if (remote) await runDvc(feature, root, { kind: action, remote: remote.trim(), revs: names });
+    case 'push': {
+      const remote = await pickGitRemote(root, `Push ${rows.length === 1 ? `experiment "${names[0]}"` : `${rows.length} experiments`} to a Git remote`);
+      if (remote) await runDvc(feature, root, { kind: 'push', remote, revs: names });
       return;
     }
+  }
+}
+
+/** `dvc exp pull REMOTE [--all-commits]`: experiments the remote has and this clone has not (a teammate's, or one removed here after a push). */
+async function pullFromRemote(feature: ExperimentsFeature, root: string): Promise<void> {
+  const remote = await pickGitRemote(root, 'Pull experiments from a Git remote');
+  if (!remote) return;
+  const scope = await vscode.window.showQuickPick(
+    [
+      { label: 'Experiments of HEAD', description: 'dvc exp pull', detail: 'Those whose baseline is the commit checked out now.', allCommits: false },
+      { label: 'Experiments of every commit', description: 'dvc exp pull --all-commits', detail: 'Every experiment the remote has, whatever its baseline.', allCommits: true },
+    ],
+    { title: `Pull experiments from ${remote}`, placeHolder: 'Which experiments?' },
+  );
+  if (scope) await runDvc(feature, root, { kind: 'pull', remote, allCommits: scope.allCommits });
+}
+
+/**
+ * A git remote of the repository at `root` (`git remote -v`, name and URL shown), or a Git URL
+ * typed in. Undefined when dismissed. A value starting with `-` is refused (it would read as an option).
+ */
+async function pickGitRemote(root: string, title: string): Promise<string | undefined> {
+  const remotes: readonly GitRemote[] = await new Git(root).remotes().catch(() => []);
+  type Item = vscode.QuickPickItem & { readonly remote: string };
+  const known: Item[] = remotes.map((r) => ({ label: r.name, description: r.url, iconPath: new vscode.ThemeIcon('repo'), remote: r.name }));
+  const pick = vscode.window.createQuickPick<Item>();
+  pick.title = title;
+  pick.placeholder = remotes.length > 0 ? 'A git remote of this repository, or type a Git URL' : 'This repository has no git remote: type a Git URL (or add a remote with git remote add)';
+  pick.items = known;
+  pick.onDidChangeValue((value) => {
+    const typed = value.trim();
+    const other = typed && !typed.startsWith('-') && !known.some((k) => k.remote === typed) ? [{ label: typed, description: 'a Git URL or remote name', iconPath: new vscode.ThemeIcon('link'), alwaysShow: true, remote: typed }] : [];
+    pick.items = [...other, ...known];
+  });
+  try {
+    return await new Promise<string | undefined>((resolve) => {
+      pick.onDidAccept(() => resolve(pick.selectedItems[0]?.remote));
+      pick.onDidHide(() => resolve(undefined));
+      pick.show();
+    });
+  } finally {
+    pick.dispose();
   }
 }
 
