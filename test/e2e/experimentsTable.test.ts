@@ -8,6 +8,8 @@
  *   with aggregates (a mean for metrics, distinct values for params);
  * - Columns → a metric's min and value at a step: each run's cell equals what MLflow's client reads
  *   of its history; the column sorts;
+ * - a column resized by dragging its edge (header and cells, no sort), moved by dragging its header,
+ *   hidden and shown again from Columns;
  * - screenshots dark, light and high contrast at 1600×1000 and 1280×800;
  * - Queue experiment… with train.epochs changed (the runner's params picker), Start queue worker:
  *   the row goes queued → running → done with its metrics;
@@ -237,6 +239,43 @@ out(result)`,
   assert.deepEqual(byMin, [...byMin].sort((a, b) => a - b));
   await clickRow(mlflowRows[0]!.label);
   await screenshotVariants(workbench, 'experiments-table', { settle: () => sleep(500) });
+
+  // Resize: drag Duration's right edge 100 px to the right (in steps, as a hand does): the header
+  // and the rows' cells widen by 100 px, nothing gets sorted, and the width is kept in the layout.
+  type Layout = { widths: Record<string, number>; order: string[]; hidden: string[] };
+  const head = (label: string) => frame.locator('.column-row .head', { has: frame.locator('.head-label', { hasText: new RegExp(`^${label}$`) }) }).first();
+  const widthBefore = (await head('Duration').boundingBox())!.width;
+  const edge = (await head('Duration').locator('.resize').boundingBox())!;
+  const mouse = workbench.page.mouse;
+  await mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
+  await mouse.down();
+  await mouse.move(edge.x + edge.width / 2 + 100, edge.y + edge.height / 2, { steps: 10 });
+  await mouse.up();
+  const widthAfter = (await head('Duration').boundingBox())!.width;
+  assert.ok(Math.abs(widthAfter - widthBefore - 100) <= 2, `Duration ${widthBefore} → ${widthAfter} px after a 100 px drag`);
+  const durationCells = await frame.locator('.row').first().locator('.cell').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).getBoundingClientRect().width));
+  assert.ok(durationCells.some((w) => Math.abs(w - widthAfter) <= 1), `a row cell is as wide as its header (${widthAfter}): ${durationCells.join(', ')}`);
+  assert.equal(await head('Duration').getAttribute('aria-sort'), 'none', 'ending a resize does not sort');
+  assert.ok(Math.abs((await panelCall<Layout>(frame, 'layout')).widths['attributes.duration']! - widthAfter) <= 1);
+
+  // Reorder: drag the Status header onto Duration: Status moves before it.
+  await head('Status').dragTo(head('Duration'));
+  const order = await panelPoll<{ columns: string[] }>(frame, 'status', [], (st) => st.columns.indexOf('attributes.status') === st.columns.indexOf('attributes.duration') - 1, 15_000);
+  assert.deepEqual(order.columns.slice(0, 3), ['attributes.start_time', 'attributes.status', 'attributes.duration']);
+  const heads = await frame.locator('.column-row .head .head-label').allInnerTexts();
+  assert.deepEqual(heads.slice(1, 4), ['Created', 'Status', 'Duration'], 'the headers are drawn in the new order');
+
+  // Hide: Columns → untick Duration; it leaves the header and the layout says so. Tick it again.
+  await frame.locator('.tool', { hasText: 'Columns' }).click();
+  const durationBox = frame.locator('.chooser-line', { has: frame.locator('label', { hasText: /^Duration$/ }) }).locator('input[type="checkbox"]');
+  await durationBox.uncheck();
+  await panelPoll<{ columns: string[] }>(frame, 'status', [], (st) => !st.columns.includes('attributes.duration'), 15_000);
+  assert.equal(await head('Duration').count(), 0);
+  assert.deepEqual((await panelCall<Layout>(frame, 'layout')).hidden, ['attributes.duration']);
+  await workbench.screenshot('experiments-table-layout');
+  await durationBox.check();
+  await panelPoll<{ columns: string[] }>(frame, 'status', [], (st) => st.columns.includes('attributes.duration'), 15_000);
+  await frame.locator('.tool', { hasText: 'Columns' }).click();
 });
 
 test('queue an experiment with a changed param: queued → running → done; apply it; remove it', { timeout: TEST_TIMEOUT }, async () => {

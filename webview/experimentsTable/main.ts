@@ -219,6 +219,8 @@ function visibleColumns(): { column: TableColumn; index: number }[] {
   return indexed.sort((a, b) => rank(a.column.id) - rank(b.column.id) || a.index - b.index);
 }
 /** A metric's min/max/at-step column is wider by default: its label says which of a metric's columns it is. */
+/** A column's edge is being dragged. */
+let resizing = false;
 const widthOf = (id: string): number => layout.widths[id] ?? (id === 'attributes.note' ? 180 : id === 'attributes.start_time' ? 140 : parseMetricViewColumn(id) ? 150 : DEFAULT_WIDTH);
 const setLayout = (next: Partial<LayoutState>): void => {
   layout = { ...layout, ...next };
@@ -329,7 +331,7 @@ function headerCell(column: TableColumn): HTMLDivElement {
   cell.setAttribute('role', 'columnheader');
   cell.setAttribute('aria-sort', sort ? (sort.descending ? 'descending' : 'ascending') : 'none');
   cell.addEventListener('click', (event) => {
-    if ((event.target as HTMLElement).classList.contains('resize')) return;
+    if (resizing || (event.target as HTMLElement).classList.contains('resize')) return;
     const next = sort ? (sort.descending ? undefined : { column: column.id, descending: true }) : { column: column.id, descending: false };
     const others = event.shiftKey ? query.sort.filter((s) => s.column !== column.id) : [];
     const list = event.shiftKey && sort ? query.sort.map((s) => (s.column === column.id ? next : s)).filter((s): s is NonNullable<typeof s> => !!s) : [...others, ...(next ? [next] : [])];
@@ -348,24 +350,32 @@ function headerCell(column: TableColumn): HTMLDivElement {
     setLayout({ order });
   });
   const handle = el('div', { className: 'resize', title: 'Drag to resize' });
+  // The header is redrawn while dragging (this handle with it): follow the pointer on the window,
+  // not on the handle, which the first redraw takes out of the page.
   handle.addEventListener('pointerdown', (event) => {
     event.preventDefault();
     event.stopPropagation();
     const startX = event.clientX;
     const startWidth = widthOf(column.id);
-    handle.setPointerCapture(event.pointerId);
+    resizing = true;
     const move = (e: PointerEvent): void => {
-      const width = Math.max(48, Math.min(1200, startWidth + e.clientX - startX));
+      const width = Math.max(48, Math.min(1200, Math.round(startWidth + e.clientX - startX)));
+      if (width === widthOf(column.id)) return;
       layout = { ...layout, widths: { ...layout.widths, [column.id]: width } };
       renderHeader();
       renderRows();
     };
     const up = (): void => {
-      handle.removeEventListener('pointermove', move);
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+      window.removeEventListener('pointercancel', up);
       saveState();
+      // The click that ends a drag is not a sort.
+      setTimeout(() => (resizing = false), 0);
     };
-    handle.addEventListener('pointermove', move);
-    handle.addEventListener('pointerup', up, { once: true });
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+    window.addEventListener('pointercancel', up);
   });
   cell.append(handle);
   return cell;
@@ -591,4 +601,5 @@ if (saved.query && JSON.stringify(saved.query) !== JSON.stringify(DEFAULT_QUERY)
       .map(([, e]) => (e.kind === 'group' ? { kind: 'group', label: e.label, count: e.count, cells: Object.fromEntries(columns.map((c, i) => [c.id, e.cells[i]])) } : { kind: 'row', id: e.id, label: e.label, source: e.source, rowKind: e.rowKind, depth: e.depth, status: e.status, problems: e.problems, starred: e.starred, cells: Object.fromEntries(columns.map((c, i) => [c.id, e.cells[i]])) })),
   status: () => ({ ...status, count, query, columns: visibleColumns().map((v) => v.column.id) }),
   paints: () => paints,
+  layout: () => layout,
 };
