@@ -1,4 +1,5 @@
 /** Grouped bars on a canvas: two series (reference, current) as shares per bin or category, axes in the theme's colours. */
+import { barScale } from '../../src/core/charts/chartShape.js';
 import type { Theme } from '../shared/theme.js';
 
 export function drawBars(canvas: HTMLCanvasElement, data: { labels: string[]; reference: number[]; current: number[] }, theme: Theme, colors: [string, string]): void {
@@ -13,12 +14,10 @@ export function drawBars(canvas: HTMLCanvasElement, data: { labels: string[]; re
   g.clearRect(0, 0, width, height);
   const font = `${Math.max(10, theme.fontSize - 1)}px ${theme.fontFamily}`;
   g.font = font;
-  // Round ticks (5%, 10%, 25%…) up to the tallest bar: a 1-2-2.5-5 step giving at most five intervals.
-  const tallest = Math.max(0.0001, ...data.reference, ...data.current);
-  const magnitude = 10 ** Math.floor(Math.log10(tallest / 5));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => tallest / s <= 5) ?? 10 * magnitude;
-  const intervals = Math.max(1, Math.ceil(tallest / step - 1e-9));
-  const max = step * intervals;
+  // Round ticks (5%, 10%, 20%…) from zero up to the tallest bar: the metrics charts' bar scale.
+  const { ticks } = barScale([0.0001, ...data.reference, ...data.current]);
+  const max = ticks[ticks.length - 1]!;
+  const intervals = ticks.length - 1;
   const left = 44;
   const bottom = 24;
   const top = 22;
@@ -30,7 +29,7 @@ export function drawBars(canvas: HTMLCanvasElement, data: { labels: string[]; re
   g.textAlign = 'right';
   g.textBaseline = 'middle';
   for (let i = 0; i <= intervals; i++) {
-    const value = step * i;
+    const value = ticks[i]!;
     const y = top + plotH - (plotH * i) / intervals;
     g.beginPath();
     g.moveTo(left, y + 0.5);
