@@ -253,7 +253,7 @@ out(result)`,
   await mouse.up();
   const widthAfter = (await head('Duration').boundingBox())!.width;
   assert.ok(Math.abs(widthAfter - widthBefore - 100) <= 2, `Duration ${widthBefore} → ${widthAfter} px after a 100 px drag`);
-  const durationCells = await frame.locator('.row').first().locator('.cell').evaluateAll((cells) => cells.map((c) => (c as HTMLElement).getBoundingClientRect().width));
+  const durationCells = await frame.locator('.row').first().locator('.cell').evaluateAll((cells) => cells.map((c) => (c as any).getBoundingClientRect().width as number));
   assert.ok(durationCells.some((w) => Math.abs(w - widthAfter) <= 1), `a row cell is as wide as its header (${widthAfter}): ${durationCells.join(', ')}`);
   assert.equal(await head('Duration').getAttribute('aria-sort'), 'none', 'ending a resize does not sort');
   assert.ok(Math.abs((await panelCall<Layout>(frame, 'layout')).widths['attributes.duration']! - widthAfter) <= 1);

@@ -6,13 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { planCheckout } from '../../src/core/dvc/checkout.js';
-import { diffDataFiles, versionFiles, workspaceFiles } from '../../src/core/dvc/dataDiff.js';
 import type { DataVersion } from '../../src/core/dvc/entities.js';
 import { openDvcRepo } from '../../src/core/dvc/repo.js';
 import { DataVersionCache, headCommit, versionRows } from '../../src/core/dvc/versionHistory.js';
@@ -200,28 +199,4 @@ test("a run's commit reads as git show prints it; an id that is not a commit, or
   assert.match(text, /data\.csv\.dvc \| /);
   await assert.rejects(commitText(dir, 'HEAD; rm -rf /'), /is not a git commit id/);
   await assert.rejects(commitText(dir, 'f'.repeat(40)), new RegExp(`Commit ${'f'.repeat(12)} is not in the git repository of ${dir}`));
-});
-
-test('a directory version diffs against the workspace file by file, from its .dir listing in the cache', async () => {
-  mkdirSync(join(dir, 'images'));
-  writeFileSync(join(dir, 'images', 'a.txt'), 'a\n');
-  writeFileSync(join(dir, 'images', 'b.txt'), 'b\n');
-  await sh('dvc', 'add', '-q', 'images');
-  const repo = openDvcRepo(dir, { inProcess: true });
-  const images = (await repo.data()).find((d) => d.repoPath === 'images')!;
-  assert.match(images.hash ?? '', /\.dir$/);
-  const recorded = await versionFiles(repo, 'images', images.hash);
-  assert.deepEqual(recorded.entries?.map((e) => e.relpath), ['a.txt', 'b.txt']);
-  writeFileSync(join(dir, 'images', 'a.txt'), 'changed\n');
-  writeFileSync(join(dir, 'images', 'c.txt'), 'c\n');
-  rmSync(join(dir, 'images', 'b.txt'));
-  const now = await workspaceFiles(repo, images);
-  assert.deepEqual(diffDataFiles('images', recorded, now), { added: ['c.txt'], deleted: ['b.txt'], modified: ['a.txt'], unchanged: 0 });
-  rmSync(join(dir, 'images'), { recursive: true });
-  assert.deepEqual(await workspaceFiles(repo, images), { hash: undefined, entries: [] }, 'gone: an empty directory');
-  const data = (await repo.data()).find((d) => d.repoPath === 'data.csv')!;
-  assert.deepEqual(await versionFiles(repo, 'data.csv', data.hash), { hash: data.hash, entries: undefined });
-  assert.deepEqual(diffDataFiles('data.csv', { hash: 'x', entries: undefined }, { hash: 'y', entries: undefined }).modified, ['data.csv']);
-  await assert.rejects(versionFiles(repo, 'images', `${'0'.repeat(32)}.dir`), /is not in the DVC cache: fetch it first/);
-  await repo.dispose();
 });

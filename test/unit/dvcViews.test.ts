@@ -8,10 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { diffFile, diffListings, formatDataDiff } from '../../src/core/dvc/dataDiff.js';
-import { dirHash, type DirEntry } from '../../src/core/dvc/hashing/dirListing.js';
+import { dirHash } from '../../src/core/dvc/hashing/dirListing.js';
 import { pipelineMermaid } from '../../src/core/dvc/mermaid.js';
 import { openDvcRepo } from '../../src/core/dvc/repo.js';
 import { paramLeafChanges, paramReason } from '../../src/core/dvc/status/paramLeaves.js';
@@ -37,39 +35,6 @@ test('a tracked params section that changed is named by the leaves that moved (n
   assert.deepEqual(leaves.map(paramReason), ['param train.alpha 0.01→0.02', 'param train.opt.lr 0.1→0.05', 'param train.gone deleted', 'param train.added new']);
   assert.deepEqual(paramLeafChanges({ file: 'params.yaml', key: 'lr', state: 'modified', old: 0.1, new: 0.05 }).map(paramReason), ['param lr 0.1→0.05']);
   assert.deepEqual(paramLeafChanges({ file: 'params.yaml', key: undefined, state: 'deleted' }).map(paramReason), ['params params.yaml deleted']);
-});
-
-test('diff of two .dir listings: added, deleted, modified in code-point order, unchanged counted', () => {
-  const before: DirEntry[] = [{ relpath: 'b.csv', md5: '1' }, { relpath: 'a.csv', md5: '2' }, { relpath: 'gone.csv', md5: '3' }, { relpath: 'same', md5: '4' }];
-  const after: DirEntry[] = [{ relpath: 'a.csv', md5: '2b' }, { relpath: 'b.csv', md5: '1' }, { relpath: 'new/x.csv', md5: '5' }, { relpath: 'same', md5: '4' }, { relpath: 'Z', md5: '6' }];
-  assert.deepEqual(diffListings(before, after), { added: ['Z', 'new/x.csv'], deleted: ['gone.csv'], modified: ['a.csv'], unchanged: 2 });
-  assert.deepEqual(diffFile('raw.csv', 'aa', 'bb'), { added: [], deleted: [], modified: ['raw.csv'], unchanged: 0 });
-  assert.deepEqual(diffFile('raw.csv', 'aa', 'aa'), { added: [], deleted: [], modified: [], unchanged: 1 });
-  assert.deepEqual(diffFile('raw.csv', undefined, 'aa').added, ['raw.csv']);
-  const text = formatDataDiff('data/prepared', { label: 'abc1234 (v1)', hash: 'h1.dir' }, { label: 'workspace', hash: 'h2.dir' }, diffListings(before, after));
-  assert.deepEqual(text.split('\n'), [
-    '# data/prepared',
-    '# before: abc1234 (v1)  h1.dir',
-    '# after:  workspace  h2.dir',
-    '# 2 added, 1 deleted, 1 modified, 2 unchanged',
-    '',
-    '+ added     Z',
-    '+ added     new/x.csv',
-    '- deleted   gone.csv',
-    '! modified  a.csv',
-    '',
-  ]);
-});
-
-test('property: a diff accounts for every path of both listings exactly once', () => {
-  const listing = fc.uniqueArray(fc.record({ relpath: fc.stringMatching(/^[a-c]{1,3}$/), md5: fc.constantFrom('1', '2') }), { selector: (e) => e.relpath });
-  fc.assert(
-    fc.property(listing, listing, (a, b) => {
-      const d = diffListings(a, b);
-      assert.equal(d.added.length + d.modified.length + d.unchanged, b.length);
-      assert.equal(d.deleted.length + d.modified.length + d.unchanged, a.length);
-    }),
-  );
 });
 
 test('glob metacharacters in paths are matched literally; the watch glob covers DVC files and each path below', () => {

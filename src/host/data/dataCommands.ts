@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { planCheckout } from '../../core/dvc/checkout.js';
-import type { DiffSide } from '../../core/dvc/dataDiff.js';
 import { RECORDED } from '../../core/dvc/revision/resolve.js';
 import type { DataVersion } from '../../core/dvc/entities.js';
 import { dataVersionCheckout, interpreterPath } from '../../core/tasks/index.js';
@@ -25,7 +24,7 @@ export interface DataFeature {
  * file with whether it changed and its sizes.
  */
 function openPanel(feature: DataFeature, owner: TrackedElement, before: DataVersion | undefined, after: DataVersion | undefined): void {
-  const side = (version: DataVersion | undefined): [string, string] => (version ? [version.commit, versionSide(version).label] : ['workspace', 'workspace']);
+  const side = (version: DataVersion | undefined): [string, string] => (version ? [version.commit, versionLabel(version)] : ['workspace', 'workspace']);
   // No version: what the workspace's dvc.lock or .dvc file records (committed or not), as `dvc data status` compares.
   const [beforeRev, beforeLabel] = before ? side(before) : [RECORDED, 'recorded (dvc.lock / .dvc)'];
   const [afterRev, afterLabel] = side(after);
@@ -44,7 +43,7 @@ async function refreshData({ services, tree }: DataFeature): Promise<void> {
   await services.dvc.refreshAll();
 }
 
-const versionSide = (version: DataVersion): DiffSide => ({ label: `${version.commit.slice(0, 7)} (${version.message.slice(0, 60)})`, hash: version.hash });
+const versionLabel = (version: DataVersion): string => `${version.commit.slice(0, 7)} (${version.message.slice(0, 60)})`;
 
 /** A version (or the recorded one, from a tracked path's row) against the workspace now. */
 async function diffDataWithWorkspace(feature: DataFeature, element?: DataElement): Promise<void> {
