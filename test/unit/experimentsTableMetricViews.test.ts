@@ -102,14 +102,40 @@ describe('metric view cells', () => {
     assert.deepEqual(calls, ['a:loss', 'b:loss', 'a:loss']);
   });
 
-  it('a history that cannot be read leaves its cells empty and says so; the other rows fill', async () => {
-    const cells = new MetricViewCells(() => reader([], new Set(['b'])), () => undefined);
+  it('a history that cannot be read leaves its cells empty and says so; the other rows fill; retried after retryFailed (Refresh)', async () => {
+    const failing = new Set(['b']);
+    const calls: string[] = [];
+    const cells = new MetricViewCells(() => reader(calls, failing), () => undefined);
     const rows = rowsFromRuns('s', [run('a', 3), run('b', 4)]);
     const out = await settle(cells, () => rows, views);
     assert.equal(out[0]!.cells['metrics.loss@min'], 2);
     assert.equal(out[1]!.cells['metrics.loss@min'], null);
     assert.equal(cells.status.failed, 1);
     assert.match(cells.status.errors[0]!, /^b: loss: HTTP 500$/);
+    await settle(cells, () => rows, views);
+    assert.deepEqual(calls.filter((c) => c === 'b:loss').length, 1, 'a failure is not read again by itself');
+    failing.clear();
+    cells.retryFailed();
+    const again = await settle(cells, () => rows, views);
+    assert.equal(again[1]!.cells['metrics.loss@min'], 1);
+    assert.equal(cells.status.failed, 0);
+  });
+
+  it('adding a min or max view, or removing a step view, reads nothing again; a new step reads again', async () => {
+    const calls: string[] = [];
+    const cells = new MetricViewCells(() => reader(calls), () => undefined);
+    const rows = rowsFromRuns('s', [run('a', 3)]);
+    await settle(cells, () => rows, [{ key: 'loss', aggregate: 'step', step: 1 }]);
+    const more = await settle(cells, () => rows, [{ key: 'loss', aggregate: 'step', step: 1 }, { key: 'loss', aggregate: 'max' }, { key: 'loss', aggregate: 'min' }]);
+    assert.deepEqual([more[0]!.cells['metrics.loss@min'], more[0]!.cells['metrics.loss@step=1']], [2, 2]);
+    await settle(cells, () => rows, [{ key: 'loss', aggregate: 'min' }]);
+    assert.deepEqual(calls, ['a:loss']);
+    const pending = cells.apply(rows, [{ key: 'loss', aggregate: 'min' }, { key: 'loss', aggregate: 'step', step: 0 }]);
+    assert.equal(pending[0]!.cells['metrics.loss@min'], 2, 'min stays shown while the new step is read');
+    assert.equal(pending[0]!.cells['metrics.loss@step=0'], null);
+    const stepped = await settle(cells, () => rows, [{ key: 'loss', aggregate: 'min' }, { key: 'loss', aggregate: 'step', step: 0 }]);
+    assert.equal(stepped[0]!.cells['metrics.loss@step=0'], 5);
+    assert.deepEqual(calls, ['a:loss', 'a:loss']);
   });
 
   it('at most `concurrency` reads at once; removing the views stops the rest', async () => {

@@ -83,7 +83,8 @@ export interface MetricViewProgress {
  * pace). A new set of rows or views cancels reads no longer needed.
  */
 export class MetricViewCells {
-  private readonly cache = new Map<string, HistorySummary>();
+  /** By run, metric and latest point: the summary, and the steps it holds values at. */
+  private readonly cache = new Map<string, { readonly summary: HistorySummary; readonly steps: ReadonlySet<number> }>();
   private readonly failures = new Map<string, string>();
   private readonly queue: { id: string; row: TableRow; key: string; steps: number[] }[] = [];
   private readonly running = new Set<string>();
@@ -117,13 +118,15 @@ export class MetricViewCells {
         const latest = row.shadow.data.metrics?.find((m) => m.key === key);
         if (!latest) continue;
         const steps = keyViews.filter((v) => v.aggregate === 'step').map((v) => v.step ?? 0);
-        const id = `${row.ref}\u0000${key}\u0000${latest.step}\u0000${latest.timestamp}\u0000${String(latest.value)}\u0000${steps.join(',')}`;
+        // Not the steps: a min or max view added or a step view removed reads nothing again.
+        const id = `${row.ref}\u0000${key}\u0000${latest.step}\u0000${latest.timestamp}\u0000${String(latest.value)}`;
         wanted.add(id);
-        const summary = this.cache.get(id);
-        if (summary || this.failures.has(id)) done++;
-        else if (!this.running.has(id)) queued.push({ id, row, key, steps });
+        const cached = this.cache.get(id);
+        const complete = cached !== undefined && steps.every((step) => cached.steps.has(step));
+        if (complete || this.failures.has(id)) done++;
+        else if (!this.running.has(id)) queued.push({ id, row, key, steps: [...new Set([...(cached?.steps ?? []), ...steps])] });
         cells ??= { ...row.cells };
-        for (const view of keyViews) cells[metricViewColumn(view)] = summary ? viewValue(summary, view) : null;
+        for (const view of keyViews) cells[metricViewColumn(view)] = cached && (view.aggregate !== 'step' || cached.steps.has(view.step ?? 0)) ? viewValue(cached.summary, view) : null;
       }
       return cells ? { ...row, cells } : row;
     });
@@ -144,6 +147,11 @@ export class MetricViewCells {
   get status(): MetricViewProgress {
     const errors = [...this.failures].filter(([id]) => this.wanted.has(id)).map(([, message]) => message);
     return { done: this.progress.done, total: this.progress.total, failed: errors.length, errors: errors.slice(0, 3) };
+  }
+
+  /** Forgets the reads that failed, so that the next `apply` tries them again (the table's Refresh). */
+  retryFailed(): void {
+    this.failures.clear();
   }
 
   /** Stops every read. */
@@ -175,7 +183,7 @@ export class MetricViewCells {
       void reader(item.row, item.key, signal).then(
         (points) => {
           if (signal.aborted) return;
-          this.cache.set(item.id, summarizeHistory(points, item.steps));
+          this.cache.set(item.id, { summary: summarizeHistory(points, item.steps), steps: new Set(item.steps) });
           this.finish(item.id);
         },
         (error: unknown) => {

@@ -108,6 +108,8 @@ export class ExperimentsTablePanel extends Disposable {
   }
 
   reload(): void {
+    // Histories that could not be read are read again with the rows (a file written meanwhile, a server back).
+    this.metricCells.retryFailed();
     for (const source of this.sources) source.reload();
   }
 
