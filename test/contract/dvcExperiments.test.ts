@@ -40,8 +40,8 @@ async function ours(flags: readonly string[]): Promise<unknown[]> {
   return JSON.parse(out) as unknown[];
 }
 
-async function sameAsDvc(flags: readonly string[]): Promise<unknown[]> {
-  const [theirs, mine] = await Promise.all([dvcExpShow(dir, flags), ours(flags)]);
+async function sameAsDvc(flags: readonly string[], oursOnly: readonly string[] = []): Promise<unknown[]> {
+  const [theirs, mine] = await Promise.all([dvcExpShow(dir, flags), ours([...flags, ...oursOnly])]);
   const diff = jsonDiff(comparable(mine), comparable(theirs), 40, 'DVC');
   assert.deepEqual(diff, [], `exp show ${flags.join(' ')}:\n${diff.join('\n')}`);
   return theirs;
@@ -83,6 +83,8 @@ test('-A, and --rev given twice, and a rev with ancestors', async () => {
   await sameAsDvc(['-A']);
   await sameAsDvc(['--rev', 'main', '--rev', 'HEAD~1']);
   await sameAsDvc(['--rev', 'main', '-n', '5']);
+  // Every first-parent ancestor, no commit known beforehand (no row cache): the walk is one git rev-list.
+  await sameAsDvc(['-n', '-1'], ['--no-row-cache']);
 });
 
 test('an experiment name as --rev makes that experiment the baseline', async () => {

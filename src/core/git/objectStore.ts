@@ -51,6 +51,11 @@ export class ObjectStore {
     for (const info of commits) if (!this.commits.has(info.oid)) this.commits.set(info.oid, info);
   }
 
+  /** A commit already read or remembered, by full id (no git asked). */
+  known(oid: string): CommitInfo | undefined {
+    return this.commits.get(oid);
+  }
+
   /** Every commit read or remembered so far. */
   knownCommits(): IterableIterator<CommitInfo> {
     return this.commits.values();

@@ -32,11 +32,11 @@ export async function baselineRevs(git: Git, objects: ObjectStore, index: RefInd
   const num = options.num ?? 1;
   const any = (options.revs?.length ?? 0) > 0 || options.allBranches || options.allTags || options.allCommits;
   const revs = any ? [...(options.revs ?? [])] : ['HEAD'];
-  const candidates: string[] = await nCommits(objects, index, revs, num);
+  const candidates: string[] = await nCommits(git, objects, index, revs, num);
   if (options.allCommits) {
     candidates.push(...(await git.revList(['HEAD', '--branches', '--remotes', '--tags'], options.signal ? { signal: options.signal } : {})));
   } else {
-    if (options.allBranches) candidates.push(...(await nCommits(objects, index, refsUnder(index, 'refs/heads/'), num)));
+    if (options.allBranches) candidates.push(...(await nCommits(git, objects, index, refsUnder(index, 'refs/heads/'), num)));
     if (options.allTags) candidates.push(...refsUnder(index, 'refs/tags/'));
   }
   const out: string[] = [];
@@ -51,19 +51,32 @@ function refsUnder(index: RefIndex, prefix: string): string[] {
   return index.refs.filter((r) => r.ref.startsWith(prefix)).map((r) => r.ref);
 }
 
+/** From this many commits still to walk, an unknown stretch is asked of `git rev-list` at once. */
+const LONG_WALK = 32;
+
 /**
  * `rev`, then `rev~1` … `rev~(num - 1)` (num < 0: until the root): the first-parent chain, walked
  * commit by commit — a commit the store already knows (an earlier read, the row cache) costs no
- * round trip to git, and the walk reads each commit once where `rev~k` names would walk again each time.
+ * round trip to git, and the walk reads each commit once where `rev~k` names would walk again each
+ * time. A long walk into commits not known yet (`-n -1`, `-n 500`) is one `git rev-list
+ * --first-parent` instead of a round trip per commit.
  */
-async function nCommits(objects: ObjectStore, index: RefIndex, revs: readonly string[], num: number): Promise<string[]> {
+async function nCommits(git: Git, objects: ObjectStore, index: RefIndex, revs: readonly string[], num: number): Promise<string[]> {
   const out: string[] = [];
   for (const rev of revs) {
     if (num === 0) continue;
     out.push(rev);
     let oid = await tryResolve(objects, index, rev);
     for (let n = 1; n !== num && oid !== undefined; n++) {
-      oid = (await objects.commit(oid))?.parents[0];
+      const known = objects.known(oid);
+      const left = num < 0 ? Infinity : num - n;
+      if (!known && left >= LONG_WALK) {
+        // oid itself (already out), then up to `left` first-parent ancestors.
+        const chain = await git.revList(['--first-parent', ...(num < 0 ? [] : [`--max-count=${left + 1}`]), oid, '--']);
+        out.push(...chain.slice(1));
+        break;
+      }
+      oid = (known ?? (await objects.commit(oid)))?.parents[0];
       if (oid !== undefined) out.push(oid);
     }
   }
