@@ -27,7 +27,8 @@ export async function runExpShow(args: ParsedArgs, io: Io): Promise<number> {
   const options = showOptions(args);
   const root = resolve(single(args, 'repo') ?? process.cwd());
   const rowCachePath = args.flags.has('no-row-cache') ? undefined : (single(args, 'row-cache') ?? defaultRowCache(root));
-  const experiments = new DvcExperiments(root, rowCachePath ? { rowCachePath } : {});
+  // A new process per read: the workspace's row is kept too, and used while its files are unchanged.
+  const experiments = new DvcExperiments(root, rowCachePath ? { rowCachePath, keepWorkspaceRow: true } : {});
   try {
     const { states, problems } = await experiments.read(options);
     if (args.flags.has('json')) io.out(toJsonText(states) + '\n');

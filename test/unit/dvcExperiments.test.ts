@@ -315,6 +315,65 @@ describe('dvc experiments: bad input', () => {
     }
   });
 
+  it('a kept workspace row (the CLI\'s): used while every file and folder it came from is unchanged, computed again after a change', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'mlw-exp-rows-'));
+    const path = join(cacheDir, 'rows.json');
+    const read = async (): Promise<ExpState> => {
+      const reader = new DvcExperiments(repo, { rowCachePath: path, keepWorkspaceRow: true });
+      try {
+        return (await reader.show())[0]!;
+      } finally {
+        reader.dispose();
+      }
+    };
+    const fresh = async (): Promise<ExpState> => {
+      const reader = new DvcExperiments(repo);
+      try {
+        return (await reader.show())[0]!;
+      } finally {
+        reader.dispose();
+      }
+    };
+    type Kept = { workspace: { stamps: [string, string][]; data: Record<string, unknown> } };
+    const mark = (): void => {
+      const kept = JSON.parse(readFileSync(path, 'utf8')) as Kept;
+      writeFileSync(path, JSON.stringify({ ...kept, workspace: { ...kept.workspace, data: { ...kept.workspace.data, meta: { marker: true } } } }));
+    };
+    const marked = (state: ExpState): boolean => JSON.stringify(state.data).includes('"marker":true');
+    try {
+      const expected = await fresh();
+      assert.equal(expected.rev, 'workspace');
+      assert.deepEqual(await read(), expected);
+      const stamped = (JSON.parse(readFileSync(path, 'utf8')) as Kept).workspace.stamps.map(([p]) => p);
+      for (const file of ['dvc.yaml', 'dvc.lock', 'params.yaml', 'config.json', 'extra.toml', 'metrics.json', join('.dvc', 'config'), '']) assert.ok(stamped.includes(join(repo, file)), `stamped: ${file || 'the root folder (walked for .dvc files)'}`);
+      // Nothing changed: the kept row is what a new reader answers (the marker proves it was not computed).
+      mark();
+      assert.ok(marked(await read()));
+      // A params file changed: computed again, as a reader without the cache computes it.
+      const params = readFileSync(join(repo, 'params.yaml'), 'utf8');
+      writeFileSync(join(repo, 'params.yaml'), params.replace(/lr: [0-9.]+/, 'lr: 0.777'));
+      const changed = await read();
+      assert.ok(!marked(changed));
+      assert.deepEqual(changed, await fresh());
+      assert.match(JSON.stringify(changed.data), /0\.777/);
+      writeFileSync(join(repo, 'params.yaml'), params);
+      assert.deepEqual(await read(), expected);
+      // A folder gained an entry (a .dvc file could be there): computed again.
+      mark();
+      mkdirSync(join(repo, 'new-folder'));
+      assert.deepEqual(await read(), expected);
+      rmSync(join(repo, 'new-folder'), { recursive: true });
+      // A reader that does not ask keeps no workspace row.
+      const plain = join(cacheDir, 'plain.json');
+      const reader = new DvcExperiments(repo, { rowCachePath: plain });
+      await reader.show();
+      reader.dispose();
+      assert.equal((JSON.parse(readFileSync(plain, 'utf8')) as Partial<Kept>).workspace, undefined);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   it('the worker-thread reader (the host\'s) answers as this thread\'s, keeps error reasons, and can be aborted', async () => {
     const threaded = new ExperimentsThread(repo);
     try {

@@ -52,7 +52,8 @@ export class ParseCache {
 
 type Loaded = { stages: Stage[]; pipeline?: PipelineFile; diagnostics: DvcDiagnostic[] };
 
-async function stampOf(path: string): Promise<string> {
+/** What changes when a file or folder is written, replaced or removed: inode, size, mtime and ctime (ns), or 'missing'. */
+export async function stampOf(path: string): Promise<string> {
   try {
     const s = await stat(path, { bigint: true });
     return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;

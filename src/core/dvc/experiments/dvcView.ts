@@ -31,6 +31,8 @@ export class DvcView {
     private readonly files: RepoFiles,
     private readonly snapshot: Snapshot,
     private readonly objects = new CacheObjects(),
+    /** Told each DVC cache object this view reads (the workspace row's stamps). */
+    private readonly onCacheRead: (path: string) => void = () => undefined,
   ) {
     for (const stage of snapshot.stages) {
       for (const out of stage.outs) {
@@ -47,6 +49,7 @@ export class DvcView {
     const cached = this.cachedObject(path);
     if (!cached) return undefined;
     const object = objectPath(this.snapshot.config.cacheDir, cached.md5, cached.algorithm);
+    this.onCacheRead(object);
     let text = this.objects.texts.get(object);
     if (!text) {
       text = readFile(object).then(
@@ -110,6 +113,7 @@ export class DvcView {
 
   private listing(record: HashRecord): DirEntry[] | undefined {
     const key = `${record.algorithm}:${record.hash!}`;
+    this.onCacheRead(objectPath(this.snapshot.config.cacheDir, record.hash!, record.algorithm));
     if (!this.objects.listings.has(key)) this.objects.listings.set(key, readListing({ cacheDir: this.snapshot.config.cacheDir, hash: record.hash!, algorithm: record.algorithm }));
     return this.objects.listings.get(key);
   }

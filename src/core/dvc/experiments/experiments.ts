@@ -9,11 +9,11 @@
  *   const states = await experiments.show({ revs: ['main'], num: 2 });
  *   experiments.dispose();
  */
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { Git, GitError, locateRepo, ObjectStore, readRefFiles, type BlobReader, type GitCallOptions, type RefListing } from '../../git/index.js';
 import { readDvcConfig, type DvcConfig } from '../files/config.js';
-import { commitFiles, diskFiles, pausingFiles } from '../files/repoFiles.js';
-import { loadSnapshot, ParseCache } from '../load.js';
+import { commitFiles, diskFiles, pausingFiles, stampingFiles } from '../files/repoFiles.js';
+import { loadSnapshot, ParseCache, stampOf } from '../load.js';
 import { baselineRevs, describe, peelRefs, type PeeledRef, type RefIndex } from './baselines.js';
 import { collectExp, RowError } from './collectExp.js';
 import { CacheObjects, DvcView } from './dvcView.js';
@@ -46,6 +46,12 @@ export interface DvcExperimentsOptions {
    * rows between processes; without it they are kept for this reader's life only.
    */
   readonly rowCachePath?: string;
+  /**
+   * Keep the workspace's row in the row cache too, with the stamps of what it was computed from,
+   * and use it when they all still match (a new process per read: the CLI). A long-lived reader
+   * keeps its parses in memory instead, and does not rewrite the file at every change of the workspace.
+   */
+  readonly keepWorkspaceRow?: boolean;
 }
 
 export interface ExperimentsResult {
@@ -65,6 +71,7 @@ export class DvcExperiments {
   private readonly workspaceParses = new ParseCache();
   private readonly isAlive: (pid: number) => boolean;
   private readonly saved: RowCache | undefined;
+  private readonly keepWorkspaceRow: boolean;
 
   constructor(
     readonly root: string,
@@ -73,6 +80,7 @@ export class DvcExperiments {
     this.git = new Git(root, options.gitCommand);
     this.isAlive = options.isAlive ?? pidAlive;
     this.saved = options.rowCachePath ? new RowCache(options.rowCachePath) : undefined;
+    this.keepWorkspaceRow = options.keepWorkspaceRow === true && this.saved !== undefined;
   }
 
   /** The states `dvc exp show --json` prints for the same options. */
@@ -175,11 +183,28 @@ export class DvcExperiments {
 
   /** A work tree's row (the repo's own, or a running executor's clone). */
   private async workspace({ pause, cacheObjects }: Context, config: DvcConfig | undefined, rev: string, name: string | null, root = this.root): Promise<ExpState> {
+    // The project's own workspace row (not a running experiment's executor), kept between processes when asked.
+    const kept = this.keepWorkspaceRow && root === this.root && rev === 'workspace' ? this.saved : undefined;
     try {
+      if (kept) {
+        const entry = await kept.workspace();
+        if (entry && (await Promise.all(entry.stamps.map(async ([path, stamp]) => (await stampOf(path)) === stamp))).every(Boolean)) {
+          return { rev, name, data: entry.data, error: null, experiments: null };
+        }
+      }
+      const stamps = new Map<string, Promise<string>>();
+      const note = (path: string): void => void (stamps.has(path) || stamps.set(path, stampOf(path)));
+      // The DVC config is read beside the rows (readDvcConfig): its files are inputs too.
+      for (const file of ['config', 'config.local']) note(join(root, '.dvc', file));
+      const files = pausingFiles(kept ? stampingFiles(diskFiles, stamps, stampOf) : diskFiles, pause);
       const ownConfig = config ?? (await readDvcConfig(root));
-      const files = pausingFiles(diskFiles, pause);
-      const snapshot = await loadSnapshot(root, undefined, root === this.root ? this.workspaceParses : undefined, { config: ownConfig, files });
-      const data = await collectExp(snapshot, new DvcView(root, files, snapshot, cacheObjects), rev, null);
+      // Kept rows record every read: no parse served from memory (its reads would go unrecorded).
+      const snapshot = await loadSnapshot(root, undefined, root === this.root && !kept ? this.workspaceParses : undefined, { config: ownConfig, files });
+      const data = await collectExp(snapshot, new DvcView(root, files, snapshot, cacheObjects, kept ? note : undefined), rev, null);
+      if (kept && !containsError(data)) {
+        const entries = await Promise.all([...stamps].map(async ([path, stamp]) => [path, await stamp] as const));
+        await kept.setWorkspace({ stamps: entries, data });
+      }
       return { rev, name, data, error: null, experiments: null };
     } catch (error) {
       return { rev, name, data: null, error: rowError(error), experiments: null };

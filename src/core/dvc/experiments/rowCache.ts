@@ -6,6 +6,8 @@
  * Rows holding an error are not kept (DVC's rule too: the cause may be fixed, a cache object
  * pulled). The file carries a format version; another version, or a file that does not parse,
  * is an empty cache. Written atomically (temporary file, then rename), and only when rows were added.
+ * A reader that asks may also keep the workspace's row there, with the stamps of every file it was
+ * computed from (see WorkspaceEntry): a new process whose stamps all match uses it unparsed.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -17,8 +19,19 @@ const FORMAT = 1;
 const MAX_ROWS = 20_000;
 const MAX_COMMITS = 50_000;
 
+/**
+ * The workspace's row of the last read, with what it was computed from: every file and folder the
+ * computation looked at (dvc.yaml, dvc.lock, params and metrics files, the folders walked for
+ * `.dvc` files, cache objects, the DVC config), each with its stamp when it was looked at.
+ */
+export interface WorkspaceEntry {
+  readonly stamps: readonly (readonly [path: string, stamp: string])[];
+  readonly data: SerializableExp;
+}
+
 export class RowCache {
   private rows: Map<string, SerializableExp> | undefined;
+  private workspaceEntry: WorkspaceEntry | undefined;
   private commitList = new Map<string, CommitInfo>();
   /** The one read of the file: the many rows asked for at once share it. */
   private loading: Promise<Map<string, SerializableExp>> | undefined;
@@ -47,6 +60,19 @@ export class RowCache {
     this.added = true;
   }
 
+  /** The workspace row kept by the last read, if any (its stamps are the caller's to check). */
+  async workspace(): Promise<WorkspaceEntry | undefined> {
+    await this.load();
+    return this.workspaceEntry;
+  }
+
+  async setWorkspace(entry: WorkspaceEntry): Promise<void> {
+    await this.load();
+    if (this.workspaceEntry && JSON.stringify(this.workspaceEntry) === JSON.stringify(entry)) return;
+    this.workspaceEntry = entry;
+    this.added = true;
+  }
+
   /** The commits kept (after the file's read). */
   async commits(): Promise<Iterable<CommitInfo>> {
     await this.load();
@@ -72,7 +98,7 @@ export class RowCache {
     await mkdir(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;
     const commits = [...this.commitList.values()].map((c) => [c.oid, c.tree, c.committerTime, ...c.parents]);
-    await writeFile(temporary, JSON.stringify({ format: FORMAT, rows: Object.fromEntries(this.rows), commits }));
+    await writeFile(temporary, JSON.stringify({ format: FORMAT, rows: Object.fromEntries(this.rows), commits, ...(this.workspaceEntry ? { workspace: this.workspaceEntry } : {}) }));
     await rename(temporary, this.path);
   }
 
@@ -84,10 +110,11 @@ export class RowCache {
   private async read(): Promise<Map<string, SerializableExp>> {
     let rows = new Map<string, SerializableExp>();
     try {
-      const parsed = JSON.parse(await this.readText(this.path)) as { format?: unknown; rows?: Record<string, SerializableExp>; commits?: unknown };
+      const parsed = JSON.parse(await this.readText(this.path)) as { format?: unknown; rows?: Record<string, SerializableExp>; commits?: unknown; workspace?: unknown };
       if (parsed.format === FORMAT && parsed.rows && typeof parsed.rows === 'object') {
         rows = new Map(Object.entries(parsed.rows));
         this.commitList = readCommits(parsed.commits);
+        this.workspaceEntry = readWorkspace(parsed.workspace);
       }
     } catch {
       // No cache yet, or an unreadable one: start empty.
@@ -110,4 +137,13 @@ function readCommits(value: unknown): Map<string, CommitInfo> {
     out.set(oid, { oid, tree, committerTime: time, parents: parents as string[], message: '' });
   }
   return out;
+}
+
+/** A kept workspace row: stamps as `[path, stamp]` string pairs and a row object; anything else is none. */
+function readWorkspace(value: unknown): WorkspaceEntry | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { stamps, data } = value as { stamps?: unknown; data?: unknown };
+  if (!Array.isArray(stamps) || !stamps.every((s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'string')) return undefined;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  return { stamps: stamps as [string, string][], data: data as SerializableExp };
 }

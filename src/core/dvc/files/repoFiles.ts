@@ -116,6 +116,21 @@ export function pausingFiles(files: RepoFiles, pause: () => Promise<void>): Repo
   };
 }
 
+/**
+ * `files`, with every path it is asked about stamped (`stamp`) as it is asked, before it is read:
+ * a change after the stamp makes the stamp stale, never the other way round.
+ */
+export function stampingFiles(files: RepoFiles, stamps: Map<string, Promise<string>>, stamp: (path: string) => Promise<string>): RepoFiles {
+  const note = (path: string): void => {
+    if (!stamps.has(path)) stamps.set(path, stamp(path));
+  };
+  return {
+    read: (path) => (note(path), files.read(path)),
+    kind: (path) => (note(path), files.kind(path)),
+    list: (path) => (note(path), files.list(path)),
+  };
+}
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Bytes as UTF-8 text, and whether Python's strict decoder would accept them. */
