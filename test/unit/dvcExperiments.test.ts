@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -340,7 +340,21 @@ describe('dvc experiments: bad input', () => {
       writeFileSync(path, JSON.stringify({ ...kept, workspace: { ...kept.workspace, data: { ...kept.workspace.data, meta: { marker: true } } } }));
     };
     const marked = (state: ExpState): boolean => JSON.stringify(state.data).includes('"marker":true');
+    /** Files written a moment ago are "racy" (a second write in the same tick would keep their stamp): not kept by. Written a minute ago instead. */
+    const backdate = (dir = repo): void => {
+      const then = new Date(Date.now() - 60_000);
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.name === '.git') continue;
+        if (entry.isDirectory()) backdate(join(dir, entry.name));
+        utimesSync(join(dir, entry.name), then, then);
+      }
+      utimesSync(dir, then, then);
+    };
     try {
+      // Written just now, the files are racy: the row is computed and answered, not kept.
+      await read();
+      assert.equal((JSON.parse(readFileSync(path, 'utf8')) as Partial<Kept>).workspace, undefined, 'a row read from files written in the last 2 s is not kept');
+      backdate();
       const expected = await fresh();
       assert.equal(expected.rev, 'workspace');
       assert.deepEqual(await read(), expected);
@@ -352,15 +366,18 @@ describe('dvc experiments: bad input', () => {
       // A params file changed: computed again, as a reader without the cache computes it.
       const params = readFileSync(join(repo, 'params.yaml'), 'utf8');
       writeFileSync(join(repo, 'params.yaml'), params.replace(/lr: [0-9.]+/, 'lr: 0.777'));
+      backdate();
       const changed = await read();
       assert.ok(!marked(changed));
       assert.deepEqual(changed, await fresh());
       assert.match(JSON.stringify(changed.data), /0\.777/);
       writeFileSync(join(repo, 'params.yaml'), params);
+      backdate();
       assert.deepEqual(await read(), expected);
       // A folder gained an entry (a .dvc file could be there): computed again.
       mark();
       mkdirSync(join(repo, 'new-folder'));
+      backdate();
       assert.deepEqual(await read(), expected);
       rmSync(join(repo, 'new-folder'), { recursive: true });
       // A reader that does not ask keeps no workspace row.

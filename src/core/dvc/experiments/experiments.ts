@@ -34,6 +34,15 @@ const CONCURRENCY = 64;
 /** Longest stretch of parsing between two yields to the event loop. */
 const SLICE_MS = 5;
 
+/** A file changed less than this long before its stamp was taken is not trusted to keep a row by. */
+const RACY_MS = 2_000;
+
+/** Whether a stamp (`ino:size:mtimeNs:ctimeNs`) says the content changed at or after `sinceNs` (a write sets the mtime to now). */
+function changedSince(stamp: string, sinceNs: bigint): boolean {
+  const parts = stamp.split(':');
+  return parts.length === 4 && BigInt(parts[2]!) >= sinceNs;
+}
+
 type Collected = { readonly data: SerializableExp; readonly error?: undefined } | { readonly data?: undefined; readonly error: SerializableError };
 
 export interface DvcExperimentsOptions {
@@ -203,7 +212,10 @@ export class DvcExperiments {
       const data = await collectExp(snapshot, new DvcView(root, files, snapshot, cacheObjects, kept ? note : undefined), rev, null);
       if (kept && !containsError(data)) {
         const entries = await Promise.all([...stamps].map(async ([path, stamp]) => [path, await stamp] as const));
-        await kept.setWorkspace({ stamps: entries, data });
+        // Git's "racy" rule: a file changed in the last moments could change again within the same
+        // timestamp tick, unseen by its stamp; such a row is not kept (the next read computes it).
+        const recent = BigInt(Date.now() - RACY_MS) * 1_000_000n;
+        if (!entries.some(([, stamp]) => changedSince(stamp, recent))) await kept.setWorkspace({ stamps: entries, data });
       }
       return { rev, name, data, error: null, experiments: null };
     } catch (error) {
