@@ -9,9 +9,9 @@
  * symlink under refs/, a packed-refs line of an unknown shape, a symbolic ref that is not plain.
  * Files are untrusted: sizes are bounded and nothing is written.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { RefEntry, RefListing } from './git.js';
 
 /** Variables that change where git looks or what it reads: with any of them, git decides. */
@@ -177,7 +177,7 @@ async function readPackedRefs(gitDir: string): Promise<Map<string, string> | und
  * synchronous call, far cheaper than an asynchronous open, stat, read and close, and the walk
  * yields to the event loop every few milliseconds.
  */
-async function walkLoose(dir: string, prefix: string, out: Map<string, LooseRef>, pause: () => Promise<void>): Promise<boolean> {
+async function walkLoose(dir: string, prefix: string, out: Map<string, LooseRef>, pause: () => Promise<void> | undefined): Promise<boolean> {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -185,14 +185,19 @@ async function walkLoose(dir: string, prefix: string, out: Map<string, LooseRef>
     return false;
   }
   for (const entry of entries) {
-    await pause();
+    // Awaited only when it is time to yield: an await per ref costs more than reading it.
+    const due = pause();
+    if (due) await due;
     const name = `${prefix}/${entry.name}`;
+    // `dir` is normalised and a ref name has no `..` or `//` (validRefName): plain concatenation,
+    // without path.join's normalising of every one of thousands of paths.
+    const path = `${dir}${sep}${entry.name}`;
     if (entry.isDirectory()) {
-      if (!(await walkLoose(join(dir, entry.name), name, out, pause))) return false;
+      if (!(await walkLoose(path, name, out, pause))) return false;
     } else if (entry.isFile()) {
       // git skips what cannot be a ref name with a warning of its own: git's to say.
       if (!validRefName(name) || out.size >= MAX_LOOSE_REFS) return false;
-      const text = readSmallSync(join(dir, entry.name));
+      const text = readSmallSync(path);
       if (text === undefined) return false;
       out.set(name, parseLoose(text));
     } else {
@@ -212,22 +217,30 @@ async function readSmall(path: string): Promise<string | undefined> {
   }
 }
 
+/** One buffer for every loose ref read: a ref file is a line, read whole into it or refused as too large. */
+const REF_BUFFER = Buffer.allocUnsafe(MAX_REF_FILE + 1);
+
+/** open, read, close (no stat, no buffer of its own): the walk does this for every experiment's ref. */
 function readSmallSync(path: string): string | undefined {
+  let fd: number | undefined;
   try {
-    const text = readFileSync(path, 'latin1');
-    return text.length <= MAX_REF_FILE ? text : undefined;
+    fd = openSync(path, 'r');
+    let length = 0;
+    for (let n = -1; n !== 0 && length <= MAX_REF_FILE; length += n) n = readSync(fd, REF_BUFFER, length, REF_BUFFER.length - length, null);
+    return length <= MAX_REF_FILE ? REF_BUFFER.toString('latin1', 0, length) : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
 /** Yields to the event loop (setImmediate) once `budgetMs` has passed since the last yield. */
-function yielding(budgetMs: number): () => Promise<void> {
+function yielding(budgetMs: number): () => Promise<void> | undefined {
   let last = Date.now();
-  return async () => {
-    if (Date.now() - last < budgetMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    last = Date.now();
+  return () => {
+    if (Date.now() - last < budgetMs) return undefined;
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => void (last = Date.now()));
   };
 }
 
