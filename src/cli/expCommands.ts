@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { DvcExperiments, experimentRows, ExperimentsError, type ExpShowOptions } from '../core/dvc/experiments/index.js';
 import { single, UsageError, type ParsedArgs } from './args.js';
 import { toJsonText } from './json.js';
@@ -30,9 +32,23 @@ export async function runExpShow(args: ParsedArgs, io: Io): Promise<number> {
   // A new process per read: the workspace's row is kept too, and used while its files are unchanged.
   const experiments = new DvcExperiments(root, rowCachePath ? { rowCachePath, keepWorkspaceRow: true } : {});
   try {
-    const { states, problems } = await experiments.read(options);
-    if (args.flags.has('json')) io.out(toJsonText(states) + '\n');
-    else io.out(table(states));
+    const json = args.flags.has('json');
+    // The JSON answer is kept beside the row cache by what it was made from: asked again with
+    // nothing changed (refs, queue, workspace files, config), it is printed without computing it.
+    const answerPath = json && rowCachePath ? `${rowCachePath.replace(/\.json$/, '')}.answer` : undefined;
+    const key = answerPath ? await experiments.answerKey(options).then((k) => (k === undefined ? undefined : `${buildStamp()}${k}`)) : undefined;
+    const kept = key !== undefined ? await keptAnswer(answerPath!, key) : undefined;
+    if (kept !== undefined) {
+      io.out(kept);
+      return 0;
+    }
+    const { states, problems, settled } = await experiments.read(options);
+    if (json) {
+      const text = toJsonText(states) + '\n';
+      io.out(text);
+      // Not an answer with a row in error (a missing cache object may be pulled): computed again next time.
+      if (key !== undefined && settled) await keepAnswer(answerPath!, key, text);
+    } else io.out(table(states));
     for (const problem of problems) io.err(`ml-workbench: warning: skipped ${problem}\n`);
     return 0;
   } catch (error) {
@@ -43,6 +59,41 @@ export async function runExpShow(args: ParsedArgs, io: Io): Promise<number> {
     throw error;
   } finally {
     experiments.dispose();
+  }
+}
+
+/** This build of the CLI (its file's size and time) and the time zone: an answer kept by another is not used. */
+function buildStamp(): string {
+  let build = '';
+  try {
+    const info = statSync(__filename);
+    build = `${info.size}:${info.mtimeMs}`;
+  } catch {
+    // Not a file (an unusual loader): the zone and the inputs still key the answer.
+  }
+  return `${build}|${new Date().getTimezoneOffset()}|`;
+}
+
+/** The kept answer when its first line is `key`. */
+async function keptAnswer(path: string, key: string): Promise<string | undefined> {
+  try {
+    const text = await readFile(path, 'utf8');
+    const end = text.indexOf('\n');
+    return end === key.length && text.startsWith(key) ? text.slice(end + 1) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function keepAnswer(path: string, key: string, text: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(temporary, `${key}\n${text}`);
+    await rename(temporary, path);
+  } catch {
+    // An optimisation: a folder that cannot be written costs the next process time, not this answer.
+    await rm(temporary, { force: true }).catch(() => undefined);
   }
 }
 

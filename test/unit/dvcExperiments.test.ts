@@ -7,13 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DvcExperiments, ExperimentsError, ExperimentsThread, classifyChange, experimentRows, type ExpRange, type ExpState } from '../../src/core/dvc/experiments/index.js';
 import { decodeMessage } from '../../src/core/dvc/experiments/queue.js';
 import { buildView, rowsFromExperiments } from '../../src/core/experimentsTable/index.js';
+import { main } from '../../src/cli/main.js';
 
 const DVC_YAML = `stages:
   train:
@@ -334,10 +335,12 @@ describe('dvc experiments: bad input', () => {
         reader.dispose();
       }
     };
-    type Kept = { workspace: { stamps: [string, string][]; data: Record<string, unknown> } };
+    // Beside the rows, in a small file of its own.
+    const keptPath = join(cacheDir, 'rows.workspace.json');
+    type Kept = { format: number; stamps: [string, string][]; data: Record<string, unknown> };
     const mark = (): void => {
-      const kept = JSON.parse(readFileSync(path, 'utf8')) as Kept;
-      writeFileSync(path, JSON.stringify({ ...kept, workspace: { ...kept.workspace, data: { ...kept.workspace.data, meta: { marker: true } } } }));
+      const kept = JSON.parse(readFileSync(keptPath, 'utf8')) as Kept;
+      writeFileSync(keptPath, JSON.stringify({ ...kept, data: { ...kept.data, meta: { marker: true } } }));
     };
     const marked = (state: ExpState): boolean => JSON.stringify(state.data).includes('"marker":true');
     /** Files written a moment ago are "racy" (a second write in the same tick would keep their stamp): not kept by. Written a minute ago instead. */
@@ -353,12 +356,12 @@ describe('dvc experiments: bad input', () => {
     try {
       // Written just now, the files are racy: the row is computed and answered, not kept.
       await read();
-      assert.equal((JSON.parse(readFileSync(path, 'utf8')) as Partial<Kept>).workspace, undefined, 'a row read from files written in the last 2 s is not kept');
+      assert.equal(existsSync(keptPath), false, 'a row read from files written in the last 2 s is not kept');
       backdate();
       const expected = await fresh();
       assert.equal(expected.rev, 'workspace');
       assert.deepEqual(await read(), expected);
-      const stamped = (JSON.parse(readFileSync(path, 'utf8')) as Kept).workspace.stamps.map(([p]) => p);
+      const stamped = (JSON.parse(readFileSync(keptPath, 'utf8')) as Kept).stamps.map(([p]) => p);
       for (const file of ['dvc.yaml', 'dvc.lock', 'params.yaml', 'config.json', 'extra.toml', 'metrics.json', join('.dvc', 'config'), '']) assert.ok(stamped.includes(join(repo, file)), `stamped: ${file || 'the root folder (walked for .dvc files)'}`);
       // Nothing changed: the kept row is what a new reader answers (the marker proves it was not computed).
       mark();
@@ -385,8 +388,81 @@ describe('dvc experiments: bad input', () => {
       const reader = new DvcExperiments(repo, { rowCachePath: plain });
       await reader.show();
       reader.dispose();
-      assert.equal((JSON.parse(readFileSync(plain, 'utf8')) as Partial<Kept>).workspace, undefined);
+      assert.ok(existsSync(plain));
+      assert.equal(existsSync(join(cacheDir, 'plain.workspace.json')), false);
     } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('exp-show --json keeps its answer by its inputs: printed again while refs, queue, workspace and config are unchanged, computed after any change', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mlw-exp-answer-'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'mlw-exp-rows-'));
+    const rows = join(cacheDir, 'rows.json');
+    const answer = join(cacheDir, 'rows.answer');
+    const run = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e.invalid' } }).trim();
+    const cli = async (...flags: string[]): Promise<string> => {
+      let out = '';
+      let err = '';
+      const code = await main(['exp-show', '--repo', dir, '--json', ...flags], { out: (t) => void (out += t), err: (t) => void (err += t) });
+      assert.equal(code, 0, err);
+      return out;
+    };
+    const backdate = (path = dir): void => {
+      const then = new Date(Date.now() - 60_000);
+      for (const entry of readdirSync(path, { withFileTypes: true })) {
+        if (entry.name === '.git') continue;
+        if (entry.isDirectory()) backdate(join(path, entry.name));
+        utimesSync(join(path, entry.name), then, then);
+      }
+      utimesSync(path, then, then);
+    };
+    const mark = (): void => {
+      const text = readFileSync(answer, 'utf8');
+      writeFileSync(answer, `${text.slice(0, text.indexOf('\n'))}\n["marker"]\n`);
+    };
+    try {
+      run('init', '-q', '-b', 'main');
+      mkdirSync(join(dir, '.dvc'));
+      writeFileSync(join(dir, '.dvc', 'config'), '');
+      writeFileSync(join(dir, 'params.yaml'), 'lr: 0.1\n');
+      run('add', '-A');
+      run('commit', '-q', '-m', 'one');
+      backdate();
+      const expected = await cli('--no-row-cache');
+      assert.equal(await cli('--row-cache', rows), expected);
+      assert.equal(await cli('--row-cache', rows), expected, 'the workspace row kept, the answer kept');
+      assert.ok(existsSync(answer));
+      mark();
+      assert.equal(await cli('--row-cache', rows), '["marker"]\n', 'nothing changed: the kept answer is printed');
+      assert.equal(await cli('--row-cache', rows, '-n', '2'), expected, 'other flags: another answer');
+      // A new ref (an experiment of HEAD): computed again.
+      mark();
+      const head = run('rev-parse', 'HEAD');
+      run('update-ref', `refs/exps/${head.slice(0, 2)}/${head.slice(2)}/exp-a`, head);
+      const withExp = await cli('--row-cache', rows);
+      assert.equal(withExp, await cli('--no-row-cache'));
+      assert.match(withExp, /exp-a/);
+      // A workspace file: computed again.
+      await cli('--row-cache', rows);
+      mark();
+      writeFileSync(join(dir, 'params.yaml'), 'lr: 0.7\n');
+      backdate();
+      const changed = await cli('--row-cache', rows);
+      assert.match(changed, /0\.7/);
+      assert.equal(changed, await cli('--no-row-cache'));
+      // The DVC config: computed again.
+      await cli('--row-cache', rows);
+      mark();
+      writeFileSync(join(dir, '.dvc', 'config.local'), '[core]\n    autostage = true\n');
+      assert.equal(await cli('--row-cache', rows), changed);
+      // Without --json nothing is kept or printed from the answer.
+      mark();
+      let table = '';
+      assert.equal(await main(['exp-show', '--repo', dir, '--row-cache', rows], { out: (t) => void (table += t), err: () => undefined }), 0);
+      assert.doesNotMatch(table, /marker/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       rmSync(cacheDir, { recursive: true, force: true });
     }
   });

@@ -34,6 +34,9 @@ const CONCURRENCY = 64;
 /** Longest stretch of parsing between two yields to the event loop. */
 const SLICE_MS = 5;
 
+/** Bump when what an answer holds for the same inputs changes (answerKey). */
+const ANSWER_FORMAT = 1;
+
 /** A file changed less than this long before its stamp was taken is not trusted to keep a row by. */
 const RACY_MS = 2_000;
 
@@ -69,6 +72,11 @@ export interface ExperimentsResult {
   readonly watch: ExperimentsWatch;
   /** Queue files that could not be read (the rest was). */
   readonly problems: readonly string[];
+  /**
+   * No row held an error and every queue file was read: the same inputs give the same answer
+   * (a row with an error is computed again, as its cause may be fixed: a cache object pulled).
+   */
+  readonly settled: boolean;
 }
 
 export class DvcExperiments {
@@ -117,14 +125,14 @@ export class DvcExperiments {
     const { gitDir, prefix } = await located;
     const [listing, headCommit, config, queue] = await reads;
     const watch = watchPlan(this.root, gitDir);
-    if (!headCommit) return { states: [], watch, problems: queue.problems };
+    if (!headCommit) return { states: [], watch, problems: queue.problems, settled: false };
     const refs = await peelRefs(objects, listing.refs);
     const index: RefIndex = { refs, symbolicHead: listing.head, head: headCommit.oid };
     const baselines = await baselineRevs(this.git, objects, index, options);
     const names = describe(index, baselines);
     const wanted = new Set(baselines);
     const pause = cooperative(SLICE_MS);
-    const context: Context = { config, prefix, objects, queue, wanted, signal, pause, cacheObjects: new CacheObjects() };
+    const context: Context = { config, prefix, objects, queue, wanted, signal, pause, cacheObjects: new CacheObjects(), unsettled: { value: false } };
     // Every part at once: the workspace's parsing runs while git answers for the commits. The
     // parts go into the answer in dvc's order whatever order they finish in.
     const [workspace, groups, baselineRows] = await Promise.all([
@@ -140,7 +148,30 @@ export class DvcExperiments {
     });
     // The cache is an optimisation: a folder that cannot be written costs the next process time, not this answer.
     await this.saved?.addCommits(objects.knownCommits()).then(() => this.saved?.save()).catch(() => undefined);
-    return { states, watch: watchPlan(this.root, gitDir, states[0]?.rev === 'workspace' ? states[0] : undefined), problems: queue.problems };
+    const settled = !context.unsettled.value && queue.problems.length === 0 && (workspace === undefined || (workspace.error === null && workspace.data !== null && !containsError(workspace.data)));
+    return { states, watch: watchPlan(this.root, gitDir, states[0]?.rev === 'workspace' ? states[0] : undefined), problems: queue.problems, settled };
+  }
+
+  /**
+   * Everything a `read` with these options answers from, as one string, when it can all be told
+   * without computing a row: the refs and HEAD (commits and their rows never change), the DVC
+   * config files' stamps, the queue's files, and the kept workspace row's stamps (still matching).
+   * Undefined when a row must be computed to know the answer: an experiment running (its live
+   * metrics), a queue file that could not be read, no kept workspace row or a stale one. Two equal
+   * keys, the same answer: a caller may keep the answer by its key (the CLI does, outside the repo).
+   */
+  async answerKey(options: ExpShowOptions = {}): Promise<string | undefined> {
+    const located = this.locate();
+    const [listing, queue, config] = await Promise.all([this.refs(located, {}), readQueue(this.root, this.isAlive), Promise.all(['config', 'config.local'].map((f) => stampOf(join(this.root, '.dvc', f))))]);
+    if (queue.problems.length > 0 || queue.active.length > 0 || queue.started.some((task) => task.ready === undefined)) return undefined;
+    let workspace: readonly (readonly [string, string])[] | null = null;
+    if (!options.hideWorkspace) {
+      const entry = this.keepWorkspaceRow ? await this.saved?.workspace() : undefined;
+      if (!entry || !(await Promise.all(entry.stamps.map(async ([path, stamp]) => (await stampOf(path)) === stamp))).every(Boolean)) return undefined;
+      workspace = entry.stamps;
+    }
+    const { signal: _signal, ...asked } = options;
+    return JSON.stringify({ format: ANSWER_FORMAT, root: this.root, prefix: (await located).prefix, options: asked, listing, config, queue, workspace });
   }
 
   dispose(): void {
@@ -223,8 +254,14 @@ export class DvcExperiments {
     }
   }
 
-  /** A commit's row, computed once per reader unless it held an error. */
-  private commit(oid: string, context: Context): Promise<Collected> {
+  /** A commit's row, computed once per reader unless it held an error (which unsettles this read). */
+  private async commit(oid: string, context: Context): Promise<Collected> {
+    const row = await this.commitRow(oid, context);
+    if (row.error || containsError(row.data)) context.unsettled.value = true;
+    return row;
+  }
+
+  private commitRow(oid: string, context: Context): Promise<Collected> {
     let entry = this.rows.get(oid);
     // A row still being computed for a read that was cancelled ends in that cancellation: not this read's answer.
     if (entry?.signal?.aborted && entry.signal !== context.signal) entry = undefined;
@@ -385,6 +422,8 @@ interface Context {
   readonly pause: () => Promise<void>;
   /** DVC cache objects read during this read (by hash: shared by every row). */
   readonly cacheObjects: CacheObjects;
+  /** Set when a row of this read holds an error: computed again next time, so not an answer to keep. */
+  readonly unsettled: { value: boolean };
 }
 
 /** A finished celery task: success when its executor recorded a result, else failed. */

@@ -6,8 +6,8 @@
  * Rows holding an error are not kept (DVC's rule too: the cause may be fixed, a cache object
  * pulled). The file carries a format version; another version, or a file that does not parse,
  * is an empty cache. Written atomically (temporary file, then rename), and only when rows were added.
- * A reader that asks may also keep the workspace's row there, with the stamps of every file it was
- * computed from (see WorkspaceEntry): a new process whose stamps all match uses it unparsed.
+ * A reader that asks may also keep the workspace's row, in a small file beside it, with the stamps of
+ * every file it was computed from (see WorkspaceEntry): a new process whose stamps all match uses it unparsed.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -32,6 +32,8 @@ export interface WorkspaceEntry {
 export class RowCache {
   private rows: Map<string, SerializableExp> | undefined;
   private workspaceEntry: WorkspaceEntry | undefined;
+  private workspaceLoading: Promise<unknown> | undefined;
+  private workspaceAdded = false;
   private commitList = new Map<string, CommitInfo>();
   /** The one read of the file: the many rows asked for at once share it. */
   private loading: Promise<Map<string, SerializableExp>> | undefined;
@@ -60,17 +62,28 @@ export class RowCache {
     this.added = true;
   }
 
-  /** The workspace row kept by the last read, if any (its stamps are the caller's to check). */
+  /**
+   * The workspace row kept by the last read, if any (its stamps are the caller's to check). In a
+   * small file of its own beside the rows: checking it does not read them.
+   */
   async workspace(): Promise<WorkspaceEntry | undefined> {
-    await this.load();
+    this.workspaceLoading ??= this.readText(this.workspacePath).then(
+      (text) => (this.workspaceEntry = readWorkspace(parseOrUndefined(text))),
+      () => undefined,
+    );
+    await this.workspaceLoading;
     return this.workspaceEntry;
   }
 
   async setWorkspace(entry: WorkspaceEntry): Promise<void> {
-    await this.load();
+    await this.workspace();
     if (this.workspaceEntry && JSON.stringify(this.workspaceEntry) === JSON.stringify(entry)) return;
     this.workspaceEntry = entry;
-    this.added = true;
+    this.workspaceAdded = true;
+  }
+
+  private get workspacePath(): string {
+    return `${this.path.replace(/\.json$/, '')}.workspace.json`;
   }
 
   /** The commits kept (after the file's read). */
@@ -91,15 +104,16 @@ export class RowCache {
     while (this.commitList.size > MAX_COMMITS) this.commitList.delete(this.commitList.keys().next().value!);
   }
 
-  /** Writes the file when rows were added since it was read. */
+  /** Writes the file when rows were added since it was read (and the workspace row's, when it changed). */
   async save(): Promise<void> {
+    if (this.workspaceAdded && this.workspaceEntry) {
+      this.workspaceAdded = false;
+      await writeAtomically(this.workspacePath, JSON.stringify({ format: FORMAT, ...this.workspaceEntry }));
+    }
     if (!this.added || !this.rows) return;
     this.added = false;
-    await mkdir(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.${process.pid}.tmp`;
     const commits = [...this.commitList.values()].map((c) => [c.oid, c.tree, c.committerTime, ...c.parents]);
-    await writeFile(temporary, JSON.stringify({ format: FORMAT, rows: Object.fromEntries(this.rows), commits, ...(this.workspaceEntry ? { workspace: this.workspaceEntry } : {}) }));
-    await rename(temporary, this.path);
+    await writeAtomically(this.path, JSON.stringify({ format: FORMAT, rows: Object.fromEntries(this.rows), commits }));
   }
 
   private load(): Promise<Map<string, SerializableExp>> {
@@ -110,11 +124,10 @@ export class RowCache {
   private async read(): Promise<Map<string, SerializableExp>> {
     let rows = new Map<string, SerializableExp>();
     try {
-      const parsed = JSON.parse(await this.readText(this.path)) as { format?: unknown; rows?: Record<string, SerializableExp>; commits?: unknown; workspace?: unknown };
+      const parsed = JSON.parse(await this.readText(this.path)) as { format?: unknown; rows?: Record<string, SerializableExp>; commits?: unknown };
       if (parsed.format === FORMAT && parsed.rows && typeof parsed.rows === 'object') {
         rows = new Map(Object.entries(parsed.rows));
         this.commitList = readCommits(parsed.commits);
-        this.workspaceEntry = readWorkspace(parsed.workspace);
       }
     } catch {
       // No cache yet, or an unreadable one: start empty.
@@ -139,10 +152,26 @@ function readCommits(value: unknown): Map<string, CommitInfo> {
   return out;
 }
 
-/** A kept workspace row: stamps as `[path, stamp]` string pairs and a row object; anything else is none. */
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
+/** A kept workspace row (this format): stamps as `[path, stamp]` string pairs and a row object; anything else is none. */
 function readWorkspace(value: unknown): WorkspaceEntry | undefined {
   if (!value || typeof value !== 'object') return undefined;
-  const { stamps, data } = value as { stamps?: unknown; data?: unknown };
+  const { format, stamps, data } = value as { format?: unknown; stamps?: unknown; data?: unknown };
+  if (format !== FORMAT) return undefined;
   if (!Array.isArray(stamps) || !stamps.every((s) => Array.isArray(s) && s.length === 2 && typeof s[0] === 'string' && typeof s[1] === 'string')) return undefined;
   if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
   return { stamps: stamps as [string, string][], data: data as SerializableExp };
