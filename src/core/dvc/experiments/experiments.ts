@@ -155,7 +155,8 @@ export class DvcExperiments {
   /**
    * Everything a `read` with these options answers from, as one string, when it can all be told
    * without computing a row: the refs and HEAD (commits and their rows never change), the DVC
-   * config files' stamps, the queue's files, and the kept workspace row's stamps (still matching).
+   * config files' stamps, the queue's files, the kept workspace row's stamps (still matching), and
+   * whether the clone is shallow (its `shallow` file's stamp).
    * Undefined when a row must be computed to know the answer: an experiment running (its live
    * metrics), a queue file that could not be read, no kept workspace row or a stale one. Two equal
    * keys, the same answer: a caller may keep the answer by its key (the CLI does, outside the repo).
@@ -171,7 +172,10 @@ export class DvcExperiments {
       workspace = entry.stamps;
     }
     const { signal: _signal, ...asked } = options;
-    return JSON.stringify({ format: ANSWER_FORMAT, root: this.root, prefix: (await located).prefix, options: asked, listing, config, queue, workspace });
+    const { prefix, gitDir } = await located;
+    // A shallow clone deepened (`git fetch --deepen`) walks further with the same refs.
+    const shallow = await stampOf(join(gitDir, 'shallow'));
+    return JSON.stringify({ format: ANSWER_FORMAT, root: this.root, prefix, options: asked, listing, config, queue, workspace, shallow });
   }
 
   dispose(): void {
