@@ -14,9 +14,12 @@ const DEBOUNCE_MS = 400;
 const FIRST_CHECK_MS = 1_500;
 /**
  * Pulses after the editors change: the walkthrough's page registers its listeners some time after
- * its tab opens (seconds on a busy machine), and a pulse before that is lost.
+ * its tab opens (seconds on a busy machine, over 10 s on a loaded one: an e2e run saw every pulse
+ * of the first 10 s lost), and a pulse before that is lost.
  */
-const PULSE_AFTER_TABS_MS = [DEBOUNCE_MS, 1_500, 4_000, 10_000];
+const PULSE_AFTER_TABS_MS = [DEBOUNCE_MS, 1_500, 4_000, 10_000, 20_000, 40_000];
+/** How long a pulse keeps its keys true. */
+const PULSE_HOLD_MS = 500;
 /** Files whose appearance or change can move a step: git and DVC projects, pipelines, locks, DVC config. */
 const WATCHED = '{.git,.dvc,.dvc/config,.dvc/config.local,dvc.yaml,dvc.lock,*/.dvc,*/dvc.yaml,*/dvc.lock}';
 
@@ -109,10 +112,16 @@ export class WalkthroughState extends Disposable {
     this.pulseTimers = PULSE_AFTER_TABS_MS.map((ms) => setTimeout(() => void this.pulse(), ms));
   }
 
-  /** Checks the done steps in the walkthrough (see the class comment). */
+  /**
+   * Checks the done steps in the walkthrough (see the class comment). The keys stay true for a
+   * moment: VS Code may merge context changes that arrive together into one event, and its
+   * walkthrough then reads the key already false again (a pulse lost on a loaded machine).
+   */
   private async pulse(): Promise<void> {
     const done = (Object.keys(KEYS) as (keyof StepStates)[]).filter((step) => this.last?.[step]);
+    if (done.length === 0) return;
     for (const step of done) await vscode.commands.executeCommand('setContext', doneKey(step), true);
+    await new Promise((resolve) => setTimeout(resolve, PULSE_HOLD_MS));
     for (const step of done) await vscode.commands.executeCommand('setContext', doneKey(step), false);
   }
 
