@@ -222,8 +222,15 @@ out(result)`,
   });
   const viewStatus = await panelPoll<TableStatus & { histories?: { done: number; total: number; failed: number } }>(frame, 'status', [], (st) => st.histories !== undefined && st.histories.done === st.histories.total, 60_000);
   assert.equal(viewStatus.histories!.failed, 0);
+  // The min column stays filled while the histories are read again for the new step: wait for the
+  // step's cells of the runs that logged step 1 (a cell is empty while its read is pending).
+  const settled = await panelPoll<TableRowView[]>(frame, 'rows', [], (r) => Object.entries(histories).every(([runId, expected]) => {
+    const row = r.find((x) => x.cells['attributes.run_id'] === runId);
+    return row !== undefined && Boolean(row.cells['metrics.train_loss@min']) && (expected.atStep1 === null || (row.cells['metrics.train_loss@step=1'] ?? '') !== '');
+  }), 60_000);
+  assert.equal(withViews.length > 0, true);
   for (const [runId, expected] of Object.entries(histories)) {
-    const row = withViews.find((r) => r.cells['attributes.run_id'] === runId)!;
+    const row = settled.find((r) => r.cells['attributes.run_id'] === runId)!;
     assert.ok(Math.abs(number(row.cells['metrics.train_loss@min']) - expected.min) <= 1e-4 * Math.max(1, Math.abs(expected.min)), `${row.label}: min ${row.cells['metrics.train_loss@min']} vs MLflow ${expected.min}`);
     if (expected.atStep1 === null) assert.equal(row.cells['metrics.train_loss@step=1'], '');
     else assert.ok(Math.abs(number(row.cells['metrics.train_loss@step=1']) - expected.atStep1) <= 1e-4 * Math.max(1, Math.abs(expected.atStep1)), `${row.label}: at step 1`);
