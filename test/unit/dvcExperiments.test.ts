@@ -63,6 +63,20 @@ stages:
 `;
 }
 
+/**
+ * Files written a moment ago are "racy" (a second write in the same tick would keep their stamp),
+ * and nothing is kept by them: the work tree (not .git) written a minute ago instead.
+ */
+function backdateTree(dir: string): void {
+  const then = new Date(Date.now() - 60_000);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === '.git') continue;
+    if (entry.isDirectory()) backdateTree(join(dir, entry.name));
+    utimesSync(join(dir, entry.name), then, then);
+  }
+  utimesSync(dir, then, then);
+}
+
 describe('dvc experiments: bad input', () => {
   let repo = '';
   let baseline = '';
@@ -343,16 +357,7 @@ describe('dvc experiments: bad input', () => {
       writeFileSync(keptPath, JSON.stringify({ ...kept, data: { ...kept.data, meta: { marker: true } } }));
     };
     const marked = (state: ExpState): boolean => JSON.stringify(state.data).includes('"marker":true');
-    /** Files written a moment ago are "racy" (a second write in the same tick would keep their stamp): not kept by. Written a minute ago instead. */
-    const backdate = (dir = repo): void => {
-      const then = new Date(Date.now() - 60_000);
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        if (entry.name === '.git') continue;
-        if (entry.isDirectory()) backdate(join(dir, entry.name));
-        utimesSync(join(dir, entry.name), then, then);
-      }
-      utimesSync(dir, then, then);
-    };
+    const backdate = (): void => backdateTree(repo);
     try {
       // Written just now, the files are racy: the row is computed and answered, not kept.
       await read();
@@ -408,15 +413,7 @@ describe('dvc experiments: bad input', () => {
       assert.equal(code, 0, err);
       return out;
     };
-    const backdate = (path = dir): void => {
-      const then = new Date(Date.now() - 60_000);
-      for (const entry of readdirSync(path, { withFileTypes: true })) {
-        if (entry.name === '.git') continue;
-        if (entry.isDirectory()) backdate(join(path, entry.name));
-        utimesSync(join(path, entry.name), then, then);
-      }
-      utimesSync(path, then, then);
-    };
+    const backdate = (): void => backdateTree(dir);
     const mark = (): void => {
       const text = readFileSync(answer, 'utf8');
       writeFileSync(answer, `${text.slice(0, text.indexOf('\n'))}\n["marker"]\n`);

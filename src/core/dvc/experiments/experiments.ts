@@ -40,6 +40,11 @@ const ANSWER_FORMAT = 1;
 /** A file changed less than this long before its stamp was taken is not trusted to keep a row by. */
 const RACY_MS = 2_000;
 
+/** Whether every path still has the stamp it was kept with. */
+async function stampsMatch(stamps: readonly (readonly [string, string])[]): Promise<boolean> {
+  return (await Promise.all(stamps.map(async ([path, stamp]) => (await stampOf(path)) === stamp))).every(Boolean);
+}
+
 /** Whether a stamp (`ino:size:mtimeNs:ctimeNs`) says the content changed at or after `sinceNs` (a write sets the mtime to now). */
 function changedSince(stamp: string, sinceNs: bigint): boolean {
   const parts = stamp.split(':');
@@ -168,7 +173,7 @@ export class DvcExperiments {
     let workspace: readonly (readonly [string, string])[] | null = null;
     if (!options.hideWorkspace) {
       const entry = this.keepWorkspaceRow ? await this.saved?.workspace() : undefined;
-      if (!entry || !(await Promise.all(entry.stamps.map(async ([path, stamp]) => (await stampOf(path)) === stamp))).every(Boolean)) return undefined;
+      if (!entry || !(await stampsMatch(entry.stamps))) return undefined;
       workspace = entry.stamps;
     }
     const { signal: _signal, ...asked } = options;
@@ -232,7 +237,7 @@ export class DvcExperiments {
     try {
       if (kept) {
         const entry = await kept.workspace();
-        if (entry && (await Promise.all(entry.stamps.map(async ([path, stamp]) => (await stampOf(path)) === stamp))).every(Boolean)) {
+        if (entry && (await stampsMatch(entry.stamps))) {
           return { rev, name, data: entry.data, error: null, experiments: null };
         }
       }
