@@ -7,18 +7,19 @@ import { ContextKeys } from '../constants.js';
 import { Disposable } from '../dispose.js';
 import type { PythonService } from '../python.js';
 import type { FolderTracking, TrackingService } from '../tracking/trackingService.js';
+import { DonePulser } from './donePulse.js';
 
 /** Quiet time after a burst of changes before the checks run again. */
 const DEBOUNCE_MS = 400;
 /** The first check waits until the window has settled: nothing runs on activation itself. */
 const FIRST_CHECK_MS = 1_500;
 /**
- * Pulses after the editors change: the walkthrough's page registers its listeners some time after
- * its tab opens (seconds on a busy machine, over 10 s on a loaded one: an e2e run saw every pulse
- * of the first 10 s lost), and a pulse before that is lost.
+ * Pulses after the editors change: VS Code registers the walkthrough's steps when its service is
+ * first needed, which may be when the walkthrough's tab opens, seconds later on a loaded machine;
+ * a pulse before that is not seen.
  */
 const PULSE_AFTER_TABS_MS = [DEBOUNCE_MS, 1_500, 4_000, 10_000, 20_000, 40_000];
-/** How long a pulse keeps its keys true. */
+/** How long a pulse keeps its keys true (VS Code may merge context changes that arrive together). */
 const PULSE_HOLD_MS = 500;
 /** Files whose appearance or change can move a step: git and DVC projects, pipelines, locks, DVC config. */
 const WATCHED = '{.git,.dvc,.dvc/config,.dvc/config.local,dvc.yaml,dvc.lock,*/.dvc,*/dvc.yaml,*/dvc.lock}';
@@ -53,15 +54,9 @@ const KEYS: Readonly<Record<keyof StepStates, string>> = {
  * done when any workspace folder has it done. In Restricted Mode no interpreter is started.
  *
  * The state keys choose which variant of a step shows (done or to do). The check mark of a done
- * variant comes from a second key, pulsed (true, then false) after each check and whenever the
- * editors change: VS Code's walkthrough service registers lazily, and a completion expression
- * that already holds when it registers is recorded as seen without ever checking the step
- * (gettingStartedService.ts `registerDoneListeners` + `progressByEvent`). A pulse key is false at
- * any registration, so its next pulse checks the step.
+ * variant comes from its completion keys, pulsed after each check and whenever the editors change
+ * (donePulse.ts says why, and why each step has two).
  */
-/** `mlWorkbench.onboarding.done.<step>`: the completion event of the step's done variant. */
-const doneKey = (step: keyof StepStates): string => `mlWorkbench.onboarding.done.${step}`;
-
 export class WalkthroughState extends Disposable {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<StepStates> | undefined;
@@ -69,6 +64,7 @@ export class WalkthroughState extends Disposable {
   /** Tracking servers are only asked (a 401 would prompt for a password) after the user connected one here. */
   private readonly serversAllowed = new Set<string>();
   private last: StepStates | undefined;
+  private readonly pulser: DonePulser;
   private folderWatchers: vscode.Disposable[] = [];
 
   constructor(
@@ -77,6 +73,7 @@ export class WalkthroughState extends Disposable {
     private readonly log: Logger,
   ) {
     super();
+    this.pulser = new DonePulser((key, value) => Promise.resolve(vscode.commands.executeCommand('setContext', key, value)), PULSE_HOLD_MS, (error) => this.log.warn(`getting started: setting a check mark failed: ${(error as Error).message}`));
     const schedule = (): void => this.schedule();
     this.register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlWorkbench') && schedule()));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.watch()));
@@ -112,17 +109,9 @@ export class WalkthroughState extends Disposable {
     this.pulseTimers = PULSE_AFTER_TABS_MS.map((ms) => setTimeout(() => void this.pulse(), ms));
   }
 
-  /**
-   * Checks the done steps in the walkthrough (see the class comment). The keys stay true for a
-   * moment: VS Code may merge context changes that arrive together into one event, and its
-   * walkthrough then reads the key already false again (a pulse lost on a loaded machine).
-   */
-  private async pulse(): Promise<void> {
-    const done = (Object.keys(KEYS) as (keyof StepStates)[]).filter((step) => this.last?.[step]);
-    if (done.length === 0) return;
-    for (const step of done) await vscode.commands.executeCommand('setContext', doneKey(step), true);
-    await new Promise((resolve) => setTimeout(resolve, PULSE_HOLD_MS));
-    for (const step of done) await vscode.commands.executeCommand('setContext', doneKey(step), false);
+  /** Checks the done steps in the walkthrough (see the class comment). */
+  private pulse(): Promise<void> {
+    return this.pulser.pulse((Object.keys(KEYS) as (keyof StepStates)[]).filter((step) => this.last?.[step]));
   }
 
   private watch(): void {
