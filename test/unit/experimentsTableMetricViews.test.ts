@@ -163,7 +163,7 @@ describe('metric view cells', () => {
     assert.deepEqual(cells.status, { done: 0, total: 0, failed: 0, errors: [] });
   });
 
-  it('DVC rows and runs without the metric get no derived cell and no read', async () => {
+  it('runs without the metric get no derived cell and no read (DVC rows: dvcliveHistory.test.ts)', async () => {
     const calls: string[] = [];
     const cells = new MetricViewCells(() => reader(calls), () => undefined);
     const noLoss: Run = { ...run('z', 1), data: { metrics: [{ key: 'acc', value: 1, step: 0, timestamp: 0 }], params: [], tags: [] } };

@@ -255,12 +255,12 @@ function renderChooser(): void {
     }),
     el('div', { className: 'chooser-foot' },
       el('button', { type: 'button', className: 'link', onclick: () => setLayout({ hidden: [], order: [], widths: {} }) }, 'Reset columns'),
-      ...(refs.some((r) => r.kind === 'mlflow') ? [el('span', { className: 'chooser-hint' }, 'min, max, at step: a metric over each MLflow run’s whole history (read on demand; DVC experiments keep only their latest value)')] : []),
+      el('span', { className: 'chooser-hint' }, 'min, max, at step: a metric over each row’s whole history, read on demand (MLflow’s metric history; for DVC experiments, the history DVCLive keeps)'),
     ),
   );
 }
 
-/** A metric's min / max / at-step buttons (MLflow runs' history), or the remove button of such a column. */
+/** A metric's min / max / at-step buttons (each row's history), or the remove button of such a column. */
 function metricViewControls(column: TableColumn): HTMLElement[] {
   const views = query.metricViews ?? [];
   const derived = parseMetricViewColumn(column.id);
@@ -270,7 +270,6 @@ function metricViewControls(column: TableColumn): HTMLElement[] {
     remove.addEventListener('click', () => setQuery({ metricViews: views.filter((v) => metricViewColumn(v) !== column.id) }));
     return [remove];
   }
-  if (!refs.some((r) => r.kind === 'mlflow')) return [];
   const key = column.id.slice('metrics.'.length);
   const add = (view: MetricView): void => {
     if (views.some((v) => metricViewColumn(v) === metricViewColumn(view))) return;

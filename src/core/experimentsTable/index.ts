@@ -6,3 +6,4 @@ export * from './cells.js';
 export * from './types.js';
 export * from './runPages.js';
 export * from './metricViews.js';
+export * from './dvcHistory.js';

@@ -9,8 +9,8 @@
  * What the history says, with MLflow's conventions: NaN points are left out of the minimum and
  * maximum (a run with only NaN points has NaN); several points at one step resolve as MLflow's
  * latest value does (the latest timestamp, then the larger value); a step the run never logged is
- * an empty cell. DVC experiments keep one value per metric in their metrics file, so their rows
- * have no history to summarise: their cells stay empty.
+ * an empty cell. DVC rows summarise the history DVCLive keeps beside its metrics file
+ * (dvcHistory.ts); a metric without one has empty cells.
  */
 import type { Metric } from '../tracking/entities.js';
 import { fromJsonDouble } from '../tracking/entities.js';
@@ -112,7 +112,6 @@ export class MetricViewCells {
     const queued: typeof this.queue = [];
     let done = 0;
     const out = rows.map((row) => {
-      if (row.source !== 'mlflow') return row;
       let cells: Record<string, CellValue> | undefined;
       for (const [key, keyViews] of byKey) {
         const latest = row.shadow.data.metrics?.find((m) => m.key === key);

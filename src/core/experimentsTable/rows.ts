@@ -36,6 +36,10 @@ export interface TableRow {
   readonly problems: readonly string[];
   /** The same values as a run, for MLflow's filter semantics. */
   readonly shadow: Run;
+  /** A DVC row's metric columns (`metrics.<column>` without `metrics.`) → the metrics file and key they come from. */
+  readonly metricFiles?: Readonly<Record<string, { readonly file: string; readonly key: string }>>;
+  /** A running DVC experiment's work tree (the git root of its executor's clone), where its files are as it runs. */
+  readonly workTree?: string;
 }
 
 export const STARRED_TAG = 'mlWorkbench.starred';
@@ -135,10 +139,12 @@ function experimentRow(source: string, row: ExperimentRow, parentId: string | nu
   const metricKeys = new Map<string, number>();
   for (const values of Object.values(row.metrics)) for (const key of Object.keys(values)) metricKeys.set(key, (metricKeys.get(key) ?? 0) + 1);
   const metrics: Metric[] = [];
+  const metricFiles: Record<string, { file: string; key: string }> = {};
   for (const [file, values] of Object.entries(row.metrics)) {
     for (const [key, value] of Object.entries(values)) {
       const column = metricKeys.get(key)! > 1 ? `${file}:${key}` : key;
       cells[`metrics.${column}`] = cellOf(value);
+      metricFiles[column] = { file, key };
       if (typeof value === 'number') metrics.push({ key: column, value, timestamp: 0, step: 0 });
     }
   }
@@ -155,7 +161,9 @@ function experimentRow(source: string, row: ExperimentRow, parentId: string | nu
     info: { run_id: row.rev, run_uuid: row.rev, run_name: name, experiment_id: source, status, lifecycle_stage: 'active', ...(typeof start === 'number' ? { start_time: start } : {}) },
     data: { params, metrics, tags: [...tags, { key: 'mlflow.runName', value: name }] },
   };
-  return { id: `dvc:${source}:${row.id}`, source: 'dvc', kind: row.kind, parentId, name, label, shortId: row.shortRev, status: row.status, ref: row.rev, baseline: row.baseline, cells, problems, shadow };
+  // A run in the queue's own clone is read there; a run in the workspace is the workspace row's rev.
+  const workTree = row.status === 'running' && row.rev !== 'workspace' ? row.executor?.local?.root ?? undefined : undefined;
+  return { id: `dvc:${source}:${row.id}`, source: 'dvc', kind: row.kind, parentId, name, label, shortId: row.shortRev, status: row.status, ref: row.rev, baseline: row.baseline, cells, problems, shadow, metricFiles, ...(workTree ? { workTree } : {}) };
 }
 
 function cellOf(value: unknown): CellValue {

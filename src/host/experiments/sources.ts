@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { ExperimentsThread, experimentRows, type ExperimentsWatch } from '../../core/dvc/experiments/index.js';
+import { DvcliveHistory, ExperimentsThread, experimentRows, type ExperimentsWatch } from '../../core/dvc/experiments/index.js';
 import { Emitter } from '../../core/event.js';
-import { emptyPagedRuns, fillRuns, moreRuns, orderByFor, parseTableFilter, takeSpare, type PagedRuns, rowsFromExperiments, rowsFromRuns, type ExperimentNote, type HistoryReader, type SortKey, type TableRow } from '../../core/experimentsTable/index.js';
+import { dvcHistoryReader, emptyPagedRuns, fillRuns, moreRuns, orderByFor, parseTableFilter, takeSpare, type PagedRuns, rowsFromExperiments, rowsFromRuns, type ExperimentNote, type HistoryReader, type SortKey, type TableRow } from '../../core/experimentsTable/index.js';
 import type { Logger } from '../../core/log.js';
 import type { SourceStatus, TableSourceRef } from '../../protocol/experimentsTable.js';
 import { Disposable } from '../dispose.js';
@@ -20,7 +20,7 @@ export interface TableSource {
   loadMore(): void;
   reload(): void;
   dispose(): void;
-  /** A run's whole history of one metric (MLflow); undefined for a source that keeps none (DVC). */
+  /** A row's whole history of one metric (MLflow's metric history; DVCLive's files for DVC). */
   readonly history?: HistoryReader;
 }
 
@@ -126,6 +126,8 @@ export class DvcSource extends Disposable implements TableSource {
   readonly id: string;
   rows: readonly TableRow[] = [];
   private readonly reader: ExperimentsThread;
+  private readonly dvclive: DvcliveHistory;
+  readonly history: HistoryReader;
   private loading = false;
   private again = false;
   private error: string | undefined;
@@ -143,6 +145,9 @@ export class DvcSource extends Disposable implements TableSource {
     this.id = ref.place;
     this.reader = new ExperimentsThread(ref.place, { workerPath: options.workerPath, ...(options.rowCachePath ? { rowCachePath: options.rowCachePath } : {}) });
     this.register({ dispose: () => this.reader.dispose() });
+    this.dvclive = new DvcliveHistory(ref.place);
+    this.history = dvcHistoryReader(this.dvclive);
+    this.register({ dispose: () => this.dvclive.dispose() });
     this.register({ dispose: () => (clearTimeout(this.timer), this.watchers.forEach((w) => w.dispose())) });
     this.reload();
   }

@@ -89,7 +89,7 @@ export class RevisionLoader {
   }
 
   /** The DVC root inside the git work tree (POSIX, '' at the top). */
-  private gitPrefix(options: { signal?: AbortSignal }): Promise<string> {
+  gitPrefix(options: { signal?: AbortSignal } = {}): Promise<string> {
     this.prefix ??= this.git.topLevel(options).then(
       (top) => relative(top, this.root).split(sep).join('/'),
       (error: unknown) => {
