@@ -139,14 +139,51 @@ export function readMetricHistory(db: ReadonlyDatabase, runId: string, key: stri
 /**
  * One metric's history as columns in step order: the order of MLflow's index (run_uuid, key,
  * step), so SQLite sorts nothing; points sharing a step are put in timestamp order by the chart
- * (series/axes.ts), which costs only a check when they already are.
+ * (series/axes.ts), which costs only a check when they already are. With `steps`, only the points
+ * with `from <= step < below` (either bound may be left out): one part of a history read in parts.
  */
-export function readMetricColumns(db: ReadonlyDatabase, runId: string, key: string): MetricColumns {
+export function readMetricColumns(db: ReadonlyDatabase, runId: string, key: string, steps: StepRange = {}): MetricColumns {
   const builder = new ColumnBuilder();
-  db.each('SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step', [runId, key], (row) => {
+  const filters = ['run_uuid = ?', 'key = ?'];
+  const args: SqlValue[] = [runId, key];
+  if (steps.from !== undefined) {
+    filters.push('step >= ?');
+    args.push(steps.from);
+  }
+  if (steps.below !== undefined) {
+    filters.push('step < ?');
+    args.push(steps.below);
+  }
+  db.each(`SELECT step, timestamp, value, is_nan FROM metrics WHERE ${filters.join(' AND ')} ORDER BY step`, args, (row) => {
     builder.push(Number(row[0]), Number(row[1] ?? 0), Number(row[3]) ? Number.NaN : Number(row[2]));
   });
   return builder.finish();
+}
+
+/** Steps `from <= step < below`; a missing bound is open. */
+export interface StepRange {
+  readonly from?: number;
+  readonly below?: number;
+}
+
+/**
+ * The steps of part `index` of `of` parts of a history whose steps run from `first` to `last`:
+ * equal spans of steps, the first part open below and the last open above, so that parts cut
+ * from the same bounds cover every point exactly once (points logged meanwhile included), and
+ * points sharing a step stay in one part.
+ */
+export function stepPart(first: number, last: number, index: number, of: number): StepRange {
+  const bound = (i: number): number => Math.floor(first + ((last - first) * i) / of);
+  return { ...(index > 0 ? { from: bound(index) } : {}), ...(index < of - 1 ? { below: bound(index + 1) } : {}) };
+}
+
+/** The first and last step of one metric (two index lookups), or undefined when it has no points. */
+export function metricStepBounds(db: ReadonlyDatabase, runId: string, key: string): { first: number; last: number } | undefined {
+  // Two queries: SQLite answers MIN or MAX alone from the index, but scans it for both at once.
+  const first = db.all('SELECT step FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step LIMIT 1', [runId, key])[0];
+  const last = db.all('SELECT step FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step DESC LIMIT 1', [runId, key])[0];
+  if (!first || !last) return undefined;
+  return { first: Number(first.step), last: Number(last.step) };
 }
 
 /**

@@ -10,7 +10,7 @@ import { lifecycleStagesFor } from './shape.js';
 import { createPageToken, parsePageToken } from './search/index.js';
 import { checkMaxResults } from './search/maxResults.js';
 import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
-import { marks, readExperiments, readLoggedModels, readMetricColumns, readMetricHistory, readRuns, readSampledHistory } from './sqliteRuns.js';
+import { marks, metricStepBounds, readExperiments, readLoggedModels, readMetricColumns, readMetricHistory, readRuns, readSampledHistory, type StepRange } from './sqliteRuns.js';
 import type {
   ArtifactSink,
   StreamArtifactOptions,
@@ -102,6 +102,22 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     return this.withDatabase(options.signal, (db) => {
       this.requireRun(db, runId);
       return readMetricColumns(db, runId, metricKey);
+    });
+  }
+
+  /** The first and last step of one metric's history (undefined: no points); two index lookups. */
+  getMetricStepBounds(runId: string, metricKey: string, options: QueryOptions = {}): Promise<{ first: number; last: number } | undefined> {
+    return this.withDatabase(options.signal, (db) => {
+      this.requireRun(db, runId);
+      return metricStepBounds(db, runId, metricKey);
+    });
+  }
+
+  /** The points of one metric's history in a range of steps, read on this thread (the history pool reads a long history's parts on several threads). */
+  getMetricColumnsIn(runId: string, metricKey: string, steps: StepRange, options: QueryOptions = {}): Promise<MetricColumns> {
+    return this.withDatabase(options.signal, (db) => {
+      this.requireRun(db, runId);
+      return readMetricColumns(db, runId, metricKey, steps);
     });
   }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TrackingError } from '../errors.js';
 import type { MetricColumns } from '../metricColumns.js';
+import { stepPart } from '../sqliteRuns.js';
 import type { ColumnsReply, ColumnsRequest } from './historyWorkerMessages.js';
 
 export interface HistoryPoolOptions {
@@ -18,10 +19,15 @@ export interface HistoryPoolOptions {
   readonly size?: number;
   /** Stop a worker after this long without requests (default 30 s). */
   readonly idleMs?: number;
+  /** A SQLite history spanning at least this many steps is read in parts, one per thread (default 20,000). */
+  readonly splitSteps?: number;
 }
 
+/** A shorter history is read whole: one request, no bounds asked first. */
+const SPLIT_STEPS = 20_000;
+
 interface Pending {
-  readonly resolve: (columns: MetricColumns) => void;
+  readonly resolve: (answer: unknown) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -39,13 +45,28 @@ export class HistoryPool {
 
   constructor(private readonly options: HistoryPoolOptions = {}) {}
 
-  /** One metric's history of a local store (`uri` absolute), read in a worker. */
-  read(uri: string, runId: string, key: string, signal?: AbortSignal): Promise<MetricColumns> {
+  /**
+   * One metric's history of a local store (`uri` absolute), read in a worker. A long SQLite
+   * history is read in equal spans of steps on every thread at once and joined in step order
+   * (a million points: SQLite hands rows over at ~2 million a second per core).
+   */
+  async read(uri: string, runId: string, key: string, signal?: AbortSignal): Promise<MetricColumns> {
+    signal?.throwIfAborted();
+    const parts = this.size();
+    if (parts < 2 || !uri.startsWith('sqlite:')) return (await this.request({ uri, runId, key }, signal)) as MetricColumns;
+    const bounds = (await this.request({ uri, runId, key, bounds: true }, signal)) as { first: number; last: number } | null;
+    if (!bounds) return { step: new Float64Array(0), timestamp: new Float64Array(0), value: new Float64Array(0) };
+    if (bounds.last - bounds.first < (this.options.splitSteps ?? SPLIT_STEPS)) return (await this.request({ uri, runId, key, steps: {} }, signal)) as MetricColumns;
+    const pieces = await Promise.all(Array.from({ length: parts }, (_, index) => this.request({ uri, runId, key, steps: stepPart(bounds.first, bounds.last, index, parts) }, signal)));
+    return joinColumns(pieces as MetricColumns[]);
+  }
+
+  private request(body: Omit<ColumnsRequest, 'id'>, signal: AbortSignal | undefined): Promise<unknown> {
     signal?.throwIfAborted();
     if (this.disposed) return Promise.reject(new Error('the history readers were stopped'));
     const slot = this.slot();
     const id = this.nextId++;
-    return new Promise<MetricColumns>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       const onAbort = (): void => {
         // The worker finishes the read anyway; its answer is dropped.
         slot.pending.delete(id);
@@ -61,9 +82,13 @@ export class HistoryPool {
       clearTimeout(slot.idle);
       // Referenced while it has work, so a process waiting on an answer does not exit.
       slot.worker.ref();
-      const request: ColumnsRequest = { id, uri, runId, key };
+      const request: ColumnsRequest = { id, ...body };
       slot.worker.postMessage(request);
     });
+  }
+
+  private size(): number {
+    return Math.max(1, this.options.size ?? Math.min(2, availableParallelism()));
   }
 
   dispose(): void {
@@ -72,7 +97,7 @@ export class HistoryPool {
   }
 
   private slot(): Slot {
-    const size = Math.max(1, this.options.size ?? Math.min(2, availableParallelism()));
+    const size = this.size();
     // A free worker first; otherwise start one while under the limit; otherwise round-robin.
     const free = this.slots.find((s) => s.pending.size === 0);
     if (free) return free;
@@ -89,6 +114,7 @@ export class HistoryPool {
       if (!pending) return this.scheduleIdle(slot);
       slot.pending.delete(reply.id);
       if ('error' in reply) pending.reject(reply.error.reason ? new TrackingError(reply.error.reason, reply.error.message, reply.error.subject) : new Error(reply.error.message));
+      else if ('bounds' in reply) pending.resolve(reply.bounds);
       else pending.resolve({ step: reply.step, timestamp: reply.timestamp, value: reply.value });
     });
     worker.on('error', (error) => this.stop(slot, error));
@@ -124,4 +150,20 @@ function createWorker(workerPath: string | undefined): Worker {
     return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true });
   }
   return new Worker(join(__dirname, 'historyWorker.js'));
+}
+
+/** Parts of one history, in step order, as one set of columns. */
+export function joinColumns(pieces: readonly MetricColumns[]): MetricColumns {
+  if (pieces.length === 1) return pieces[0]!;
+  const length = pieces.reduce((n, p) => n + p.step.length, 0);
+  const join = (pick: (p: MetricColumns) => Float64Array): Float64Array => {
+    const out = new Float64Array(length);
+    let at = 0;
+    for (const piece of pieces) {
+      out.set(pick(piece), at);
+      at += pick(piece).length;
+    }
+    return out;
+  };
+  return { step: join((p) => p.step), timestamp: join((p) => p.timestamp), value: join((p) => p.value) };
 }

@@ -25,7 +25,16 @@ function storeFor(uri: string): FileTrackingStore | SqliteTrackingStore {
 
 async function answer(request: ColumnsRequest): Promise<void> {
   try {
-    const columns = await storeFor(request.uri).getMetricColumns(request.runId, request.key);
+    const store = storeFor(request.uri);
+    if (request.bounds || request.steps) {
+      if (!(store instanceof SqliteTrackingStore)) throw new Error('histories are read in parts from SQLite stores only');
+      if (request.bounds) {
+        const reply: ColumnsReply = { id: request.id, bounds: (await store.getMetricStepBounds(request.runId, request.key)) ?? null };
+        parentPort!.postMessage(reply);
+        return;
+      }
+    }
+    const columns = request.steps && store instanceof SqliteTrackingStore ? await store.getMetricColumnsIn(request.runId, request.key, request.steps) : await store.getMetricColumns(request.runId, request.key);
     const reply: ColumnsReply = { id: request.id, ...columns };
     parentPort!.postMessage(reply, [columns.step.buffer as ArrayBuffer, columns.timestamp.buffer as ArrayBuffer, columns.value.buffer as ArrayBuffer]);
   } catch (error) {
