@@ -28,6 +28,7 @@ const builds = [
   { ...node, entryPoints: ['src/core/tracking/history/worker.ts'], outfile: 'dist/historyWorker.js' },
   { ...node, entryPoints: ['src/core/dvc/experiments/worker.ts'], outfile: 'dist/dvcExpWorker.js' },
   { ...node, entryPoints: ['src/core/monitoring/driftWorker.ts'], outfile: 'dist/driftWorker.js' },
+  { ...node, entryPoints: ['src/core/dvc/contentDiffWorker.ts'], outfile: 'dist/contentDiffWorker.js' },
   { ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: webviewEntries, outdir: 'dist/webview' },
 ];
 

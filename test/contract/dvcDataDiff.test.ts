@@ -6,13 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli/main';
-import type { ContentDiffResult } from '../../src/core/dvc/contentDiff';
+import { ContentDiffError, diffContent, type ContentDiffResult } from '../../src/core/dvc/contentDiff';
+import { diffContentInWorker } from '../../src/core/dvc/contentDiffRunner';
 import type { DirectoryDiff, TableDiff } from '../../src/core/tabular/model';
 import { env, pythonEnv, REPO_ROOT } from '../support/python';
 
@@ -194,4 +195,34 @@ test('a revision that names nothing, a path in neither version, a key one versio
   const usage = await cli('--path', 'data/table.csv', '--a', 'HEAD');
   assert.equal(usage.code, 2);
   assert.match(usage.err, /data-diff needs --b/);
+});
+
+test('in a worker thread (what the Data Diff panel runs): the same answers, the same reasons, and an abort stops it and removes its temporary files', async () => {
+  for (const path of ['data/table.csv', 'data/table.parquet', 'events.jsonl', 'data/images']) {
+    const options = { key: 'id', limit: 100, stats: true } as const;
+    const here = await diffContent(dir, path, 'HEAD~1', 'HEAD', path === 'data/images' ? { stats: true } : options);
+    const there = await diffContentInWorker(dir, path, 'HEAD~1', 'HEAD', path === 'data/images' ? { stats: true } : options);
+    assert.deepEqual(there, here, path);
+  }
+  await assert.rejects(diffContentInWorker(dir, 'data/table.csv', 'HEAD~1', 'HEAD', { key: 'nope' }), (error: unknown) => error instanceof ContentDiffError && error.reason === 'bad-key' && /has no column 'nope'/.test(error.message));
+  await assert.rejects(diffContentInWorker(dir, 'data/nothing.csv', 'HEAD~1', 'HEAD'), (error: unknown) => error instanceof ContentDiffError && error.reason === 'not-found');
+  // Aborted while it reads: rejects at once; the worker's spool folder (a git blob of each side) is gone after.
+  const spool = mkdtempSync(join(tmpdir(), 'mlw-dd-spool-'));
+  try {
+    const controller = new AbortController();
+    const started = Date.now();
+    const diffing = diffContentInWorker(dir, 'events.jsonl', 'HEAD~1', 'HEAD', { key: 'id', stats: true, tempDir: spool, signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    await assert.rejects(diffing, (error: unknown) => (error as Error).name === 'AbortError');
+    assert.ok(Date.now() - started < 2_000, 'the abort rejects at once');
+    let left: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      left = readdirSync(spool);
+      if (left.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual(left, [], 'the aborted diff removed its spool folder');
+  } finally {
+    rmSync(spool, { recursive: true, force: true });
+  }
 });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { diffContent } from '../../core/dvc/contentDiff.js';
+import { diffContentInWorker } from '../../core/dvc/contentDiffRunner.js';
 import { RECORDED } from '../../core/dvc/revision/resolve.js';
 import type { Logger } from '../../core/log.js';
 import { parseFromWebview, type DiffPayload, type DiffSides, type FromWebview, type ToWebview } from '../../protocol/dataDiff.js';
@@ -23,9 +23,9 @@ export interface DiffRequest {
 
 /**
  * The Data Diff panel: what changed inside a table file (schema, rows, column statistics, the
- * first changed rows) or a directory (files with sizes) between two versions. The diff streams
- * both versions asynchronously (core/tabular spills to disk past a memory budget) and is aborted
- * when the panel closes or the key column changes.
+ * first changed rows) or a directory (files with sizes) between two versions. The diff runs in a
+ * worker thread (core/dvc/contentDiffRunner.ts), streams both versions (core/tabular spills to
+ * disk past a memory budget) and is aborted when the panel closes or the key column changes.
  */
 export class DataDiffPanel extends Disposable {
   private static readonly panels = new Map<string, DataDiffPanel>();
@@ -55,7 +55,7 @@ export class DataDiffPanel extends Disposable {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
     private readonly request: DiffRequest,
     private readonly id: string,
@@ -110,7 +110,9 @@ export class DataDiffPanel extends Disposable {
     const { root, path, before, after } = this.request;
     await this.post({ type: 'loading', sides: this.sides, ...(this.key ? { key: this.key } : {}) });
     try {
-      const result = await diffContent(root, path, before, after, { limit: ROW_LIMIT, stats: true, signal: controller.signal, ...(this.key ? { key: this.key } : {}) });
+      // In a worker of its own: a large file's statistics take seconds of CPU the host must not spend.
+      const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'contentDiffWorker.js').fsPath;
+      const result = await diffContentInWorker(root, path, before, after, { limit: ROW_LIMIT, stats: true, signal: controller.signal, workerPath, ...(this.key ? { key: this.key } : {}) });
       if (controller.signal.aborted) return;
       await this.post({ type: 'result', sides: this.sides, diff: result.diff as DiffPayload, limit: ROW_LIMIT });
     } catch (error) {
