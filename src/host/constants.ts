@@ -105,6 +105,7 @@ export const Commands = {
   // Deployment patterns.
   deploy: 'mlWorkbench.deploy',
   addBatchStage: 'mlWorkbench.addBatchStage',
+  addDriftCheckStage: 'mlWorkbench.addDriftCheckStage',
   recordBatchModelVersion: 'mlWorkbench.recordBatchModelVersion',
   useModelInCode: 'mlWorkbench.useModelInCode',
   addQueueWorker: 'mlWorkbench.addQueueWorker',

@@ -1,4 +1,4 @@
-/** Reads what planBatchStage decides on: the files it edits, what exists, what DVC tracks. */
+/** Reads what planBatchStage (and planDriftCheckStage) decide on: the files they edit, what exists, what DVC tracks. */
 import { lstat, readFile, realpath } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { loadSnapshot } from '../dvc/load.js';
@@ -6,7 +6,7 @@ import type { BatchStageContext } from './batchStage.js';
 import { BATCH_PARAMS_FILE } from './batchStage.js';
 import { DeployError } from './errors.js';
 import { projectPath } from './paths.js';
-import { readTemplate } from './templates.js';
+import { readTemplate, type TemplateName } from './templates.js';
 
 export interface BatchContextOptions {
   /** The DVC repository root (where `.dvc/` is). */
@@ -16,6 +16,8 @@ export interface BatchContextOptions {
   /** The paths the stage names (relative to dvcDir): checked for existence and for symlinks out of the project. */
   readonly paths: readonly string[];
   readonly templateDir: string;
+  /** Which template the stage's script comes from (default: batch_predict.py). */
+  readonly template?: TemplateName;
   readonly signal?: AbortSignal;
 }
 
@@ -24,7 +26,7 @@ export async function gatherBatchStageContext(options: BatchContextOptions): Pro
   const [dvcYaml, params, template, snapshot] = await Promise.all([
     readOptional(join(dvcDir, 'dvc.yaml')),
     readOptional(join(dvcDir, BATCH_PARAMS_FILE)),
-    readTemplate(options.templateDir, 'batchPredict'),
+    readTemplate(options.templateDir, options.template ?? 'batchPredict'),
     loadSnapshot(dvcRoot, options.signal),
   ]);
   const existing = new Set<string>();

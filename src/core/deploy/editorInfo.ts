@@ -131,3 +131,16 @@ export function batchStageNote(check: BatchStageCheck): { readonly short: string
       return { short: `${uri}: not checkable`, explanation: check.explanation, attention: true };
   }
 }
+
+/** Tracked tables a drift check can compare (its script reads CSV, TSV, Parquet and JSON Lines). */
+export function driftTableCandidates(tracked: readonly string[]): string[] {
+  return [...new Set(tracked)].filter((path) => /\.(csv|tsv|parquet|jsonl|ndjson)$/i.test(path)).sort((a, b) => a.localeCompare(b));
+}
+
+/** A drift check stage's name and script: `check_drift` (then `check_drift_2`, …), its script beside dvc.yaml unless taken. */
+export function driftStageDefaults(dvcYaml: string | undefined, existingPaths: ReadonlySet<string>): { stageName: string; scriptPath: string } {
+  const taken = takenBatchNames(dvcYaml, undefined);
+  let stageName = 'check_drift';
+  for (let index = 2; taken.has(stageName) || existingPaths.has(`drift/${stageName}.json`); index++) stageName = `check_drift_${index}`;
+  return { stageName, scriptPath: existingPaths.has('check_drift.py') ? `${stageName}.py` : 'check_drift.py' };
+}

@@ -12,6 +12,7 @@ export const TEMPLATES = {
   batchPredict: 'batch_predict.py',
   queueWorker: 'queue_worker.py',
   queueClient: 'queue_client.py',
+  checkDrift: 'check_drift.py',
 } as const;
 
 export type TemplateName = keyof typeof TEMPLATES;

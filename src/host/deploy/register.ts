@@ -5,6 +5,7 @@ import { Commands } from '../constants.js';
 import type { DisposableLike } from '../dispose.js';
 import type { Services } from '../services.js';
 import { addBatchStage } from './batchCommands.js';
+import { addDriftCheckStage } from './driftStageCommand.js';
 import { BatchStageLenses, recordBatchModelVersion } from './batchLens.js';
 import { useModelInCode } from './codeCommands.js';
 import { deploy } from './deployPick.js';
@@ -16,6 +17,7 @@ import { generateDockerfile, kubernetesManifestsCommand } from './serviceCommand
 const deployCommands: CommandTable<DeployFeature> = {
   [Commands.deploy]: deploy,
   [Commands.addBatchStage]: addBatchStage,
+  [Commands.addDriftCheckStage]: addDriftCheckStage,
   [Commands.recordBatchModelVersion]: recordBatchModelVersion,
   [Commands.useModelInCode]: useModelInCode,
   [Commands.addQueueWorker]: addQueueWorker,
