@@ -204,4 +204,5 @@ export const WebviewTypes = {
   gate: 'mlWorkbench.gate',
   experimentsTable: 'mlWorkbench.experimentsTable',
   drift: 'mlWorkbench.drift',
+  evidentlyReport: 'mlWorkbench.evidentlyReport',
 } as const;

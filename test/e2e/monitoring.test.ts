@@ -4,7 +4,9 @@
  * them with petal widths shifted; the Serving view counts 200 captured rows; Drift Report… on the
  * server compares the capture with v3's training data (data/prepared/train.csv through lineage)
  * and shows petal_width drifted, as the native core (contract-tested against Evidently) computes;
- * Log to MLflow creates the run, read back with MLflow's client. Screenshots of the Drift panel.
+ * Log to MLflow creates the run, read back with MLflow's client; Open Full Evidently Report runs
+ * Evidently in the selected interpreter and shows its own HTML report in a sandboxed frame.
+ * Screenshots of the Drift panel and of Evidently's report.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
 import { sendTestRequest } from '../../src/core/tasks/servingClient';
 import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
 import { contextMenu, mlflowClient, setPaneExpanded } from './support/interactions';
@@ -31,6 +34,21 @@ const TIMEOUT = 900_000;
 let python: PythonEnv;
 let workspace: string;
 let workbench: Workbench;
+
+/** The sandboxed frame inside the Evidently Report panel, once Evidently's page has drawn its columns. */
+async function evidentlyFrame(workbench: Workbench, timeoutMs: number): Promise<FrameLocator> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const count = await workbench.page.locator('iframe.webview.ready').count();
+    for (let i = count - 1; i >= 0; i--) {
+      const inner = workbench.page.frameLocator(`iframe.webview.ready >> nth=${i}`).frameLocator('iframe#active-frame').frameLocator('iframe[sandbox="allow-scripts"]');
+      const body = await inner.locator('body').innerText({ timeout: 2_000 }).catch(() => '');
+      if (/petal_width/.test(body)) return inner;
+    }
+    await workbench.page.waitForTimeout(1_000);
+  }
+  throw new Error(`no Evidently report drawn within ${timeoutMs} ms`);
+}
 
 before(async () => {
   python = await pythonEnv();
@@ -100,5 +118,19 @@ test('serve the champion, capture 200 requests, Drift Report… shows the shifte
     assert.equal(runs[0]!.tags['mlworkbench.monitoring.model_version'], '3');
     assert.equal(runs[0]!.drifted, 1);
     await workbench.screenshot('monitoring-drift-logged');
+
+    // Open Full Evidently Report: Evidently itself, in the selected interpreter, on the same data;
+    // its HTML in a sandboxed frame of a panel of its own.
+    await frame.getByRole('button', { name: 'Open Full Evidently Report' }).click();
+    await poll(() => frame.locator('.status').innerText().catch(() => ''), (t) => /report is open|failed|could not|lacks/.test(t), 300_000, 1_000);
+    assert.match(await frame.locator('.status').innerText(), /Evidently's report is open/);
+    const evidently = await evidentlyFrame(workbench, 120_000);
+    const text = await evidently.locator('body').innerText();
+    assert.match(text, /petal_width/, 'Evidently’s report names the columns');
+    assert.match(text, /sepal_length/);
+    // The report's scripts run in an opaque origin: no webview API there.
+    assert.equal(await evidently.locator('body').evaluate(() => typeof (globalThis as { acquireVsCodeApi?: unknown }).acquireVsCodeApi), 'undefined');
+    await parkMouse(workbench.page);
+    await workbench.screenshot('monitoring-evidently-report');
   });
 });

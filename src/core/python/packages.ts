@@ -9,6 +9,7 @@ export const PYTHON_PACKAGES = {
   sklearn: { module: 'sklearn', distribution: 'scikit-learn', label: 'scikit-learn' },
   pandas: { module: 'pandas', distribution: 'pandas', label: 'pandas' },
   yaml: { module: 'yaml', distribution: 'PyYAML', label: 'PyYAML' },
+  evidently: { module: 'evidently', distribution: 'evidently', label: 'Evidently' },
 } as const;
 
 export type PythonPackage = keyof typeof PYTHON_PACKAGES;
@@ -27,7 +28,8 @@ export type PythonAction =
   | 'python-script'
   | 'new-project'
   | 'create-store'
-  | 'walkthrough';
+  | 'walkthrough'
+  | 'evidently-report';
 
 const NEEDS: Readonly<Record<PythonAction, readonly PythonPackage[]>> = {
   serve: ['mlflow'],
@@ -43,6 +45,8 @@ const NEEDS: Readonly<Record<PythonAction, readonly PythonPackage[]>> = {
   'new-project': ['mlflow', 'dvc', 'sklearn', 'pandas', 'yaml'],
   'create-store': ['mlflow'],
   walkthrough: ['mlflow', 'dvc'],
+  // Open Full Evidently Report: Evidently reads the tables with pandas.
+  'evidently-report': ['evidently', 'pandas'],
 };
 
 export function packagesFor(action: PythonAction): readonly PythonPackage[] {

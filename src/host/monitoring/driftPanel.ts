@@ -13,6 +13,8 @@ export interface DriftPanelServices {
   readonly log: Logger;
   /** Logs the check as an MLflow run; resolves with a line for the panel. */
   logToMlflow?(request: DriftRequest, result: DriftJobResult): Promise<string>;
+  /** Runs Evidently itself on the same data and shows its HTML report; resolves with a line for the panel. */
+  openEvidently?(request: DriftRequest, result: DriftJobResult): Promise<string>;
 }
 
 /**
@@ -90,6 +92,9 @@ export class DriftPanel extends Disposable {
   private snapshot(): Promise<void> {
     const { reference, current } = this.request;
     const actions: DriftActions = {
+      ...(this.services.openEvidently
+        ? { evidently: vscode.workspace.isTrusted ? { enabled: true, why: 'Run Evidently on the same data in the selected interpreter and show its own report' } : { enabled: false, why: 'Evidently runs in the workspace’s Python: trust the workspace first' } }
+        : {}),
       ...(this.services.logToMlflow
         ? { mlflow: this.request.folder ? { enabled: true, why: 'Log this check as an MLflow run (metrics, the report as an artifact)' } : { enabled: false, why: 'Log to MLflow needs the check to belong to a workspace folder with a tracking store' } }
         : {}),
@@ -99,6 +104,16 @@ export class DriftPanel extends Disposable {
 
   private async action(action: ActionName): Promise<void> {
     if (action === 'rerun') return this.compute();
+    if (action === 'evidently' && this.result && this.services.openEvidently) {
+      await this.post({ type: 'status', action, state: 'running', message: 'Evidently is making its report…' });
+      try {
+        const line = await this.services.openEvidently(this.request, this.result);
+        await this.post({ type: 'status', action, state: 'done', message: line });
+      } catch (error) {
+        await this.post({ type: 'status', action, state: 'failed', message: (error as Error).message.split('\n')[0]! });
+      }
+      return;
+    }
     if (action === 'mlflow' && this.result && this.services.logToMlflow) {
       await this.post({ type: 'status', action, state: 'running', message: 'Logging to MLflow…' });
       try {
