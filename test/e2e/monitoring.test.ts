@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +18,7 @@ import { after, before, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { sendTestRequest } from '../../src/core/tasks/servingClient';
 import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
-import { contextMenu, mlflowClient, setPaneExpanded } from './support/interactions';
+import { answerDialog, contextMenu, mlflowClient, notification, setPaneExpanded } from './support/interactions';
 import { expandPath, findPath, parkMouse, poll, quickInput, quickInputTitle, rowLocator, rows, waitForPath, webviewContaining } from './support/runsTree';
 import { removeTree } from './support/processes';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
@@ -132,5 +132,40 @@ test('serve the champion, capture 200 requests, Drift Report… shows the shifte
     assert.equal(await evidently.locator('body').evaluate(() => typeof (globalThis as { acquireVsCodeApi?: unknown }).acquireVsCodeApi), 'undefined');
     await parkMouse(workbench.page);
     await workbench.screenshot('monitoring-evidently-report');
+  });
+});
+
+test('Add Drift Check Stage… (Pipeline view): the diffs, Apply, Run Stage: dvc repro runs Evidently and keeps its report as a metric', { timeout: TIMEOUT }, async () => {
+  await step(workbench, 'monitoring-drift-stage', async () => {
+    const page = workbench.page;
+    await workbench.runCommand('ML Workbench: Add Drift Check Stage…');
+    const choose = async (label: RegExp): Promise<void> => {
+      const item = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+      await item.waitFor({ state: 'visible', timeout: 60_000 });
+      await item.click();
+    };
+    assert.equal(await poll(() => quickInputTitle(page), (t) => t === 'Add Drift Check Stage', 60_000), 'Add Drift Check Stage');
+    // The demo tracks the folder data/prepared: its tables are offered.
+    await choose(/^\s*data\/prepared\/train\.csv\s*$/);
+    await choose(/^\s*data\/prepared\/test\.csv\s*$/);
+    assert.equal(await poll(() => quickInput(page).inputValue(), (v) => v === 'check_drift', 30_000), 'check_drift');
+    const dialog = page.locator('.monaco-dialog-box').first();
+    for (let attempt = 0; attempt < 3 && !(await dialog.isVisible()); attempt++) {
+      if (await quickInput(page).isVisible()) await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
+    }
+    assert.equal(existsSync(join(workspace, 'check_drift.py')), false, 'nothing written before Apply');
+    await workbench.screenshot('monitoring-drift-stage-consent');
+    assert.match(await answerDialog(page, 'Apply'), /Add the stage "check_drift" to dvc\.yaml: apply the changes shown\?/);
+    const added = await notification(page, /Added the stage "check_drift"/, 60_000);
+    await added.locator('.notification-list-item-buttons-container .monaco-button', { hasText: 'Run Stage' }).click();
+    const reportPath = join(workspace, 'drift', 'check_drift.json');
+    await poll(async () => existsSync(reportPath), (yes) => yes, 300_000, 2_000);
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { dataset_drift: boolean; tested_columns: number; columns: Record<string, { drifted: boolean }> };
+    // The demo's train/test split of one dataset: Evidently tests each feature and finds no dataset drift.
+    assert.ok(report.tested_columns >= 4, JSON.stringify(report));
+    assert.equal(report.dataset_drift, false);
+    await parkMouse(page);
+    await workbench.screenshot('monitoring-drift-stage-run');
   });
 });

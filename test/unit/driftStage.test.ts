@@ -10,6 +10,7 @@ import test from 'node:test';
 import { parse } from 'yaml';
 import { planDriftCheckStage, type DriftStageRequest } from '../../src/core/deploy/driftStage.js';
 import { DeployError } from '../../src/core/deploy/errors.js';
+import { driftStageDefaults, driftTableCandidates, listFilesBounded } from '../../src/core/deploy/editorInfo.js';
 
 const template = readFileSync(join(__dirname, '..', '..', 'templates', 'check_drift.py'), 'utf8');
 const request: DriftStageRequest = { stageName: 'check_drift', referencePath: 'data/train.csv', currentPath: 'data/new batch.parquet', scriptPath: 'check_drift.py', reportPath: 'drift/report.json' };
@@ -58,4 +59,22 @@ test('a project without dvc.yaml gets one', () => {
   const plan = planDriftCheckStage(request, { ...context, dvcYaml: undefined });
   assert.equal(plan.edits[0]!.before, undefined);
   assert.ok((parse(plan.edits[0]!.after) as { stages: Record<string, unknown> }).stages['check_drift']);
+});
+
+test('the tables a drift check can compare: tracked table files, and the tables inside tracked folders (bounded)', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(join(tmpdir(), 'mlwb-drift-tables-'));
+  try {
+    mkdirSync(join(root, 'data', 'prepared', 'split'), { recursive: true });
+    for (const name of ['train.csv', 'test.csv', 'notes.md', 'split/val.parquet']) writeFileSync(join(root, 'data', 'prepared', name), 'x');
+    const list = (path: string): Promise<string[] | undefined> => listFilesBounded(join(root, path), 100);
+    assert.deepEqual(await driftTableCandidates(['data/prepared', 'data/raw.csv', 'model.pkl', 'missing-dir'], list), ['data/prepared/split/val.parquet', 'data/prepared/test.csv', 'data/prepared/train.csv', 'data/raw.csv']);
+    assert.equal(await listFilesBounded(join(root, 'nope'), 10), undefined);
+    assert.ok(((await listFilesBounded(join(root, 'data'), 3)) ?? []).length <= 3, 'no more entries looked at than the bound');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  assert.deepEqual(driftStageDefaults('stages:\n  check_drift:\n    cmd: x\n', new Set(['check_drift.py'])), { stageName: 'check_drift_2', scriptPath: 'check_drift_2.py' });
+  assert.deepEqual(driftStageDefaults(undefined, new Set()), { stageName: 'check_drift', scriptPath: 'check_drift.py' });
 });

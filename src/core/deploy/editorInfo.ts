@@ -3,6 +3,8 @@
  * of a batch prediction stage above its key in dvc.yaml, the names a new scaffold proposes, and the
  * Deploy… pick's steps. Plain data: the host renders it (as text, never as Markdown from the store).
  */
+import { opendir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
 import { oneLine } from '../format.js';
 import type { BatchStageCheck } from './batchStatus.js';
@@ -132,9 +134,19 @@ export function batchStageNote(check: BatchStageCheck): { readonly short: string
   }
 }
 
-/** Tracked tables a drift check can compare (its script reads CSV, TSV, Parquet and JSON Lines). */
-export function driftTableCandidates(tracked: readonly string[]): string[] {
-  return [...new Set(tracked)].filter((path) => /\.(csv|tsv|parquet|jsonl|ndjson)$/i.test(path)).sort((a, b) => a.localeCompare(b));
+/**
+ * Tracked tables a drift check can compare (its script reads CSV, TSV, Parquet and JSON Lines):
+ * tracked files, and the table files inside tracked folders (`listFolder` lists one, relative to
+ * it; a `data/prepared` output gives `data/prepared/train.csv`, …).
+ */
+export async function driftTableCandidates(tracked: readonly string[], listFolder: (path: string) => Promise<readonly string[] | undefined>): Promise<string[]> {
+  const table = (path: string): boolean => /\.(csv|tsv|parquet|jsonl|ndjson)$/i.test(path);
+  const found = new Set<string>();
+  for (const path of new Set(tracked)) {
+    if (table(path)) found.add(path);
+    else for (const inside of (await listFolder(path)) ?? []) if (table(inside)) found.add(`${path}/${inside}`);
+  }
+  return [...found].sort((a, b) => a.localeCompare(b));
 }
 
 /** A drift check stage's name and script: `check_drift` (then `check_drift_2`, …), its script beside dvc.yaml unless taken. */
@@ -143,4 +155,22 @@ export function driftStageDefaults(dvcYaml: string | undefined, existingPaths: R
   let stageName = 'check_drift';
   for (let index = 2; taken.has(stageName) || existingPaths.has(`drift/${stageName}.json`); index++) stageName = `check_drift_${index}`;
   return { stageName, scriptPath: existingPaths.has('check_drift.py') ? `${stageName}.py` : 'check_drift.py' };
+}
+
+/** The files under `dir` (relative, POSIX), looking at no more than `limit` entries; undefined when `dir` is not a folder. Symlinks are not followed. */
+export async function listFilesBounded(dir: string, limit: number): Promise<string[] | undefined> {
+  const files: string[] = [];
+  let seen = 0;
+  const walk = async (folder: string, prefix: string): Promise<boolean> => {
+    const handle = await opendir(folder).catch(() => undefined);
+    if (!handle) return prefix !== '';
+    for await (const entry of handle) {
+      if (++seen > limit) return true;
+      const name = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isFile()) files.push(name);
+      else if (entry.isDirectory()) await walk(join(folder, entry.name), name);
+    }
+    return true;
+  };
+  return (await walk(dir, '')) ? files : undefined;
 }

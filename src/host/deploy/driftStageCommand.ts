@@ -2,7 +2,7 @@ import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { gatherBatchStageContext } from '../../core/deploy/batchContext.js';
 import { planDriftCheckStage } from '../../core/deploy/driftStage.js';
-import { driftStageDefaults, driftTableCandidates } from '../../core/deploy/editorInfo.js';
+import { driftStageDefaults, driftTableCandidates, listFilesBounded } from '../../core/deploy/editorInfo.js';
 import { TASK_TYPE } from '../../core/tasks/index.js';
 import { checkTrust } from '../trust.js';
 import { applyWithConsent } from './consent.js';
@@ -28,7 +28,8 @@ export async function addDriftCheckStage(feature: DeployFeature): Promise<void> 
   const root = project.root;
   const base = { dvcRoot: root, dvcDir: root, templateDir: feature.templateDir, template: 'checkDrift' } as const;
   const first = await gatherBatchStageContext({ ...base, paths: ['check_drift.py'] });
-  const tables = driftTableCandidates(first.tracked);
+  // A tracked folder's tables too (in the work tree; at most 5,000 entries looked at per folder).
+  const tables = await driftTableCandidates(first.tracked, (path) => listFilesBounded(join(root, path), 5_000));
   if (tables.length < 2) {
     void vscode.window.showWarningMessage(`A drift check compares two tables DVC tracks (.csv, .tsv, .parquet, .jsonl); this project tracks ${tables.length === 0 ? 'none' : `only ${tables[0]}`}. Track the reference and the current data (\`dvc add\`, or make them stage outputs), then add the stage.`);
     return;
@@ -55,3 +56,4 @@ export async function addDriftCheckStage(feature: DeployFeature): Promise<void> 
     await services.tasks.run({ type: TASK_TYPE, task: 'dvcRepro', targets: [stageName], ...(cwd ? { cwd } : {}) }, folder);
   }
 }
+
