@@ -50,7 +50,7 @@ export const layers = [
   // Column statistics and drift tests of tables (CSV, JSONL, Parquet): knows no store.
   { name: 'core/drift', files: ['src/core/drift/**'], allow: core('drift'), packages: ['node', 'hyparquet'] },
   // Serving capture and monitoring checks: what a served model was asked, drift over time.
-  { name: 'core/monitoring', files: ['src/core/monitoring/**'], allow: core('drift', 'dvc', 'lineage', 'python', 'monitoring'), packages: ['node'] },
+  { name: 'core/monitoring', files: ['src/core/monitoring/**'], allow: core('drift', 'dvc', 'lineage', 'python', 'tracking', 'monitoring'), packages: ['node'] },
   // The one room that joins runs, data and git.
   { name: 'core/lineage', files: ['src/core/lineage/**'], allow: core('git', 'tracking', 'dvc', 'models', 'lineage'), packages: ['node', 'js-yaml'] },
   // Deployment patterns (batch stage, Docker, Kubernetes, snippets): a registered model into a DVC stage or a manifest.

@@ -13,6 +13,7 @@ export const Views = {
   pipeline: 'mlWorkbench.pipeline',
   data: 'mlWorkbench.data',
   serving: 'mlWorkbench.serving',
+  monitoring: 'mlWorkbench.monitoring',
 } as const;
 
 export const Commands = {
@@ -69,6 +70,8 @@ export const Commands = {
   openServerLogs: 'mlWorkbench.openServerLogs',
   removeServer: 'mlWorkbench.removeServer',
   refreshServing: 'mlWorkbench.refreshServing',
+  refreshMonitoring: 'mlWorkbench.refreshMonitoring',
+  showDriftOverTime: 'mlWorkbench.showDriftOverTime',
   openCaptureLog: 'mlWorkbench.openCaptureLog',
   driftReport: 'mlWorkbench.driftReport',
   driftReportOfServer: 'mlWorkbench.driftReportOfServer',
@@ -156,6 +159,7 @@ export const WALKTHROUGH_ID = 'mlWorkbench.gettingStarted';
 
 /** `contextValue`s of tree items, matched by menus in the manifest. */
 export const ContextValues = {
+  monitoredModel: 'monitoredModel',
   experiment: 'experiment',
   run: 'run',
   deletedRun: 'deletedRun',

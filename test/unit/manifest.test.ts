@@ -19,7 +19,7 @@ test('views: the container and its views match, Runs first, in the design order'
   assert.equal(contributes.viewsContainers.activitybar[0].title, 'ML Workbench');
   assert.deepEqual(
     contributes.views[ViewContainer.id].map((v: { id: string }) => v.id),
-    [Views.runs, Views.models, Views.pipeline, Views.data, Views.serving],
+    [Views.runs, Views.models, Views.pipeline, Views.data, Views.serving, Views.monitoring],
   );
 });
 

@@ -4,17 +4,19 @@ import { evidentlyPayload, pruneReports, runEvidentlyReport } from '../../core/m
 import { logMonitoringRun, monitoringRunPayload } from '../../core/monitoring/mlflowRun.js';
 import type { DriftJobResult } from '../../core/monitoring/driftJob.js';
 import type { CommandTable } from '../commands.js';
-import { Commands } from '../constants.js';
+import { Commands, Views } from '../constants.js';
 import type { DisposableLike } from '../dispose.js';
 import type { Services } from '../services.js';
 import { DriftPanel, type DriftPanelServices } from './driftPanel.js';
 import { showEvidentlyReport } from './evidentlyPanel.js';
+import { MonitoringTreeProvider, type MonitoringElement } from './view.js';
 import { DriftSources, type DriftRequest } from './sources.js';
 
 interface MonitoringFeature {
   readonly services: Services;
   readonly sources: DriftSources;
   readonly panel: DriftPanelServices;
+  readonly tree: MonitoringTreeProvider;
 }
 
 /** Drift Report… (palette, Models, Data and Serving views): a check in a worker, shown in the Drift panel, logged to MLflow on request. */
@@ -27,8 +29,20 @@ export function registerMonitoring(context: vscode.ExtensionContext, services: S
     logToMlflow: (request, result) => logToMlflow(services, request, result),
     openEvidently: (request, result) => openEvidently(services, reports, request, result),
   };
-  const commands: CommandTable<MonitoringFeature> = { [Commands.driftReport]: driftReport };
-  return services.commands.register(commands, { services, sources, panel });
+  const tree = new MonitoringTreeProvider(services.tracking);
+  const view = vscode.window.createTreeView(Views.monitoring, { treeDataProvider: tree, showCollapseAll: true });
+  const commands: CommandTable<MonitoringFeature> = {
+    [Commands.driftReport]: driftReport,
+    [Commands.refreshMonitoring]: (feature) => feature.tree.refresh(),
+    [Commands.showDriftOverTime]: showDriftOverTime,
+  };
+  return vscode.Disposable.from(services.commands.register(commands, { services, sources, panel, tree }), view, tree);
+}
+
+/** A model version's drifted share over its checks: the Metrics panel with its check runs (one bar each). */
+async function showDriftOverTime(feature: MonitoringFeature, element?: MonitoringElement): Promise<void> {
+  const selection = feature.tree.driftOverTime(element);
+  if (selection) await vscode.commands.executeCommand(Commands.openMetrics, selection);
 }
 
 async function driftReport(feature: MonitoringFeature, element?: unknown): Promise<void> {

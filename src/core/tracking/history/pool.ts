@@ -47,13 +47,17 @@ export class HistoryPool {
 
   /**
    * One metric's history of a local store (`uri` absolute), read in a worker. A long SQLite
-   * history is read in equal spans of steps on every thread at once and joined in step order
-   * (a million points: SQLite hands rows over at ~2 million a second per core).
+   * history asked for while the threads are idle is read in equal spans of steps on every thread
+   * at once and joined in step order (a million points: SQLite hands rows over at ~2 million a
+   * second per core).
    */
   async read(uri: string, runId: string, key: string, signal?: AbortSignal): Promise<MetricColumns> {
     signal?.throwIfAborted();
     const parts = this.size();
-    if (parts < 2 || !uri.startsWith('sqlite:')) return (await this.request({ uri, runId, key }, signal)) as MetricColumns;
+    // Parts only while the threads are otherwise idle: reads of several runs already keep every
+    // thread busy, and parts would only add their round trips (measured: 20 runs read slower).
+    const busy = this.slots.some((slot) => slot.pending.size > 0);
+    if (parts < 2 || busy || !uri.startsWith('sqlite:')) return (await this.request({ uri, runId, key }, signal)) as MetricColumns;
     const bounds = (await this.request({ uri, runId, key, bounds: true }, signal)) as { first: number; last: number } | null;
     if (!bounds) return { step: new Float64Array(0), timestamp: new Float64Array(0), value: new Float64Array(0) };
     if (bounds.last - bounds.first < (this.options.splitSteps ?? SPLIT_STEPS)) return (await this.request({ uri, runId, key, steps: {} }, signal)) as MetricColumns;
