@@ -120,16 +120,6 @@ test('serve the champion, capture 200 requests, Drift Report… shows the shifte
     assert.equal(runs[0]!.drifted, 1);
     await workbench.screenshot('monitoring-drift-logged');
 
-    // The Monitoring view: the version with its last check's verdict; Show Drift Over Time charts it.
-    await setPaneExpanded(workbench, MONITORING, true);
-    const monitored = await poll(() => waitForPath(workbench, MONITORING, ['iris-classifier v3'], 30_000).catch(() => undefined), (r) => r !== undefined, 90_000, 2_000);
-    assert.match(monitored!.description, /^no drift \(25% drifted\) · (just now|\d+ min ago)$/, JSON.stringify(monitored));
-    await expandPath(workbench, MONITORING, ['iris-classifier v3']);
-    await contextMenu(workbench.page, rowLocator(workbench, MONITORING, await waitForPath(workbench, MONITORING, ['iris-classifier v3'])), 'Show Drift Over Time');
-    await webviewContaining(workbench.page, 'share_of_drifted_columns', 120_000);
-    await parkMouse(workbench.page);
-    await workbench.screenshot('monitoring-view');
-
     // Open Full Evidently Report: Evidently itself, in the selected interpreter, on the same data;
     // its HTML in a sandboxed frame of a panel of its own.
     await frame.getByRole('button', { name: 'Open Full Evidently Report' }).click();
@@ -144,6 +134,17 @@ test('serve the champion, capture 200 requests, Drift Report… shows the shifte
     assert.equal(await evidently.locator('body').evaluate(() => typeof (globalThis as { acquireVsCodeApi?: unknown }).acquireVsCodeApi), 'undefined');
     await parkMouse(workbench.page);
     await workbench.screenshot('monitoring-evidently-report');
+
+    // The Monitoring view: the version with its last check's verdict; Show Drift Over Time charts it.
+    await setPaneExpanded(workbench, SERVING, false);
+    await setPaneExpanded(workbench, MONITORING, true);
+    const monitored = await poll(() => waitForPath(workbench, MONITORING, ['iris-classifier v3'], 30_000).catch(() => undefined), (r) => r !== undefined, 90_000, 2_000);
+    assert.match(monitored!.description, /^ok \(25%\) · (just now|\d+ min ago)$/, JSON.stringify(monitored));
+    await expandPath(workbench, MONITORING, ['iris-classifier v3']);
+    await contextMenu(workbench.page, rowLocator(workbench, MONITORING, await waitForPath(workbench, MONITORING, ['iris-classifier v3'])), 'Show Drift Over Time');
+    await webviewContaining(workbench.page, 'share_of_drifted_columns', 120_000);
+    await parkMouse(workbench.page);
+    await workbench.screenshot('monitoring-view');
   });
 });
 

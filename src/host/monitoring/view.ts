@@ -114,7 +114,8 @@ export class MonitoringTreeProvider extends Disposable implements vscode.TreeDat
   }
 }
 
+/** Short enough for a narrow side bar (the icon says the verdict too; the tooltip says it all): `drift (75%)`, `ok (25%)`. */
 function statusText(check: DriftCheck): string {
-  const share = check.share === undefined ? '' : ` ${Math.round(check.share * 100)}%`;
-  return check.detected === true ? `drift${share}` : check.detected === false ? `no drift${share ? ` (${share.trim()} drifted)` : ''}` : 'unknown';
+  const share = check.share === undefined ? '' : ` (${Math.round(check.share * 100)}%)`;
+  return check.detected === true ? `drift${share}` : check.detected === false ? `ok${share}` : 'unknown';
 }
