@@ -557,7 +557,9 @@ test(`a ${PAGING_RUNS.toLocaleString('en-US')}-run experiment: the first page is
         assert.equal(more.description, `${shown} shown`);
         assertPage(await renderedChildren(workbench, experiment), names, shown);
         await rowLocator(workbench, VIEW, more).locator('.label-name').click();
-        await poll(() => renderedChildren(workbench, experiment), (rendered) => rendered.some(([position]) => position > shown), 30_000);
+        // The new page is in once runs follow the old end and the old Load more row is gone (the
+        // list may be drawn between the two).
+        await poll(() => renderedChildren(workbench, experiment), (rendered) => rendered.some(([position]) => position > shown) && !rendered.some(([position, label]) => position === shown && label === LOAD_MORE), 30_000);
         await parkMouse(workbench.page);
         await workbench.screenshot(`runs-big-experiment-${shown + 100}`);
         // Around the old end: the last runs of the page before and the first of the new one.

@@ -16,6 +16,8 @@ export interface DataFeature {
   readonly services: Services;
   readonly tree: DataTreeProvider;
   readonly extensionUri: vscode.Uri;
+  /** The rows selected in the Data view: what a command acts on when it gets no row (the palette, or a row the view redrew while its menu was open). */
+  readonly selection: () => readonly DataElement[];
 }
 
 /**
@@ -46,14 +48,16 @@ async function refreshData({ services, tree }: DataFeature): Promise<void> {
 const versionLabel = (version: DataVersion): string => `${version.commit.slice(0, 7)} (${version.message.slice(0, 60)})`;
 
 /** A version (or the recorded one, from a tracked path's row) against the workspace now. */
-async function diffDataWithWorkspace(feature: DataFeature, element?: DataElement): Promise<void> {
+async function diffDataWithWorkspace(feature: DataFeature, given?: DataElement): Promise<void> {
+  const element = given ?? feature.selection()[0];
   if (element?.kind !== 'version' && element?.kind !== 'tracked') throw new Error('Choose a tracked path or one of its versions in the Data view.');
   const owner = element.kind === 'version' ? element.owner : element;
   openPanel(feature, owner, element.kind === 'version' ? element.version : undefined, undefined);
 }
 
 /** Two versions of one path: the two selected rows, else this row and one picked from the others. */
-async function diffDataVersions(feature: DataFeature, element?: DataElement, selection?: readonly DataElement[]): Promise<void> {
+async function diffDataVersions(feature: DataFeature, given?: DataElement, selection?: readonly DataElement[]): Promise<void> {
+  const element = given ?? feature.selection()[0];
   if (element?.kind !== 'version') throw new Error('Choose a version of a tracked path in the Data view.');
   const chosen = (selection ?? []).filter((e): e is VersionElement => e.kind === 'version' && e.owner.data.repoPath === element.owner.data.repoPath);
   let other: DataVersion | undefined = chosen.find((e) => e.version.commit !== element.version.commit)?.version;

@@ -34,9 +34,9 @@ export function registerData(context: vscode.ExtensionContext, services: Service
     vscode.window.registerFileDecorationProvider(decorations),
     remoteDecorations,
     vscode.window.registerFileDecorationProvider(remoteDecorations),
-    services.commands.register(dataCommands, { services, tree, extensionUri: context.extensionUri }),
+    services.commands.register(dataCommands, { services, tree, extensionUri: context.extensionUri, selection: () => view.selection }),
     services.commands.register(revealCommands, { services, view }),
-    services.commands.register(transferCommands, { services, tree, remote, extensionUri: context.extensionUri }),
+    services.commands.register(transferCommands, { services, tree, remote, extensionUri: context.extensionUri, selection: () => view.selection }),
   );
 }
 
