@@ -51,6 +51,22 @@ async function evidentlyFrame(workbench: Workbench, timeoutMs: number): Promise<
   throw new Error(`no Evidently report drawn within ${timeoutMs} ms`);
 }
 
+/** The Evidently Report panel's own page (the webview document that holds the frame). */
+async function evidentlyPanel(workbench: Workbench): Promise<FrameLocator> {
+  const count = await workbench.page.locator('iframe.webview.ready').count();
+  for (let i = count - 1; i >= 0; i--) {
+    const page = workbench.page.frameLocator(`iframe.webview.ready >> nth=${i}`).frameLocator('iframe#active-frame');
+    if ((await page.locator('iframe[sandbox="allow-scripts"]').count()) > 0) return page;
+  }
+  throw new Error('no Evidently Report panel');
+}
+
+/** The CSP of the Evidently Report panel's own page. */
+async function evidentlyPanelCsp(workbench: Workbench): Promise<string> {
+  const page = await evidentlyPanel(workbench);
+  return (await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
+}
+
 before(async () => {
   python = await pythonEnv();
   // A fresh demo (not a copy): the store's artifact locations are absolute paths into the folder it was made in.
@@ -132,8 +148,24 @@ test('serve the champion, capture 200 requests, Drift Report… shows the shifte
     assert.match(text, /sepal_length/);
     // The report's scripts run in an opaque origin: no webview API there.
     assert.equal(await evidently.locator('body').evaluate(() => typeof (globalThis as { acquireVsCodeApi?: unknown }).acquireVsCodeApi), 'undefined');
+    assert.equal(await evidently.locator('body').evaluate(() => (globalThis as unknown as { origin: string }).origin), 'null', 'the report’s document is in an opaque origin');
+    // The panel's own page runs no script: its CSP has no script source at all.
+    const reportPanel = await evidentlyPanelCsp(workbench);
+    assert.match(reportPanel, /^default-src 'none'; frame-src [^;]+; style-src 'nonce-[^']+'$/);
     await parkMouse(workbench.page);
     await workbench.screenshot('monitoring-evidently-report');
+
+    // Open in Browser: the same report in a browser tab of its own, still sandboxed by its server's CSP.
+    const tab = workbench.page.context().waitForEvent('page', { timeout: 60_000 });
+    await (await evidentlyPanel(workbench)).getByRole('link', { name: 'Open in Browser' }).click();
+    // VS Code may ask before it opens an address it does not trust yet.
+    const trust = workbench.page.locator('.monaco-dialog-box').first();
+    if (await trust.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) await answerDialog(workbench.page, 'Open');
+    const browserTab = await tab;
+    await browserTab.waitForLoadState('domcontentloaded');
+    await poll(() => browserTab.locator('body').innerText().catch(() => ''), (t) => /petal_width/.test(t), 60_000, 1_000);
+    assert.equal(await browserTab.evaluate(() => (globalThis as unknown as { origin: string }).origin), 'null', 'sandboxed in the browser too');
+    await browserTab.close();
 
     // The Monitoring view: the version with its last check's verdict; Show Drift Over Time charts it.
     await setPaneExpanded(workbench, SERVING, false);
