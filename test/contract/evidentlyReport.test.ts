@@ -51,9 +51,22 @@ test('Evidently’s own report of the panel’s check: the same files and column
   assert.doesNotMatch(text, /model_uri/);
 });
 
-test('an interpreter without Evidently: the error says what Evidently said', async () => {
-  const payload = { reference: { path: join(dir, 'reference.csv'), format: 'csv' as const }, current: { path: join(dir, 'nope.csv'), format: 'csv' as const }, columns: ['age'], driftShare: 0.5, html: join(dir, 'x.html') };
-  await assert.rejects(runEvidentlyReport('python3', payload, { cwd: dir }), /Evidently could not make the report: .*(ModuleNotFoundError|No module named|FileNotFoundError)/);
+test('an interpreter without Evidently or pandas: the error names the missing module', async () => {
+  // A bare venv (no system site-packages, no pip): neither pandas nor Evidently can be imported.
+  const bare = join(dir, 'bare-venv');
+  await promisify(execFile)('python3', ['-m', 'venv', '--without-pip', bare]);
+  const payload = { reference: { path: join(dir, 'reference.csv'), format: 'csv' as const }, current: { path: join(dir, 'current.jsonl'), format: 'jsonl' as const }, columns: ['age'], driftShare: 0.5, html: join(dir, 'bare.html') };
+  await assert.rejects(runEvidentlyReport(join(bare, 'bin', 'python'), payload, { cwd: dir }), /Evidently could not make the report: .*ModuleNotFoundError: No module named '(pandas|evidently)'/);
+});
+
+test('a table that is gone: the error names the file, with Evidently installed', async () => {
+  const python = await pythonEnv();
+  const missing = join(dir, 'nope.csv');
+  const payload = { reference: { path: join(dir, 'reference.csv'), format: 'csv' as const }, current: { path: missing, format: 'csv' as const }, columns: ['age'], driftShare: 0.5, html: join(dir, 'x.html') };
+  const error = await runEvidentlyReport(python.python, payload, { cwd: dir, env: env(python) }).then(() => undefined, (e: unknown) => e as Error);
+  assert.ok(error, 'the report must fail');
+  assert.match(error.message, /Evidently could not make the report: .*FileNotFoundError/);
+  assert.ok(error.message.includes(missing), error.message);
 });
 
 test('only the newest reports are kept', async () => {
