@@ -4,8 +4,7 @@
  * tens of seconds of CPU). Aborting rejects at once; the worker then aborts the diff, removes its
  * temporary files and is ended.
  */
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker.js';
 import { ContentDiffError, type ContentDiffErrorReason, type ContentDiffOptions, type ContentDiffResult } from './contentDiff.js';
 
 export interface ContentDiffJob {
@@ -25,7 +24,7 @@ const CLEANUP_MS = 5_000;
 export function diffContentInWorker(root: string, path: string, before: string, after: string, options: ContentDiffOptions & { workerPath?: string } = {}): Promise<ContentDiffResult> {
   const { signal, workerPath, ...rest } = options;
   signal?.throwIfAborted();
-  const worker = createWorker(workerPath);
+  const worker = startWorker({ caller: __filename, source: 'contentDiffWorker.ts', bundle: 'contentDiffWorker.js', workerPath: workerPath });
   return new Promise<ContentDiffResult>((resolve, reject) => {
     let settled = false;
     const settle = (): boolean => {
@@ -75,12 +74,3 @@ function errorOf(error: { name: string; message: string; reason?: string }): Err
   return plain;
 }
 
-/** Under tsx (tests) the worker is TypeScript and needs tsx's require hook. */
-function createWorker(workerPath: string | undefined): Worker {
-  if (workerPath) return new Worker(workerPath);
-  if (__filename.endsWith('.ts')) {
-    const source = join(__dirname, 'contentDiffWorker.ts');
-    return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true });
-  }
-  return new Worker(join(__dirname, 'contentDiffWorker.js'));
-}

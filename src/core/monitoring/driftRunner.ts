@@ -2,8 +2,7 @@
  * Drift checks off the caller's thread: each job in a worker of its own (started for it, ended
  * after it or when aborted, so a cancelled check stops computing at once).
  */
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker.js';
 import type { DriftJob, DriftJobResult } from './driftJob.js';
 
 export class DriftJobError extends Error {
@@ -19,7 +18,7 @@ export class DriftJobError extends Error {
 /** Runs `job` in a worker; `workerPath` is the bundled worker (dist/driftWorker.js) beside the caller. */
 export function runDriftInWorker(job: DriftJob, options: { signal?: AbortSignal; workerPath?: string } = {}): Promise<DriftJobResult> {
   options.signal?.throwIfAborted();
-  const worker = createWorker(options.workerPath);
+  const worker = startWorker({ caller: __filename, source: 'driftWorker.ts', bundle: 'driftWorker.js', workerPath: options.workerPath });
   return new Promise<DriftJobResult>((resolve, reject) => {
     const finish = (): void => {
       options.signal?.removeEventListener('abort', onAbort);
@@ -43,12 +42,3 @@ export function runDriftInWorker(job: DriftJob, options: { signal?: AbortSignal;
   });
 }
 
-/** Under tsx (tests) the worker is TypeScript and needs tsx's require hook. */
-function createWorker(workerPath: string | undefined): Worker {
-  if (workerPath) return new Worker(workerPath);
-  if (__filename.endsWith('.ts')) {
-    const source = join(__dirname, 'driftWorker.ts');
-    return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true });
-  }
-  return new Worker(join(__dirname, 'driftWorker.js'));
-}

@@ -9,8 +9,8 @@
  *   const { states } = await experiments.read({ num: 5 });
  *   experiments.dispose();
  */
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../worker.js';
 import type { DvcExperimentsOptions, ExperimentsResult } from './experiments.js';
 import { ExperimentsError, type ExpShowOptions } from './model.js';
 import type { ExperimentsReply, ExperimentsRequest } from './threadProtocol.js';
@@ -82,7 +82,7 @@ export class ExperimentsThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = createWorker(this.options.workerPath);
+    const worker = startWorker({ caller: __filename, source: 'worker.ts', bundle: 'dvcExpWorker.js', workerPath: this.options.workerPath });
     worker.on('message', (reply: ExperimentsReply) => {
       const pending = this.pending.get(reply.id);
       this.pending.delete(reply.id);
@@ -113,12 +113,3 @@ export class ExperimentsThread {
   }
 }
 
-/** Under tsx (tests, benchmarks from source) the worker is TypeScript and needs tsx's require hook. */
-function createWorker(workerPath: string | undefined): Worker {
-  if (workerPath) return new Worker(workerPath);
-  if (__filename.endsWith('.ts')) {
-    const source = join(__dirname, 'worker.ts');
-    return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true });
-  }
-  return new Worker(join(__dirname, 'dvcExpWorker.js'));
-}

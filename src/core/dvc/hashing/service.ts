@@ -3,8 +3,8 @@
  * back, AbortSignal turned into the worker's shared cancel flag. The worker starts on first use and
  * stops after a quiet spell (the stat cache is on disk, so a new one starts warm).
  */
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../worker.js';
 import type { HashProgress } from '../entities.js';
 import type { DirEntry } from './dirListing.js';
 import { HashEngine, type CacheQuery, type EngineHooks, type MeasureItem, type Measured } from './engine.js';
@@ -160,7 +160,7 @@ export class HashService {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const workerData: WorkerOptions = { statCachePath: this.options.statCachePath };
-    const worker = createWorker(this.options.workerPath, workerData);
+    const worker = startWorker({ caller: __filename, source: 'worker.ts', bundle: 'dvcHashWorker.js', workerPath: this.options.workerPath, workerData });
     worker.on('message', (reply: WorkerReply) => this.onReply(reply));
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', (code) => {
@@ -189,13 +189,3 @@ export class HashService {
   }
 }
 
-/** Under tsx (tests, CLI from source) the worker is TypeScript and needs tsx's require hook. */
-function createWorker(workerPath: string | undefined, workerData: WorkerOptions): Worker {
-  if (workerPath) return new Worker(workerPath, { workerData });
-  if (__filename.endsWith('.ts')) {
-    const source = join(__dirname, 'worker.ts');
-    const code = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`;
-    return new Worker(code, { eval: true, workerData });
-  }
-  return new Worker(join(__dirname, 'dvcHashWorker.js'), { workerData });
-}

@@ -5,8 +5,8 @@
  * (no pool).
  */
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../worker.js';
 import { TrackingError } from '../errors.js';
 import type { MetricColumns } from '../metricColumns.js';
 import { stepPart } from '../sqliteRuns.js';
@@ -110,7 +110,7 @@ export class HistoryPool {
   }
 
   private start(): Slot {
-    const worker = createWorker(this.options.workerPath);
+    const worker = startWorker({ caller: __filename, source: 'worker.ts', bundle: 'historyWorker.js', workerPath: this.options.workerPath });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (reply: ColumnsReply) => {
       const pending = slot.pending.get(reply.id);
@@ -146,15 +146,6 @@ export class HistoryPool {
   }
 }
 
-/** Under tsx (tests, benchmarks from source) the worker is TypeScript and needs tsx's require hook. */
-function createWorker(workerPath: string | undefined): Worker {
-  if (workerPath) return new Worker(workerPath);
-  if (__filename.endsWith('.ts')) {
-    const source = join(__dirname, 'worker.ts');
-    return new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true });
-  }
-  return new Worker(join(__dirname, 'historyWorker.js'));
-}
 
 /** Parts of one history, in step order, as one set of columns. */
 export function joinColumns(pieces: readonly MetricColumns[]): MetricColumns {
