@@ -104,24 +104,15 @@ export class DriftPanel extends Disposable {
 
   private async action(action: ActionName): Promise<void> {
     if (action === 'rerun') return this.compute();
-    if (action === 'evidently' && this.result && this.services.openEvidently) {
-      await this.post({ type: 'status', action, state: 'running', message: 'Evidently is making its report…' });
-      try {
-        const line = await this.services.openEvidently(this.request, this.result);
-        await this.post({ type: 'status', action, state: 'done', message: line });
-      } catch (error) {
-        await this.post({ type: 'status', action, state: 'failed', message: (error as Error).message.split('\n')[0]! });
-      }
-      return;
-    }
-    if (action === 'mlflow' && this.result && this.services.logToMlflow) {
-      await this.post({ type: 'status', action, state: 'running', message: 'Logging to MLflow…' });
-      try {
-        const line = await this.services.logToMlflow(this.request, this.result);
-        await this.post({ type: 'status', action, state: 'done', message: line });
-      } catch (error) {
-        await this.post({ type: 'status', action, state: 'failed', message: (error as Error).message.split('\n')[0]! });
-      }
+    const result = this.result;
+    if (!result) return;
+    const run = action === 'evidently' ? this.services.openEvidently : this.services.logToMlflow;
+    if (!run) return;
+    await this.post({ type: 'status', action, state: 'running', message: action === 'evidently' ? 'Evidently is making its report…' : 'Logging to MLflow…' });
+    try {
+      await this.post({ type: 'status', action, state: 'done', message: await run(this.request, result) });
+    } catch (error) {
+      await this.post({ type: 'status', action, state: 'failed', message: (error as Error).message.split('\n')[0]! });
     }
   }
 
