@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DvcliveHistory, historyFiles, parseHistory } from '../../src/core/dvc/experiments/history.js';
+import { DvcliveHistory, historyFiles, parseHistory, WORKSPACE_REUSE_MS } from '../../src/core/dvc/experiments/history.js';
+import { RevisionLoader } from '../../src/core/dvc/revision/load.js';
 import { dvcHistoryReader, historyPlace, MetricViewCells, rowsFromExperiments, type TableRow } from '../../src/core/experimentsTable/index.js';
 import type { ExperimentRow } from '../../src/core/dvc/experiments/rows.js';
 
@@ -101,6 +102,34 @@ describe('reading histories from a repository', () => {
       assert.deepEqual(await history.read({ commit }, 'dvclive/metrics.json', 'f1'), []);
       assert.deepEqual(await history.read({ commit }, 'other/metrics.json', 'loss'), []);
     } finally {
+      history.dispose();
+    }
+  });
+
+  it('one workspace snapshot serves the reads of one fill; a later read sees the workspace as it is then', async (t) => {
+    let loads = 0;
+    const load = RevisionLoader.prototype.load;
+    t.mock.method(RevisionLoader.prototype, 'load', function (this: RevisionLoader, ...args: Parameters<RevisionLoader['load']>) {
+      if (args[0].kind === 'workspace') loads++;
+      return load.apply(this, args);
+    });
+    let now = 0;
+    const history = new DvcliveHistory(repo, undefined, () => now);
+    const loss = join(repo, 'dvclive', 'plots', 'metrics', 'loss.tsv');
+    try {
+      writeFileSync(loss, 'timestamp\tstep\tloss\n1\t0\t5\n');
+      const reads = await Promise.all([history.read({ workspace: true }, 'dvclive/metrics.json', 'loss'), history.read({ workspace: true }, 'dvclive/metrics.json', 'train.acc'), history.read({ workspace: true }, 'dvclive/metrics.json', 'loss')]);
+      assert.deepEqual(reads.map((r) => r.length), [1, 2, 1]);
+      assert.equal(loads, 1, 'three reads at once: one snapshot');
+      now += WORKSPACE_REUSE_MS / 2;
+      await history.read({ workspace: true }, 'dvclive/metrics.json', 'loss');
+      assert.equal(loads, 1, 'within the reuse window');
+      writeFileSync(loss, 'timestamp\tstep\tloss\n1\t0\t6\n2\t1\t4\n');
+      now += WORKSPACE_REUSE_MS + 1;
+      assert.deepEqual((await history.read({ workspace: true }, 'dvclive/metrics.json', 'loss')).map((p) => p.value), [6, 4]);
+      assert.equal(loads, 2, 'after the window: loaded again');
+    } finally {
+      writeFileSync(loss, 'timestamp\tstep\tloss\n1\t0\t5\n');
       history.dispose();
     }
   });

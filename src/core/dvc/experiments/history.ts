@@ -77,13 +77,18 @@ function pythonFloat(text: string): number {
  * Reads histories of one DVC root's experiments. Commits are loaded once (a few kept); one
  * `git cat-file --batch` serves them all; dispose() ends it.
  */
+/** How long a workspace snapshot serves further reads. */
+export const WORKSPACE_REUSE_MS = 2_000;
+
 export class DvcliveHistory {
   private readonly loader: RevisionLoader;
   private readonly revisions = new Map<string, Promise<LoadedRevision>>();
+  private workspaceLoadedAt = -Infinity;
 
   constructor(
     readonly root: string,
     private readonly maxBytes = MAX_PLOT_FILE_BYTES,
+    private readonly clock: () => number = () => performance.now(),
   ) {
     this.loader = new RevisionLoader(root);
   }
@@ -130,8 +135,12 @@ export class DvcliveHistory {
   private revision(place: { commit: string } | { workspace: true }, signal?: AbortSignal): Promise<LoadedRevision> {
     const key = 'commit' in place ? place.commit : 'workspace';
     let loaded = this.revisions.get(key);
-    // The workspace changes: loaded again each time. Commits never do: a few are kept.
-    if (!loaded || key === 'workspace') {
+    // Commits never change: a few are kept. The workspace does: its snapshot serves the reads
+    // that start within WORKSPACE_REUSE_MS of loading it (one table fill asks for each metric
+    // column at once), then is loaded again.
+    const stale = key === 'workspace' && this.clock() - this.workspaceLoadedAt > WORKSPACE_REUSE_MS;
+    if (!loaded || stale) {
+      if (key === 'workspace') this.workspaceLoadedAt = this.clock();
       loaded = this.loader.load('commit' in place ? { name: place.commit, kind: 'commit', commit: place.commit } : { name: 'workspace', kind: 'workspace' }, { maxFileBytes: this.maxBytes, ...(signal ? { signal } : {}) });
       loaded.catch(() => this.revisions.delete(key));
       if (this.revisions.size >= 32) this.revisions.delete(this.revisions.keys().next().value!);
