@@ -66,6 +66,16 @@ test('a file failing mid-way stops the download: no partial file under any name,
   assert.deepEqual(left, ['a.txt', 'keep'], 'no partial z.txt, and sub/b.txt after the failure is not fetched');
 });
 
+test('a stream the store destroyed before its file opened leaves no partial file either (30 downloads failing at once)', async () => {
+  // createWriteStream opens its file later: a store that destroys the stream and throws at once
+  // had the partial file created after the download removed it.
+  const dests = Array.from({ length: 30 }, (_, i) => mkdtempSync(join(scratch, `race-${i}-`)));
+  const fake = store({ '': [file('a.bin'), file('b.bin'), file('c.bin'), file('d.bin')] }, () => new TrackingError('network', 'connection reset'));
+  await Promise.all(dests.map((dest) => assert.rejects(downloadArtifacts(fake, 'r', undefined, dest, { concurrency: 4 }), /connection reset/)));
+  const left = dests.flatMap((dest) => readdirSync(dest).map(String));
+  assert.deepEqual(left, []);
+});
+
 test('a missing file is a typed not-found; an empty folder is made, as MLflow makes it', async () => {
   const dest = mkdtempSync(join(scratch, 'missing-'));
   const fake = store({ '': [{ path: 'empty', is_dir: true }], empty: [] }, () => 'x');

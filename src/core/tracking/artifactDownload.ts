@@ -10,7 +10,8 @@
  * is written.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -144,11 +145,19 @@ async function filesUnder(store: TrackingStore, runId: string, path: string, sig
 async function downloadOne(store: TrackingStore, runId: string, info: FileInfo, file: string, signal: AbortSignal | undefined, onData: (received: number) => void): Promise<number> {
   await mkdir(dirname(file), { recursive: true });
   const partial = `${file}.mlw-partial-${randomBytes(4).toString('hex')}`;
+  let stream: WriteStream | undefined;
   try {
-    const written = await store.streamArtifact(runId, info.path, () => createWriteStream(partial), { signal, onData });
+    const written = await store.streamArtifact(runId, info.path, () => (stream = createWriteStream(partial)), { signal, onData });
     await rename(partial, file);
     return written;
   } catch (error) {
+    // A stream destroyed before its file was open still opens (creates) it, then closes: the
+    // partial file is removed only once the stream is closed, or it would come back after.
+    if (stream && !stream.closed) {
+      const closed = once(stream, 'close').catch(() => undefined);
+      stream.destroy();
+      await closed;
+    }
     await rm(partial, { force: true });
     throw error;
   }
