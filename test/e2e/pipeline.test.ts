@@ -293,7 +293,7 @@ test('Data view: versions from git history with their MLflow runs; Diff Two Vers
     // git checkout replaces the record file (unlink, then write): a read in between finds none.
     const recordedMd5 = async (): Promise<string | undefined> => {
       try {
-        return dvcFileMd5(readFileSync(join(project, 'data', 'raw.csv.dvc'), 'utf8'));
+        return await dvcFileMd5(readFileSync(join(project, 'data', 'raw.csv.dvc'), 'utf8'));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;

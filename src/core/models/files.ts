@@ -25,7 +25,7 @@ export function modelFileReader(store: TrackingStore, version: ModelVersion, opt
         const { readLocalArtifact } = await import('../tracking/localArtifacts.js');
         bytes = await readLocalArtifact(source.uri, path, limit.maxBytes);
       }
-      return new TextDecoder().decode(bytes);
+      return await new TextDecoder().decode(bytes);
     } catch (error) {
       if (error instanceof TrackingError && error.reason === 'not-found') return undefined;
       throw error;

@@ -32,7 +32,7 @@ export async function readModelFile(store: TrackingStore, version: Pick<ModelVer
 export function modelFileReader(store: TrackingStore, version: Pick<ModelVersion, 'source'>): (path: string) => Promise<string | undefined> {
   return async (path) => {
     try {
-      return new TextDecoder().decode(await readModelFile(store, version, path));
+      return await new TextDecoder().decode(await readModelFile(store, version, path));
     } catch {
       return undefined;
     }

@@ -79,7 +79,7 @@ export async function readCsvHead(path: string, options: { readonly maxRows?: nu
     if (text.includes('\u0000')) throw new CsvError('This is not a text file (it holds NUL bytes).');
     // A cut inside a multi-byte character leaves a replacement character at the end: drop it.
     if (truncated) text = text.replace(/\uFFFD$/, '');
-    return parseCsvHead(text, options.maxRows ?? 20_000, truncated);
+    return await parseCsvHead(text, options.maxRows ?? 20_000, truncated);
   } finally {
     await handle.close();
   }

@@ -54,7 +54,7 @@ export function environmentPython(prefix: string, platform: NodeJS.Platform): st
 
 async function isFile(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    return await (await stat(path)).isFile();
   } catch {
     return false;
   }
@@ -62,7 +62,7 @@ async function isFile(path: string): Promise<boolean> {
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isDirectory();
+    return await (await stat(path)).isDirectory();
   } catch {
     return false;
   }
@@ -72,7 +72,7 @@ async function listDirectories(dir: string, limit = MAX_DIR_ENTRIES): Promise<st
   try {
     const entries = await readdir(dir, { withFileTypes: true });
     // Symlinked folders count (pyenv-virtualenv links each env into versions/).
-    return entries
+    return await entries
       .filter((entry) => entry.isDirectory() || entry.isSymbolicLink())
       .map((entry) => entry.name)
       .sort()

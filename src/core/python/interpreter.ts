@@ -159,7 +159,7 @@ export async function probeInterpreter(command: string, options: ProbeOptions = 
   }
   if (outcome.timedOut) return { ok: false, command, problem: 'timeout', detail: `no answer within ${timeoutMs / 1_000} s` };
   try {
-    return probed(command, JSON.parse(outcome.stdout) as ProbeOutput);
+    return await probed(command, JSON.parse(outcome.stdout) as ProbeOutput);
   } catch {
     const detail = outcome.stderr.trim().split('\n').slice(-2).join(' | ') || `exit ${outcome.code}`;
     return { ok: false, command, problem: 'failed', detail };

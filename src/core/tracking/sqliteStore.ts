@@ -185,7 +185,7 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     }
     try {
       signal?.throwIfAborted();
-      return query(db);
+      return await query(db);
     } catch (error) {
       if (error instanceof TrackingError || (error as Error).name === 'AbortError') throw error;
       if (isLocked(error)) throw lockedError(this.path, error);

@@ -200,7 +200,7 @@ export class MetricsPanel extends Disposable {
       const updates = await loaded.refreshActive();
       // A snapshot sent meanwhile (a reload) already holds these points.
       if (loaded !== this.loaded) return;
-      if (updates.newKeys) return this.load();
+      if (updates.newKeys) return await this.load();
       for (const update of updates.appended) await this.post({ type: 'append', key: update.key, series: update.series });
       if (updates.statusChanged) await this.post({ type: 'runs', runs: this.panelRuns() });
     } catch (error) {

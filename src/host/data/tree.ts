@@ -89,11 +89,11 @@ export class DataTreeProvider extends Disposable implements vscode.TreeDataProvi
       if (!element) return await this.roots();
       switch (element.kind) {
         case 'root':
-          return this.trackedOf(element.project, element);
+          return await this.trackedOf(element.project, element);
         case 'tracked':
           return await this.versionsOf(element);
         case 'version':
-          return element.runs.map((found) => ({ kind: 'run', owner: element, found }));
+          return await element.runs.map((found) => ({ kind: 'run', owner: element, found }));
         default:
           return [];
       }

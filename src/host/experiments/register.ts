@@ -82,7 +82,7 @@ async function sourcePicks(services: Services): Promise<SourcePick[]> {
       if (!store) return [];
       try {
         const experiments = (await store.searchExperiments()).items;
-        return experiments.map((e): SourcePick => ({ label: e.name, description: `MLflow experiment · ${store.label}`, picked: e.name !== 'Default' || experiments.length === 1, ref: { kind: 'mlflow', place: folder.key, experimentId: e.experiment_id, label: e.name } }));
+        return await experiments.map((e): SourcePick => ({ label: e.name, description: `MLflow experiment · ${store.label}`, picked: e.name !== 'Default' || experiments.length === 1, ref: { kind: 'mlflow', place: folder.key, experimentId: e.experiment_id, label: e.name } }));
       } catch (error) {
         services.log.warn(`Experiments table: listing experiments of ${store.label} failed: ${(error as Error).message}`);
         return [];

@@ -60,7 +60,7 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     try {
       if (!element) {
         const folders = this.tracking.folders.filter((f) => f.state.kind !== 'missing');
-        if (folders.length > 1) return folders.map((tracking) => ({ kind: 'folder', tracking }));
+        if (folders.length > 1) return await folders.map((tracking) => ({ kind: 'folder', tracking }));
         return folders[0] ? await this.modelsOf(folders[0]) : [];
       }
       switch (element.kind) {
@@ -69,7 +69,7 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
         case 'model':
           return await this.versionsOf(element);
         case 'version':
-          return this.detailsOf(element);
+          return await this.detailsOf(element);
         case 'mlmodel':
           return await this.mlmodelOf(element);
         case 'info':

@@ -101,7 +101,7 @@ export class MonitoringTreeProvider extends Disposable implements vscode.TreeDat
       const groups = await pending;
       // An empty view shows its welcome text (package.json viewsWelcome) when there is one folder.
       if (groups.length === 0 && this.tracking.folders.length > 1) return [{ kind: 'message', key: folder.key, text: 'No drift check logged to MLflow yet', error: false }];
-      return groups.map((group) => ({ kind: 'model', key: folder.key, group }));
+      return await groups.map((group) => ({ kind: 'model', key: folder.key, group }));
     } catch (error) {
       return [{ kind: 'message', key: folder.key, text: `The drift checks could not be read: ${(error as Error).message.split('\n')[0]}`, error: true }];
     }

@@ -56,7 +56,7 @@ export class PipelineTreeProvider extends Disposable implements vscode.TreeDataP
     try {
       if (!element) return await this.roots();
       if (element.kind === 'root') return await this.withBatchChecks(element.project, this.stagesOf(element.project, element));
-      if (element.kind === 'stage') return partsOf(element);
+      if (element.kind === 'stage') return await partsOf(element);
       return [];
     } catch (error) {
       this.log.error(error as Error);

@@ -121,7 +121,7 @@ export class PlotsPanel extends Disposable {
     const session = new PlotsSession({ ...(this.request.dvcRoot === undefined ? {} : { dvcRoot: this.request.dvcRoot }), revisions: this.request.revisions ?? [], runs });
     try {
       const model = await session.load({ signal: abort.signal });
-      if (abort.signal.aborted) return session.dispose();
+      if (abort.signal.aborted) return await session.dispose();
       this.session?.dispose();
       this.session = session;
       this.panel.title = model.title;

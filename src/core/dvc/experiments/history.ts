@@ -112,7 +112,7 @@ export class DvcliveHistory {
     if ('workTree' in place) return this.workTreeText(place.workTree, path, signal);
     const revision = await this.revision(place, signal);
     try {
-      return (await revision.files.read(path)).bytes.toString('utf8');
+      return await (await revision.files.read(path)).bytes.toString('utf8');
     } catch (error) {
       if (isAbsent(error)) return undefined;
       throw error;
@@ -125,7 +125,7 @@ export class DvcliveHistory {
     // Plain files only (no cache lookups): a symlink out of that work tree is refused as in the workspace.
     const files = new WorkspaceFiles(join(gitRoot, ...prefix.split('/').filter(Boolean)), '', this.maxBytes);
     try {
-      return (await files.read(path)).bytes.toString('utf8');
+      return await (await files.read(path)).bytes.toString('utf8');
     } catch (error) {
       if (isAbsent(error)) return undefined;
       throw error;

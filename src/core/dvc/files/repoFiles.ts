@@ -36,7 +36,7 @@ export interface RepoFiles {
 export const diskFiles: RepoFiles = {
   async read(path) {
     try {
-      return textOf(await readFile(path));
+      return await textOf(await readFile(path));
     } catch {
       return undefined;
     }

@@ -82,7 +82,7 @@ async function hashFile(job: HashJob, buffers: [Buffer, Buffer], checkpoint: () 
       if (length > 0) updateHash(hash, buffers[which]!.subarray(0, length), job.algorithm);
       onChunk(length);
     }
-    return hash.digest('hex');
+    return await hash.digest('hex');
   } finally {
     // Never close a descriptor a read still uses (the number could be reused by another lane's open).
     await pending?.catch(() => 0);
