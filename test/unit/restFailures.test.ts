@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, test } from 'node:test';
 import type { Logger } from '../../src/core/log.js';
 import { TrackingError, type TrackingErrorReason } from '../../src/core/tracking/errors.js';
-import { RestClient, type CredentialsRequest, type RestOptions } from '../../src/core/tracking/rest/http.js';
+import { MAX_CREDENTIAL_ASKS, RestClient, type CredentialsRequest, type RestOptions } from '../../src/core/tracking/rest/http.js';
 import { RestTrackingStore } from '../../src/core/tracking/rest/restStore.js';
 
 interface Seen {
@@ -166,7 +166,7 @@ test('a 401 asks the credentials callback once, then succeeds and keeps the answ
   );
 });
 
-test("a 401 after the callback's credentials is 'unauthenticated' (typed: challenge, what was sent), the callback asked once", async () => {
+test("a refused answer is asked for again, told so, up to 3 times a request; then the 401 is 'unauthenticated' (typed: challenge, what was sent)", async () => {
   handler = (_request, response) => response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="mlflow"' }).end('You are not authenticated.');
   const requests: CredentialsRequest[] = [];
   const rest = client({ credentials: async (request) => (requests.push(request), { username: 'ada', password: 'wrong' }) });
@@ -175,14 +175,30 @@ test("a 401 after the callback's credentials is 'unauthenticated' (typed: challe
     assert.deepEqual((error as TrackingError).authentication, { scheme: 'Basic', realm: 'mlflow', sent: 'asked' });
     return true;
   });
-  assert.deepEqual(requests, [{ host: new URL(base).host, scheme: 'Basic', realm: 'mlflow', refused: false }]);
-  assert.equal(seen.length, 2);
+  const asked = { host: new URL(base).host, scheme: 'Basic', realm: 'mlflow' };
+  assert.deepEqual(requests, [{ ...asked, refused: false }, { ...asked, refused: true }, { ...asked, refused: true }]);
+  assert.equal(requests.length, MAX_CREDENTIAL_ASKS);
+  assert.equal(seen.length, 1 + MAX_CREDENTIAL_ASKS, 'the request, then once per answer');
   // The next call (a password changed mid-session): asked again, told the last answer was refused.
   await assert.rejects(rest.json('GET', '/x'), rejectsWith('unauthenticated'));
-  assert.deepEqual(
-    requests.map((r) => r.refused),
-    [false, true],
-  );
+  assert.deepEqual(requests.slice(MAX_CREDENTIAL_ASKS).map((r) => r.refused), [true, true, true]);
+});
+
+test('a wrong password then the right one: the request goes through on the second answer; no answer stops asking', async () => {
+  handler = (request, response) => {
+    if (request.authorization === `Basic ${Buffer.from('ada:right').toString('base64')}`) response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+    else response.writeHead(401, { 'WWW-Authenticate': 'Basic realm="mlflow"' }).end();
+  };
+  const answers = [{ username: 'ada', password: 'wrong' }, { username: 'ada', password: 'right' }];
+  const refused: boolean[] = [];
+  const rest = client({ credentials: async (request) => (refused.push(request.refused), answers.shift()) });
+  assert.deepEqual(await rest.json('GET', '/x'), { ok: true });
+  assert.deepEqual(refused, [false, true]);
+  // The user cancels (no answer): no further question within the request.
+  let cancelledAsks = 0;
+  const cancelling = client({ credentials: async () => (cancelledAsks++, undefined) });
+  await assert.rejects(cancelling.json('GET', '/x'), rejectsWith('unauthenticated'));
+  assert.equal(cancelledAsks, 1);
 });
 
 test("no callback: a 401 is 'unauthenticated' with what the server challenged and that nothing was sent", async () => {

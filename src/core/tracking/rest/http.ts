@@ -50,12 +50,16 @@ export interface CredentialsRequest {
   readonly refused: boolean;
 }
 
+/** How often one request asks for credentials (a first answer and two corrections). */
+export const MAX_CREDENTIAL_ASKS = 3;
+
 export interface RestOptions {
   readonly auth?: RestAuth;
   /**
-   * Asked at most once per request, when the server answers 401 and no credentials were given
-   * (the host: an input box and SecretStorage; the CLI: nothing); the request is then sent again
-   * with the answer, which later requests keep using. Concurrent 401s share one question.
+   * Asked when the server answers 401 and no credentials were given (the host: an input box and
+   * SecretStorage; the CLI: nothing); the request is then sent again with the answer, which later
+   * requests keep using. An answer the server refuses is asked for again (`refused: true`), up to
+   * MAX_CREDENTIAL_ASKS times per request; no answer stops asking. Concurrent 401s share one question.
    * Undefined means "none": the 401 is a TrackingError 'unauthenticated' whose `authentication`
    * says what was sent. Given credentials that the server refuses are never replaced by asking.
    */
@@ -209,7 +213,7 @@ export class RestClient {
   private async exchange(request: Prepared, signal: AbortSignal | undefined): Promise<Reply> {
     let retry = 0;
     let redirects = 0;
-    let asked = false;
+    let asks = 0;
     const requested = this.exchangeOf(request);
     for (;;) {
       signal?.throwIfAborted();
@@ -230,8 +234,9 @@ export class RestClient {
         redirect(request, reply);
         continue;
       }
-      if (reply.status === 401 && !asked && this.mayAsk(request)) {
-        asked = true;
+      // A refused answer is asked for again at once (told so), as a sign-in form does, a few times.
+      if (reply.status === 401 && asks < MAX_CREDENTIAL_ASKS && this.mayAsk(request)) {
+        asks++;
         if (await this.askCredentials(reply, signal)) continue;
       }
       if (isRetriedStatus(reply.status) && retry < this.policy.maxRetries) {
