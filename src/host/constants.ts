@@ -20,6 +20,7 @@ export const Commands = {
   refreshRuns: 'mlWorkbench.refreshRuns',
   showRun: 'mlWorkbench.showRun',
   selectTrackingStore: 'mlWorkbench.selectTrackingStore',
+  signInToTrackingServer: 'mlWorkbench.signInToTrackingServer',
   copyRunId: 'mlWorkbench.copyRunId',
   copyArtifactUri: 'mlWorkbench.copyArtifactUri',
   showLog: 'mlWorkbench.showLog',

@@ -24,7 +24,7 @@ import { startMlflowServer, type MlflowServer } from '../support/mlflowServer';
 import { env, pythonEnv } from '../support/python';
 import { contextMenu, contextMenuTitles, mlflowClient, notification, setPaneExpanded, submitInput } from './support/interactions';
 import { sleep } from './support/processes';
-import { childrenOf, editorLines, expandPath, exact, findPath, parkMouse, poll, quickInput, quickInputTitle, rowLocator, rows, waitForPath, type Row } from './support/runsTree';
+import { childrenOf, editorLines, expandPath, exact, findPath, parkMouse, poll, quickInput, quickInputMessage, quickInputTitle, rowLocator, rows, waitForPath, type Row } from './support/runsTree';
 import { failureReport, reportLoggedProblems } from './support/reporting';
 import { ensureVsix } from './support/vsix';
 import { startWorkbench, type Workbench } from './support/workbench';
@@ -539,6 +539,86 @@ describe('live polling of a real mlflow server', () => {
           }
         }
       }
+    });
+  });
+});
+
+describe('a tracking server with basic auth: the 401 asks for a user name and password', () => {
+  const EXPERIMENT = 'signed-in-e2e';
+  let server: MlflowServer | undefined;
+  let workbench: Workbench;
+  let workspace: string;
+
+  before(async () => {
+    server = await startMlflowServer({ basicAuth: true });
+    // The admin logs one experiment through MLflow's own client (its credentials from the environment).
+    await mlflowClient(
+      server.url,
+      ['import os', 'os.environ["MLFLOW_TRACKING_USERNAME"] = args[1]', 'os.environ["MLFLOW_TRACKING_PASSWORD"] = args[2]', 'e = client.create_experiment(args[0])', 'r = client.create_run(e, run_name="behind-auth")', 'client.set_terminated(r.info.run_id, "FINISHED")', 'out(e)'].join('\n'),
+      EXPERIMENT,
+      server.adminUser!,
+      server.adminPassword!,
+    );
+    workspace = mkdtempSync(join(tmpdir(), 'mlw-e2e-auth-ws-'));
+    // No credentials anywhere but what the user types: none in the environment (the sandbox's HOME has no ~/.mlflow/credentials).
+    workbench = await startWorkbench({
+      workspace,
+      vsix,
+      env: { MLFLOW_TRACKING_USERNAME: undefined, MLFLOW_TRACKING_PASSWORD: undefined, MLFLOW_TRACKING_TOKEN: undefined },
+      settings: { 'mlWorkbench.trackingUri': server.url },
+    });
+  });
+
+  after(async () => {
+    reportLoggedProblems(workbench, 'auth-server');
+    await workbench?.stop();
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('cancelled, then Sign In… from the view, a wrong password refused and asked again at once, the right one lists the runs', { timeout: TEST_TIMEOUT }, async () => {
+    await failureReport(workbench, 'auth-server', async () => {
+      const host = new URL(server!.url).host;
+      const page = workbench.page;
+      const input = quickInput(page);
+      const shown = async (): Promise<string> => ((await input.isVisible()) ? `${await quickInputTitle(page)} | ${await quickInputMessage(page)}` : '');
+      /** Waits for the input box titled `title`, types `value` and presses Enter. */
+      const answer = async (title: RegExp, value: string): Promise<void> => {
+        await poll(shown, (t) => title.test(t.split(' | ')[0]!), 90_000, 200);
+        await input.fill(value);
+        await page.keyboard.press('Enter');
+      };
+      const signIn = new RegExp(`^Sign in to the MLflow server ${host.replace(/\./g, '\\.')}$`);
+      const password = new RegExp(`^Password for ${server!.adminUser!} at http://${host.replace(/\./g, '\\.')}`);
+      await workbench.openContainer(CONTAINER);
+      // The first read answers 401: asked for a user name (then a password, not shown as typed).
+      const first = await poll(shown, (t) => signIn.test(t.split(' | ')[0]!), 90_000, 200);
+      assert.match(first, /asks for a user name and password.*secret storage/);
+      await workbench.screenshot('auth-server-prompt');
+      // Cancelled: the view says why it is empty, and its row signs in (no toast, no dead end).
+      await page.keyboard.press('Escape');
+      const row = await poll(async () => (await rows(workbench, RUNS).catch(() => []))[0], (r) => r !== undefined && r.label === 'Sign In…' && /answered 401 .*needs a user name and password/.test(r.description), 60_000);
+      assert.match(row!.icon, /codicon-account/);
+      assert.deepEqual(await page.locator('.notification-toast').allInnerTexts(), [], 'the failure is the view’s row, not a toast');
+      await parkMouse(page);
+      await workbench.screenshot('auth-server-cancelled');
+      await rowLocator(workbench, RUNS, row!).click();
+      await answer(signIn, server!.adminUser!);
+      await poll(shown, (t) => password.test(t.split(' | ')[0]!), 30_000, 200);
+      assert.equal(await input.getAttribute('type'), 'password', 'the password is not shown');
+      await answer(password, 'not-the-password');
+      // The server refuses it: asked again at once, saying so.
+      await poll(shown, (m) => signIn.test(m.split(' | ')[0]!) && /refused the user name and password/.test(m), 60_000, 250);
+      await workbench.screenshot('auth-server-refused');
+      await answer(signIn, server!.adminUser!);
+      await answer(password, server!.adminPassword!);
+      await waitForPath(workbench, RUNS, [EXPERIMENT], 90_000);
+      await expandPath(workbench, RUNS, [EXPERIMENT]);
+      await waitForPath(workbench, RUNS, [EXPERIMENT, 'behind-auth'], 60_000);
+      // Nothing of the password reached the extension's log.
+      assert.doesNotMatch(workbench.diagnostics(), new RegExp(server!.adminPassword!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+      await parkMouse(page);
+      await workbench.screenshot('auth-server-signed-in');
     });
   });
 });

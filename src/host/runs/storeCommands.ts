@@ -17,6 +17,8 @@ interface StorePick extends vscode.QuickPickItem {
 
 export const storeCommands: CommandTable<RunsFeature> = {
   [Commands.selectTrackingStore]: selectTrackingStore,
+  // From the palette, or from the Runs view's row of a 401 (with the server's URL): asks even after a cancelled sign-in.
+  [Commands.signInToTrackingServer]: ({ services }, serverUrl?: unknown) => services.tracking.setCredentials(typeof serverUrl === 'string' && serverUrl !== '' ? serverUrl : undefined),
 };
 
 async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {

@@ -2,7 +2,8 @@ import type * as vscode from 'vscode';
 import { formatMetricValue } from '../../core/format.js';
 import type { Logger } from '../../core/log.js';
 import type { RunsModel } from '../../core/tracking/runsModel.js';
-import { requireStore } from '../../core/tracking/storeState.js';
+import { remedyFor } from '../../core/errors.js';
+import { requireStore, stateUri } from '../../core/tracking/storeState.js';
 import { runDisplayName } from '../../core/tracking/runTree.js';
 import { queriedKeys, sharedNames } from '../../core/tracking/runsViewQuery.js';
 import type { FolderTracking } from '../tracking/trackingService.js';
@@ -66,7 +67,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsElement> {
 
   async getChildren(element?: RunsElement): Promise<RunsElement[]> {
     try {
-      if (!element) return this.roots();
+      if (!element) return await this.roots();
       switch (element.kind) {
         case 'folder':
           return await this.experimentsOf(element.tracking, element);
@@ -155,5 +156,7 @@ async function artifactsOf(owner: RunElement, path: string | undefined, parent?:
 
 function errorMessage(id: string, error: unknown, parent?: RunsElement): MessageElement {
   const message = error instanceof Error ? error.message : String(error);
-  return { kind: 'message', id, message: message.split('\n')[0]!.slice(0, 200), detail: message, error: true, parent };
+  // A 401: the row signs in (to the server of the folder it is under; else the active one).
+  const signIn = remedyFor(error) === 'set-credentials' ? { signInTo: parent?.kind === 'folder' ? stateUri(parent.tracking.state) : '' } : {};
+  return { kind: 'message', id, message: message.split('\n')[0]!.slice(0, 200), detail: message, error: true, ...signIn, parent };
 }

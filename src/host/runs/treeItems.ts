@@ -108,7 +108,14 @@ function render(element: RunsElement, options: ItemOptions): vscode.TreeItem {
       item.tooltip = element.detail ?? element.message;
       item.iconPath = new vscode.ThemeIcon(element.error ? 'warning' : 'info', element.error ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
       item.contextValue = element.error ? ContextValues.error : undefined;
-      if (element.error) item.command = { command: Commands.refreshRuns, title: 'Retry' };
+      if (element.signInTo !== undefined) {
+        // The action first (a narrow side bar cuts the rest); the server's answer beside it and whole in the tooltip.
+        item.label = 'Sign In…';
+        item.description = element.message;
+        item.command = { command: Commands.signInToTrackingServer, title: 'Sign In…', arguments: [element.signInTo] };
+        item.tooltip = `${element.detail ?? element.message}\n\nClick to sign in (user name and password, kept in VS Code's secret storage).`;
+        item.iconPath = new vscode.ThemeIcon('account', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+      } else if (element.error) item.command = { command: Commands.refreshRuns, title: 'Retry' };
       return item;
     }
   }

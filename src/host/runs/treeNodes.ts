@@ -58,6 +58,8 @@ export interface MessageElement {
   readonly message: string;
   readonly detail?: string;
   readonly error: boolean;
+  /** The server to sign in to, when the failure is a 401 (the row then offers Sign In…). */
+  readonly signInTo?: string;
   readonly parent?: RunsElement;
 }
 
