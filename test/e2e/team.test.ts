@@ -5,7 +5,8 @@
  * - the Data view's remote badges equal what real `dvc status -c --json` says, before and after a
  *   Push of one path (from its context menu) and of everything (from the palette, with its progress
  *   notification on screen: screenshots), and a Fetch of a path the cache lost, the S3 credentials
- *   coming from the environment only;
+ *   coming from the environment only, and a Pull over an edited file (asked first, then the
+ *   recorded bytes back from the remote);
  * - an artifact downloaded through the server's proxy lands byte for byte.
  */
 import assert from 'node:assert/strict';
@@ -19,7 +20,7 @@ import { startTeamServer, type TeamServer } from '../support/teamServer';
 import { pythonEnv } from '../support/python';
 import { demoProject, dvc, git, toolEnv } from './support/dvcProject';
 import { removeTree } from './support/processes';
-import { contextMenu, mlflowClient, notification, setPaneExpanded } from './support/interactions';
+import { answerDialog, contextMenu, mlflowClient, notification, setPaneExpanded } from './support/interactions';
 import { expandPath, poll, quickInput, rowLocator, rows, waitForPath, type Row } from './support/runsTree';
 import { screenshotVariants } from './support/themes';
 import { ensureVsix } from './support/vsix';
@@ -178,6 +179,29 @@ test('team rig: runs from PostgreSQL, DVC remote badges and pushes, artifact dow
     await contextMenu(workbench.page, rowLocator(workbench, DATA, row), 'Fetch from DVC Remote (Cache Only)');
     await poll(() => rows(workbench, DATA), (all) => remoteWord(all.find((r) => r.label === 'data/raw.csv')!) === 'remote: in sync', 120_000);
     await badgesMatchDvc('after fetching data/raw.csv');
+  });
+
+  await step('pull-over-a-modified-file', async () => {
+    // The workspace copy is edited and the cache lost its object again: Pull asks before it
+    // replaces the edit, then brings the recorded bytes back from the remote (dvc pull --force).
+    const file = join(project, 'data', 'raw.csv');
+    const recorded = readFileSync(file);
+    const md5 = /md5: ([0-9a-f]{32})/.exec(readFileSync(join(project, 'data', 'raw.csv.dvc'), 'utf8'))![1]!;
+    rmSync(join(project, '.dvc', 'cache', 'files', 'md5', md5.slice(0, 2), md5.slice(2)));
+    writeFileSync(file, 'edited,in,the,workspace\n');
+    await workbench.runCommand('ML Workbench: Refresh Data');
+    const rawState = (all: Row[]): string => all.find((r) => r.label === 'data/raw.csv')?.description ?? '';
+    // As `dvc status` says: not in cache (the record's object is gone), whatever the workspace holds.
+    const lost = /(^|· )not in cache( ·|$)/;
+    assert.match(rawState(await poll(() => rows(workbench, DATA), (all) => lost.test(rawState(all)), 120_000)), lost);
+    const row = await waitForPath(workbench, DATA, ['data/raw.csv']);
+    await contextMenu(workbench.page, rowLocator(workbench, DATA, row), 'Pull from DVC Remote');
+    assert.match(await answerDialog(workbench.page, 'Pull and Replace'), /Pull over modified data\?/);
+    const restored = await poll(async () => readFileSync(file), (bytes) => bytes.equals(recorded), 120_000, 500);
+    assert.ok(restored.equals(recorded), 'the recorded version, byte for byte, from the remote');
+    const synced = /(^|· )in sync · .*remote: in sync/;
+    assert.match(rawState(await poll(() => rows(workbench, DATA), (all) => synced.test(rawState(all)), 120_000)), synced);
+    await badgesMatchDvc('after pulling data/raw.csv over an edit');
   });
 
   await step('artifact-download-through-proxy', async () => {

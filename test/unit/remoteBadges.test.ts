@@ -61,4 +61,6 @@ test("DVC's config files (and only they) make the remote status be read again", 
 
 test('a pull would replace only the paths modified in the workspace', () => {
   assert.deepEqual(pullWouldReplace([{ repoPath: 'a', state: 'modified' }, { repoPath: 'b', state: 'in sync' }, { repoPath: 'c', state: 'not in cache' }, { repoPath: 'd', state: 'deleted' }]), ['a']);
+  // Not in cache over an edited copy: dvc pull refuses to remove it without --force.
+  assert.deepEqual(pullWouldReplace([{ repoPath: 'e', state: 'not in cache', workspaceDiffers: true }, { repoPath: 'f', state: 'not in cache', workspaceDiffers: false }]), ['e']);
 });

@@ -123,6 +123,7 @@ export interface PathChange {
   readonly repoPath: string;
   readonly state: PathState;
   readonly recorded?: string;
+  /** The workspace's hash where it differs from the record ('modified', and 'not in cache' over a changed copy). */
   readonly actual?: string;
   /** An out that .dvcignore ignores: the pattern, as DVC names it (`.dvcignore:1:out.txt`). */
   readonly ignoredBy?: string;
@@ -179,6 +180,8 @@ export interface TrackedData {
   readonly nfiles: number | undefined;
   readonly cache: boolean;
   readonly state: DataState;
+  /** 'not in cache' while the workspace holds a copy that differs from the record (a pull would replace it). */
+  readonly workspaceDiffers?: boolean;
 }
 
 export interface DataVersion {

@@ -153,6 +153,7 @@ export function trackedData(snapshot: Snapshot, status: RepoStatus): TrackedData
         nfiles: record?.nfiles,
         cache: item.flags.cache,
         state,
+        ...(state === 'not in cache' && change?.actual !== undefined ? { workspaceDiffers: true } : {}),
       });
     }
   }

@@ -87,6 +87,6 @@ export function isRemoteConfigFile(relativePath: string): boolean {
  * recorded): DVC asks before replacing them, which a task cannot answer, so the host confirms
  * first and passes --force, or pulls nothing.
  */
-export function pullWouldReplace(data: readonly Pick<TrackedData, 'repoPath' | 'state'>[]): string[] {
-  return data.filter((d) => d.state === 'modified').map((d) => d.repoPath);
+export function pullWouldReplace(data: readonly Pick<TrackedData, 'repoPath' | 'state' | 'workspaceDiffers'>[]): string[] {
+  return data.filter((d) => d.state === 'modified' || (d.state === 'not in cache' && d.workspaceDiffers === true)).map((d) => d.repoPath);
 }

@@ -97,7 +97,11 @@ function pathChange(stage: Stage, entry: PathDep | StageOut, record: HashRecord 
   const ignoredBy = isOut ? facts.ignoredBy(entry.repoPath, measured?.isDir ?? false) : undefined;
   const base = { repoPath: entry.repoPath, ...(recorded ? { recorded } : {}), ...(ignoredBy !== undefined ? { ignoredBy } : {}) };
   const cached = isOut && (entry as StageOut).flags.cache;
-  if (recorded && cached && !facts.inCache(recorded, algorithm)) return { ...base, state: 'not in cache' };
+  if (recorded && cached && !facts.inCache(recorded, algorithm)) {
+    // What the workspace holds meanwhile: a pull would replace (and so refuse without --force) a differing copy.
+    const differs = measured?.exists && ignoredBy === undefined && measured.hash !== undefined && measured.hash !== recorded;
+    return { ...base, state: 'not in cache', ...(differs ? { actual: measured.hash } : {}) };
+  }
   if (!measured?.exists || ignoredBy !== undefined) return { ...base, state: 'deleted' };
   if (measured.hash !== recorded) return { ...base, state: 'modified', ...(measured.hash ? { actual: measured.hash } : {}) };
   return undefined;
