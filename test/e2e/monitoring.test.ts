@@ -166,6 +166,8 @@ test('serve the champion, capture 200 requests, Drift Report… shows the shifte
     await poll(() => browserTab.locator('body').innerText().catch(() => ''), (t) => /petal_width/.test(t), 60_000, 1_000);
     assert.equal(await browserTab.evaluate(() => (globalThis as unknown as { origin: string }).origin), 'null', 'sandboxed in the browser too');
     await browserTab.close();
+    // The workbench's tab has the focus again (a quick pick opened in an unfocused page closes at once).
+    await workbench.page.bringToFront();
 
     // The Monitoring view: the version with its last check's verdict; Show Drift Over Time charts it.
     await setPaneExpanded(workbench, SERVING, false);
