@@ -177,7 +177,8 @@ test('Plots panel: 3 DVC experiments and 2 MLflow runs side by side, a broken pl
   await step('image-grid-step-slider', async () => {
     await frame.evaluate(() => (globalThis as any).document.querySelector('.section-title')?.scrollIntoView());
     const digits = (s: Shown) => s.plots.find((p) => p.id === 'mlflow:key:digits')!;
-    let view = await panelPoll<Shown>(frame, 'shown', [], (s) => digits(s).cells.every((c) => c.state !== 'loading'), 60_000);
+    // The image plot may not be listed yet when the step starts (a loaded CI machine): wait for it too.
+    let view = await panelPoll<Shown>(frame, 'shown', [], (s) => s.plots.some((p) => p.id === 'mlflow:key:digits') && digits(s).cells.every((c) => c.state !== 'loading'), 60_000);
     assert.equal(digits(view).step, 'Step 2');
     assert.deepEqual(digits(view).cells.map((c) => [c.rev, c.state, c.naturalWidth]), [[`mlflow:${fixture.runs.a.id}`, 'image', 8], [`mlflow:${fixture.runs.b.id}`, 'image', 8]]);
     await frame.locator('section[data-plot="mlflow:key:digits"] input.step-slider').fill('0');
