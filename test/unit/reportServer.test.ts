@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import test from 'node:test';
-import { REPORT_DOCUMENT_CSP, serveReport } from '../../src/core/monitoring/reportServer.js';
+import { createHash } from 'node:crypto';
+import { inlineScripts, reportDocumentCsp, serveReport } from '../../src/core/monitoring/reportServer.js';
 
 function get(port: number, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
@@ -33,10 +34,14 @@ test('the secret path serves the report with a sandboxing, network-less CSP; any
     assert.equal(ok.status, 200);
     assert.equal(ok.body, report);
     assert.equal(ok.headers['content-type'], 'text/html; charset=utf-8');
-    assert.equal(ok.headers['content-security-policy'], REPORT_DOCUMENT_CSP);
-    assert.match(REPORT_DOCUMENT_CSP, /^sandbox allow-scripts;/);
-    assert.doesNotMatch(REPORT_DOCUMENT_CSP, /allow-same-origin|connect-src|https?:|\*/);
-    assert.match(REPORT_DOCUMENT_CSP, /default-src 'none'/);
+    const csp = String(ok.headers['content-security-policy']);
+    assert.equal(csp, reportDocumentCsp(report));
+    assert.match(csp, /^sandbox allow-scripts;/);
+    assert.doesNotMatch(csp, /allow-same-origin|connect-src|https?:|\*|unsafe-eval|script-src[^;]*unsafe-inline/);
+    assert.match(csp, /default-src 'none'/);
+    // The report's one inline script, allowed by its hash and nothing else.
+    const hash = createHash('sha256').update('document.body.append("é ✓")', 'utf8').digest('base64');
+    assert.match(csp, new RegExp(`script-src 'sha256-${hash.replace(/[+/]/g, '\\$&')}';`));
     assert.equal(ok.headers['cache-control'], 'no-store');
     // Behind code-server's path proxy, with or without its prefix kept.
     assert.equal((await get(served.port, `/absproxy/${served.port}/${token}/?x=1`)).body, report);
@@ -74,4 +79,12 @@ test('two reports get two tokens', async () => {
   } finally {
     await Promise.all([a.close(), b.close()]);
   }
+});
+
+test('inline scripts are read as a browser hashes them: up to the first </script, sources and empty ones apart', () => {
+  const html = '<script>a()</script><SCRIPT type="module">b("</scr" + "ipt>")</SCRIPT ><script src="x.js"></script><script></script><p>x</p><script>tail(';
+  assert.deepEqual(inlineScripts(html), ['a()', 'b("</scr" + "ipt>")', '', 'tail(']);
+  assert.match(reportDocumentCsp('<p>no script</p>'), /script-src 'none';/);
+  // Two identical scripts: one hash.
+  assert.equal(reportDocumentCsp('<script>x</script><script>x</script>').match(/sha256-/g)!.length, 1);
 });
