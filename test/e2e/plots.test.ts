@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -46,22 +46,26 @@ interface Shown {
 let workbench: Workbench;
 let fixture: Fixture;
 
-/** The repo with its runs, built once per version of the fixture scripts (about 2 minutes) and copied per test run. */
+/** The repo with its runs, built once per version of the fixture scripts (about 2 minutes) and copied per test run (the runs' artifacts are read from the build). */
 async function makeFixture(): Promise<Fixture> {
   const python = await pythonEnv();
   const scripts = ['make_plots_repo.py', 'log_images.py'].map((name) => join(REPO_ROOT, 'test', 'fixtures', name));
   const hash = createHash('sha256');
+  // 'in-place': builds before this one made their runs' artifacts elsewhere and must not be reused.
+  hash.update('in-place');
   for (const script of scripts) hash.update(readFileSync(script));
   const cache = join(process.env.ML_WORKBENCH_CACHE ?? join(homedir(), '.cache', 'ml-workbench'), 'e2e');
   const built = join(cache, `plots-${hash.digest('hex').slice(0, 12)}`);
-  if (!existsSync(join(built, 'runs.json'))) {
-    mkdirSync(cache, { recursive: true });
-    const tmp = mkdtempSync(join(cache, '.plots-'));
-    execFileSync(python.python, [scripts[0]!, '--out', join(tmp, 'repo'), '--third-experiment'], { env: toolEnv(), stdio: ['ignore', 'ignore', 'pipe'], timeout: 15 * 60_000 });
-    const runs = execFileSync(python.python, [scripts[1]!, '--out', join(tmp, 'repo')], { env: env(python), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5 * 60_000 });
-    writeFileSync(join(tmp, 'runs.json'), runs);
+  if (!existsSync(join(built, 'runs.json')) || !existsSync(join(built, 'repo', 'mlruns'))) {
+    // Built where it stays: MLflow's store records each run's artifact folder as an absolute path
+    // (resolved from the working directory when the experiment is made), so a build that is renamed
+    // or made in another folder lists no artifacts. runs.json, written last, marks it complete.
     rmSync(built, { recursive: true, force: true });
-    renameSync(tmp, built);
+    mkdirSync(built, { recursive: true });
+    const repo = join(built, 'repo');
+    execFileSync(python.python, [scripts[0]!, '--out', repo, '--third-experiment'], { env: toolEnv(), stdio: ['ignore', 'ignore', 'pipe'], timeout: 15 * 60_000 });
+    const runs = execFileSync(python.python, [scripts[1]!, '--out', repo], { cwd: repo, env: env(python), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5 * 60_000 });
+    writeFileSync(join(built, 'runs.json'), runs);
   }
   const copy = join(mkdtempSync(join(tmpdir(), 'mlw-plots-e2e-')), 'repo');
   cpSync(join(built, 'repo'), copy, { recursive: true, verbatimSymlinks: true });

@@ -5,7 +5,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,13 +28,15 @@ function hashTree(dir: string, hash = createHash('sha256')): ReturnType<typeof c
 export async function demoProject(): Promise<string> {
   await pythonEnv();
   const cache = join(process.env.ML_WORKBENCH_CACHE ?? join(homedir(), '.cache', 'ml-workbench'), 'e2e');
-  const built = join(cache, `demo-${hashTree(DEMO).digest('hex').slice(0, 12)}`);
-  if (!existsSync(join(built, '.git'))) {
-    mkdirSync(cache, { recursive: true });
-    const tmp = mkdtempSync(join(cache, '.demo-'));
-    execFileSync('bash', [join(DEMO, 'make_demo_project.sh'), tmp], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10 * 60_000 });
+  // Built where it stays: MLflow's store records each run's and model's artifact folder as an
+  // absolute path, so a renamed build would list no artifacts. A copy's store still points to the
+  // build's artifacts. The marker beside it, written last, says the build is complete.
+  const built = join(cache, `demo-${hashTree(DEMO, createHash('sha256').update('in-place')).digest('hex').slice(0, 12)}`);
+  if (!existsSync(`${built}.done`) || !existsSync(join(built, 'mlruns'))) {
     rmSync(built, { recursive: true, force: true });
-    renameSync(tmp, built);
+    mkdirSync(built, { recursive: true });
+    execFileSync('bash', [join(DEMO, 'make_demo_project.sh'), built], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 10 * 60_000 });
+    writeFileSync(`${built}.done`, new Date().toISOString());
   }
   const copy = join(mkdtempSync(join(tmpdir(), 'mlwb-dvc-e2e-')), 'demo');
   cpSync(built, copy, { recursive: true, verbatimSymlinks: true });
