@@ -1,6 +1,6 @@
 /**
  * The lineage project made by real git, DVC and MLflow (test/fixtures/make_lineage_repo.py), built
- * once per version of the script and venv into ~/.cache/ml-workbench (it takes minutes: a dozen
+ * once per version of the script and venv into $ML_WORKBENCH_CACHE or ~/.cache/ml-workbench (it takes minutes: a dozen
  * DVC and MLflow processes) and never written by the tests; what the real tools say about it comes
  * from test/support/lineage_reference.py.
  */
@@ -27,7 +27,7 @@ export async function lineageFixture(): Promise<LineageFixture> {
   const python = await pythonEnv();
   const script = join(REPO_ROOT, 'test', 'fixtures', 'make_lineage_repo.py');
   const key = createHash('sha256').update(readFileSync(script)).update(python.venv).digest('hex').slice(0, 12);
-  const dir = join(process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'ml-workbench', `lineage-fixture-${key}`);
+  const dir = join(process.env['ML_WORKBENCH_CACHE'] || join(homedir(), '.cache', 'ml-workbench'), `lineage-fixture-${key}`);
   const summary = join(dir, 'summary.json');
   if (existsSync(summary)) return JSON.parse(readFileSync(summary, 'utf8')) as LineageFixture;
   rmSync(dir, { recursive: true, force: true });
