@@ -602,6 +602,11 @@ describe('a tracking server with basic auth: the 401 asks for a user name and pa
       assert.deepEqual(await page.locator('.notification-toast').allInnerTexts(), [], 'the failure is the view’s row, not a toast');
       await parkMouse(page);
       await workbench.screenshot('auth-server-cancelled');
+      // The Models view, on the same server, offers the same sign-in (not a Retry that asks nothing).
+      await setPaneExpanded(workbench, 'Models', true);
+      const modelsRow = await poll(async () => (await rows(workbench, 'Models').catch(() => []))[0], (r) => r !== undefined && r.label === 'Sign In…', 60_000);
+      assert.match(modelsRow?.description ?? '', /answered 401 .*needs a user name and password/, JSON.stringify(modelsRow));
+      await setPaneExpanded(workbench, 'Models', false);
       await rowLocator(workbench, RUNS, row!).click();
       await answer(signIn, server!.adminUser!);
       await poll(shown, (t) => password.test(t.split(' | ')[0]!), 30_000, 200);

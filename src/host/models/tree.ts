@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { formatBytes, formatRelativeTime, oneLine } from '../../core/format.js';
+import { remedyFor } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { modelVersionBadge } from '../../core/lineage/graph.js';
 import { modelVersions } from '../../core/models/modelFiles.js';
 import { readVersionMlModel } from '../../core/models/versionModel.js';
-import { requireStore } from '../../core/tracking/storeState.js';
+import { requireStore, stateUri } from '../../core/tracking/storeState.js';
 import type { ModelVersion, RegisteredModel } from '../../core/tracking/entities.js';
 import { ContextValues, Commands } from '../constants.js';
 import { Disposable } from '../dispose.js';
@@ -80,6 +81,12 @@ export class ModelsTreeProvider extends Disposable implements vscode.TreeDataPro
     } catch (error) {
       this.log.error(error as Error);
       const message = (error as Error).message;
+      if (remedyFor(error) === 'set-credentials') {
+        // A 401, as in the Runs view: the row signs in to that folder's server ('' = the active one).
+        const server = element && 'tracking' in element ? stateUri(element.tracking.state) : '';
+        const tooltip = `${message}\n\nClick to sign in (user name and password, kept in VS Code's secret storage).`;
+        return [{ kind: 'info', id: `sign-in:${Date.now()}`, label: 'Sign In…', description: oneLine(message, 200), icon: 'account', tooltip, command: { command: Commands.signInToTrackingServer, title: 'Sign In…', arguments: [server] } }];
+      }
       return [{ kind: 'info', id: `error:${Date.now()}`, label: oneLine(message, 200), icon: 'warning', tooltip: message, command: { command: Commands.refreshModels, title: 'Retry' } }];
     }
   }
