@@ -25,6 +25,8 @@ export function objectKey(hash: string, algorithm: HashAlgorithm): string {
 
 /** Shards asked about for at most this many keys are answered by `stat`s; more, by one `readdir`. */
 const STAT_LIMIT = 4;
+/** Shards looked up at once (libuv's thread pool has 4 threads by default; more keeps them fed). */
+const PARALLEL_SHARDS = 8;
 
 /** A folder laid out as DVC's cache: the local cache itself, or a local remote. */
 export class FolderStorage implements ObjectStorage {
@@ -49,17 +51,26 @@ export class FolderStorage implements ObjectStorage {
     for (const parent of new Set([...byShard.keys()].map((shard) => shard.slice(0, shard.lastIndexOf('/') + 1)))) {
       present.set(parent, new Set(await readdir(join(this.root, parent)).catch(() => [] as string[])));
     }
-    for (const [shard, shardKeys] of byShard) {
-      signal?.throwIfAborted();
+    const shards = [...byShard].filter(([shard]) => {
       const parent = shard.slice(0, shard.lastIndexOf('/') + 1);
-      if (!present.get(parent)?.has(shard.slice(parent.length))) continue;
-      if (shardKeys.length <= STAT_LIMIT) {
-        for (const key of shardKeys) if (await isFile(join(this.root, key))) found.add(key);
-        continue;
+      return present.get(parent)?.has(shard.slice(parent.length)) ?? false;
+    });
+    // Several shards at once: each is a round trip to the file system (libuv's threads run them side by side).
+    let next = 0;
+    const lookUp = async (): Promise<void> => {
+      while (next < shards.length) {
+        signal?.throwIfAborted();
+        const [shard, shardKeys] = shards[next++]!;
+        if (shardKeys.length <= STAT_LIMIT) {
+          const files = await Promise.all(shardKeys.map((key) => isFile(join(this.root, key))));
+          shardKeys.forEach((key, i) => files[i] && found.add(key));
+          continue;
+        }
+        const names = new Set(await readdir(join(this.root, shard)).catch(() => [] as string[]));
+        for (const key of shardKeys) if (names.has(key.slice(shard.length + 1))) found.add(key);
       }
-      const names = new Set(await readdir(join(this.root, shard)).catch(() => [] as string[]));
-      for (const key of shardKeys) if (names.has(key.slice(shard.length + 1))) found.add(key);
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_SHARDS, shards.length) }, lookUp));
     return found;
   }
 
