@@ -52,6 +52,8 @@ export interface SeriesPayload {
   readonly total: number;
   /** True when every point of the requested range is here (no downsampling). */
   readonly full: boolean;
+  /** A sample of a long history drawn while the whole is read (`total` counts the sample). */
+  readonly sample?: boolean;
 }
 
 export interface ChartPayload {
@@ -76,6 +78,11 @@ export type ToWebview =
       readonly runs: readonly PanelRun[];
       readonly charts: readonly ChartPayload[];
       readonly problems: readonly PanelProblem[];
+      /**
+       * Some long histories are samples: a snapshot with every point follows, which the panel
+       * applies in place (keeping zoom, scroll and focus) when it has the same charts.
+       */
+      readonly sample?: boolean;
       /** Where the host's time went (shown nowhere; read by the benchmark). */
       readonly timings: { readonly readMs: number; readonly downsampleMs: number; readonly points: number };
     }

@@ -40,7 +40,7 @@ interface Point {
 }
 interface Shown {
   window: [number, number] | null;
-  series: { runId: string; x: number[]; y: (number | null)[]; flags: number[]; full: boolean; total: number }[];
+  series: { runId: string; x: number[]; y: (number | null)[]; flags: number[]; full: boolean; total: number; sample: boolean }[];
 }
 
 let vsix: string;
@@ -131,7 +131,12 @@ test('metric charts: points equal MLflow’s, log/smoothing/axis, zoom to full d
     frame = await panelFrame(page, 'long-run');
     const keys = await panelPoll<string[]>(frame, 'keys', [], (k) => k.length === 3);
     assert.deepEqual(keys, [HOSTILE_KEY, 'accuracy', 'loss'].sort((a, b) => a.localeCompare(b)));
-    const loss = await panelPoll<Shown>(frame, 'shown', ['loss'], (s) => s?.series.length === 3);
+    // long-run's 20,000-point file is long enough to be drawn from a sample first when the panel
+    // is ready before the whole file is read: wait for every point.
+    const loss = await panelPoll<Shown>(frame, 'shown', ['loss'], (s) => s?.series.length === 3 && s.series.every((r) => !r.sample));
+    const drawnFrom = await panelCall<{ snapshots: number; samples: number; refined: number }>(frame, 'updates');
+    console.log(`[e2e charts] three runs: ${drawnFrom.samples} sample snapshot(s), ${drawnFrom.refined} applied in place, ${drawnFrom.snapshots} in all`);
+    assert.equal(drawnFrom.refined, drawnFrom.samples, 'every sample was replaced in place by every point');
     const longRun = loss.series.find((s) => s.runId === ids['long-run'])!;
     assert.equal(longRun.total, 20_000);
     assert.ok(!longRun.full && longRun.x.length < 4_000 && longRun.x.length > 200, `long-run is downsampled (${longRun.x.length} points)`);

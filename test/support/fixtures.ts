@@ -3,8 +3,9 @@
  * and removed when it exits, and a runner for the built CLI.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { env, pythonEnv, REPO_ROOT } from './python';
@@ -75,6 +76,47 @@ async function makeTrackingStore(args: readonly string[], extra: NodeJS.ProcessE
   const script = join(REPO_ROOT, 'test', 'fixtures', 'make_tracking_store.py');
   const { stdout } = await execFileAsync(python.python, [script, ...args], { env: env(python, extra), maxBuffer: 16 << 20 });
   return JSON.parse(stdout) as TrackingSummary;
+}
+
+export interface LongHistoryFixture {
+  readonly dir: string;
+  /** Steps of `loss` (0 to steps - 1, and a second point at step 300). */
+  readonly steps: number;
+  readonly sqlite: { readonly uri: string; readonly run_id: string };
+  readonly file: { readonly uri: string; readonly run_id: string };
+}
+
+const LONG_STEPS = 30_000;
+
+/**
+ * One run with a 30,000-step `loss` (and a 20-step `accuracy`) in both local stores, logged by
+ * MLflow's client (test/fixtures/log_long_history.py). Built once per version of the script into
+ * the cache (about 10 s) and renamed into place, so two test processes building it at once do
+ * not collide; the URIs are made from where it lies (the runs' artifact folders, which nothing
+ * here reads, keep the build folder's name). Tests never write to it.
+ */
+export async function longHistoryFixture(): Promise<LongHistoryFixture> {
+  const python = await pythonEnv();
+  const script = join(REPO_ROOT, 'test', 'fixtures', 'log_long_history.py');
+  const key = createHash('sha256').update(readFileSync(script)).update(python.venv).update(String(LONG_STEPS)).digest('hex').slice(0, 12);
+  const cache = process.env['ML_WORKBENCH_CACHE'] || join(homedir(), '.cache', 'ml-workbench');
+  const dir = join(cache, `long-history-${key}`);
+  if (!existsSync(join(dir, 'summary.json'))) {
+    mkdirSync(cache, { recursive: true });
+    const building = mkdtempSync(join(cache, '.long-history-'));
+    try {
+      const { stdout } = await execFileAsync(python.python, [script, '--out', building, '--steps', String(LONG_STEPS)], { cwd: building, env: env(python), maxBuffer: 1 << 20, timeout: 10 * 60_000 });
+      writeFileSync(join(building, 'summary.json'), stdout);
+      renameSync(building, dir);
+    } catch (error) {
+      // Another process put its build in place first: use that one.
+      if (!existsSync(join(dir, 'summary.json'))) throw error;
+    } finally {
+      rmSync(building, { recursive: true, force: true });
+    }
+  }
+  const ids = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<'sqlite' | 'file', { run_id: string }>;
+  return { dir, steps: LONG_STEPS, sqlite: { uri: `sqlite:///${dir}/mlflow.db`, run_id: ids.sqlite.run_id }, file: { uri: `file://${dir}/mlruns`, run_id: ids.file.run_id } };
 }
 
 const temporaryDirectories = new Set<string>();

@@ -116,6 +116,24 @@ export class MetricChart {
     this.plot.setData(data, true);
   }
 
+  /**
+   * Every point of the histories this chart was drawn from a sample of: the overview replaced in
+   * place; a zoomed chart keeps its window and asks for it again at full detail.
+   */
+  refine(series: readonly SeriesPayload[]): void {
+    this.overview = [...series];
+    if (!this.plot) return this.render(this.context);
+    if (this.detail) {
+      this.pendingRequest = nextRequest++;
+      this.callbacks.zoom(this.key, this.detail.window, this.plotWidth(), this.pendingRequest);
+      return;
+    }
+    const entries = this.entries.length;
+    const data = this.data();
+    if (this.entries.length !== entries) return this.render(this.context);
+    this.plot.setData(data, true);
+  }
+
   showDetail(requestId: number, window: readonly [number, number] | null, series: readonly SeriesPayload[]): void {
     if (requestId !== this.pendingRequest || !window || !this.plot) return;
     this.detail = { window, series: [...series] };
@@ -133,11 +151,11 @@ export class MetricChart {
   }
 
   /** What is drawn, for tests and the CSV of shown points: per run, the points of the current data. */
-  shown(): { window: readonly [number, number] | null; series: { runId: string; x: number[]; y: number[]; flags: number[]; full: boolean; total: number }[] } {
+  shown(): { window: readonly [number, number] | null; series: { runId: string; x: number[]; y: number[]; flags: number[]; full: boolean; total: number; sample: boolean }[] } {
     const series = this.detail?.series ?? this.overview;
     return {
       window: this.detail?.window ?? null,
-      series: series.map((s) => ({ runId: s.runId, x: [...s.x], y: [...s.y], flags: [...s.flags], full: s.full, total: s.total })),
+      series: series.map((s) => ({ runId: s.runId, x: [...s.x], y: [...s.y], flags: [...s.flags], full: s.full, total: s.total, sample: s.sample === true })),
     };
   }
 
@@ -219,7 +237,8 @@ export class MetricChart {
     if (hiddenByLog > 0) notes.push(`${hiddenByLog} values ≤ 0 left out of the log scale`);
     const series = this.detail?.series ?? this.overview;
     const sampled = series.some((s) => !s.full);
-    if (sampled) notes.push(`downsampled to ${Math.max(...series.map((s) => s.x.length))} of ${Math.max(...series.map((s) => s.total)).toLocaleString()} points — zoom for full detail`);
+    if (series.some((s) => s.sample)) notes.push(`drawn from a sample of ${Math.max(...series.map((s) => s.x.length)).toLocaleString()} points while every point is read`);
+    else if (sampled) notes.push(`downsampled to ${Math.max(...series.map((s) => s.x.length))} of ${Math.max(...series.map((s) => s.total)).toLocaleString()} points — zoom for full detail`);
     else if (this.detail) notes.push('full detail');
     this.note.textContent = notes.join(' · ');
   }

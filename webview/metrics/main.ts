@@ -134,17 +134,29 @@ function applyFilter(): void {
 
 let snapshots = 0;
 let appends = 0;
+/** Snapshots drawn from samples, and complete ones applied in place over a sample. */
+let samples = 0;
+let refined = 0;
 let timings: Extract<ToWebview, { type: 'snapshot' }>['timings'] | undefined;
-/** Epoch ms of the first chart drawn after the last snapshot (the benchmark's "first frame"). */
+let sampleTimings: Extract<ToWebview, { type: 'snapshot' }>['timings'] | undefined;
+/** Epoch ms of the first chart drawn after the last read began (the benchmark's "first frame"), a sample's or not. */
 let firstDrawAt: number | undefined;
+/** Epoch ms of the first chart drawn with every point (the same as firstDrawAt when no sample came first). */
+let completeDrawAt: number | undefined;
+/** The charts on screen are drawn from samples: a complete snapshot follows. */
+let showingSample = false;
+const reading = el('p', { className: 'reading', role: 'status', hidden: true });
 let frameRequested = false;
 /** After uPlot draws (a microtask), the next animation frame is when the chart is on screen. */
 const drawn = (): void => {
-  if (firstDrawAt !== undefined || frameRequested) return;
+  if ((firstDrawAt !== undefined && (showingSample || completeDrawAt !== undefined)) || frameRequested) return;
   frameRequested = true;
+  const complete = !showingSample;
   requestAnimationFrame(() => {
     frameRequested = false;
-    firstDrawAt ??= Date.now();
+    const now = Date.now();
+    firstDrawAt ??= now;
+    if (complete && !showingSample) completeDrawAt ??= now;
   });
 };
 
@@ -156,10 +168,50 @@ const callbacks = {
   drawn,
 };
 
-function snapshot(message: Extract<ToWebview, { type: 'snapshot' }>): void {
+/**
+ * A complete snapshot over a sample with the same charts (each of the same kind): each chart takes
+ * every point in place, so zoom, scroll, focus and the toolbar stay as the user left them.
+ */
+function sameCharts(message: Extract<ToWebview, { type: 'snapshot' }>): boolean {
+  if (message.charts.length !== charts.size) return false;
+  return message.charts.every((c) => {
+    const chart = charts.get(c.key);
+    return chart !== undefined && (c.kind === 'bars') === chart instanceof BarChart;
+  });
+}
+
+function refine(message: Extract<ToWebview, { type: 'snapshot' }>): void {
   snapshots++;
+  refined++;
   timings = message.timings;
-  firstDrawAt = undefined;
+  showingSample = false;
+  completeDrawAt = undefined;
+  reading.hidden = true;
+  runs = new Map(message.runs.map((r) => [r.runId, r]));
+  document.title = message.title;
+  problems.replaceChildren(...message.problems.map((p) => el('p', { className: 'problem' }, icon('warning'), ` ${p.message}`)));
+  renderLegend();
+  for (const payload of message.charts) {
+    const chart = charts.get(payload.key)!;
+    if (chart instanceof MetricChart) chart.refine(payload.series);
+  }
+  root.setAttribute('aria-busy', 'false');
+}
+
+function snapshot(message: Extract<ToWebview, { type: 'snapshot' }>): void {
+  if (showingSample && !message.sample && sameCharts(message)) return refine(message);
+  snapshots++;
+  if (message.sample) {
+    samples++;
+    sampleTimings = message.timings;
+  } else timings = message.timings;
+  // A complete snapshot right after a sample keeps the sample's first frame; anything else starts anew.
+  if (!showingSample || message.sample) firstDrawAt = undefined;
+  completeDrawAt = undefined;
+  showingSample = message.sample === true;
+  reading.hidden = !showingSample;
+  reading.replaceChildren(icon('loading'), ' Long histories are drawn from a sample while every point is read…');
+  reading.querySelector('.codicon')?.classList.add('codicon-modifier-spin');
   selection = message.selection;
   view = message.view;
   runs = new Map(message.runs.map((r) => [r.runId, r]));
@@ -169,6 +221,7 @@ function snapshot(message: Extract<ToWebview, { type: 'snapshot' }>): void {
   charts.clear();
   root.replaceChildren(
     el('header', { className: 'panel-header' }, el('h1', {}, message.title), toolbar()),
+    reading,
     legend,
     problems,
     empty,
@@ -193,7 +246,7 @@ function snapshot(message: Extract<ToWebview, { type: 'snapshot' }>): void {
   systemSection.replaceChildren(el('summary', {}, 'System metrics ', el('span', { className: 'count' }, `(${system})`)), systemGrid);
   for (const chart of charts.values()) if (systemOpen || !isSystemMetric(chart.key)) chart.render(context());
   applyFilter();
-  root.setAttribute('aria-busy', 'false');
+  root.setAttribute('aria-busy', String(showingSample));
 }
 
 /** A single value that gained a second point (a RUNNING run logs it again) becomes a line chart. */
@@ -247,9 +300,13 @@ new ResizeObserver(debounce(100, () => charts.forEach((c) => c.resize()))).obser
   legend: () => [...runs.values()].map((r) => r.label),
   view: () => view,
   /** How often the whole panel was rebuilt, and how many live appends arrived. */
-  updates: () => ({ snapshots, appends }),
-  /** The benchmark's probes: the host's timings, the first frame, and redrawing a chart from its data alone. */
-  timings: () => ({ ...timings, firstDrawAt }),
+  updates: () => ({ snapshots, appends, samples, refined }),
+  /**
+   * The benchmark's probes: the host's timings (of the complete read, and of the sample when one
+   * was drawn first), the first frame, the first frame with every point, and redrawing a chart
+   * from its data alone.
+   */
+  timings: () => ({ ...timings, sample: sampleTimings, firstDrawAt, completeDrawAt }),
   redraw: (key: string) => charts.get(key)?.timeRedraw(),
 };
 

@@ -7,7 +7,7 @@
 import { chartKind, type ChartKind } from './chartShape.js';
 import { ChartHistory, type ChartSeries, type XAxis } from '../series/chartHistory.js';
 import type { CsvSeries } from '../series/csv.js';
-import { metricColumns } from '../tracking/metricColumns.js';
+import { hasSample, metricColumns, type MetricColumns } from '../tracking/metricColumns.js';
 import type { Run } from '../tracking/entities.js';
 import { runDisplayName } from '../tracking/runTree.js';
 import type { TrackingStore } from '../tracking/store.js';
@@ -27,6 +27,16 @@ export interface MetricsRequest {
   readonly keys?: readonly string[];
 }
 
+export interface OpenOptions {
+  /** Called once with a session whose long histories are samples, before they are read whole. */
+  readonly onSample?: (session: MetricsSession) => void;
+  /** Points per sampled history (default 1,000). */
+  readonly samplePoints?: number;
+}
+
+/** Points per sampled history: a few per pixel of a chart, found in milliseconds. */
+const SAMPLE_POINTS = 1_000;
+
 export interface MetricsProblem {
   readonly runId?: string;
   readonly key?: string;
@@ -41,6 +51,8 @@ export interface SeriesData {
   readonly flags: Uint8Array;
   readonly total: number;
   readonly full: boolean;
+  /** A sample of a long history (`total` counts the sample): the whole history follows. */
+  readonly sample?: boolean;
 }
 
 export interface ChartData {
@@ -74,27 +86,56 @@ export class MetricsSession {
     readonly problems: readonly MetricsProblem[],
     private readonly store: TrackingStore,
     private readonly axis: XAxis,
+    /** `sampleId(key, runId)` of the histories that are samples. */
+    private readonly sampled: ReadonlySet<string>,
   ) {}
 
   /**
    * Reads the runs and their histories. Each run's histories start as soon as that run is known;
    * a run or history that cannot be read becomes a problem, the rest still shows. Throws only
    * when `signal` aborts.
+   *
+   * With `onSample`, on a store that samples long histories (SQLite and file stores), each long
+   * history is first sampled (milliseconds, by index lookups or small reads), the short ones read
+   * whole, and `onSample` gets a session of those before the long histories are read whole: a
+   * panel draws it at once and replaces it with the session this answers.
    */
-  static async open(store: TrackingStore, request: MetricsRequest, axis: XAxis, signal: AbortSignal): Promise<MetricsSession> {
+  static async open(store: TrackingStore, request: MetricsRequest, axis: XAxis, signal: AbortSignal, options: OpenOptions = {}): Promise<MetricsSession> {
     const problems: MetricsProblem[] = [];
     const histories = new Map<string, Map<string, ChartHistory>>();
+    const samples = new Map<string, Map<string, ChartHistory>>();
     const slots = limiter(PARALLEL_READS);
+    const put = (into: Map<string, Map<string, ChartHistory>>, key: string, run: Run, columns: MetricColumns): void => {
+      let byRun = into.get(key);
+      if (!byRun) into.set(key, (byRun = new Map()));
+      byRun.set(run.info.run_id, new ChartHistory(columns, axis, run.info.start_time));
+    };
     const readHistory = async (run: Run, key: string): Promise<void> => {
       try {
-        const columns = await metricColumns(store, run.info.run_id, key, { signal });
-        let byRun = histories.get(key);
-        if (!byRun) histories.set(key, (byRun = new Map()));
-        byRun.set(run.info.run_id, new ChartHistory(columns, axis, run.info.start_time));
+        put(histories, key, run, await metricColumns(store, run.info.run_id, key, { signal }));
       } catch (error) {
         if (signal.aborted) throw error;
         problems.push({ runId: run.info.run_id, key, message: `${runDisplayName(run)} · ${key}: ${(error as Error).message}` });
       }
+    };
+    const sampling = options.onSample !== undefined && hasSample(store) ? store : undefined;
+    const long: [Run, string][] = [];
+    /** A long history's sample (then read whole later), or a short one read whole now. */
+    const firstRead = async (run: Run, key: string): Promise<void> => {
+      if (sampling) {
+        try {
+          const sample = await sampling.getMetricSample(run.info.run_id, key, options.samplePoints ?? SAMPLE_POINTS, { signal });
+          if (sample) {
+            put(samples, key, run, sample);
+            long.push([run, key]);
+            return;
+          }
+        } catch (error) {
+          if (signal.aborted) throw error;
+          // The whole read says what is wrong with this history.
+        }
+      }
+      await readHistory(run, key);
     };
     const runs = await Promise.all(
       request.runIds.map(async (runId): Promise<Run | undefined> => {
@@ -107,17 +148,37 @@ export class MetricsSession {
           return undefined;
         }
         const keys = (run.data.metrics ?? []).map((m) => m.key).filter((key) => !request.keys || request.keys.includes(key));
-        await Promise.all(keys.map((key) => slots(() => readHistory(run, key))));
+        await Promise.all(keys.map((key) => slots(() => firstRead(run, key))));
         return run;
       }),
     );
     const present = runs.filter((r): r is Run => r !== undefined);
+    if (long.length > 0) {
+      const merged = new Map([...histories].map(([key, byRun]) => [key, new Map(byRun)]));
+      for (const [key, byRun] of samples) {
+        const into = merged.get(key) ?? new Map<string, ChartHistory>();
+        merged.set(key, into);
+        for (const [runId, history] of byRun) into.set(runId, history);
+      }
+      const sampled = new Set(long.map(([run, key]) => sampleId(key, run.info.run_id)));
+      options.onSample!(MetricsSession.of(present, request, merged, [...problems], store, axis, sampled));
+      await Promise.all(long.map(([run, key]) => slots(() => readHistory(run, key))));
+    }
+    return MetricsSession.of(present, request, histories, problems, store, axis, new Set());
+  }
+
+  private static of(present: Run[], request: MetricsRequest, histories: Map<string, Map<string, ChartHistory>>, problems: MetricsProblem[], store: TrackingStore, axis: XAxis, sampled: ReadonlySet<string>): MetricsSession {
     const found = new Set(histories.keys());
     const keys = request.keys ? request.keys.filter((k) => found.has(k)) : [...found].sort((a, b) => a.localeCompare(b));
     // The request's run order (the Runs view's), whatever order the reads finished in.
     const series = new Map(keys.map((key) => [key, new Map(request.runIds.filter((id) => histories.get(key)!.has(id)).map((id) => [id, histories.get(key)!.get(id)!]))]));
     const title = present.length === 1 ? `Metrics: ${runDisplayName(present[0]!)}` : `Metrics: ${present.length} runs`;
-    return new MetricsSession(title, present, keys, series, problems, store, axis);
+    return new MetricsSession(title, present, keys, series, problems, store, axis, sampled);
+  }
+
+  /** Some histories are samples: a session with every point follows (see `open`). */
+  get isSample(): boolean {
+    return this.sampled.size > 0;
   }
 
   get runs(): readonly Run[] {
@@ -211,8 +272,13 @@ export class MetricsSession {
     let byRun = this.lastShown.get(key);
     if (!byRun) this.lastShown.set(key, (byRun = new Map()));
     byRun.set(runId, series);
-    return seriesData(runId, series);
+    const data = seriesData(runId, series);
+    return this.sampled.has(sampleId(key, runId)) ? { ...data, full: false, sample: true } : data;
   }
+}
+
+function sampleId(key: string, runId: string): string {
+  return `${runId}\u0000${key}`;
 }
 
 function seriesData(runId: string, series: ChartSeries): SeriesData {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrackingError } from './errors.js';
@@ -128,11 +128,9 @@ function readOutputs(dir: string): { model_id: string; step: number }[] {
   return outputs;
 }
 
-
-/** Every point of a metric, in file order (MLflow's file store returns the lines as written). */
 /** A metric file's text, read without blocking ('' when the run never logged the metric). */
 export async function readMetricText(runDir: string, key: string): Promise<string> {
-  if (key.split('/').includes('..') || key.startsWith('/')) throw new TrackingError('invalid-argument', `Invalid metric name '${key}'`, key);
+  checkMetricKey(key);
   try {
     return await readFile(join(runDir, 'metrics', key), 'utf8');
   } catch (error) {
@@ -142,8 +140,71 @@ export async function readMetricText(runDir: string, key: string): Promise<strin
   }
 }
 
-export function readMetricPoints(runDir: string, key: string): MetricPoint[] {
+/** Bytes read around each sampled offset: far more than a line MLflow writes (about 20 to 60). */
+const SAMPLE_WINDOW = 512;
+
+/**
+ * About `points` whole lines of a long metric file, from evenly spaced offsets (its first and last
+ * line included), joined as text in file order: a sample read by `points` small reads, whatever
+ * the file's size. Undefined when the file is smaller than `minBytes` (read it whole) or missing.
+ */
+export async function sampleMetricText(runDir: string, key: string, points: number, minBytes: number): Promise<string | undefined> {
+  checkMetricKey(key);
+  let handle: FileHandle;
+  try {
+    handle = await open(join(runDir, 'metrics', key), 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile() || info.size < minBytes) return undefined;
+    const size = info.size;
+    const n = Math.max(2, Math.floor(points));
+    const windows = await Promise.all(
+      Array.from({ length: n + 1 }, async (_, i) => {
+        const offset = i === n ? Math.max(0, size - SAMPLE_WINDOW) : Math.floor((size * i) / n);
+        const buffer = Buffer.alloc(SAMPLE_WINDOW);
+        const { bytesRead } = await handle.read(buffer, 0, SAMPLE_WINDOW, offset);
+        return { offset, text: buffer.toString('utf8', 0, bytesRead) };
+      }),
+    );
+    const lines: string[] = [];
+    for (const [i, { offset, text }] of windows.entries()) {
+      if (i === n) {
+        // The last line, written whole (a line still being written has no newline yet).
+        const body = text.slice(0, text.lastIndexOf('\n') + 1).replace(/\r?\n$/, '');
+        const last = body.slice(body.lastIndexOf('\n') + 1);
+        if (last && lines[lines.length - 1] !== last) lines.push(last);
+        continue;
+      }
+      // A window starting inside a line begins at the next one; a line longer than the window is skipped.
+      let start = 0;
+      if (offset > 0) {
+        const newline = text.indexOf('\n');
+        if (newline < 0) continue;
+        start = newline + 1;
+      }
+      const end = text.indexOf('\n', start);
+      if (end < 0) continue;
+      const line = text.slice(start, end);
+      if (line && lines[lines.length - 1] !== line) lines.push(line);
+    }
+    const sample = lines.join('\n');
+    return sample;
+  } finally {
+    await handle.close();
+  }
+}
+
+function checkMetricKey(key: string): void {
   if (key.split('/').includes('..') || key.startsWith('/')) throw new TrackingError('invalid-argument', `Invalid metric name '${key}'`, key);
+}
+
+export function readMetricPoints(runDir: string, key: string): MetricPoint[] {
+  checkMetricKey(key);
   let text: string;
   try {
     text = readFileSync(join(runDir, 'metrics', key), 'utf8');

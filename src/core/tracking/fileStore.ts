@@ -1,12 +1,12 @@
 import type { HistoryPool } from './history/pool.js';
-import { parseMetricColumns, type MetricColumns } from './metricColumns.js';
+import { LONG_HISTORY, parseMetricColumns, type MetricColumns } from './metricColumns.js';
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { cooperative } from '../util/cooperative.js';
 import { TrackingError } from './errors.js';
 import { isDirectory, readKeyValues, readYaml, subdirectories } from './fileReading.js';
 import { modelVersionsOf, readRegistry, registeredModelsOf } from './fileRegistry.js';
-import { pointToMetric, readLoggedModel, readMetricPoints, readMetricText, readRun, readRunInfo } from './fileRuns.js';
+import { pointToMetric, readLoggedModel, readMetricPoints, readMetricText, readRun, readRunInfo, sampleMetricText } from './fileRuns.js';
 import { listLocalArtifacts, readLocalArtifact, streamLocalArtifact } from './localArtifacts.js';
 import type { Experiment, LoggedModel, Metric, ModelVersion, RegisteredModel, Run } from './entities.js';
 import { sampleBulkInterval } from './sampling.js';
@@ -31,6 +31,8 @@ import type {
 } from './store.js';
 
 const TRASH = '.trash';
+/** Bytes of the shortest line MLflow writes for a point with a step ("1700000000000 0.5 1\n"). */
+const SHORTEST_LINE = 20;
 const REGISTRY = 'models';
 /** Experiment sub-folders that are never runs (file_store.py RESERVED_EXPERIMENT_FOLDERS). */
 const RESERVED_EXPERIMENT_FOLDERS = new Set(['tags', 'datasets', 'traces', 'models']);
@@ -127,6 +129,26 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     const text = await readMetricText(dir, metricKey);
     options.signal?.throwIfAborted();
     return parseMetricColumns(text, metricKey);
+  }
+
+  /**
+   * About `points` lines of a long metric file, read at evenly spaced offsets (metricColumns.ts
+   * `SampledHistory`); undefined for a short file, and for one whose sampled lines do not parse
+   * (the whole read then says what is wrong with it).
+   */
+  async getMetricSample(runId: string, metricKey: string, points: number, options: QueryOptions = {}): Promise<MetricColumns | undefined> {
+    if (this.historyPool) return this.historyPool.sample(this.uri, runId, metricKey, points, options.signal);
+    const { dir } = await this.findRun(runId);
+    options.signal?.throwIfAborted();
+    const text = await sampleMetricText(dir, metricKey, points, LONG_HISTORY * SHORTEST_LINE);
+    if (text === undefined) return undefined;
+    let sample: MetricColumns | undefined;
+    try {
+      sample = parseMetricColumns(text, metricKey);
+    } catch {
+      sample = undefined;
+    }
+    return sample;
   }
 
   async getMetricHistoryBulkInterval(options: BulkIntervalOptions): Promise<Metric[]> {

@@ -24,6 +24,26 @@ export function hasColumns(store: object): store is ColumnarHistory {
   return typeof (store as Partial<ColumnarHistory>).getMetricColumns === 'function';
 }
 
+/**
+ * A history at least this long (in steps for SQLite, about this many lines for a file store) is
+ * worth a sample first: shorter ones are read whole in about the time a sample takes.
+ */
+export const LONG_HISTORY = 20_000;
+
+/** Stores that can answer a bounded sample of a long history in milliseconds, before the whole of it. */
+export interface SampledHistory {
+  /**
+   * About `points` points spread evenly over the history (the first and last included), in step
+   * order: a picture of its shape while the whole is read, not its extremes. Undefined when the
+   * history is short enough to read whole (or empty): then there is nothing to gain.
+   */
+  getMetricSample(runId: string, metricKey: string, points: number, options?: QueryOptions): Promise<MetricColumns | undefined>;
+}
+
+export function hasSample(store: object): store is SampledHistory {
+  return typeof (store as Partial<SampledHistory>).getMetricSample === 'function';
+}
+
 /** The history of one metric as columns, in the store's order. */
 export async function metricColumns(store: TrackingStore, runId: string, metricKey: string, options: QueryOptions = {}): Promise<MetricColumns> {
   if (hasColumns(store)) return store.getMetricColumns(runId, metricKey, options);

@@ -187,6 +187,39 @@ export function metricStepBounds(db: ReadonlyDatabase, runId: string, key: strin
 }
 
 /**
+ * About `points` points of one metric spread evenly over its steps, in step order, found by as
+ * many index lookups (the first point at or after each of `points` evenly spaced steps, and the
+ * last point), so a million-point history answers in milliseconds: what a chart draws while the
+ * whole history is read. Undefined when the history spans fewer than `minSpan` steps (or is empty).
+ */
+export function sampleMetricColumns(db: ReadonlyDatabase, runId: string, key: string, points: number, minSpan: number): MetricColumns | undefined {
+  const bounds = metricStepBounds(db, runId, key);
+  if (!bounds || bounds.last - bounds.first < minSpan) return undefined;
+  const n = Math.max(2, Math.floor(points));
+  const span = bounds.last - bounds.first;
+  // The bucket starts are computed here (exact integers up to 2^53), not by SQLite's arithmetic.
+  const starts = Array.from({ length: n }, (_, i) => bounds.first + Math.floor((span * i) / n));
+  const builder = new ColumnBuilder(n + 1);
+  let previous: number | undefined;
+  const take = (row: readonly SqlValue[]): void => {
+    const rowid = Number(row[0]);
+    if (rowid === previous) return;
+    previous = rowid;
+    builder.push(Number(row[1]), Number(row[2] ?? 0), Number(row[4]) ? Number.NaN : Number(row[3]));
+  };
+  db.each(
+    `WITH starts(i, step) AS (SELECT key, value FROM json_each(?))
+     SELECT m.rowid, m.step, m.timestamp, m.value, m.is_nan FROM starts JOIN metrics m ON m.rowid = (
+       SELECT rowid FROM metrics WHERE run_uuid = ? AND key = ? AND step >= starts.step ORDER BY step LIMIT 1)
+     ORDER BY starts.i`,
+    [JSON.stringify(starts), runId, key],
+    take,
+  );
+  db.each('SELECT rowid, step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step DESC LIMIT 1', [runId, key], take);
+  return builder.finish();
+}
+
+/**
  * MLflow's SQL `get_metric_history_bulk_interval` for one run (sqlalchemy_store.py
  * `_sample_rows_with_window_functions`): NTILE(maxResults) buckets over the points ordered by
  * (step, timestamp, value, is_nan), the first point of each bucket, and the last point always

@@ -1,5 +1,5 @@
 import type { HistoryPool } from './history/pool.js';
-import type { MetricColumns } from './metricColumns.js';
+import { LONG_HISTORY, type MetricColumns } from './metricColumns.js';
 import { basename } from 'node:path';
 import { DatabaseBusyError, DatabaseRecoveryError, DatabaseTooLargeError, NotASqliteDatabaseError, openReadonly, type ReadonlyDatabase, type SqliteDriverName } from '../sqlite/database.js';
 import { TrackingError } from './errors.js';
@@ -10,7 +10,7 @@ import { lifecycleStagesFor } from './shape.js';
 import { createPageToken, parsePageToken } from './search/index.js';
 import { checkMaxResults } from './search/maxResults.js';
 import { readModelVersions, readRegisteredModels } from './sqliteRegistry.js';
-import { marks, metricStepBounds, readExperiments, readLoggedModels, readMetricColumns, readMetricHistory, readRuns, readSampledHistory, type StepRange } from './sqliteRuns.js';
+import { marks, metricStepBounds, readExperiments, readLoggedModels, readMetricColumns, readMetricHistory, readRuns, readSampledHistory, sampleMetricColumns, type StepRange } from './sqliteRuns.js';
 import type {
   ArtifactSink,
   StreamArtifactOptions,
@@ -102,6 +102,15 @@ export class SqliteTrackingStore implements TrackingStore, ModelRegistry {
     return this.withDatabase(options.signal, (db) => {
       this.requireRun(db, runId);
       return readMetricColumns(db, runId, metricKey);
+    });
+  }
+
+  /** About `points` points spread over a long history, by index lookups (metricColumns.ts `SampledHistory`). */
+  getMetricSample(runId: string, metricKey: string, points: number, options: QueryOptions = {}): Promise<MetricColumns | undefined> {
+    if (this.options.historyPool) return this.options.historyPool.sample(this.uri, runId, metricKey, points, options.signal);
+    return this.withDatabase(options.signal, (db) => {
+      this.requireRun(db, runId);
+      return sampleMetricColumns(db, runId, metricKey, points, LONG_HISTORY);
     });
   }
 

@@ -36,6 +36,9 @@ export class MetricsPanel extends Disposable {
   private liveTimer: NodeJS.Timeout | undefined;
   private loading: AbortController | undefined;
   private reading: Promise<{ loaded: MetricsSession; readMs: number } | { error: Error }> | undefined;
+  /** The sampled session of the read in progress; undefined once the read settled without one. */
+  private sampling: Promise<{ loaded: MetricsSession; readMs: number } | undefined> | undefined;
+  private readSettled = false;
   private firstReady = true;
 
   static open(services: MetricsPanelServices, selection: MetricsSelection, view: MetricsViewState = DEFAULT_VIEW): MetricsPanel {
@@ -119,7 +122,9 @@ export class MetricsPanel extends Disposable {
       case 'zoom':
         return this.zoom(message.key, message.requestId, message.window, message.width);
       case 'exportCsv':
-        if (this.loaded) await exportCsv(this.loaded.csvSeries(message.key, message.full), message.key, message.full, this.folderUri());
+        // Asked for while a sample shows: the export waits for every point.
+        if (this.loaded?.isSample) await this.reading;
+        if (this.loaded && !this.loaded.isSample) await exportCsv(this.loaded.csvSeries(message.key, message.full), message.key, message.full, this.folderUri());
         return;
       case 'exportPng':
         return exportPng(message.key, message.dataUrl, this.folderUri());
@@ -141,11 +146,19 @@ export class MetricsPanel extends Disposable {
     this.loading?.abort();
     const controller = (this.loading = new AbortController());
     const started = performance.now();
-    const opening = (async () => MetricsSession.open(this.services.tracking.storeFor(this.selection.trackingKey), this.selection, this.view.xAxis, controller.signal))();
+    let sampled!: (sample: { loaded: MetricsSession; readMs: number } | undefined) => void;
+    this.sampling = new Promise((resolve) => (sampled = resolve));
+    this.readSettled = false;
+    const onSample = (loaded: MetricsSession): void => sampled({ loaded, readMs: performance.now() - started });
+    const opening = (async () => MetricsSession.open(this.services.tracking.storeFor(this.selection.trackingKey), this.selection, this.view.xAxis, controller.signal, { onSample }))();
     this.reading = opening.then(
       (loaded) => ({ loaded, readMs: performance.now() - started }),
       (error: unknown) => ({ error: error as Error }),
     );
+    void this.reading.then(() => {
+      if (controller === this.loading) this.readSettled = true;
+      sampled(undefined);
+    });
   }
 
   private async load(): Promise<void> {
@@ -155,20 +168,28 @@ export class MetricsPanel extends Disposable {
 
   private async send(): Promise<void> {
     const controller = this.loading;
+    const stale = (): boolean => !controller || controller.signal.aborted || controller !== this.loading;
+    // A long history's sample is drawn first when it comes before every point is read.
+    const sample = await this.sampling;
+    if (stale()) return;
+    if (sample && !this.readSettled) await this.show(sample, true);
     const result = await this.reading;
-    if (!result || !controller || controller.signal.aborted || controller !== this.loading) return;
+    if (!result || stale()) return;
     if ('error' in result) {
       await this.post({ type: 'error', message: result.error.message });
       return;
     }
-    const { loaded } = result;
+    await this.show(result, false);
+    this.scheduleLive();
+  }
+
+  private async show({ loaded, readMs }: { loaded: MetricsSession; readMs: number }, sample: boolean): Promise<void> {
     this.loaded = loaded;
     this.panel.title = loaded.title;
     const downsampling = performance.now();
     const { charts, points } = loaded.overview(this.width);
-    const timings = { readMs: result.readMs, downsampleMs: performance.now() - downsampling, points };
-    await this.post({ type: 'snapshot', selection: this.selection, view: this.view, title: loaded.title, runs: this.panelRuns(), charts, problems: loaded.problems, timings });
-    this.scheduleLive();
+    const timings = { readMs, downsampleMs: performance.now() - downsampling, points };
+    await this.post({ type: 'snapshot', selection: this.selection, view: this.view, title: loaded.title, runs: this.panelRuns(), charts, problems: loaded.problems, ...(sample ? { sample } : {}), timings });
   }
 
   private panelRuns(): PanelRun[] {
@@ -195,7 +216,8 @@ export class MetricsPanel extends Disposable {
   /** Re-reads RUNNING runs and sends only the points logged since the last read. */
   private async refreshLive(): Promise<void> {
     const loaded = this.loaded;
-    if (!loaded || !this.ready) return;
+    // A sample's whole read is under way; the session it brings is the one kept live.
+    if (!loaded || !this.ready || loaded.isSample) return;
     try {
       const updates = await loaded.refreshActive();
       // A snapshot sent meanwhile (a reload) already holds these points.

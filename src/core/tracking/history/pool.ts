@@ -65,6 +65,15 @@ export class HistoryPool {
     return joinColumns(pieces as MetricColumns[]);
   }
 
+  /**
+   * About `points` points of a long history (a file store's or SQLite's), read in a worker ahead of
+   * whole reads asked for after it; undefined for a short history.
+   */
+  async sample(uri: string, runId: string, key: string, points: number, signal?: AbortSignal): Promise<MetricColumns | undefined> {
+    const answer = (await this.request({ uri, runId, key, sample: points }, signal)) as MetricColumns | null;
+    return answer ?? undefined;
+  }
+
   private request(body: Omit<ColumnsRequest, 'id'>, signal: AbortSignal | undefined): Promise<unknown> {
     signal?.throwIfAborted();
     if (this.disposed) return Promise.reject(new Error('the history readers were stopped'));
@@ -119,6 +128,7 @@ export class HistoryPool {
       slot.pending.delete(reply.id);
       if ('error' in reply) pending.reject(reply.error.reason ? new TrackingError(reply.error.reason, reply.error.message, reply.error.subject) : new Error(reply.error.message));
       else if ('bounds' in reply) pending.resolve(reply.bounds);
+      else if ('none' in reply) pending.resolve(null);
       else pending.resolve({ step: reply.step, timestamp: reply.timestamp, value: reply.value });
     });
     worker.on('error', (error) => this.stop(slot, error));

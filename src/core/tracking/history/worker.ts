@@ -26,6 +26,17 @@ function storeFor(uri: string): FileTrackingStore | SqliteTrackingStore {
 async function answer(request: ColumnsRequest): Promise<void> {
   try {
     const store = storeFor(request.uri);
+    if (request.sample !== undefined) {
+      const sample = await store.getMetricSample(request.runId, request.key, request.sample);
+      if (!sample) {
+        const reply: ColumnsReply = { id: request.id, none: true };
+        parentPort!.postMessage(reply);
+        return;
+      }
+      const reply: ColumnsReply = { id: request.id, ...sample };
+      parentPort!.postMessage(reply, [sample.step.buffer as ArrayBuffer, sample.timestamp.buffer as ArrayBuffer, sample.value.buffer as ArrayBuffer]);
+      return;
+    }
     if (request.bounds || request.steps) {
       if (!(store instanceof SqliteTrackingStore)) throw new Error('histories are read in parts from SQLite stores only');
       if (request.bounds) {
