@@ -151,12 +151,12 @@ let frameRequested = false;
 const drawn = (): void => {
   if ((firstDrawAt !== undefined && (showingSample || completeDrawAt !== undefined)) || frameRequested) return;
   frameRequested = true;
-  const complete = !showingSample;
   requestAnimationFrame(() => {
     frameRequested = false;
     const now = Date.now();
     firstDrawAt ??= now;
-    if (complete && !showingSample) completeDrawAt ??= now;
+    // Charts draw synchronously: a frame after every point was applied shows every point.
+    if (!showingSample) completeDrawAt ??= now;
   });
 };
 
