@@ -30,12 +30,15 @@ export interface MetricsRequest {
 export interface OpenOptions {
   /** Called once with a session whose long histories are samples, before they are read whole. */
   readonly onSample?: (session: MetricsSession) => void;
-  /** Points per sampled history (default 1,000). */
+  /** Points per sampled history (default 1,000 shared by the runs: 4,000 in all, at least 200 each). */
   readonly samplePoints?: number;
 }
 
-/** Points per sampled history: a few per pixel of a chart, found in milliseconds. */
+/** Points per sampled history: a few per pixel of a chart, found in milliseconds... */
 const SAMPLE_POINTS = 1_000;
+/** ...shared by the runs of a selection (20 runs: 200 points each), but never fewer than this. */
+const SAMPLE_BUDGET = 4_000;
+const MIN_SAMPLE_POINTS = 200;
 
 export interface MetricsProblem {
   readonly runId?: string;
@@ -120,11 +123,13 @@ export class MetricsSession {
     };
     const sampling = options.onSample !== undefined && hasSample(store) ? store : undefined;
     const long: [Run, string][] = [];
+    // Many runs share the budget: a chart of 20 lines needs fewer points of each to show its shape.
+    const points = options.samplePoints ?? Math.round(Math.min(SAMPLE_POINTS, Math.max(MIN_SAMPLE_POINTS, SAMPLE_BUDGET / Math.max(1, request.runIds.length))));
     /** A long history's sample (then read whole later), or a short one read whole now. */
     const firstRead = async (run: Run, key: string): Promise<void> => {
       if (sampling) {
         try {
-          const sample = await sampling.getMetricSample(run.info.run_id, key, options.samplePoints ?? SAMPLE_POINTS, { signal });
+          const sample = await sampling.getMetricSample(run.info.run_id, key, points, { signal });
           if (sample) {
             put(samples, key, run, sample);
             long.push([run, key]);

@@ -1,5 +1,5 @@
-import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { readFileSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TrackingError } from './errors.js';
 import { filesUnder, readKeyValues, readYaml, subdirectories, type Yaml } from './fileReading.js';
@@ -147,32 +147,29 @@ const SAMPLE_WINDOW = 512;
  * About `points` whole lines of a long metric file, from evenly spaced offsets (its first and last
  * line included), joined as text in file order: a sample read by `points` small reads, whatever
  * the file's size. Undefined when the file is smaller than `minBytes` (read it whole) or missing.
+ * The reads are synchronous (about as many microseconds as points): the history threads call
+ * this, and the CLI, never the extension host's thread.
  */
-export async function sampleMetricText(runDir: string, key: string, points: number, minBytes: number): Promise<string | undefined> {
+export function sampleMetricText(runDir: string, key: string, points: number, minBytes: number): string | undefined {
   checkMetricKey(key);
-  let handle: FileHandle;
+  let fd: number;
   try {
-    handle = await open(join(runDir, 'metrics', key), 'r');
+    fd = openSync(join(runDir, 'metrics', key), 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
     throw error;
   }
   try {
-    const info = await handle.stat();
+    const info = fstatSync(fd);
     if (!info.isFile() || info.size < minBytes) return undefined;
     const size = info.size;
     const n = Math.max(2, Math.floor(points));
-    const windows = await Promise.all(
-      Array.from({ length: n + 1 }, async (_, i) => {
-        const offset = i === n ? Math.max(0, size - SAMPLE_WINDOW) : Math.floor((size * i) / n);
-        const buffer = Buffer.alloc(SAMPLE_WINDOW);
-        const { bytesRead } = await handle.read(buffer, 0, SAMPLE_WINDOW, offset);
-        return { offset, text: buffer.toString('utf8', 0, bytesRead) };
-      }),
-    );
+    const buffer = Buffer.alloc(SAMPLE_WINDOW);
     const lines: string[] = [];
-    for (const [i, { offset, text }] of windows.entries()) {
+    for (let i = 0; i <= n; i++) {
+      const offset = i === n ? Math.max(0, size - SAMPLE_WINDOW) : Math.floor((size * i) / n);
+      const text = buffer.toString('utf8', 0, readSync(fd, buffer, 0, SAMPLE_WINDOW, offset));
       if (i === n) {
         // The last line, written whole (a line still being written has no newline yet).
         const body = text.slice(0, text.lastIndexOf('\n') + 1).replace(/\r?\n$/, '');
@@ -192,10 +189,9 @@ export async function sampleMetricText(runDir: string, key: string, points: numb
       const line = text.slice(start, end);
       if (line && lines[lines.length - 1] !== line) lines.push(line);
     }
-    const sample = lines.join('\n');
-    return sample;
+    return lines.join('\n');
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -140,7 +140,7 @@ export class FileTrackingStore implements TrackingStore, ModelRegistry {
     if (this.historyPool) return this.historyPool.sample(this.uri, runId, metricKey, points, options.signal);
     const { dir } = await this.findRun(runId);
     options.signal?.throwIfAborted();
-    const text = await sampleMetricText(dir, metricKey, points, LONG_HISTORY * SHORTEST_LINE);
+    const text = sampleMetricText(dir, metricKey, points, LONG_HISTORY * SHORTEST_LINE);
     if (text === undefined) return undefined;
     let sample: MetricColumns | undefined;
     try {
