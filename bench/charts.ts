@@ -75,12 +75,25 @@ function uriOf(item: Case): string {
 }
 
 /** Opens the panel with the key, waits for its first frame, reads the probes, closes it. */
-async function openOnce(workbench: Workbench, item: Case): Promise<Sample> {
+async function openOnce(workbench: Workbench, item: Case, shot?: string): Promise<Sample> {
   const page = workbench.page;
   await page.locator('.monaco-workbench').click({ position: { x: 700, y: 500 } });
   const started = Date.now();
   await page.keyboard.press('Control+Alt+KeyM');
   const frame: Frame = await panelFrame(page, 'Smoothing', 120_000);
+  if (shot) {
+    // What the user sees while every point is read: caught when the sample is on screen (it may not be).
+    for (let i = 0; i < 200; i++) {
+      const t = await panelCall<{ firstDrawAt?: number; completeDrawAt?: number } | undefined>(frame, 'timings').catch(() => undefined);
+      if (t?.completeDrawAt !== undefined) break;
+      if (t?.firstDrawAt !== undefined) {
+        await workbench.screenshot(shot);
+        log(`screenshot of the sample: ${shot}`);
+        break;
+      }
+      await sleep(10);
+    }
+  }
   const timings = await panelPoll<{ readMs?: number; downsampleMs?: number; points?: number; firstDrawAt?: number; completeDrawAt?: number; sample?: { readMs: number } }>(frame, 'timings', [], (t) => t?.completeDrawAt !== undefined && t.points !== undefined, 120_000);
   if (timings.points !== item.points) throw new Error(`the panel read ${timings.points} points, expected ${item.points}`);
   await sleep(300);
@@ -102,7 +115,7 @@ async function measureCase(item: Case, repeat: number, vsix: string): Promise<{ 
       log(`${item.backend} ${item.label}: cold ${cold.firstFrameMs} ms, every point ${cold.completeFrameMs} ms (read ${cold.readMs.toFixed(0)}, downsample ${cold.downsampleMs.toFixed(1)})`);
       const warm: Sample[] = [];
       for (let i = 0; i < repeat; i++) {
-        const sample = await openOnce(workbench, item);
+        const sample = await openOnce(workbench, item, i === 0 ? `bench-charts-sample-${item.backend}-${item.runIds.length}` : undefined);
         log(`  warm ${i + 1}: ${sample.firstFrameMs} ms, every point ${sample.completeFrameMs} ms (sample read ${sample.sampleReadMs?.toFixed(0) ?? '–'}, read ${sample.readMs.toFixed(0)}, downsample ${sample.downsampleMs.toFixed(1)}, redraw ${sample.redrawMs.toFixed(1)})`);
         warm.push(sample);
       }
