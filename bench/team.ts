@@ -207,7 +207,8 @@ async function remoteSection(python: PythonEnv, options: Options): Promise<strin
       const measured = await rows(
         [
           [`**ML Workbench CLI** \`remote-status --remote ${remote} --json\` ·wall`, { argv: [process.execPath, CLI, 'remote-status', '--repo', dir, '--remote', remote, '--json'], env, timing: 'wall', count }],
-          [`**ML Workbench core** \`remoteStatus()\`, in-process (as the extension calls it)`, { argv: [process.execPath, '--import', TSX, join(REPO_ROOT, 'bench', 'teamRemote.ts'), dir, remote], env, timing: 'self' }],
+          [`**ML Workbench core** \`remoteStatus()\`, in-process, first call of the process`, { argv: [process.execPath, '--import', TSX, join(REPO_ROOT, 'bench', 'teamRemote.ts'), dir, remote], env, timing: 'self' }],
+          [`**ML Workbench core** \`remoteStatus()\`, in-process, a refresh (the second call)`, { argv: [process.execPath, '--import', TSX, join(REPO_ROOT, 'bench', 'teamRemote.ts'), dir, remote, '2'], env, timing: 'self' }],
           [`\`dvc status --cloud --json -r ${remote}\` ·wall`, { argv: [python.python, '-m', 'dvc', 'status', '--cloud', '--json', '-r', remote], env: { ...env, PWD: dir }, timing: 'wall', count }],
         ].map(([l, c]) => [l as string, { ...(c as Command), argv: ['env', '-C', dir, ...(c as Command).argv] }] as const),
         options.repeat,
