@@ -19,7 +19,7 @@
 // initdb and pg_ctl run as Debian's `postgres` user (or a system user `mlworkbench-pg` made for it).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -57,7 +57,7 @@ async function main() {
   await reapAbandoned();
   const python = options.python ?? join(pythonVenv(), 'bin', 'python');
   const pg = options.onlyS3 ? undefined : postgresBinaries();
-  dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+  dir = mkdtempSync(join(rigBase(Boolean(pg?.user)), DIR_PREFIX));
   writeFileSync(join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid }));
   // The PostgreSQL user must be able to walk into the folder (as root it is not its owner).
   chmodSync(dir, 0o711);
@@ -122,6 +122,38 @@ function postgresBinaries() {
     if (!bin) throw new Error("no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin: install Debian's postgresql package, or set PG_BINDIR");
   }
   return { bin, user: process.getuid?.() === 0 ? postgresUser() : undefined };
+}
+
+/** Folders rigs are made in: the temp folder, and /tmp when a private temp folder sends them there. */
+function rigBases() {
+  return [...new Set([tmpdir(), '/tmp'])];
+}
+
+/**
+ * Where this rig's folder goes: the temp folder, unless PostgreSQL runs as another user (we are
+ * root) who cannot walk into it (a private TMPDIR, as a sandbox or a per-session temp folder
+ * makes): then /tmp, which every user may walk into.
+ */
+function rigBase(otherUser) {
+  const base = tmpdir();
+  if (!otherUser || searchableByAll(base)) return base;
+  if (searchableByAll('/tmp')) {
+    log(`${base} is private (PostgreSQL runs as its own user and could not reach its cluster there): the rig's folder goes under /tmp`);
+    return '/tmp';
+  }
+  throw new Error(`PostgreSQL runs as its own user, who cannot walk into ${base}: set TMPDIR to a folder every user may walk into`);
+}
+
+/** Every folder from the root down to PATH lets other users through (their execute bit). */
+function searchableByAll(path) {
+  for (let current = resolve(path); ; current = dirname(current)) {
+    try {
+      if ((statSync(current).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (dirname(current) === current) return true;
+  }
 }
 
 /** The unprivileged user PostgreSQL runs as when we are root: Debian's, else one made for it. */
@@ -296,14 +328,15 @@ async function stopGroup(child) {
 async function reapAbandoned() {
   // Processes are told by /proc/PID/cwd: Linux only (elsewhere a killed rig stays for the user to remove).
   if (!existsSync('/proc/self/cwd')) return;
-  let names;
-  try {
-    names = readdirSync(tmpdir()).filter((name) => name.startsWith(DIR_PREFIX));
-  } catch {
-    return;
+  const folders = [];
+  for (const base of rigBases()) {
+    try {
+      for (const name of readdirSync(base)) if (name.startsWith(DIR_PREFIX)) folders.push(join(base, name));
+    } catch {
+      // No such folder, or not ours to read.
+    }
   }
-  for (const name of names) {
-    const folder = join(tmpdir(), name);
+  for (const folder of folders) {
     let owner;
     try {
       owner = JSON.parse(readFileSync(join(folder, OWNER_FILE), 'utf8'));

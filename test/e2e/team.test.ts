@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -76,7 +76,8 @@ before(async () => {
     workspace: project,
     vsix,
     env: { AWS_ACCESS_KEY_ID: rig.s3.accessKeyId, AWS_SECRET_ACCESS_KEY: rig.s3.secretAccessKey, AWS_DEFAULT_REGION: rig.s3.region },
-    settings: { 'mlWorkbench.python': python, 'mlWorkbench.trackingUri': rig.trackingUri, 'workbench.view.alwaysShowHeaderActions': true },
+    // The DOM terminal renderer: the task terminal's text is read from the page.
+    settings: { 'mlWorkbench.python': python, 'mlWorkbench.trackingUri': rig.trackingUri, 'workbench.view.alwaysShowHeaderActions': true, 'terminal.integrated.gpuAcceleration': 'off' },
   });
   await workbench.openContainer(CONTAINER);
 });
@@ -220,5 +221,41 @@ test('team rig: runs from PostgreSQL, DVC remote badges and pushes, artifact dow
     const downloaded = await poll(async () => (existsSync(target) ? readFileSync(target) : Buffer.alloc(0)), (bytes) => bytes.length === artifactBytes.length, 120_000);
     assert.ok(downloaded.equals(artifactBytes), 'the artifact, byte for byte, through the server proxy');
     await notification(workbench.page, /Downloaded weights\.bin \(1 file\)/, 30_000);
+  });
+
+  await step('start-team-server-task', async () => {
+    // The palette's helper task: the same script as this test's rig, in a terminal of its own, with
+    // the folder's interpreter (mlWorkbench.python). It prints where everything listens.
+    // Rig folders: /tmp (where the script puts one when PostgreSQL runs as its own user and the
+    // workbench's temp folder is private, as this sandbox's is) and the sandboxes' temp folders.
+    const rigFolders = (): string[] =>
+      ['/tmp', ...readdirSync('/tmp').filter((n) => n.startsWith('mlwb-e2e-')).map((n) => join('/tmp', n, 'tmp'))].flatMap((base) => {
+        try {
+          return readdirSync(base).filter((n) => n.startsWith('mlw-team-')).map((n) => join(base, n));
+        } catch {
+          return [];
+        }
+      });
+    const before = new Set(rigFolders());
+    await workbench.runCommand('ML Workbench: Start Team Server (local)');
+    const terminalText = (): Promise<string> => workbench.page.locator('.terminal-wrapper .xterm-rows').allInnerTexts().then((t) => t.join('\n').replace(/\u00a0/g, ' '));
+    const printed = /export MLFLOW_TRACKING_URI=(http:\/\/127\.0\.0\.1:\d+)/;
+    const started = await poll(terminalText, (text) => printed.test(text), 240_000, 1000);
+    const uri = printed.exec(started)?.[1];
+    assert.ok(uri, `the task's terminal prints the tracking URI; it shows:\n${started.slice(-3000)}`);
+    const made = rigFolders().filter((f) => !before.has(f));
+    assert.equal(made.length, 1, `one new rig folder: ${JSON.stringify(made)}`);
+    const folder = made[0]!;
+    assert.notEqual(uri, rig.trackingUri, 'a rig of its own, on another port');
+    // MLflow's own client works against it (PostgreSQL behind it).
+    const experiment = await mlflowClient<string>(uri, 'out(client.create_experiment("from-the-task"))');
+    assert.match(experiment, /^\d+$/);
+    await workbench.screenshot('team-start-task');
+    // Killing its terminal stops the rig and removes what it stored.
+    await workbench.runCommand('Terminal: Kill the Active Terminal Instance');
+    const up = async (): Promise<boolean> => fetch(`${uri}/health`, { signal: AbortSignal.timeout(2_000) }).then(() => true, () => false);
+    await poll(async () => (await up()) || existsSync(folder), (alive) => !alive, 60_000, 500);
+    assert.equal(await up(), false, 'the server is stopped');
+    assert.equal(existsSync(folder), false, 'its folder is removed');
   });
 });
