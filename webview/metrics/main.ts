@@ -180,6 +180,10 @@ function sameCharts(message: Extract<ToWebview, { type: 'snapshot' }>): boolean 
   });
 }
 
+function renderProblems(list: Extract<ToWebview, { type: 'snapshot' }>['problems']): void {
+  problems.replaceChildren(...list.map((p) => el('p', { className: 'problem' }, icon('warning'), ` ${p.message}`)));
+}
+
 function refine(message: Extract<ToWebview, { type: 'snapshot' }>): void {
   snapshots++;
   refined++;
@@ -189,7 +193,7 @@ function refine(message: Extract<ToWebview, { type: 'snapshot' }>): void {
   reading.hidden = true;
   runs = new Map(message.runs.map((r) => [r.runId, r]));
   document.title = message.title;
-  problems.replaceChildren(...message.problems.map((p) => el('p', { className: 'problem' }, icon('warning'), ` ${p.message}`)));
+  renderProblems(message.problems);
   renderLegend();
   for (const payload of message.charts) {
     const chart = charts.get(payload.key)!;
@@ -228,7 +232,7 @@ function snapshot(message: Extract<ToWebview, { type: 'snapshot' }>): void {
     grid,
     systemSection,
   );
-  problems.replaceChildren(...message.problems.map((p) => el('p', { className: 'problem' }, icon('warning'), ` ${p.message}`)));
+  renderProblems(message.problems);
   renderLegend();
   grid.replaceChildren();
   systemGrid.replaceChildren();

@@ -134,8 +134,7 @@ export async function readMetricText(runDir: string, key: string): Promise<strin
   try {
     return await readFile(join(runDir, 'metrics', key), 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return '';
+    if (isMissingFile(error)) return '';
     throw error;
   }
 }
@@ -156,8 +155,7 @@ export function sampleMetricText(runDir: string, key: string, points: number, mi
   try {
     fd = openSync(join(runDir, 'metrics', key), 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+    if (isMissingFile(error)) return undefined;
     throw error;
   }
   try {
@@ -195,6 +193,12 @@ export function sampleMetricText(runDir: string, key: string, points: number, mi
   }
 }
 
+/** A metric file that is not there (never logged), or a folder where it would be: no points. */
+function isMissingFile(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR';
+}
+
 function checkMetricKey(key: string): void {
   if (key.split('/').includes('..') || key.startsWith('/')) throw new TrackingError('invalid-argument', `Invalid metric name '${key}'`, key);
 }
@@ -205,8 +209,7 @@ export function readMetricPoints(runDir: string, key: string): MetricPoint[] {
   try {
     text = readFileSync(join(runDir, 'metrics', key), 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') return [];
+    if (isMissingFile(error)) return [];
     throw error;
   }
   return parseMetricText(text, key);
