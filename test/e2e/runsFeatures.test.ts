@@ -556,10 +556,11 @@ test(`a ${PAGING_RUNS.toLocaleString('en-US')}-run experiment: the first page is
         assert.ok(more, `"${LOAD_MORE}" after exactly ${shown} runs; rendered: ${JSON.stringify(await renderedChildren(workbench, experiment))}`);
         assert.equal(more.description, `${shown} shown`);
         assertPage(await renderedChildren(workbench, experiment), names, shown);
-        // The new page is in once runs follow the old end and the old Load more row is gone (the
-        // list may be drawn between the two). A click a loaded machine lost (the row drawn again
-        // under the pointer) leaves the row as it was after a minute and a half: clicked once more.
-        const loaded = (rendered: [number, string, string][]): boolean => rendered.some(([position]) => position > shown) && !rendered.some(([position, label]) => position === shown && label === LOAD_MORE);
+        // The new page is in once a run stands where the old Load more row was, or after it (the
+        // list draws only what is in view: the rows after the old end may be out of sight). A click
+        // a loaded machine lost (the row drawn again under the pointer) leaves the row as it was
+        // after a minute and a half: clicked once more.
+        const loaded = (rendered: [number, string, string][]): boolean => rendered.some(([position, label]) => position >= shown && label !== LOAD_MORE) && !rendered.some(([position, label]) => position === shown && label === LOAD_MORE);
         let after: [number, string, string][] = [];
         for (let attempt = 1; attempt <= 2 && !loaded(after); attempt++) {
           const row = attempt === 1 ? more : await scrollToLoadMore(workbench, experiment + 1 + shown);

@@ -91,6 +91,48 @@ test('pages: Load more reads the next page until every run MLflow lists is loade
   assert.equal(changes.filter((c) => c === node).length, pages - 1, 'each page announces its experiment');
 });
 
+test('a re-read of the loaded pages begun before Load more\'s page arrives does not set the rows back to one page; a second click joins the first', async () => {
+  // The re-read's search is held until the next page has been read, or 300 ms when that page waits
+  // for the re-read (the fix): before the fix, the re-read (begun with one page loaded) finished
+  // last and put the one page back.
+  let holding = false;
+  let pageRead: () => void = () => undefined;
+  const pageDone = new Promise<void>((resolve) => (pageRead = resolve));
+  const searches: (string | undefined)[] = [];
+  const slow: Store = new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'searchRuns') {
+        return async (...args: Parameters<Store['searchRuns']>) => {
+          const token = args[0]?.pageToken;
+          searches.push(token);
+          if (!token && holding) await Promise.race([pageDone, new Promise((resolve) => setTimeout(resolve, 300))]);
+          const answer = await target.searchRuns(...args);
+          if (token) pageRead();
+          return answer;
+        };
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  const held: TrackedPlace = { key: 'f0', name: 'ws', state: { kind: 'ready', store: slow, source: 'setting' } };
+  const { runs, dataChanged } = model({ places: () => [held], pageSize: 2 });
+  const node = (await runs.experimentsOf(held)).experiments.find((e) => e.experiment.name === 'iris-classifier')!;
+  await runs.runsOf(node);
+  holding = true;
+  dataChanged.fire(held);
+  const first = runs.loadMore(node);
+  assert.equal(runs.loadMore(node), first, 'a second Load more while the page reads joins it');
+  await first;
+  holding = false;
+  await runs.refreshLoaded(held);
+  const loaded = (await node.loaded)!;
+  const listed = (await store.searchRuns({ experimentIds: [node.experiment.experiment_id], maxResults: 4 })).items;
+  assert.deepEqual(loaded.runs.map((r) => r.info.run_id), listed.map((r) => r.info.run_id), 'two pages stay loaded');
+  assert.equal(searches.filter((token) => token !== undefined).length, 1, 'one page read for the two clicks');
+  await runs.loadMore(node);
+  assert.equal((await node.loaded)!.runs.length, Math.min(6, (await store.searchRuns({ experimentIds: [node.experiment.experiment_id] })).items.length), 'a later click reads the next page');
+});
+
 test('the query: a status toggle and a filter narrow the runs, are kept with recent filters, and re-read everything', async () => {
   const { runs, memento, changes } = model();
   const queries: unknown[] = [];

@@ -47,6 +47,10 @@ export interface ExperimentRuns<P extends TrackedPlace> {
   readonly experiment: Experiment;
   readonly parent?: PlaceNode<P>;
   loaded?: Promise<LoadedRuns>;
+  /** The page read or re-read in progress: the next one waits for it, so a re-read never undoes a page. */
+  busy?: Promise<void>;
+  /** The Load more in progress (a second click while it reads joins it). */
+  loadingMore?: Promise<void>;
   /** Top-level run rows (child runs hang below their parents). */
   runNodes: RunRow<P>[];
   readonly runsById: Map<string, RunRow<P>>;
@@ -153,8 +157,19 @@ export class RunsModel<P extends TrackedPlace> extends Disposable {
     return loaded;
   }
 
-  /** The next page of the experiment's runs. */
-  async loadMore(node: ExperimentRuns<P>): Promise<void> {
+  /**
+   * The next page of the experiment's runs. A call while one reads joins it; a re-read of the
+   * loaded pages (live data, a write) waits for it, and it for the re-read, so neither undoes the
+   * other (a re-read begun before the page arrived would set the rows back to one page).
+   */
+  loadMore(node: ExperimentRuns<P>): Promise<void> {
+    node.loadingMore ??= this.serially(node, () => this.readNextPage(node)).finally(() => {
+      node.loadingMore = undefined;
+    });
+    return node.loadingMore;
+  }
+
+  private async readNextPage(node: ExperimentRuns<P>): Promise<void> {
     const loaded = await node.loaded;
     const store = storeOf(node.tracking);
     if (!loaded?.nextPageToken || !store) return;
@@ -243,7 +258,18 @@ export class RunsModel<P extends TrackedPlace> extends Disposable {
     return { runs: [...listing.items], nextPageToken: listing.nextPageToken, problems: [...listing.problems] };
   }
 
-  private async reloadExperiment(node: ExperimentRuns<P>): Promise<void> {
+  private reloadExperiment(node: ExperimentRuns<P>): Promise<void> {
+    return this.serially(node, () => this.reread(node));
+  }
+
+  /** Runs `task` after the node's read in progress, whatever that read's outcome. */
+  private serially(node: ExperimentRuns<P>, task: () => Promise<void>): Promise<void> {
+    const result = (node.busy ?? Promise.resolve()).then(task);
+    node.busy = result.catch(() => undefined);
+    return result;
+  }
+
+  private async reread(node: ExperimentRuns<P>): Promise<void> {
     const previous = await node.loaded?.catch(() => undefined);
     if (!previous) return;
     let fresh: LoadedRuns;
