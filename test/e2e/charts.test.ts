@@ -93,6 +93,13 @@ async function pickRunsFromPalette(workbench: Workbench, command: string, runs: 
   await workbench.runCommand(command);
   const input = quickInput(page);
   await input.waitFor({ state: 'visible' });
+  // The widget is shared: wait until the command palette ('>…') has handed over to the pick. A
+  // click a loaded machine lost leaves the palette open on the command: Enter runs it.
+  const handedOver = async (): Promise<boolean> => page.waitForFunction(() => !String(((globalThis as any).document.querySelector('.quick-input-widget .quick-input-box input') as { value?: string } | null)?.value ?? '>').startsWith('>'), undefined, { timeout: 10_000 }).then(() => true, () => false);
+  if (!(await handedOver())) {
+    await page.keyboard.press('Enter');
+    assert.ok(await handedOver(), `${command} opened its pick`);
+  }
   // The runs load behind a busy bar; the box takes typing once they are listed.
   await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
   for (const [i, run] of runs.entries()) {

@@ -142,3 +142,32 @@ test('a Metrics session with onSample: a session of samples first, then every po
     store.dispose();
   }
 });
+
+test('with wholeReadsAfter, the long histories are read whole only once it settles (the panel: once the sample is drawn); an abort meanwhile ends the open', async () => {
+  for (const backend of BACKENDS) {
+    const store = open(backend);
+    const runId = fixture[backend].run_id;
+    let release!: () => void;
+    const drawn = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    let sampledAt = 0;
+    let settled = false;
+    const opening = MetricsSession.open(store, { runIds: [runId] }, 'step', new AbortController().signal, {
+      onSample: () => (sampledAt = Date.now()),
+      samplePoints: 400,
+      wholeReadsAfter: () => (asked++, drawn),
+    }).then((session) => ((settled = true), session));
+    while (sampledAt === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(asked, 1, `${backend}: asked once, after the sample`);
+    assert.ok(!settled, `${backend}: nothing read whole before the sample is drawn`);
+    release();
+    const session = await opening;
+    assert.equal(session.overview(800).charts.find((c) => c.key === 'loss')!.series[0]!.total, fixture.steps + 1, `${backend}: every point after`);
+
+    const controller = new AbortController();
+    const aborted = MetricsSession.open(store, { runIds: [runId] }, 'step', controller.signal, { onSample: () => controller.abort(), samplePoints: 400, wholeReadsAfter: () => Promise.resolve() });
+    await assert.rejects(aborted, { name: 'AbortError' }, `${backend}: aborted while waiting`);
+    store.dispose();
+  }
+});

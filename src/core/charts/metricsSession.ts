@@ -32,6 +32,11 @@ export interface OpenOptions {
   readonly onSample?: (session: MetricsSession) => void;
   /** Points per sampled history (default 1,000 shared by the runs: 4,000 in all, at least 200 each). */
   readonly samplePoints?: number;
+  /**
+   * The long histories' whole reads wait for this after `onSample` (a panel: until the sample is
+   * drawn), so they do not take the cores the first frame needs; the caller bounds the wait.
+   */
+  readonly wholeReadsAfter?: () => Promise<unknown>;
 }
 
 /** Points per sampled history: a few per pixel of a chart, found in milliseconds... */
@@ -167,6 +172,8 @@ export class MetricsSession {
       }
       const sampled = new Set(long.map(([run, key]) => sampleId(key, run.info.run_id)));
       options.onSample!(MetricsSession.of(present, request, merged, [...problems], store, axis, sampled));
+      if (options.wholeReadsAfter) await options.wholeReadsAfter();
+      signal.throwIfAborted();
       await Promise.all(long.map(([run, key]) => slots(() => readHistory(run, key))));
     }
     return MetricsSession.of(present, request, histories, problems, store, axis, new Set());

@@ -21,6 +21,8 @@ export interface MetricsPanelServices {
 }
 
 const DEFAULT_WIDTH = 420;
+/** The longest the whole reads of long histories wait for their sample to be posted (see read). */
+const SAMPLE_FIRST_MS = 1_000;
 
 /**
  * One Metrics panel: the charts of a set of runs. The host keeps each history as typed arrays,
@@ -39,6 +41,8 @@ export class MetricsPanel extends Disposable {
   /** The sampled session of the read in progress; undefined once the read settled without one. */
   private sampling: Promise<{ loaded: MetricsSession; readMs: number } | undefined> | undefined;
   private readSettled = false;
+  /** Lets the whole reads of the read in progress start (see read). */
+  private samplePosted: () => void = () => undefined;
   private firstReady = true;
 
   static open(services: MetricsPanelServices, selection: MetricsSelection, view: MetricsViewState = DEFAULT_VIEW): MetricsPanel {
@@ -150,7 +154,14 @@ export class MetricsPanel extends Disposable {
     this.sampling = new Promise((resolve) => (sampled = resolve));
     this.readSettled = false;
     const onSample = (loaded: MetricsSession): void => sampled({ loaded, readMs: performance.now() - started });
-    const opening = (async () => MetricsSession.open(this.services.tracking.storeFor(this.selection.trackingKey), this.selection, this.view.xAxis, controller.signal, { onSample }))();
+    // The whole reads start once the sample is posted (send), or after SAMPLE_FIRST_MS at most (a
+    // webview that never says ready): reading every point takes both cores, and the webview's start
+    // and first frame need one.
+    let posted!: () => void;
+    const samplePosted = new Promise<void>((resolve) => (posted = resolve));
+    this.samplePosted = posted;
+    const wholeReadsAfter = (): Promise<unknown> => Promise.race([samplePosted, new Promise((resolve) => setTimeout(resolve, SAMPLE_FIRST_MS))]);
+    const opening = (async () => MetricsSession.open(this.services.tracking.storeFor(this.selection.trackingKey), this.selection, this.view.xAxis, controller.signal, { onSample, wholeReadsAfter }))();
     this.reading = opening.then(
       (loaded) => ({ loaded, readMs: performance.now() - started }),
       (error: unknown) => ({ error: error as Error }),
@@ -173,6 +184,7 @@ export class MetricsPanel extends Disposable {
     const sample = await this.sampling;
     if (stale()) return;
     if (sample && !this.readSettled) await this.show(sample, true);
+    this.samplePosted();
     const result = await this.reading;
     if (!result || stale()) return;
     if ('error' in result) {
