@@ -68,7 +68,8 @@ export interface DiffSides {
 
 export type ToWebview =
   | { readonly type: 'loading'; readonly sides: DiffSides; readonly key?: string }
-  | { readonly type: 'result'; readonly sides: DiffSides; readonly diff: DiffPayload; readonly limit: number }
+  /** With statsPending, the diff without its column stats: the same message with them follows. */
+  | { readonly type: 'result'; readonly sides: DiffSides; readonly diff: DiffPayload; readonly limit: number; readonly statsPending?: boolean }
   | { readonly type: 'error'; readonly sides: DiffSides; readonly message: string };
 
 export type FromWebview =

@@ -201,8 +201,16 @@ test('in a worker thread (what the Data Diff panel runs): the same answers, the 
   for (const path of ['data/table.csv', 'data/table.parquet', 'events.jsonl', 'data/images']) {
     const options = { key: 'id', limit: 100, stats: true } as const;
     const here = await diffContent(dir, path, 'HEAD~1', 'HEAD', path === 'data/images' ? { stats: true } : options);
-    const there = await diffContentInWorker(dir, path, 'HEAD~1', 'HEAD', path === 'data/images' ? { stats: true } : options);
+    const summaries: ContentDiffResult[] = [];
+    const there = await diffContentInWorker(dir, path, 'HEAD~1', 'HEAD', { ...(path === 'data/images' ? { stats: true } : options), onSummary: (s) => summaries.push(s) });
     assert.deepEqual(there, here, path);
+    // A CSV or JSONL diff comes first without its column stats (the panel shows it meanwhile).
+    if (there.diff.kind === 'table' && there.diff.format !== 'parquet') {
+      assert.equal(summaries.length, 1, `${path}: one summary before the result`);
+      const summary = summaries[0]!.diff;
+      assert.ok(summary.kind === 'table' && summary.stats === undefined, `${path}: the summary has no stats`);
+      assert.deepEqual([summary.rows, summary.changed, summary.added, summary.removed], [there.diff.rows, there.diff.changed, there.diff.added, there.diff.removed], `${path}: the summary's rows are the result's`);
+    } else assert.equal(summaries.length, 0, `${path}: no summary`);
   }
   await assert.rejects(diffContentInWorker(dir, 'data/table.csv', 'HEAD~1', 'HEAD', { key: 'nope' }), (error: unknown) => error instanceof ContentDiffError && error.reason === 'bad-key' && /has no column 'nope'/.test(error.message));
   await assert.rejects(diffContentInWorker(dir, 'data/nothing.csv', 'HEAD~1', 'HEAD'), (error: unknown) => error instanceof ContentDiffError && error.reason === 'not-found');

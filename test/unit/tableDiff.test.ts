@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { TableFormat } from '../../src/core/tabular/model.js';
+import type { TableDiff, TableFormat } from '../../src/core/tabular/model.js';
 import type { ColumnStats } from '../../src/core/tabular/stats.js';
 import { diffTables } from '../../src/core/tabular/tableDiff.js';
 import { env, pythonEnv, REPO_ROOT } from '../support/python.js';
@@ -116,9 +116,20 @@ for (const [name, format] of FORMATS) {
 
     it('stats of every column before and after', async () => {
       const c = cases[name]!;
-      const diff = await diffTables({ before: c.before, after: c.after, format, key: 'id' });
+      const summaries: TableDiff[] = [];
+      const diff = await diffTables({ before: c.before, after: c.after, format, key: 'id', onSummary: (s) => summaries.push(s) });
       assertStats(diff.stats!.before, c.stats.before, 'before');
       assertStats(diff.stats!.after, c.stats.after, 'after');
+      // A line format's diff comes first without its stats (the panel shows it while they are computed).
+      if (format !== 'parquet') {
+        assert.equal(summaries.length, 1, 'one summary');
+        const [summary] = summaries;
+        assert.equal(summary!.stats, undefined, 'no stats in the summary');
+        assert.deepEqual([summary!.rows, summary!.added, summary!.removed, summary!.changed], [diff.rows, diff.added, diff.removed, diff.changed], 'the rows are the final ones');
+        const without: TableDiff[] = [];
+        await diffTables({ before: c.before, after: c.after, format, key: 'id', stats: false, onSummary: (s) => without.push(s) });
+        assert.equal(without.length, 0, 'no summary when no stats are computed');
+      }
     });
   });
 }

@@ -13,7 +13,7 @@ declare function acquireVsCodeApi(): { postMessage(message: FromWebview): void }
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root')!;
 const post = (message: FromWebview): void => vscode.postMessage(message);
-let state: ToWebview['type'] | undefined;
+let state: ToWebview['type'] | 'summary' | undefined;
 
 function text(value: Cell): string {
   if (value === undefined) return '';
@@ -103,7 +103,8 @@ function schema(diff: TableDiffPayload): HTMLElement {
   return el('section', { className: 'schema' }, el('h2', {}, 'Schema'), items.length ? el('ul', {}, ...items) : el('p', { className: 'muted' }, `Unchanged: ${s.after.length} columns.`));
 }
 
-function stats(diff: TableDiffPayload): HTMLElement | undefined {
+function stats(diff: TableDiffPayload, pending: boolean): HTMLElement | undefined {
+  if (pending) return el('section', {}, el('h2', {}, 'Columns before → after'), el('p', { className: 'loading' }, icon('loading'), ' Computing the statistics of every column (a full read of both versions)…'));
   if (!diff.stats) return undefined;
   const before = new Map(diff.stats.before.map((c) => [c.name, c]));
   const after = new Map(diff.stats.after.map((c) => [c.name, c]));
@@ -165,8 +166,8 @@ function problems(diff: TableDiffPayload): HTMLElement | undefined {
   );
 }
 
-function renderTable(sides: DiffSides, diff: TableDiffPayload, limit: number): void {
-  const sections = [counts(diff), problems(diff), schema(diff), stats(diff), changedRows(diff, limit), rowList(diff, 'added', limit), rowList(diff, 'removed', limit)].filter((s): s is HTMLElement => s !== undefined);
+function renderTable(sides: DiffSides, diff: TableDiffPayload, limit: number, statsPending: boolean): void {
+  const sections = [counts(diff), problems(diff), schema(diff), stats(diff, statsPending), changedRows(diff, limit), rowList(diff, 'added', limit), rowList(diff, 'removed', limit)].filter((s): s is HTMLElement => s !== undefined);
   const same = diff.rows.added + diff.rows.removed + diff.rows.changed === 0 && diff.schema.added.length + diff.schema.removed.length === 0;
   if (same) sections.splice(1, 0, el('p', { className: 'same' }, icon('check'), ' The rows are the same in both versions.'));
   const note = diff.rows.duplicateKeys > 0 ? [el('p', { className: 'warning' }, icon('warning'), ` ${diff.rows.duplicateKeys.toLocaleString()} rows repeat a key already seen: only the first of each is compared.`)] : [];
@@ -198,8 +199,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       root.replaceChildren(header(message.sides), el('p', { className: 'error' }, icon('error'), ` ${message.message}`));
       break;
     case 'result':
+      // 'summary' while the column stats are computed: the probe says 'result' once they are in.
+      if (message.statsPending) state = 'summary';
       lastDiff = message.diff;
-      if (message.diff.kind === 'table') renderTable(message.sides, message.diff, message.limit);
+      if (message.diff.kind === 'table') renderTable(message.sides, message.diff, message.limit, message.statsPending === true);
       else if (message.diff.kind === 'directory') renderDirectory(message.sides, message.diff);
       else renderFile(message.sides, message.diff);
       break;

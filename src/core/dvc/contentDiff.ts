@@ -40,6 +40,8 @@ export interface ContentDiffResult {
 
 export interface ContentDiffOptions extends Pick<TableDiffOptions, 'key' | 'limit' | 'stats' | 'budgetBytes' | 'spillDir'> {
   readonly signal?: AbortSignal;
+  /** A table's diff without its column stats, while they are computed (see TableDiffOptions.onSummary). */
+  readonly onSummary?: (summary: ContentDiffResult) => void;
   /** Where git blobs are spooled (default the system's temporary folder). */
   readonly tempDir?: string;
 }
@@ -69,7 +71,9 @@ export async function diffContent(root: string, path: string, revA: string, revB
     });
     const [a, b] = sides as [Located | undefined, Located | undefined];
     if (!a && !b) throw new ContentDiffError('not-found', `'${path}' is in neither ${revA} nor ${revB}`);
-    const diff = a?.kind === 'directory' || b?.kind === 'directory' ? await directoryDiff(loader, directory(a), directory(b)) : await fileDiff(loader, path, a, b, spool, options);
+    const { onSummary, ...rest } = options;
+    const tableOptions: TableOptions = { ...rest, ...(onSummary ? { onSummary: (diff: TableDiff) => onSummary({ path, before: infos[0]!, after: infos[1]!, diff }) } : {}) };
+    const diff = a?.kind === 'directory' || b?.kind === 'directory' ? await directoryDiff(loader, directory(a), directory(b)) : await fileDiff(loader, path, a, b, spool, tableOptions);
     return { path, before: infos[0]!, after: infos[1]!, diff };
   } finally {
     loader.dispose();
@@ -81,7 +85,9 @@ function directory(located: Located | undefined): readonly LocatedEntry[] {
   return located?.kind === 'directory' ? located.files : [];
 }
 
-async function fileDiff(loader: RevisionLoader, path: string, a: Located | undefined, b: Located | undefined, spool: string, options: ContentDiffOptions): Promise<ContentDiff> {
+type TableOptions = Omit<ContentDiffOptions, 'onSummary'> & Pick<TableDiffOptions, 'onSummary'>;
+
+async function fileDiff(loader: RevisionLoader, path: string, a: Located | undefined, b: Located | undefined, spool: string, options: TableOptions): Promise<ContentDiff> {
   const [x, y] = [a?.kind === 'file' ? a : undefined, b?.kind === 'file' ? b : undefined];
   const format = tableFormatOf(path);
   if (!format) {

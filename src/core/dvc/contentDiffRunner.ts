@@ -12,17 +12,19 @@ export interface ContentDiffJob {
   readonly path: string;
   readonly before: string;
   readonly after: string;
-  readonly options: Omit<ContentDiffOptions, 'signal'>;
+  readonly options: Omit<ContentDiffOptions, 'signal' | 'onSummary'>;
+  /** Post the diff without its column stats first (ContentDiffOptions.onSummary). */
+  readonly summary?: boolean;
 }
 
-export type ContentDiffReply = { readonly result: ContentDiffResult } | { readonly error: { readonly name: string; readonly message: string; readonly reason?: string } };
+export type ContentDiffReply = { readonly summary: ContentDiffResult } | { readonly result: ContentDiffResult } | { readonly error: { readonly name: string; readonly message: string; readonly reason?: string } };
 
 /** How long an aborted diff may take to clean up before its worker is ended anyway. */
 const CLEANUP_MS = 5_000;
 
 /** `diffContent` in a worker; `workerPath` is the bundled worker (dist/contentDiffWorker.js) beside the caller. */
 export function diffContentInWorker(root: string, path: string, before: string, after: string, options: ContentDiffOptions & { workerPath?: string } = {}): Promise<ContentDiffResult> {
-  const { signal, workerPath, ...rest } = options;
+  const { signal, workerPath, onSummary, ...rest } = options;
   signal?.throwIfAborted();
   const worker = startWorker({ caller: __filename, source: 'contentDiffWorker.ts', bundle: 'contentDiffWorker.js', workerPath: workerPath });
   return new Promise<ContentDiffResult>((resolve, reject) => {
@@ -39,16 +41,28 @@ export function diffContentInWorker(root: string, path: string, before: string, 
       // The worker answers once its diff has stopped and cleaned up; ended after that, or after a bound.
       const end = setTimeout(() => void worker.terminate(), CLEANUP_MS);
       end.unref();
-      worker.once('message', () => (clearTimeout(end), void worker.terminate()));
+      const stopped = (reply: ContentDiffReply): void => {
+        if ('summary' in reply) return;
+        worker.off('message', stopped);
+        clearTimeout(end);
+        void worker.terminate();
+      };
+      worker.on('message', stopped);
       reject(signal!.reason instanceof Error ? signal!.reason : new DOMException('This operation was aborted', 'AbortError'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (reply: ContentDiffReply) => {
+    const onMessage = (reply: ContentDiffReply): void => {
+      if ('summary' in reply) {
+        if (!settled) onSummary?.(reply.summary);
+        return;
+      }
+      worker.off('message', onMessage);
       if (!settle()) return;
       void worker.terminate();
       if ('result' in reply) resolve(reply.result);
       else reject(errorOf(reply.error));
-    });
+    };
+    worker.on('message', onMessage);
     worker.once('error', (error) => {
       if (!settle()) return;
       void worker.terminate();
@@ -58,7 +72,7 @@ export function diffContentInWorker(root: string, path: string, before: string, 
       if (!settle()) return;
       reject(new ContentDiffError('unreadable', `the diff worker stopped (exit code ${code})`));
     });
-    const job: ContentDiffJob = { root, path, before, after, options: rest };
+    const job: ContentDiffJob = { root, path, before, after, options: rest, ...(onSummary ? { summary: true } : {}) };
     worker.postMessage({ job });
   });
 }

@@ -11,7 +11,7 @@ const controller = new AbortController();
 parentPort?.on('message', (message: { job: ContentDiffJob } | { abort: true }) => {
   if ('abort' in message) return controller.abort();
   const { root, path, before, after, options } = message.job;
-  const withSignal: ContentDiffOptions = { ...options, signal: controller.signal };
+  const withSignal: ContentDiffOptions = { ...options, signal: controller.signal, ...(message.job.summary ? { onSummary: (summary) => parentPort?.postMessage({ summary } satisfies ContentDiffReply) } : {}) };
   diffContent(root, path, before, after, withSignal).then(
     (result) => parentPort?.postMessage({ result } satisfies ContentDiffReply),
     (error: Error & { reason?: string }) => parentPort?.postMessage({ error: { name: error.name, message: error.message, ...(error.reason ? { reason: error.reason } : {}) } } satisfies ContentDiffReply),

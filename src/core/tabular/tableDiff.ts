@@ -26,6 +26,11 @@ export interface TableDiffOptions {
   readonly limit?: number;
   /** Per-column stats of both versions (a full read of each; default true). */
   readonly stats?: boolean;
+  /**
+   * Called once with the diff without its column stats, when they are still to be computed (a
+   * CSV/TSV/JSONL diff): the stats take many times the diff's own read, so a caller can show it.
+   */
+  readonly onSummary?: (summary: TableDiff) => void;
   readonly signal?: AbortSignal;
   /** Memory for rows that differ, before they spill to disk (see matcher.ts). */
   readonly budgetBytes?: number;
@@ -83,6 +88,7 @@ async function lineDiff(before: FileHandle | undefined, after: FileHandle | unde
   const empty = await emptyTable(format);
   const counts = await scanLines(a ?? empty, b ?? empty, matcher, { mode: options.key ? 'key' : 'position', ...(options.key ? { key: options.key } : {}), byteComparable, ...(options.signal ? { signal: options.signal } : {}) });
   await matcher.finish();
+  if (options.stats !== false && options.onSummary) options.onSummary(result(options, format, a?.columns ?? [], b?.columns ?? [], matcher, counts, undefined));
   const stats = options.stats === false ? undefined : await Promise.all([statsOf(before, format, 'before', options.signal), statsOf(after, format, 'after', options.signal)]);
   return result(options, format, a?.columns ?? [], b?.columns ?? [], matcher, counts, stats);
 }

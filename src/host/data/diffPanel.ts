@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { diffContentInWorker } from '../../core/dvc/contentDiffRunner.js';
+import type { ContentDiffResult } from '../../core/dvc/contentDiff.js';
 import { RECORDED } from '../../core/dvc/revision/resolve.js';
 import type { Logger } from '../../core/log.js';
 import { parseFromWebview, type DiffPayload, type DiffSides, type FromWebview, type ToWebview } from '../../protocol/dataDiff.js';
@@ -112,7 +113,11 @@ export class DataDiffPanel extends Disposable {
     try {
       // In a worker of its own: a large file's statistics take seconds of CPU the host must not spend.
       const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'contentDiffWorker.js').fsPath;
-      const result = await diffContentInWorker(root, path, before, after, { limit: ROW_LIMIT, stats: true, signal: controller.signal, workerPath, ...(this.key ? { key: this.key } : {}) });
+      // The diff is shown as soon as the rows are matched; the column stats (many times that read) follow.
+      const onSummary = (summary: ContentDiffResult): void => {
+        if (!controller.signal.aborted) void this.post({ type: 'result', sides: this.sides, diff: summary.diff as DiffPayload, limit: ROW_LIMIT, statsPending: true });
+      };
+      const result = await diffContentInWorker(root, path, before, after, { limit: ROW_LIMIT, stats: true, signal: controller.signal, workerPath, onSummary, ...(this.key ? { key: this.key } : {}) });
       if (controller.signal.aborted) return;
       await this.post({ type: 'result', sides: this.sides, diff: result.diff as DiffPayload, limit: ROW_LIMIT });
     } catch (error) {
