@@ -21,6 +21,11 @@ let server: Server;
 let url: string;
 let searches: { pageSize: number; token: string | undefined; filter?: string; orderBy?: string[] }[];
 let empty: boolean;
+/** Tokens as MLflow's SearchUtils makes them (base64 of {"offset": N}), answered after a delay; `tokenFrom` breaks the pattern from that offset on. */
+let mlflowTokens: { delayMs: number; tokenFrom?: number } | undefined;
+let inFlight = 0;
+let mostInFlight = 0;
+const mlflowToken = (offset: number): string => Buffer.from(`{"offset": ${offset}}`).toString('base64');
 
 before(async () => {
   server = createServer((request, response) => {
@@ -33,10 +38,15 @@ before(async () => {
       }
       const query = JSON.parse(body) as { max_results: number; page_token?: string; filter?: string; order_by?: string[] };
       searches.push({ pageSize: query.max_results, token: query.page_token, ...(query.filter ? { filter: query.filter } : {}), ...(query.order_by ? { orderBy: query.order_by } : {}) });
-      const offset = Number(query.page_token ?? 0);
+      const token = query.page_token;
+      const offset = token === undefined ? 0 : token.startsWith('x') ? Number(token.slice(1)) : mlflowTokens ? (JSON.parse(Buffer.from(token, 'base64').toString()) as { offset: number }).offset : Number(token);
       const runs = empty ? [] : RUNS.slice(offset, offset + query.max_results);
-      const next = offset + query.max_results < (empty ? 0 : RUNS.length) ? String(offset + query.max_results) : undefined;
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...(runs.length ? { runs } : {}), ...(next ? { next_page_token: next } : {}) }));
+      const end = offset + query.max_results;
+      const next = end < (empty ? 0 : RUNS.length) ? (mlflowTokens ? (mlflowTokens.tokenFrom !== undefined && end >= mlflowTokens.tokenFrom ? `x${end}` : mlflowToken(end)) : String(end)) : undefined;
+      const answer = (): void => void response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...(runs.length ? { runs } : {}), ...(next ? { next_page_token: next } : {}) }));
+      if (!mlflowTokens) return answer();
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      setTimeout(() => (inFlight--, answer()), mlflowTokens.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -48,6 +58,8 @@ after(() => new Promise((resolve) => server.close(resolve)));
 beforeEach(() => {
   searches = [];
   empty = false;
+  mlflowTokens = undefined;
+  mostInFlight = 0;
 });
 
 test('the CLI prints each page before asking past the next one, and prints exactly the one-piece JSON', async () => {
@@ -118,4 +130,26 @@ test('a filter and an order go to the server with every page (pushed down, never
       ['metrics.m > 1', ['metrics.m DESC'], '10'],
     ],
   );
+});
+
+test("MLflow's offset tokens: the next pages are asked for side by side (3 at a time), and the listing is the same, in order", async () => {
+  mlflowTokens = { delayMs: 30 };
+  const store = new RestTrackingStore(url);
+  const seen: string[] = [];
+  for await (const page of store.searchRunPages({ experimentIds: ['0'], pageSize: 2 })) seen.push(...page.items.map((run) => run.info.run_id));
+  assert.deepEqual(seen, RUNS.map((run) => run.info.run_id));
+  assert.equal(mostInFlight, 3, 'three pages in flight at most');
+  // The pages asked for ahead past the end come back empty and are not shown.
+  assert.deepEqual(searches.slice(0, 4).map((s) => s.token), [undefined, mlflowToken(2), mlflowToken(4), mlflowToken(6)]);
+  store.dispose();
+});
+
+test('a token that is not the offset foreseen: the pages asked for ahead are dropped and the rest comes in turn, the listing unchanged', async () => {
+  mlflowTokens = { delayMs: 10, tokenFrom: 6 };
+  const store = new RestTrackingStore(url);
+  const seen: string[] = [];
+  for await (const page of store.searchRunPages({ experimentIds: ['0'], pageSize: 2 })) seen.push(...page.items.map((run) => run.info.run_id));
+  assert.deepEqual(seen, RUNS.map((run) => run.info.run_id));
+  assert.ok(searches.some((s) => s.token === 'x6'), 'went on from the server\'s own token');
+  store.dispose();
 });

@@ -30,6 +30,14 @@ const API = '/api/2.0/mlflow';
 /** Page sizes: the servers' maxima (SEARCH_MAX_RESULTS_THRESHOLD, the registry handlers' checks). */
 const EXPERIMENTS_PAGE = 50_000;
 const RUNS_PAGE = 50_000;
+/** Pages of a runs listing asked for at once from a server whose page tokens are MLflow's offsets. */
+const PAGES_AHEAD = 3;
+
+/** MLflow's page token for a start offset (SearchUtils.create_page_token: base64 of json.dumps({"offset": N})). */
+function offsetToken(offset: number): string {
+  return Buffer.from(`{"offset": ${offset}}`, 'utf8').toString('base64');
+}
+
 /** searchRunPages' default page: MlflowClient.search_runs' (SEARCH_MAX_RESULTS_DEFAULT). */
 const STREAM_RUNS_PAGE = 1_000;
 const REGISTERED_MODELS_PAGE = 1_000;
@@ -93,16 +101,31 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
     const fetchPage = (page_token: string | undefined): Promise<{ runs?: Run[]; next_page_token?: string }> => {
       const body = { experiment_ids: options.experimentIds, filter: options.filter, run_view_type: options.viewType, max_results: size, order_by: options.orderBy, page_token };
       const pending = this.client.json<{ runs?: Run[]; next_page_token?: string }>('POST', `${API}/runs/search`, { body, signal: options.signal });
-      // Handled here so that a caller who stops early leaves no unhandled rejection behind.
+      // Handled here so that a caller who stops early (or a page asked for past the end) leaves no unhandled rejection behind.
       pending.catch(() => undefined);
       return pending;
     };
-    let pending = fetchPage(options.pageToken);
+    // A server whose tokens are MLflow's offsets (SearchUtils.create_page_token: base64 of
+    // {"offset": N}) is asked for the next pages before their tokens arrive, PAGES_AHEAD at a
+    // time: its workers answer them side by side. Any other token: one page ahead, in turn.
+    const queue: { offset: number | undefined; page: Promise<{ runs?: Run[]; next_page_token?: string }> }[] = [{ offset: options.pageToken === undefined ? 0 : undefined, page: fetchPage(options.pageToken) }];
     for (;;) {
-      const page = await pending;
+      const head = queue.shift()!;
+      const page = await head.page;
       const token = page.next_page_token || undefined;
-      // The server works on the next page while the caller handles this one.
-      if (token) pending = fetchPage(token);
+      const next = head.offset === undefined ? undefined : head.offset + size;
+      if (token && next !== undefined && token === offsetToken(next)) {
+        // Speculative pages past the end come back empty and are never shown.
+        let last = queue.at(-1)?.offset ?? head.offset!;
+        while (queue.length < PAGES_AHEAD) {
+          last += size;
+          queue.push({ offset: last, page: fetchPage(offsetToken(last)) });
+        }
+      } else if (token) {
+        // Not a token that was foreseen: any page asked for ahead is dropped, the rest comes in turn.
+        queue.length = 0;
+        queue.push({ offset: undefined, page: fetchPage(token) });
+      }
       yield { items: page.runs ?? [], problems: [] };
       if (!token) return;
     }
