@@ -23,7 +23,7 @@ export interface CommandResult {
 
 /** Printed piece by piece as it is read: the same bytes a CommandResult would give, in bounded memory. */
 export interface StreamedResult {
-  write(out: (text: string) => unknown, asJson: boolean): Promise<void>;
+  write(out: (text: string | Uint8Array) => unknown, asJson: boolean, released: () => void): Promise<void>;
 }
 
 type Command = (context: CommandContext) => Promise<CommandResult | StreamedResult>;
@@ -56,15 +56,29 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
       return result(body('runs', listing), () => lines(listing.items.map(runRow)));
     }
     // Every run: printed page by page as the store pages (a server's 100,000 runs never sit in memory at once).
+    const pages = { ...query, ...(pageSize ? { pageSize } : {}) };
     return {
-      async write(out, asJson) {
+      async write(out, asJson, released) {
         let first = true;
-        for await (const page of store.searchRunPages({ ...query, ...(pageSize ? { pageSize } : {}) })) {
-          page.problems.forEach(warn);
-          if (page.items.length === 0) continue;
-          if (asJson) await out(`${first ? '{"runs":[' : ','}${page.items.map((run) => JSON.stringify(run)).join(',')}`);
-          else await out(lines(page.items.map(runRow)));
-          first = false;
+        if (asJson && store.searchRunPagesJson) {
+          // A server's runs as its JSON text (compacted): no run is made an object only to be printed again.
+          for await (const page of store.searchRunPagesJson(pages)) {
+            // The page before this one is printed and no longer held (here nor in the store's paging).
+            if (!first) released();
+            if (page.count === 0) continue;
+            await out(first ? '{"runs":[' : ',');
+            await out(page.json);
+            first = false;
+          }
+        } else {
+          for await (const page of store.searchRunPages(pages)) {
+            page.problems.forEach(warn);
+            if (page.items.length === 0) continue;
+            if (asJson) await out(`${first ? '{"runs":[' : ','}${page.items.map((run) => JSON.stringify(run)).join(',')}`);
+            else await out(lines(page.items.map(runRow)));
+            first = false;
+            released();
+          }
         }
         if (asJson) await out(first ? '{}\n' : ']}\n');
       },

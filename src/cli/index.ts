@@ -6,10 +6,13 @@
  * (cliMain.js).
  */
 import { once } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { cacheRoot, loadBundle } from './codeCache.js';
 import { unexpectedError } from './failure.js';
 import type { Io } from './main.js';
+import { Reclaimer } from './reclaim.js';
 
 type Main = (argv: readonly string[], io: Io) => Promise<number>;
 
@@ -23,6 +26,25 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
+
+/**
+ * A long output lets go of its parts (a server's pages of runs): from the first, the CLI looks
+ * after each part and every RECLAIM_LOOK_MS whether its dead buffers should be collected now
+ * (reclaim.ts), with V8's gc() in a context made after --expose-gc is set: the process's own
+ * collection, on demand. Only the CLI does this: it owns its process.
+ */
+const RECLAIM_LOOK_MS = 50;
+let reclaimer: Reclaimer | undefined;
+function released(): void {
+  if (!reclaimer) {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const looker = new Reclaimer(() => process.memoryUsage().arrayBuffers, gc);
+    setInterval(() => looker.check(), RECLAIM_LOOK_MS).unref();
+    reclaimer = looker;
+  }
+  reclaimer.check();
+}
 
 const cancel = new AbortController();
 // The first Ctrl-C cancels (partial downloads are removed); a second one ends the process at once.
@@ -49,6 +71,8 @@ if (expShow) {
 main(argv, {
   // A slow reader of stdout holds the listing back instead of letting it pile up in memory.
   out: (s) => (process.stdout.write(s) ? undefined : once(process.stdout, 'drain').then(() => undefined)),
+  outBytes: (bytes) => (process.stdout.write(bytes) ? undefined : once(process.stdout, 'drain').then(() => undefined)),
+  released,
   err: (s) => process.stderr.write(s),
   interactive: process.stderr.isTTY === true,
   signal: cancel.signal,

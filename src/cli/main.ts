@@ -46,6 +46,13 @@ Exit codes: 0 done; 1 the store, server or repository could not answer (or DVC s
 export interface Io {
   /** May return a promise that settles when the output can take more (a pipe's back-pressure). */
   out(text: string): unknown;
+  /** Bytes of UTF-8 text as they are (a server's runs); without it they go to out() decoded. */
+  outBytes?(bytes: Uint8Array): unknown;
+  /**
+   * Told when a long output has let go of a part (a page of a server's runs): the process may
+   * collect its garbage now rather than when V8 would (after some 64 MB of dead buffers).
+   */
+  released?(): void;
   err(text: string): void;
   /** Whether a person watches stderr (progress lines go there then). */
   readonly interactive?: boolean;
@@ -87,7 +94,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const result = await command(context);
     const asJson = args.flags.has('json');
     // Compact: the JSON is for programs (pipe it to jq to read it), and a million points print fast.
-    if ('write' in result) await result.write((text) => io.out(text), asJson);
+    if ('write' in result) {
+      const out = (text: string | Uint8Array): unknown => (typeof text === 'string' ? io.out(text) : io.outBytes ? io.outBytes(text) : io.out(Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString('utf8')));
+      await result.write(out, asJson, () => io.released?.());
+    }
     else await io.out(asJson ? toJsonText(result.json) + '\n' : result.text());
     return EXIT_OK;
   } catch (error) {

@@ -211,3 +211,37 @@ test('a deep answer within the bound, and strings full of brackets, are read as 
   assert.deepEqual(listing.items, [{ experiment_id: '1', name: '[[[{{{'.repeat(100), extra: nested }]);
   rest.dispose();
 });
+
+test("runs --json (the server's pages read as text) refuses an answer nested 200,000 deep with the same clear error", { timeout: 30_000 }, async () => {
+  const depth = 200_000;
+  handler = (_request, response) => json(response, 200, `{"runs": [{"info": {"run_id": "r1"}, "data": {"tags": ${'['.repeat(depth)}${']'.repeat(depth)}}}]}`);
+  const { code, out, err } = await cli('runs', '--experiment-id', '1', '--json');
+  assert.equal(code, 1);
+  assert.equal(out, '');
+  assert.doesNotMatch(err, /RangeError|unexpected error|\n\s+at /);
+  assert.match(err, /answered POST \/api\/2\.0\/mlflow\/runs\/search with JSON nested more than 256 levels deep/);
+});
+
+test('a Content-Length the body never reaches (10 GB declared, or 1,000 bytes) is a network error, never a buffer of that size or a cut answer', { timeout: 30_000 }, async () => {
+  for (const declared of ['10000000000', '1000']) {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': declared });
+      response.write('{"runs": [');
+      setTimeout(() => response.destroy(), 20);
+    };
+    const rest = store({ retry: { baseDelayMs: 1, maxDelayMs: 1, maxRetries: 0 } });
+    await assert.rejects(
+      (async () => {
+        for await (const page of rest.searchRunPagesJson({ experimentIds: ['1'] })) void page;
+      })(),
+      (error: unknown) => {
+        rejectsWith('network', new RegExp(`^Cannot reach MLflow server ${host} for POST /api/2.0/mlflow/runs/search: ECONNRESET`))(error);
+        assert.doesNotMatch((error as Error).message, /range|alloc|size/i);
+        return true;
+      },
+      declared,
+    );
+    await assert.rejects(rest.searchRuns({ experimentIds: ['1'] }), rejectsWith('network', /./), declared);
+    rest.dispose();
+  }
+});

@@ -23,6 +23,9 @@ let searches: { pageSize: number; token: string | undefined; filter?: string; or
 let empty: boolean;
 /** Tokens as MLflow's SearchUtils makes them (base64 of {"offset": N}), answered after a delay; `tokenFrom` breaks the pattern from that offset on. */
 let mlflowTokens: { delayMs: number; tokenFrom?: number } | undefined;
+/** Answers as MLflow's server prints them (indented), or this page's bytes instead of the answer. */
+let indent: number | undefined;
+let rawPage: { offset: number; body: Buffer } | undefined;
 let inFlight = 0;
 let mostInFlight = 0;
 const mlflowToken = (offset: number): string => Buffer.from(`{"offset": ${offset}}`).toString('base64');
@@ -43,7 +46,8 @@ before(async () => {
       const runs = empty ? [] : RUNS.slice(offset, offset + query.max_results);
       const end = offset + query.max_results;
       const next = end < (empty ? 0 : RUNS.length) ? (mlflowTokens ? (mlflowTokens.tokenFrom !== undefined && end >= mlflowTokens.tokenFrom ? `x${end}` : mlflowToken(end)) : String(end)) : undefined;
-      const answer = (): void => void response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...(runs.length ? { runs } : {}), ...(next ? { next_page_token: next } : {}) }));
+      const text = JSON.stringify({ ...(runs.length ? { runs } : {}), ...(next ? { next_page_token: next } : {}) }, null, indent);
+      const answer = (): void => void response.writeHead(200, { 'Content-Type': 'application/json' }).end(rawPage?.offset === offset ? rawPage.body : text);
       if (!mlflowTokens) return answer();
       mostInFlight = Math.max(mostInFlight, ++inFlight);
       setTimeout(() => (inFlight--, answer()), mlflowTokens.delayMs);
@@ -58,6 +62,8 @@ after(() => new Promise((resolve) => server.close(resolve)));
 beforeEach(() => {
   searches = [];
   empty = false;
+  indent = undefined;
+  rawPage = undefined;
   mlflowTokens = undefined;
   mostInFlight = 0;
 });
@@ -152,4 +158,80 @@ test('a token that is not the offset foreseen: the pages asked for ahead are dro
   assert.deepEqual(seen, RUNS.map((run) => run.info.run_id));
   assert.ok(searches.some((s) => s.token === 'x6'), 'went on from the server\'s own token');
   store.dispose();
+});
+
+/** The CLI's --json listing of every run, through main() as the command line runs it. */
+async function cliListing(extra: string[] = []): Promise<{ code: number; printed: string; errors: string; released: number; byteWrites: number }> {
+  let printed = '';
+  let errors = '';
+  let released = 0;
+  let byteWrites = 0;
+  const code = await main(['runs', '--tracking-uri', url, '--json', '--page-size', '3', ...extra], {
+    out: (text: string) => (printed += text),
+    outBytes: (bytes: Uint8Array) => {
+      byteWrites++;
+      printed += Buffer.from(bytes).toString('utf8');
+    },
+    err: (text: string) => (errors += text),
+    released: () => released++,
+  });
+  return { code, printed, errors, released, byteWrites };
+}
+
+test("a server's answers printed as their own JSON text, compacted (no run made an object): MLflow's indented pages print as the one-piece JSON, and each page printed is let go", async () => {
+  indent = 2;
+  const listing = await cliListing();
+  assert.equal(listing.code, 0, listing.errors);
+  assert.equal(listing.printed, `${JSON.stringify({ runs: RUNS })}\n`);
+  assert.equal(listing.byteWrites, 4, 'each page written as bytes');
+  assert.equal(listing.released, 3, 'each page let go when the next one is there: between the 4 pages');
+});
+
+test('the pages as JSON text are the pages searchRunPages reads, with MLflow\'s offset tokens three in flight', async () => {
+  mlflowTokens = { delayMs: 10 };
+  indent = 1;
+  const store = new RestTrackingStore(url);
+  const objects: unknown[][] = [];
+  for await (const page of store.searchRunPages({ experimentIds: ['0'], pageSize: 4 })) objects.push([...page.items]);
+  mostInFlight = 0;
+  const texts: unknown[][] = [];
+  for await (const page of store.searchRunPagesJson({ experimentIds: ['0'], pageSize: 4 })) {
+    const runs = JSON.parse(`[${Buffer.from(page.json).toString('utf8')}]`) as unknown[];
+    assert.equal(page.count, runs.length);
+    texts.push(runs);
+  }
+  assert.deepEqual(texts, objects);
+  assert.deepEqual(texts.flat(), RUNS);
+  assert.equal(mostInFlight, 3);
+  store.dispose();
+});
+
+test('a page that is not UTF-8 is parsed as before (U+FFFD in place of the bad bytes), the rest printed as text', async () => {
+  const page = JSON.stringify({ runs: RUNS.slice(3, 6), next_page_token: '6' });
+  const at = page.indexOf('run <3>') + 4;
+  rawPage = { offset: 3, body: Buffer.concat([Buffer.from(page.slice(0, at)), Buffer.from([0xff]), Buffer.from(page.slice(at))]) };
+  const listing = await cliListing();
+  assert.equal(listing.code, 0, listing.errors);
+  const expected = structuredClone(RUNS) as unknown as { info: { run_name: string } }[];
+  expected[3]!.info.run_name = 'run \ufffd<3>';
+  assert.equal(listing.printed, `${JSON.stringify({ runs: expected })}\n`);
+});
+
+test('a page that is not JSON, or whose runs are not a list: the listing stops with the error the objects path gives, on both paths', async () => {
+  for (const [body, message] of [
+    ['{"runs": [{"info": ', /answered POST \/api\/2\.0\/mlflow\/runs\/search with text that is not JSON/],
+    ['<html>sign in</html>', /with text that is not JSON/],
+    ['{"runs": {"info": {}}}', /with JSON whose runs is not a list/],
+  ] as const) {
+    rawPage = { offset: 3, body: Buffer.from(body) };
+    const listing = await cliListing();
+    assert.equal(listing.code, 1, body);
+    assert.match(listing.errors, message);
+    assert.ok(listing.printed.startsWith('{"runs":['), 'the first page was printed before');
+    const store = new RestTrackingStore(url);
+    await assert.rejects(async () => {
+      for await (const page of store.searchRunPages({ experimentIds: ['0'], pageSize: 3 })) void page;
+    }, message);
+    store.dispose();
+  }
 });

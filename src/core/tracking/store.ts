@@ -85,6 +85,12 @@ export interface ArtifactListing {
   readonly files: readonly FileInfo[];
 }
 
+/** A page of runs as JSON text: the run objects separated by commas, without brackets. */
+export interface RunsJsonPage {
+  readonly json: Uint8Array;
+  readonly count: number;
+}
+
 /** Read access to one MLflow tracking store (the port; SQLite, file store and REST implement it). */
 export interface TrackingStore {
   /** A short human label: `sqlite: mlflow.db`, `file: mlruns`, `server: host:port`. */
@@ -101,6 +107,11 @@ export interface TrackingStore {
    * memory stays at two pages), a local store's whole listing at once. `maxResults` is ignored.
    */
   searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>>;
+  /**
+   * searchRunPages' runs as JSON text, for a store that has them as text (a server): what prints
+   * them needs no object of any run. Absent: print from searchRunPages.
+   */
+  searchRunPagesJson?(options: RunPagesOptions): AsyncIterable<RunsJsonPage>;
   /** One run, deleted or not; a typed 'not-found' error when it does not exist. */
   getRun(runId: string, options?: QueryOptions): Promise<Run>;
   /** Every logged point of one metric, in MLflow's order for the store. */

@@ -106,6 +106,14 @@ export interface StreamOptions {
   readonly onData?: (received: number) => void;
 }
 
+/** A 2xx answer's bytes, read as JSON when the caller asks (RestClient.jsonReply). */
+export interface JsonReply {
+  readonly body: Buffer;
+  parse<T>(): T;
+  /** The error for an answer that is JSON but not what was asked for (`why`: "JSON whose … is …"). */
+  failure(why: string): Error;
+}
+
 const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_DEADLINE_MS = 300_000;
 const MAX_REDIRECTS = 5;
@@ -159,9 +167,26 @@ export class RestClient {
 
   /** One MLflow REST call; the answer is the server's JSON object as it came. */
   async json<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.jsonReply(method, path, options)).parse<T>();
+  }
+
+  /**
+   * One MLflow REST call whose answer is kept as bytes until the caller reads it: parse() makes
+   * the object json() answers (with its errors); a caller that reads the bytes itself reports
+   * what it refuses with failure().
+   */
+  async jsonReply(method: Method, path: string, options: RequestOptions = {}): Promise<JsonReply> {
     const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const prepared: Prepared = { method, url: this.url(path, options.query), body, sendAuth: true, maxBytes: undefined };
     const reply = await this.exchange(prepared, options.signal);
+    return {
+      body: reply.body,
+      parse: <T>() => this.parseJson<T>(prepared, reply),
+      failure: (why) => badResponse(this.exchangeOf(prepared), reply, why),
+    };
+  }
+
+  private parseJson<T>(prepared: Prepared, reply: Reply): T {
     const text = reply.body.toString('utf8');
     // MLflow's client reads an empty 200 as {} (verify_rest_response).
     if (text.trim() === '') return {} as T;

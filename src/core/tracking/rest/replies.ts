@@ -19,6 +19,9 @@ export interface BodySink {
   readonly onData?: (received: number) => void;
 }
 
+/** The largest declared Content-Length a buffer is made for before its bytes arrive. */
+const PREALLOCATED_MAX = 64 * 1024 * 1024;
+
 /** The whole body, refused past `limit` bytes (by Content-Length first, else by counting) when it is a 2xx. */
 export function readBody(incoming: http.IncomingMessage, limit: number | undefined, ok: boolean, onData: () => void, tooLarge: (limit: number, size?: number) => Error): Promise<Reply> {
   const status = incoming.statusCode ?? 0;
@@ -27,11 +30,22 @@ export function readBody(incoming: http.IncomingMessage, limit: number | undefin
     incoming.destroy();
     return Promise.reject(tooLarge(limit, declared));
   }
+  // A declared length (MLflow's answers have one) is read straight into one buffer of that size,
+  // so a page of runs is held once rather than as its chunks and then their copy. Not trusted
+  // past PREALLOCATED_MAX: a larger answer is gathered as it comes (and refused past `limit`).
+  const sized = ok && Number.isSafeInteger(declared) && declared > 0 && declared <= PREALLOCATED_MAX ? Buffer.allocUnsafeSlow(declared) : undefined;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     incoming.on('data', (chunk: Buffer) => {
       onData();
+      if (sized && chunks.length === 0 && size + chunk.length <= sized.length) {
+        chunk.copy(sized, size);
+        size += chunk.length;
+        return;
+      }
+      // More than was declared: gathered from here on (the HTTP parser does not let this happen).
+      if (sized && chunks.length === 0) chunks.push(sized.subarray(0, size));
       size += chunk.length;
       if (limit === undefined || size <= limit) chunks.push(chunk);
       else if (ok) {
@@ -42,7 +56,8 @@ export function readBody(incoming: http.IncomingMessage, limit: number | undefin
     incoming.on('error', reject);
     incoming.on('end', () => {
       const contentType = String(incoming.headers['content-type'] ?? '');
-      resolve({ status, contentType, body: Buffer.concat(chunks), headers: incoming.headers });
+      const body = sized && chunks.length === 0 ? sized.subarray(0, size) : Buffer.concat(chunks);
+      resolve({ status, contentType, body, headers: incoming.headers });
     });
   });
 }

@@ -18,12 +18,15 @@ import type {
   QueryOptions,
   ReadArtifactOptions,
   RunPagesOptions,
+  RunsJsonPage,
   SearchExperimentsOptions,
   SearchLoggedModelsOptions,
   SearchRunsOptions,
   TrackingStore,
 } from '../store.js';
-import { RestClient, type RestOptions } from './http.js';
+import { RestClient, type JsonReply, type RestOptions } from './http.js';
+import { MAX_JSON_DEPTH } from './jsonDepth.js';
+import { runsPageBytes } from './runsPageBytes.js';
 import { PageGuard } from './pageGuard.js';
 
 const API = '/api/2.0/mlflow';
@@ -55,6 +58,13 @@ const ARTIFACT_ROOTS = 256;
 interface Page<T> {
   readonly items: readonly T[] | undefined;
   readonly next_page_token?: string;
+}
+
+/** A runs/search answer read as objects; runs that are there but not a list are the server's error. */
+function parseRunsPage(reply: JsonReply): { runs: Run[]; token: string | undefined } {
+  const parsed = reply.parse<{ runs?: Run[] | null; next_page_token?: string }>();
+  if (parsed.runs != null && !Array.isArray(parsed.runs)) throw reply.failure('JSON whose runs is not a list');
+  return { runs: parsed.runs ?? [], token: parsed.next_page_token || undefined };
 }
 
 export class RestTrackingStore implements TrackingStore, ModelRegistry {
@@ -96,37 +106,74 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
   }
 
   async *searchRunPages(options: RunPagesOptions): AsyncIterable<Listing<Run>> {
+    // Each answer waits as its bytes and is parsed when its turn comes: its objects die young.
+    yield* this.runPages(
+      options,
+      (reply) => reply,
+      (reply) => {
+        const parsed = parseRunsPage(reply);
+        return { page: { items: parsed.runs, problems: [] }, token: parsed.token };
+      },
+    );
+  }
+
+  /**
+   * searchRunPages' pages as the server's JSON text, no run ever made an object (what the CLI
+   * prints: at 100,000 runs, parsing each page only to print it again is where the memory went).
+   * Each answer is checked to be JSON and compacted as it arrives (runsPageBytes.ts), and only its
+   * runs are kept while it waits its turn (MLflow indents its answers: half their size). One it does
+   * not read that way is parsed as searchRunPages does and printed from its objects.
+   */
+  async *searchRunPagesJson(options: RunPagesOptions): AsyncIterable<RunsJsonPage> {
+    yield* this.runPages(
+      options,
+      (reply): { page: RunsJsonPage; token: string | undefined } | JsonReply => {
+        const bytes = runsPageBytes(reply.body, MAX_JSON_DEPTH);
+        // A copy of the runs alone: the whole answer is let go now.
+        return bytes ? { page: { json: Buffer.from(bytes.runs), count: bytes.count }, token: bytes.nextPageToken } : reply;
+      },
+      (arrived) => {
+        if (!('body' in arrived)) return arrived;
+        const parsed = parseRunsPage(arrived);
+        return { page: { json: Buffer.from(parsed.runs.map((run) => JSON.stringify(run)).join(',')), count: parsed.runs.length }, token: parsed.token };
+      },
+    );
+  }
+
+  /**
+   * The runs/search answers of a listing: `arrive` takes each as it comes, `read` when its turn
+   * comes. A server whose tokens are MLflow's offsets (SearchUtils.create_page_token: base64 of
+   * {"offset": N}) is asked for the next pages before their tokens arrive, PAGES_AHEAD at a
+   * time: its workers answer them side by side. Any other token: one page ahead, in turn.
+   */
+  private async *runPages<A, P>(options: RunPagesOptions, arrive: (reply: JsonReply) => A, read: (arrived: A) => { page: P; token: string | undefined }): AsyncIterable<P> {
     if (options.experimentIds.length === 0) return;
     const size = Math.max(1, Math.min(options.pageSize ?? STREAM_RUNS_PAGE, RUNS_PAGE));
-    const fetchPage = (page_token: string | undefined): Promise<{ runs?: Run[]; next_page_token?: string }> => {
+    const fetchPage = (page_token: string | undefined): Promise<A> => {
       const body = { experiment_ids: options.experimentIds, filter: options.filter, run_view_type: options.viewType, max_results: size, order_by: options.orderBy, page_token };
-      const pending = this.client.json<{ runs?: Run[]; next_page_token?: string }>('POST', `${API}/runs/search`, { body, signal: options.signal });
+      const pending = this.client.jsonReply('POST', `${API}/runs/search`, { body, signal: options.signal }).then(arrive);
       // Handled here so that a caller who stops early (or a page asked for past the end) leaves no unhandled rejection behind.
       pending.catch(() => undefined);
       return pending;
     };
-    // A server whose tokens are MLflow's offsets (SearchUtils.create_page_token: base64 of
-    // {"offset": N}) is asked for the next pages before their tokens arrive, PAGES_AHEAD at a
-    // time: its workers answer them side by side. Any other token: one page ahead, in turn.
-    const queue: { offset: number | undefined; page: Promise<{ runs?: Run[]; next_page_token?: string }> }[] = [{ offset: options.pageToken === undefined ? 0 : undefined, page: fetchPage(options.pageToken) }];
+    const queue: { offset: number | undefined; arrived: Promise<A> }[] = [{ offset: options.pageToken === undefined ? 0 : undefined, arrived: fetchPage(options.pageToken) }];
     for (;;) {
       const head = queue.shift()!;
-      const page = await head.page;
-      const token = page.next_page_token || undefined;
+      const { page, token } = read(await head.arrived);
       const next = head.offset === undefined ? undefined : head.offset + size;
       if (token && next !== undefined && token === offsetToken(next)) {
         // Speculative pages past the end come back empty and are never shown.
         let last = queue.at(-1)?.offset ?? head.offset!;
         while (queue.length < PAGES_AHEAD) {
           last += size;
-          queue.push({ offset: last, page: fetchPage(offsetToken(last)) });
+          queue.push({ offset: last, arrived: fetchPage(offsetToken(last)) });
         }
       } else if (token) {
         // Not a token that was foreseen: any page asked for ahead is dropped, the rest comes in turn.
         queue.length = 0;
-        queue.push({ offset: undefined, page: fetchPage(token) });
+        queue.push({ offset: undefined, arrived: fetchPage(token) });
       }
-      yield { items: page.runs ?? [], problems: [] };
+      yield page;
       if (!token) return;
     }
   }
