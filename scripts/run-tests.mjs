@@ -1,25 +1,19 @@
 // Runs node's test runner on every *.test.ts under the given folders, or on the given test files
 // (Node 20 has no --test globs), then lists every skipped and todo test with its reason, and fails
 // the run when a test was skipped without one: a check that vanishes must say why, in CI's output.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { testFilesUnder } from './testFiles.mjs';
 
 const [, , ...args] = process.argv;
 const folders = args.filter((a) => !a.startsWith('--'));
 const flags = args.filter((a) => a.startsWith('--'));
 const files = [];
-const walk = (dir) => {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path);
-    else if (name.endsWith('.test.ts')) files.push(path);
-  }
-};
 for (const folder of folders) {
-  if (statSync(folder).isDirectory()) walk(folder);
+  if (statSync(folder).isDirectory()) testFilesUnder(folder, files);
   else files.push(folder);
 }
 if (files.length === 0) {

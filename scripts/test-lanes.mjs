@@ -12,7 +12,8 @@
 // TEST_SERIAL=1 runs one file at a time. Arguments, if any, keep only the files whose path
 // contains one of them (node scripts/test-lanes.mjs searchGrammar plots).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { testFilesUnder } from './testFiles.mjs';
 import { homedir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -22,18 +23,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const cache = process.env.ML_WORKBENCH_CACHE || join(homedir(), '.cache', 'ml-workbench');
 const timesFile = join(cache, 'test-file-seconds.json');
 
-const filesUnder = (dir) => {
-  const found = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.test.ts')) found.push(relative(ROOT, path));
-    }
-  };
-  walk(join(ROOT, dir));
-  return found;
-};
+const filesUnder = (dir) => testFilesUnder(join(ROOT, dir)).map((path) => relative(ROOT, path));
 
 const readTimes = (path) => {
   try {

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { env, pythonEnv } from '../../support/python';
 import { REPO_ROOT } from './codeServer';
-import { removeTree } from './processes';
+import { alive, removeTree } from './processes';
 
 const execFileAsync = promisify(execFile);
 const DEMO = join(REPO_ROOT, 'scripts', 'demo');
@@ -134,20 +134,11 @@ function takeLock(lock: string): boolean {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }));
-      if (holder > 0 && processRuns(holder)) return false;
+      if (holder > 0 && alive(holder)) return false;
       rmSync(lock, { recursive: true, force: true });
     }
   }
   return false;
-}
-
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The environment real DVC and git run in: the venv first on PATH, no user git config. */

@@ -43,12 +43,13 @@ export async function waitForHealthy(url: string, child: ChildProcess, timeoutMs
   throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${output()}`);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of that pid exists (EPERM: it does, someone else's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
