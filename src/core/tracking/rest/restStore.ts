@@ -149,14 +149,31 @@ export class RestTrackingStore implements TrackingStore, ModelRegistry {
   private async *runPages<A, P>(options: RunPagesOptions, arrive: (reply: JsonReply) => A, read: (arrived: A) => { page: P; token: string | undefined }): AsyncIterable<P> {
     if (options.experimentIds.length === 0) return;
     const size = Math.max(1, Math.min(options.pageSize ?? STREAM_RUNS_PAGE, RUNS_PAGE));
+    // When the listing ends (its last page, an error, or a caller who stops), the pages asked
+    // for ahead are aborted: never left to be retried after the caller is gone.
+    const ended = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, ended.signal]) : ended.signal;
     const fetchPage = (page_token: string | undefined): Promise<A> => {
       const body = { experiment_ids: options.experimentIds, filter: options.filter, run_view_type: options.viewType, max_results: size, order_by: options.orderBy, page_token };
-      const pending = this.client.jsonReply('POST', `${API}/runs/search`, { body, signal: options.signal }).then(arrive);
+      const pending = this.client.jsonReply('POST', `${API}/runs/search`, { body, signal }).then(arrive);
       // Handled here so that a caller who stops early (or a page asked for past the end) leaves no unhandled rejection behind.
       pending.catch(() => undefined);
       return pending;
     };
     const queue: { offset: number | undefined; arrived: Promise<A> }[] = [{ offset: options.pageToken === undefined ? 0 : undefined, arrived: fetchPage(options.pageToken) }];
+    try {
+      yield* this.pagesInTurn(queue, size, fetchPage, read);
+    } finally {
+      ended.abort(new Error('the listing ended'));
+    }
+  }
+
+  private async *pagesInTurn<A, P>(
+    queue: { offset: number | undefined; arrived: Promise<A> }[],
+    size: number,
+    fetchPage: (token: string | undefined) => Promise<A>,
+    read: (arrived: A) => { page: P; token: string | undefined },
+  ): AsyncIterable<P> {
     for (;;) {
       const head = queue.shift()!;
       const { page, token } = read(await head.arrived);
