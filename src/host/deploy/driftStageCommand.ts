@@ -23,7 +23,9 @@ export async function addDriftCheckStage(feature: DeployFeature): Promise<void> 
     return;
   }
   const title = 'Add Drift Check Stage';
-  const project = projects.length === 1 ? projects[0]! : (await vscode.window.showQuickPick(projects.map((p) => ({ label: relative(p.folder.workspaceFolder.uri.fsPath, p.root) || p.folder.workspaceFolder.name, description: p.root, project: p })), { title, placeHolder: 'Which DVC project?' }))?.project;
+  // A wizard of three steps, as the others: a glance at another window (or a panel that takes the
+  // focus as it loads) does not throw away the steps already taken. Escape still cancels.
+  const project = projects.length === 1 ? projects[0]! : (await vscode.window.showQuickPick(projects.map((p) => ({ label: relative(p.folder.workspaceFolder.uri.fsPath, p.root) || p.folder.workspaceFolder.name, description: p.root, project: p })), { title, placeHolder: 'Which DVC project?', ignoreFocusOut: true }))?.project;
   if (!project) return;
   const root = project.root;
   const base = { dvcRoot: root, dvcDir: root, templateDir: feature.templateDir, template: 'checkDrift' } as const;
@@ -34,12 +36,12 @@ export async function addDriftCheckStage(feature: DeployFeature): Promise<void> 
     void vscode.window.showWarningMessage(`A drift check compares two tables DVC tracks (.csv, .tsv, .parquet, .jsonl); this project tracks ${tables.length === 0 ? 'none' : `only ${tables[0]}`}. Track the reference and the current data (\`dvc add\`, or make them stage outputs), then add the stage.`);
     return;
   }
-  const reference = await vscode.window.showQuickPick(tables.map((path) => ({ label: path })), { title, placeHolder: 'The reference data: what the model learned from (step 1/3)' });
+  const reference = await vscode.window.showQuickPick(tables.map((path) => ({ label: path })), { title, placeHolder: 'The reference data: what the model learned from (step 1/3)', ignoreFocusOut: true });
   if (!reference) return;
-  const current = await vscode.window.showQuickPick(tables.filter((path) => path !== reference.label).map((path) => ({ label: path })), { title, placeHolder: `The current data, compared with ${reference.label} (step 2/3)` });
+  const current = await vscode.window.showQuickPick(tables.filter((path) => path !== reference.label).map((path) => ({ label: path })), { title, placeHolder: `The current data, compared with ${reference.label} (step 2/3)`, ignoreFocusOut: true });
   if (!current) return;
   const defaults = driftStageDefaults(first.dvcYaml, first.existing);
-  const stageName = await vscode.window.showInputBox({ title, prompt: 'The stage name (step 3/3)', value: defaults.stageName, validateInput: (value) => (/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/.test(value) ? undefined : 'Letters, digits, "_" and "-", starting with a letter or "_"') });
+  const stageName = await vscode.window.showInputBox({ title, prompt: 'The stage name (step 3/3)', value: defaults.stageName, ignoreFocusOut: true, validateInput: (value) => (/^[A-Za-z_][A-Za-z0-9_-]{0,99}$/.test(value) ? undefined : 'Letters, digits, "_" and "-", starting with a letter or "_"') });
   if (!stageName) return;
   const scriptPath = defaults.scriptPath;
   const reportPath = `drift/${stageName}.json`;
